@@ -1,0 +1,120 @@
+package io.marketprism.ops.exchange;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Binance spot and USD-M futures public REST, with request weights reported in {@code X-MBX-USED-WEIGHT-1M}. */
+final class BinanceDialect extends Dialect {
+
+    static final String WEIGHT_HEADER = "X-MBX-USED-WEIGHT-1M";
+    private static final int DEFAULT_DEPTH_LIMIT = 100;
+
+    BinanceDialect() {
+        super("binance", List.of("api", "api1", "api2", "api3"), "symbol", Map.of(
+                MarketData.ORDER_BOOK, "/api/v3/depth",
+                MarketData.TRADES, "/api/v3/trades",
+                MarketData.TICKER, "/api/v3/ticker/24hr",
+                MarketData.FUNDING_RATE, "/fapi/v1/premiumIndex",
+                MarketData.OPEN_INTEREST, "/fapi/v1/openInterest"));
+    }
+
+    @Override
+    Optional<String> weightHeader() {
+        return Optional.of(WEIGHT_HEADER);
+    }
+
+    /** Depth weight grows with {@code limit} (5 up to 100, 25 up to 500, 50 up to 1000, 250 above). */
+    @Override
+    int weight(MarketData data, Map<String, String> query) {
+        return switch (data) {
+            case ORDER_BOOK -> depthWeight(parseLimit(query.get("limit")));
+            case TRADES -> 25;
+            case TICKER -> 2;
+            case FUNDING_RATE, OPEN_INTEREST -> 1;
+        };
+    }
+
+    static int depthWeight(int limit) {
+        if (limit <= 100) {
+            return 5;
+        }
+        if (limit <= 500) {
+            return 25;
+        }
+        return limit <= 1000 ? 50 : 250;
+    }
+
+    private static int parseLimit(String limit) {
+        try {
+            return limit == null ? DEFAULT_DEPTH_LIMIT : Integer.parseInt(limit.trim());
+        } catch (NumberFormatException e) {
+            return DEFAULT_DEPTH_LIMIT;
+        }
+    }
+
+    @Override
+    String body(MarketData data, MarketSnapshot s) {
+        String symbol = Json.quote(s.symbol());
+        return switch (data) {
+            case ORDER_BOOK -> "{\"lastUpdateId\":" + s.sequence() + ",\"bids\":" + levels(s, true)
+                    + ",\"asks\":" + levels(s, false) + "}";
+            case TRADES -> trades(s);
+            case TICKER -> "{\"symbol\":" + symbol + ",\"lastPrice\":\"" + s.lastPrice() + "\",\"bidPrice\":\""
+                    + s.bidPrice(0) + "\",\"askPrice\":\"" + s.askPrice(0) + "\",\"volume\":\"" + s.volume()
+                    + "\",\"openTime\":" + (s.timeMillis() - 86_400_000L) + ",\"closeTime\":" + s.timeMillis()
+                    + ",\"count\":" + s.sequence() + "}";
+            case FUNDING_RATE -> "{\"symbol\":" + symbol + ",\"markPrice\":\"" + s.lastPrice()
+                    + "\",\"indexPrice\":\"" + s.lastPrice() + "\",\"lastFundingRate\":\"" + s.fundingRate()
+                    + "\",\"nextFundingTime\":" + nextFundingTime(s.timeMillis()) + ",\"time\":" + s.timeMillis()
+                    + "}";
+            case OPEN_INTEREST -> "{\"openInterest\":\"" + s.openInterest() + "\",\"symbol\":" + symbol
+                    + ",\"time\":" + s.timeMillis() + "}";
+        };
+    }
+
+    private static String levels(MarketSnapshot s, boolean bids) {
+        StringBuilder sb = new StringBuilder("[");
+        for (int level = 0; level < MarketSnapshot.BOOK_LEVELS; level++) {
+            sb.append(level == 0 ? "" : ",").append("[\"").append(bids ? s.bidPrice(level) : s.askPrice(level))
+                    .append("\",\"").append(s.quantity(level)).append("\"]");
+        }
+        return sb.append(']').toString();
+    }
+
+    private static String trades(MarketSnapshot s) {
+        StringBuilder sb = new StringBuilder("[");
+        for (int i = 0; i < MarketSnapshot.TRADE_COUNT; i++) {
+            sb.append(i == 0 ? "" : ",").append("{\"id\":").append(s.tradeId(i)).append(",\"price\":\"")
+                    .append(s.tradePrice(i)).append("\",\"qty\":\"").append(s.quantity(i)).append("\",\"time\":")
+                    .append(s.timeMillis()).append(",\"isBuyerMaker\":").append(i % 2 == 0)
+                    .append(",\"isBestMatch\":true}");
+        }
+        return sb.append(']').toString();
+    }
+
+    private static long nextFundingTime(long nowMillis) {
+        long eightHours = 8 * 3_600_000L;
+        return (nowMillis / eightHours + 1) * eightHours;
+    }
+
+    @Override
+    String invalidSymbolBody() {
+        return "{\"code\":-1121,\"msg\":\"Invalid symbol.\"}";
+    }
+
+    @Override
+    String rateLimitedBody() {
+        return "{\"code\":-1003,\"msg\":\"Too many requests; current limit is 6000 request weight per 1 MINUTE.\"}";
+    }
+
+    @Override
+    String bannedBody(long bannedUntilMillis) {
+        return "{\"code\":-1003,\"msg\":\"Way too many requests; IP banned until " + bannedUntilMillis + ".\"}";
+    }
+
+    @Override
+    String serverErrorBody() {
+        return "{\"code\":-1001,\"msg\":\"Internal error; unable to process your request. Please try again.\"}";
+    }
+}

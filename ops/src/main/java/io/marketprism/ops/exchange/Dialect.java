@@ -1,0 +1,81 @@
+package io.marketprism.ops.exchange;
+
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * How one exchange speaks: its endpoints, REST paths, symbol parameter and the shape of its answers. Subclasses
+ * build the bodies; routing is shared.
+ */
+abstract class Dialect {
+
+    /** Status every dialect answers an unknown or missing symbol with. */
+    static final int INVALID_SYMBOL_STATUS = 400;
+
+    private final String name;
+    private final List<String> endpoints;
+    private final String symbolParameter;
+    private final Map<MarketData, String> paths;
+
+    Dialect(String name, List<String> endpoints, String symbolParameter, Map<MarketData, String> paths) {
+        if (!paths.keySet().containsAll(List.of(MarketData.values()))) {
+            throw new IllegalArgumentException(name + " lacks a path for some market data: " + paths.keySet());
+        }
+        this.name = name;
+        this.endpoints = List.copyOf(endpoints);
+        this.symbolParameter = symbolParameter;
+        this.paths = new EnumMap<>(paths);
+    }
+
+    /** Lower-case exchange name, the first path segment. */
+    final String name() {
+        return name;
+    }
+
+    /** Endpoint names, the second path segment. */
+    final List<String> endpoints() {
+        return endpoints;
+    }
+
+    /** Query parameter carrying the symbol. */
+    final String symbolParameter() {
+        return symbolParameter;
+    }
+
+    /** The REST path serving this market data. */
+    final String pathOf(MarketData data) {
+        return paths.get(data);
+    }
+
+    /** The market data served at this path, if any. */
+    final Optional<MarketData> dataAt(String path) {
+        return paths.entrySet().stream().filter(e -> e.getValue().equals(path)).map(Map.Entry::getKey).findFirst();
+    }
+
+    /** Name of the header reporting the weight used this minute, if the exchange sends one. */
+    Optional<String> weightHeader() {
+        return Optional.empty();
+    }
+
+    /** Request weight charged for this request; 0 where the exchange does not count weight. */
+    int weight(MarketData data, Map<String, String> query) {
+        return 0;
+    }
+
+    /** Body of a successful answer. */
+    abstract String body(MarketData data, MarketSnapshot snapshot);
+
+    /** Body of the 400 answer to an unknown or missing symbol. */
+    abstract String invalidSymbolBody();
+
+    /** Body of a 429 answer. */
+    abstract String rateLimitedBody();
+
+    /** Body of a 418 answer while the endpoint is banned. */
+    abstract String bannedBody(long bannedUntilMillis);
+
+    /** Body of a 5xx answer. */
+    abstract String serverErrorBody();
+}

@@ -1,0 +1,301 @@
+package io.marketprism.ops.exchange;
+
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * The decisions of the simulated exchange, free of HTTP: routes a request, applies the fault profile with a seeded
+ * random source, keeps per-endpoint ban state and per-exchange weight, and records what it served. Thread-safe; all
+ * decisions are made under one lock, so a single client sending requests one after another sees the same sequence of
+ * outcomes for the same seed.
+ */
+final class ExchangeSimulation {
+
+    /** Dialects by exchange name, in the order they are listed. */
+    static final Map<String, Dialect> DIALECTS = Collections.unmodifiableMap(Stream.of(new BinanceDialect(),
+                    new OkxDialect(), new DeribitDialect())
+            .collect(Collectors.toMap(Dialect::name, Function.identity(), (a, b) -> a, LinkedHashMap::new)));
+
+    private static final int[] SERVER_ERROR_STATUSES = {500, 502, 503};
+    private static final long MINUTE_MILLIS = 60_000;
+    private static final String NOT_FOUND_BODY = "{\"error\":\"not found\"}";
+
+    private final Clock clock;
+    private final Random random;
+    private final int logCapacity;
+    private final Object lock = new Object();
+    private FaultProfile globalFaults = FaultProfile.ofDefaults();
+    private final Map<String, FaultProfile> endpointFaults = new HashMap<>();
+    private final Map<String, EndpointState> endpointStates = new HashMap<>();
+    private final Map<String, WeightWindow> weightByExchange = new HashMap<>();
+    private final ArrayDeque<ServedRequest> log = new ArrayDeque<>();
+    private long requestCount;
+    private long sequence;
+
+    ExchangeSimulation(Clock clock, long seed, int logCapacity) {
+        this.clock = clock;
+        this.random = new Random(seed);
+        this.logCapacity = logCapacity;
+    }
+
+    /**
+     * The id of a known endpoint, e.g. {@code binance/api1}.
+     *
+     * @throws IllegalArgumentException naming the known endpoints if the pair is unknown
+     */
+    static String endpointId(String exchange, String endpoint) {
+        Dialect dialect = DIALECTS.get(exchange);
+        if (dialect == null || !dialect.endpoints().contains(endpoint)) {
+            throw new IllegalArgumentException("unknown endpoint " + exchange + "/" + endpoint + "; known: "
+                    + DIALECTS.values().stream().collect(Collectors.toMap(Dialect::name, Dialect::endpoints,
+                    (a, b) -> a, LinkedHashMap::new)));
+        }
+        return exchange + "/" + endpoint;
+    }
+
+    /** Decides the reply to one request and records it. */
+    Reply serve(String method, String rawPath, String rawQuery) {
+        Target target = Target.parse(rawPath);
+        String query = rawQuery == null ? "" : rawQuery;
+        Map<String, String> parameters = parseQuery(query);
+        synchronized (lock) {
+            Instant now = clock.instant();
+            Dialect dialect = DIALECTS.get(target.exchange());
+            Optional<MarketData> data = dialect == null || !dialect.endpoints().contains(target.endpoint())
+                    ? Optional.empty() : dialect.dataAt(target.path());
+            if (data.isEmpty() || !"GET".equals(method)) {
+                int status = data.isEmpty() ? 404 : 405;
+                return record(now, target, query, false,
+                        Reply.answer(status, Map.of(), NOT_FOUND_BODY, Duration.ZERO));
+            }
+            boolean bannedOnArrival = isBanned(target, now);
+            Reply reply = decide(dialect, data.get(), target, parameters, now);
+            return record(now, target, query, bannedOnArrival, reply);
+        }
+    }
+
+    private Reply decide(Dialect dialect, MarketData data, Target target, Map<String, String> parameters,
+                         Instant now) {
+        long nowMillis = now.toEpochMilli();
+        Map<String, String> headers = new LinkedHashMap<>();
+        dialect.weightHeader().ifPresent(header -> headers.put(header, String.valueOf(
+                weightByExchange.computeIfAbsent(dialect.name(), n -> new WeightWindow())
+                        .add(nowMillis, dialect.weight(data, parameters)))));
+        FaultProfile faults = faultsFor(target.endpointId());
+        EndpointState state = endpointStates.computeIfAbsent(target.endpointId(), id -> new EndpointState());
+        Duration latency = faults.drawLatency(random);
+        if (state.isBannedAt(nowMillis)) {
+            headers.put("Retry-After", String.valueOf(state.banSecondsLeft(nowMillis)));
+            return Reply.answer(418, headers, dialect.bannedBody(state.bannedUntilMillis), latency);
+        }
+        double roll = random.nextDouble();
+        if ((roll -= faults.connectionResetRate()) < 0) {
+            return Reply.reset(latency);
+        }
+        if ((roll -= faults.timeoutRate()) < 0) {
+            return Reply.hang(faults.hangLimit());
+        }
+        if ((roll -= faults.rateLimitRate()) < 0) {
+            state.recordRateLimited(nowMillis, faults);
+            headers.put("Retry-After", String.valueOf(faults.retryAfterSeconds()));
+            return Reply.answer(429, headers, dialect.rateLimitedBody(), latency);
+        }
+        if (roll - faults.errorRate() < 0) {
+            int status = SERVER_ERROR_STATUSES[random.nextInt(SERVER_ERROR_STATUSES.length)];
+            return Reply.answer(status, headers, dialect.serverErrorBody(), latency);
+        }
+        String symbol = parameters.get(dialect.symbolParameter());
+        if (symbol == null || symbol.isBlank() || symbol.startsWith("INVALID")) {
+            return Reply.answer(Dialect.INVALID_SYMBOL_STATUS, headers, dialect.invalidSymbolBody(), latency);
+        }
+        MarketSnapshot snapshot = new MarketSnapshot(symbol, ++sequence, nowMillis);
+        return Reply.answer(200, headers, dialect.body(data, snapshot), latency);
+    }
+
+    private boolean isBanned(Target target, Instant now) {
+        EndpointState state = endpointStates.get(target.endpointId());
+        return state != null && state.isBannedAt(now.toEpochMilli());
+    }
+
+    private Reply record(Instant now, Target target, String query, boolean banned, Reply reply) {
+        requestCount++;
+        if (log.size() == logCapacity) {
+            log.removeFirst();
+        }
+        log.addLast(new ServedRequest(now, target.exchange(), target.endpoint(), target.path(), query,
+                reply.status(), banned, reply.delivery()));
+        return reply;
+    }
+
+    /** Sets the profile of every endpoint without its own. */
+    void setGlobalFaults(FaultProfile faults) {
+        synchronized (lock) {
+            globalFaults = faults;
+        }
+    }
+
+    /** Gives one endpoint its own profile. */
+    void setEndpointFaults(String endpointId, FaultProfile faults) {
+        synchronized (lock) {
+            endpointFaults.put(endpointId, faults);
+        }
+    }
+
+    /** Makes an endpoint follow the global profile again. */
+    void clearEndpointFaults(String endpointId) {
+        synchronized (lock) {
+            endpointFaults.remove(endpointId);
+        }
+    }
+
+    /** No faults anywhere, bans lifted, 429 history and used weight forgotten. */
+    void resetFaults() {
+        synchronized (lock) {
+            globalFaults = FaultProfile.ofDefaults();
+            endpointFaults.clear();
+            endpointStates.clear();
+            weightByExchange.clear();
+        }
+    }
+
+    FaultProfile globalFaults() {
+        synchronized (lock) {
+            return globalFaults;
+        }
+    }
+
+    Map<String, FaultProfile> endpointFaults() {
+        synchronized (lock) {
+            return Map.copyOf(endpointFaults);
+        }
+    }
+
+    /** The profile an endpoint currently follows. */
+    FaultProfile faultsFor(String endpointId) {
+        synchronized (lock) {
+            return endpointFaults.getOrDefault(endpointId, globalFaults);
+        }
+    }
+
+    List<ServedRequest> requests() {
+        synchronized (lock) {
+            return new ArrayList<>(log);
+        }
+    }
+
+    long requestCount() {
+        synchronized (lock) {
+            return requestCount;
+        }
+    }
+
+    void clearRequests() {
+        synchronized (lock) {
+            log.clear();
+            requestCount = 0;
+        }
+    }
+
+    private static Map<String, String> parseQuery(String query) {
+        Map<String, String> parameters = new HashMap<>();
+        for (String pair : query.split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            String key = eq < 0 ? pair : pair.substring(0, eq);
+            String value = eq < 0 ? "" : pair.substring(eq + 1);
+            parameters.putIfAbsent(decode(key), decode(value));
+        }
+        return parameters;
+    }
+
+    private static String decode(String text) {
+        try {
+            return URLDecoder.decode(text, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException malformed) {
+            return text;
+        }
+    }
+
+    /** The parts of a request path: {@code /{exchange}/{endpoint}{path}}. */
+    record Target(String exchange, String endpoint, String path) {
+
+        static Target parse(String rawPath) {
+            String rest = rawPath == null ? "" : rawPath.startsWith("/") ? rawPath.substring(1) : rawPath;
+            int first = rest.indexOf('/');
+            if (first < 0) {
+                return new Target(rest, "", "");
+            }
+            int second = rest.indexOf('/', first + 1);
+            return second < 0
+                    ? new Target(rest.substring(0, first), rest.substring(first + 1), "")
+                    : new Target(rest.substring(0, first), rest.substring(first + 1, second), rest.substring(second));
+        }
+
+        String endpointId() {
+            return exchange + "/" + endpoint;
+        }
+    }
+
+    /** 429s an endpoint answered within the last minute, and until when it is banned. */
+    private static final class EndpointState {
+
+        private final ArrayDeque<Long> recentRateLimitedMillis = new ArrayDeque<>();
+        private long bannedUntilMillis = Long.MIN_VALUE;
+
+        boolean isBannedAt(long nowMillis) {
+            return nowMillis < bannedUntilMillis;
+        }
+
+        long banSecondsLeft(long nowMillis) {
+            return (bannedUntilMillis - nowMillis + 999) / 1000;
+        }
+
+        void recordRateLimited(long nowMillis, FaultProfile faults) {
+            if (faults.banAfter429s() == 0) {
+                return;
+            }
+            recentRateLimitedMillis.addLast(nowMillis);
+            while (recentRateLimitedMillis.peekFirst() <= nowMillis - MINUTE_MILLIS) {
+                recentRateLimitedMillis.removeFirst();
+            }
+            if (recentRateLimitedMillis.size() >= faults.banAfter429s()) {
+                bannedUntilMillis = nowMillis + faults.banDuration().toMillis();
+                recentRateLimitedMillis.clear();
+            }
+        }
+    }
+
+    /** Weight used in the current clock minute, as Binance counts it. */
+    private static final class WeightWindow {
+
+        private long minute = Long.MIN_VALUE;
+        private long used;
+
+        long add(long nowMillis, int weight) {
+            long currentMinute = Math.floorDiv(nowMillis, MINUTE_MILLIS);
+            if (currentMinute != minute) {
+                minute = currentMinute;
+                used = 0;
+            }
+            used += weight;
+            return used;
+        }
+    }
+}

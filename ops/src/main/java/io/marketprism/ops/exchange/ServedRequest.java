@@ -1,0 +1,34 @@
+package io.marketprism.ops.exchange;
+
+import java.time.Instant;
+
+/**
+ * One request the simulated exchange received, with what it decided to do about it.
+ *
+ * @param time      when the request arrived, by the simulator's clock
+ * @param exchange  first path segment, e.g. {@code binance} (empty if missing)
+ * @param endpoint  second path segment, e.g. {@code api1} (empty if missing)
+ * @param path      the rest of the path, e.g. {@code /api/v3/depth}
+ * @param query     the raw query string, empty if none
+ * @param status    HTTP status answered, or 0 when no response was sent (reset or hung)
+ * @param banned    whether the endpoint was banned when the request arrived
+ * @param delivery  whether the request was answered, reset or left hanging
+ */
+public record ServedRequest(Instant time, String exchange, String endpoint, String path, String query, int status,
+                            boolean banned, Delivery delivery) {
+
+    /** What happened to the connection of a request. */
+    public enum Delivery {
+        /** An HTTP response was sent (after any latency). */
+        ANSWERED,
+        /** The connection was closed without a response. */
+        RESET,
+        /** No response; the connection was closed after the hang limit, normally after the client gave up. */
+        HUNG
+    }
+
+    /** Endpoint id as the service names it, e.g. {@code binance/api1}. */
+    public String endpointId() {
+        return exchange + "/" + endpoint;
+    }
+}

@@ -1,0 +1,345 @@
+package io.marketprism.ops.kafka;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
+
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import kafka.tools.StorageTool;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.CreateTopicsOptions;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.utils.Time;
+
+/**
+ * A real single-node Kafka cluster (combined KRaft broker and controller) running inside this JVM, for the local
+ * stack and integration tests.
+ *
+ * <p>{@link #start()} formats the data directory with a random cluster id (skipped when the directory already holds
+ * a formatted log directory, so a broker can restart on its old data), starts {@code kafka.server.KafkaRaftServer} and returns once an admin client sees the broker and the
+ * controller accepts a topic. Settings suit one node: internal topics have replication factor 1, consumer groups
+ * rebalance without delay and topics are never created automatically. Not thread-safe: start and close it from one
+ * thread.
+ */
+public final class EmbeddedKafka implements AutoCloseable {
+
+    private static final String LOOPBACK = "127.0.0.1";
+    private static final int NODE_ID = 1;
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration READY_POLL_INTERVAL = Duration.ofMillis(100);
+
+    private final Builder settings;
+    private Path dataDirectory;
+    private boolean deleteDataDirectoryOnClose;
+    private int port;
+    private KafkaRaftServer server;
+
+    private EmbeddedKafka(Builder builder) {
+        this.settings = builder.copy();
+    }
+
+    /** Starts building an embedded broker; defaults: free ports, a temp data directory deleted on close. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Formats the storage, starts the broker and controller and waits until they accept topics.
+     *
+     * @return this broker, started
+     * @throws IllegalStateException if already started, or if the broker fails to start or become ready in time
+     */
+    public EmbeddedKafka start() {
+        if (server != null) {
+            throw new IllegalStateException("EmbeddedKafka is already started on " + bootstrapServers());
+        }
+        try {
+            prepareDataDirectory();
+            port = settings.port == 0 ? freePort() : settings.port;
+            int controllerPort = settings.controllerPort == 0 ? freePortOtherThan(port) : settings.controllerPort;
+            Properties properties = serverProperties(controllerPort);
+            format(properties);
+            KafkaRaftServer starting = new KafkaRaftServer(new KafkaConfig(properties, false), Time.SYSTEM);
+            server = starting;
+            starting.startup();
+            awaitReady();
+            return this;
+        } catch (RuntimeException | IOException e) {
+            close();
+            throw new IllegalStateException("EmbeddedKafka failed to start: " + e.getMessage(), e);
+        }
+    }
+
+    /** The address clients connect to, e.g. {@code 127.0.0.1:9092}. */
+    public String bootstrapServers() {
+        requireStarted();
+        return LOOPBACK + ":" + port;
+    }
+
+    /** The directory holding the broker's configuration and logs. */
+    public Path dataDirectory() {
+        requireStarted();
+        return dataDirectory;
+    }
+
+    /**
+     * Creates a topic with replication factor 1 and waits until the controller has accepted it.
+     *
+     * @throws IllegalStateException if the topic cannot be created, e.g. because it exists
+     */
+    public void createTopic(String name, int partitions) {
+        requireStarted();
+        if (partitions < 1) {
+            throw new IllegalArgumentException("partitions must be >= 1 but was " + partitions);
+        }
+        try (Admin admin = Admin.create(adminProperties())) {
+            admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("could not create topic " + name + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating topic " + name, e);
+        }
+    }
+
+    /** Stops the broker and controller and deletes the data directory if it was a temporary one. Idempotent. */
+    @Override
+    public void close() {
+        KafkaRaftServer stopping = server;
+        server = null;
+        if (stopping != null) {
+            stopping.shutdown();
+            stopping.awaitShutdown();
+        }
+        if (deleteDataDirectoryOnClose && dataDirectory != null) {
+            deleteRecursively(dataDirectory);
+            dataDirectory = null;
+        }
+    }
+
+    /**
+     * Starts a broker on the port given as the first argument (default 9092), prints its bootstrap address and runs
+     * until the JVM is stopped.
+     */
+    public static void main(String[] args) throws InterruptedException {
+        int port = args.length > 0 ? Integer.parseInt(args[0]) : 9092;
+        EmbeddedKafka kafka = builder().port(port).build().start();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            kafka.close();
+            stopped.countDown();
+        }, "embedded-kafka-shutdown"));
+        System.out.println("Kafka bootstrap servers: " + kafka.bootstrapServers());
+        stopped.await();
+    }
+
+    private void prepareDataDirectory() throws IOException {
+        if (settings.dataDirectory == null) {
+            dataDirectory = Files.createTempDirectory("embedded-kafka-");
+            deleteDataDirectoryOnClose = true;
+        } else {
+            dataDirectory = Files.createDirectories(settings.dataDirectory);
+            deleteDataDirectoryOnClose = false;
+        }
+    }
+
+    private Properties serverProperties(int controllerPort) {
+        Properties p = new Properties();
+        p.put("process.roles", "broker,controller");
+        p.put("node.id", String.valueOf(NODE_ID));
+        p.put("controller.quorum.voters", NODE_ID + "@" + LOOPBACK + ":" + controllerPort);
+        p.put("listeners", "PLAINTEXT://" + LOOPBACK + ":" + port + ",CONTROLLER://" + LOOPBACK + ":" + controllerPort);
+        p.put("advertised.listeners", "PLAINTEXT://" + LOOPBACK + ":" + port);
+        p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        p.put("controller.listener.names", "CONTROLLER");
+        p.put("inter.broker.listener.name", "PLAINTEXT");
+        p.put("log.dirs", logDirectory().toString());
+        p.put("num.partitions", "1");
+        p.put("auto.create.topics.enable", "false");
+        p.put("offsets.topic.replication.factor", "1");
+        p.put("offsets.topic.num.partitions", "1");
+        p.put("transaction.state.log.replication.factor", "1");
+        p.put("transaction.state.log.min.isr", "1");
+        p.put("transaction.state.log.num.partitions", "1");
+        p.put("share.coordinator.state.topic.replication.factor", "1");
+        p.put("share.coordinator.state.topic.min.isr", "1");
+        p.put("group.initial.rebalance.delay.ms", "0");
+        p.put("log.cleaner.dedupe.buffer.size", String.valueOf(2 * 1024 * 1024));
+        p.putAll(settings.extraProperties);
+        return p;
+    }
+
+    /** Formats the log directory the way {@code kafka-storage.sh format} does, leaving a formatted one alone. */
+    private void format(Properties properties) throws IOException {
+        if (Files.exists(logDirectory().resolve("meta.properties"))) {
+            return;
+        }
+        Path configFile = dataDirectory.resolve("server.properties");
+        try (OutputStream out = Files.newOutputStream(configFile)) {
+            properties.store(out, "Written by EmbeddedKafka");
+        }
+        ByteArrayOutputStream output = new ByteArrayOutputStream();
+        int exitCode;
+        try (PrintStream printer = new PrintStream(output, true, StandardCharsets.UTF_8)) {
+            exitCode = StorageTool.execute(new String[]{"format", "--config", configFile.toString(),
+                    "--cluster-id", Uuid.randomUuid().toString()}, printer);
+        }
+        if (exitCode != 0) {
+            throw new IllegalStateException("formatting " + dataDirectory + " failed with exit code " + exitCode
+                    + ": " + output.toString(StandardCharsets.UTF_8));
+        }
+    }
+
+    /** Ready means: the broker is registered and unfenced, so the controller can place a new topic's replica. */
+    private void awaitReady() {
+        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        try (Admin admin = Admin.create(adminProperties())) {
+            NewTopic probe = new NewTopic("embedded-kafka-readiness-probe", 1, (short) 1);
+            CreateTopicsOptions validateOnly = new CreateTopicsOptions().validateOnly(true).timeoutMs(5_000);
+            while (true) {
+                try {
+                    if (!admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).isEmpty()) {
+                        admin.createTopics(List.of(probe), validateOnly).all().get(5, TimeUnit.SECONDS);
+                        return;
+                    }
+                } catch (ExecutionException | TimeoutException notYet) {
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException("broker not ready within " + READY_TIMEOUT, notYet);
+                    }
+                }
+                Thread.sleep(READY_POLL_INTERVAL.toMillis());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the broker", e);
+        }
+    }
+
+    private Path logDirectory() {
+        return dataDirectory.resolve("logs");
+    }
+
+    private Map<String, Object> adminProperties() {
+        return Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000);
+    }
+
+    private void requireStarted() {
+        if (server == null) {
+            throw new IllegalStateException("EmbeddedKafka is not started");
+        }
+    }
+
+    private static int freePortOtherThan(int taken) throws IOException {
+        int candidate = freePort();
+        return candidate != taken ? candidate : freePort();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(LOOPBACK))) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static void deleteRecursively(Path root) {
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not delete " + root, e);
+        }
+    }
+
+    /** Settings of an {@link EmbeddedKafka}; every setter validates its value. */
+    public static final class Builder {
+
+        private int port;
+        private int controllerPort;
+        private Path dataDirectory;
+        private final Map<String, String> extraProperties = new LinkedHashMap<>();
+
+        private Builder() {
+        }
+
+        /** Client listener port; 0 (the default) picks a free one. The local stack uses 9092. */
+        public Builder port(int port) {
+            this.port = validPort("port", port);
+            return this;
+        }
+
+        /** Controller listener port; 0 (the default) picks a free one. */
+        public Builder controllerPort(int controllerPort) {
+            this.controllerPort = validPort("controllerPort", controllerPort);
+            return this;
+        }
+
+        /**
+         * Directory for configuration and logs, kept on close so a later broker can reuse it; by default a fresh
+         * temp directory is used and deleted on close.
+         */
+        public Builder dataDirectory(Path dataDirectory) {
+            if (dataDirectory == null) {
+                throw new IllegalArgumentException("dataDirectory must not be null");
+            }
+            this.dataDirectory = dataDirectory;
+            return this;
+        }
+
+        /** Adds or overrides one broker property, e.g. {@code log.retention.ms}. */
+        public Builder brokerProperty(String key, String value) {
+            if (key == null || key.isBlank() || value == null) {
+                throw new IllegalArgumentException("brokerProperty needs a non-blank key and a value, got "
+                        + key + "=" + value);
+            }
+            extraProperties.put(key, value);
+            return this;
+        }
+
+        /** Checks the settings against each other and returns a broker that is not yet started. */
+        public EmbeddedKafka build() {
+            if (port != 0 && port == controllerPort) {
+                throw new IllegalStateException("port and controllerPort must differ but both are " + port);
+            }
+            return new EmbeddedKafka(this);
+        }
+
+        private Builder copy() {
+            Builder copy = new Builder();
+            copy.port = port;
+            copy.controllerPort = controllerPort;
+            copy.dataDirectory = dataDirectory;
+            copy.extraProperties.putAll(extraProperties);
+            return copy;
+        }
+
+        private static int validPort(String key, int value) {
+            if (value < 0 || value > 65_535) {
+                throw new IllegalArgumentException(key + " must be in [0, 65535] but was " + value);
+            }
+            return value;
+        }
+    }
+}

@@ -1,0 +1,15 @@
+package io.marketprism.reliability.balancer;
+
+/**
+ * Whether the caller (its circuit breaker) would let a call to {@code endpoint} through at {@code now}.
+ * It is asked for every endpoint on every pick, so it must be a cheap query without side effects: the caller
+ * acquires the real permission for the endpoint that was picked.
+ */
+@FunctionalInterface
+public interface EndpointGate {
+
+    /** A gate that permits every endpoint. */
+    EndpointGate OPEN = (endpoint, now) -> true;
+
+    boolean permits(String endpoint, long now);
+}

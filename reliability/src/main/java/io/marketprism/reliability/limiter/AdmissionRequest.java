@@ -1,0 +1,14 @@
+package io.marketprism.reliability.limiter;
+
+import io.marketprism.reliability.Priority;
+import java.util.Objects;
+
+/** A task asking to be sent to the exchange: its id, priority and the weight the exchange charges for it. */
+public record AdmissionRequest(String taskId, Priority priority, int weight) {
+
+    public AdmissionRequest {
+        Objects.requireNonNull(taskId, "taskId");
+        Objects.requireNonNull(priority, "priority");
+        ConfigChecks.inRange("weight", weight, 1, Integer.MAX_VALUE);
+    }
+}

@@ -1,0 +1,87 @@
+package io.marketprism.reliability.limiter;
+
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+
+/** Token bucket in integer micro-tokens so that refill and wait times are exact and restorable bit for bit. */
+final class TokenBucket {
+
+    static final long MICROS_PER_TOKEN = 1_000_000L;
+    private static final long NEVER = Long.MIN_VALUE;
+
+    private final long capacityMicros;
+    private long tokensMicros;
+    private long lastRefillAt;
+    private long refillMicrosPerMilli = 1;
+
+    TokenBucket(long capacityTokens) {
+        this(capacityTokens * MICROS_PER_TOKEN, capacityTokens * MICROS_PER_TOKEN, NEVER);
+    }
+
+    private TokenBucket(long capacityMicros, long tokensMicros, long lastRefillAt) {
+        this.capacityMicros = capacityMicros;
+        this.tokensMicros = Math.min(tokensMicros, capacityMicros);
+        this.lastRefillAt = lastRefillAt;
+    }
+
+    /** Micro-tokens per millisecond for a refill rate in tokens per second; at least 1. */
+    static long microsPerMilli(double tokensPerSecond) {
+        return Math.max(1, Math.round(tokensPerSecond * (MICROS_PER_TOKEN / 1000.0)));
+    }
+
+    void setRate(long microsPerMilli) {
+        this.refillMicrosPerMilli = microsPerMilli;
+    }
+
+    /** Adds what accrued since the last refill; {@code now} never goes backwards. */
+    void refill(long now) {
+        if (lastRefillAt != NEVER) {
+            long deficit = capacityMicros - tokensMicros;
+            long elapsed = now - lastRefillAt;
+            if (elapsed >= ceilDiv(deficit, refillMicrosPerMilli)) {
+                tokensMicros = capacityMicros;
+            } else {
+                tokensMicros += elapsed * refillMicrosPerMilli;
+            }
+        }
+        lastRefillAt = now;
+    }
+
+    boolean holds(long micros) {
+        return tokensMicros >= micros;
+    }
+
+    void take(long micros) {
+        tokensMicros -= micros;
+    }
+
+    /** Milliseconds until the bucket holds {@code micros}, which is at most its capacity. */
+    long millisUntilHolding(long micros) {
+        return tokensMicros >= micros ? 0 : ceilDiv(micros - tokensMicros, refillMicrosPerMilli);
+    }
+
+    long capacityMicros() {
+        return capacityMicros;
+    }
+
+    /** A bucket of {@code capacityTokens} holding this one's tokens (capped), for restoring into a new config. */
+    TokenBucket copyWithCapacity(long capacityTokens) {
+        return new TokenBucket(capacityTokens * MICROS_PER_TOKEN, tokensMicros, lastRefillAt);
+    }
+
+    void writeTo(DataOutput out) throws IOException {
+        out.writeLong(tokensMicros);
+        out.writeLong(lastRefillAt);
+    }
+
+    static TokenBucket readFrom(DataInput in) throws IOException {
+        long tokens = in.readLong();
+        long lastRefill = in.readLong();
+        return new TokenBucket(Long.MAX_VALUE, tokens, lastRefill);
+    }
+
+    private static long ceilDiv(long a, long b) {
+        return -Math.floorDiv(-a, b);
+    }
+}

@@ -1,0 +1,17 @@
+package io.marketprism.reliability.limiter;
+
+import io.marketprism.reliability.Priority;
+import java.util.Objects;
+
+/**
+ * A task in a {@link WaitQueue}. {@code arrivalSeq} is issued by the limiter, grows with every enqueued task of
+ * the domain and orders tasks of one priority (FIFO); {@code enqueuedAt} is the limiter time it was queued.
+ */
+public record Waiting(String taskId, Priority priority, int weight, long arrivalSeq, long enqueuedAt) {
+
+    public Waiting {
+        Objects.requireNonNull(taskId, "taskId");
+        Objects.requireNonNull(priority, "priority");
+        ConfigChecks.inRange("weight", weight, 1, Integer.MAX_VALUE);
+    }
+}

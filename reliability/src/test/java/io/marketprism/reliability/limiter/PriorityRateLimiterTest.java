@@ -1,0 +1,401 @@
+package io.marketprism.reliability.limiter;
+
+import static io.marketprism.reliability.Priority.CRITICAL;
+import static io.marketprism.reliability.Priority.HIGH;
+import static io.marketprism.reliability.Priority.LOW;
+import static io.marketprism.reliability.Priority.NORMAL;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.marketprism.reliability.Priority;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class PriorityRateLimiterTest {
+
+    private final List<LimiterEvent> events = new ArrayList<>();
+    private final InMemoryWaitQueue queue = new InMemoryWaitQueue();
+
+    /** Bucket of 10 refilling 10 per second (one token per 100 ms); windows far away unless a test sets them. */
+    private static LimiterConfig.Builder smallBucket() {
+        return LimiterConfig.builder()
+                .bucketCapacity(10)
+                .refillPerSecond(10)
+                .windows(WindowLimit.weight(1_000_000, 60_000))
+                .usedWeightWindowMillis(0)
+                .criticalReserveShare(0.0);
+    }
+
+    private PriorityRateLimiter limiter(LimiterConfig config) {
+        return PriorityRateLimiter.create("binance", config, events::add);
+    }
+
+    private static AdmissionRequest task(String id, Priority priority, int weight) {
+        return new AdmissionRequest(id, priority, weight);
+    }
+
+    private static List<String> ids(List<Waiting> tasks) {
+        return tasks.stream().map(Waiting::taskId).toList();
+    }
+
+    @Test
+    void shouldAdmitWhileBucketHoldsTheWeightAndQueueTheRest() {
+        PriorityRateLimiter limiter = limiter(smallBucket().build());
+
+        Admission first = limiter.offer(task("a", NORMAL, 6), queue, 0);
+        Admission second = limiter.offer(task("b", NORMAL, 4), queue, 0);
+        Admission third = limiter.offer(task("c", NORMAL, 1), queue, 0);
+
+        assertThat(first).isInstanceOf(Admission.Admit.class);
+        assertThat(second).isInstanceOf(Admission.Admit.class);
+        assertThat(third).isInstanceOf(Admission.Enqueued.class);
+        assertThat(ids(queue.contents())).containsExactly("c");
+    }
+
+    @Test
+    void shouldRefillBucketAtConfiguredRateAndDrainWhenEnoughAccrued() {
+        PriorityRateLimiter limiter = limiter(smallBucket().build());
+        limiter.offer(task("burst", NORMAL, 10), queue, 0);
+
+        Admission waiting = limiter.offer(task("w", NORMAL, 3), queue, 0);
+
+        assertThat(((Admission.Enqueued) waiting).retryHintAt()).isEqualTo(300);
+        assertThat(limiter.drain(queue, 299)).isEmpty();
+        assertThat(ids(limiter.drain(queue, 300))).containsExactly("w");
+        assertThat(queue.totalDepth()).isZero();
+    }
+
+    @Test
+    void shouldKeepCriticalReserveOfBucketFromLowerPriorities() {
+        PriorityRateLimiter limiter = limiter(smallBucket().criticalReserveShare(0.2).build());
+        limiter.offer(task("a", HIGH, 8), queue, 0);
+
+        Admission high = limiter.offer(task("b", HIGH, 1), queue, 0);
+        Admission critical = limiter.offer(task("c", CRITICAL, 2), queue, 0);
+
+        assertThat(high).isInstanceOf(Admission.Enqueued.class);
+        assertThat(critical).isInstanceOf(Admission.Admit.class);
+    }
+
+    @Test
+    void shouldKeepCriticalReserveOfEveryWindowFromLowerPriorities() {
+        PriorityRateLimiter limiter = limiter(LimiterConfig.builder()
+                .bucketCapacity(1000).refillPerSecond(1000).criticalReserveShare(0.1)
+                .windows(WindowLimit.requests(10, 1000)).usedWeightWindowMillis(0).build());
+        for (int i = 0; i < 9; i++) {
+            assertThat(limiter.offer(task("low" + i, LOW, 1), queue, 0)).isInstanceOf(Admission.Admit.class);
+        }
+
+        Admission tenthLow = limiter.offer(task("low9", LOW, 1), queue, 0);
+        Admission critical = limiter.offer(task("crit", CRITICAL, 1), queue, 0);
+
+        assertThat(tenthLow).isInstanceOf(Admission.Enqueued.class);
+        assertThat(critical).isInstanceOf(Admission.Admit.class);
+    }
+
+    @Test
+    void shouldEnforceRequestWindowUntilItsOldestSlotLeaves() {
+        PriorityRateLimiter limiter = limiter(LimiterConfig.builder()
+                .bucketCapacity(1000).refillPerSecond(1000).criticalReserveShare(0.0)
+                .windows(WindowLimit.requests(3, 1000).withSlots(10)).usedWeightWindowMillis(0).build());
+        limiter.offer(task("a", NORMAL, 1), queue, 0);
+        limiter.offer(task("b", NORMAL, 1), queue, 150);
+        limiter.offer(task("c", NORMAL, 1), queue, 250);
+
+        Admission fourth = limiter.offer(task("d", NORMAL, 1), queue, 300);
+
+        // slot [0, 100) stays counted while the ring reaches back to it: until slot 11 starts at 1100
+        assertThat(((Admission.Enqueued) fourth).retryHintAt()).isEqualTo(1100);
+        assertThat(limiter.drain(queue, 1099)).isEmpty();
+        assertThat(ids(limiter.drain(queue, 1100))).containsExactly("d");
+    }
+
+    @Test
+    void shouldRequireEveryWindowToAllowTheWeight() {
+        PriorityRateLimiter limiter = limiter(LimiterConfig.builder()
+                .bucketCapacity(1000).refillPerSecond(1000).criticalReserveShare(0.0)
+                .windows(WindowLimit.weight(10, 1000), WindowLimit.requests(100, 1000))
+                .usedWeightWindowMillis(0).build());
+        limiter.offer(task("a", NORMAL, 6), queue, 0);
+
+        assertThat(limiter.offer(task("b", NORMAL, 5), queue, 0)).isInstanceOf(Admission.Enqueued.class);
+        assertThat(limiter.offer(task("c", HIGH, 4), queue, 0)).isInstanceOf(Admission.Admit.class);
+    }
+
+    @Test
+    void shouldNotLetNewcomerOvertakeWaitingTaskOfEqualOrHigherPriority() {
+        PriorityRateLimiter limiter = limiter(smallBucket().build());
+        limiter.offer(task("burst", NORMAL, 10), queue, 0);
+        limiter.offer(task("heavy", NORMAL, 5), queue, 0);
+
+        Admission sameLevel = limiter.offer(task("light", NORMAL, 1), queue, 100);
+        Admission lower = limiter.offer(task("low", LOW, 1), queue, 100);
+        Admission higher = limiter.offer(task("high", HIGH, 1), queue, 100);
+
+        assertThat(sameLevel).isInstanceOf(Admission.Enqueued.class);
+        assertThat(lower).isInstanceOf(Admission.Enqueued.class);
+        assertThat(higher).isInstanceOf(Admission.Admit.class);
+    }
+
+    @Test
+    void shouldDrainStrictlyByPriorityAndFifoWithinOne() {
+        PriorityRateLimiter limiter = limiter(smallBucket().build());
+        limiter.offer(task("burst", CRITICAL, 10), queue, 0);
+        for (String id : List.of("low1", "normal1", "crit1", "normal2", "crit2", "high1")) {
+            Priority priority = Priority.valueOf(id.replaceAll("\\d", "")
+                    .replace("crit", "critical").toUpperCase());
+            limiter.offer(task(id, priority, 1), queue, 0);
+        }
+
+        List<Waiting> admitted = limiter.drain(queue, 10_000);
+
+        assertThat(ids(admitted)).containsExactly("crit1", "crit2", "high1", "normal1", "normal2", "low1");
+    }
+
+    @Test
+    void shouldStopDrainingAtFirstHeadThatDoesNotFit() {
+        PriorityRateLimiter limiter = limiter(smallBucket().build());
+        limiter.offer(task("burst", CRITICAL, 10), queue, 0);
+        limiter.offer(task("critHeavy", CRITICAL, 8), queue, 0);
+        limiter.offer(task("lowLight", LOW, 1), queue, 0);
+
+        List<Waiting> at500 = limiter.drain(queue, 500);
+        List<Waiting> at800 = limiter.drain(queue, 800);
+
+        assertThat(at500).isEmpty();
+        assertThat(ids(at800)).containsExactly("critHeavy");
+        assertThat(ids(queue.contents())).containsExactly("lowLight");
+    }
+
+    @Test
+    void shouldShedNewcomerWhenQueueIsFullAndNothingWaitingRanksBelowIt() {
+        PriorityRateLimiter limiter = limiter(smallBucket().queueCapacity(2).build());
+        limiter.offer(task("burst", NORMAL, 10), queue, 0);
+        limiter.offer(task("a", NORMAL, 1), queue, 0);
+        limiter.offer(task("b", NORMAL, 1), queue, 0);
+
+        Admission low = limiter.offer(task("c", LOW, 1), queue, 1);
+        Admission normal = limiter.offer(task("d", NORMAL, 1), queue, 2);
+
+        assertThat(low).isEqualTo(new Admission.Shed("c", ShedReason.QUEUE_FULL));
+        assertThat(normal).isEqualTo(new Admission.Shed("d", ShedReason.QUEUE_FULL));
+        assertThat(events).containsExactly(
+                new LimiterEvent.Shed("binance", "c", LOW, ShedReason.QUEUE_FULL, 1),
+                new LimiterEvent.Shed("binance", "d", NORMAL, ShedReason.QUEUE_FULL, 2));
+        assertThat(ids(queue.contents())).containsExactly("a", "b");
+    }
+
+    @Test
+    void shouldDisplaceNewestOfLowestWaitingPriorityForHigherNewcomerWhenQueueIsFull() {
+        PriorityRateLimiter limiter = limiter(smallBucket().queueCapacity(3).build());
+        limiter.offer(task("burst", NORMAL, 10), queue, 0);
+        limiter.offer(task("low1", LOW, 1), queue, 0);
+        limiter.offer(task("low2", LOW, 1), queue, 0);
+        limiter.offer(task("normal", NORMAL, 1), queue, 0);
+
+        Admission high = limiter.offer(task("high", HIGH, 1), queue, 5);
+
+        assertThat(high).isInstanceOfSatisfying(Admission.Enqueued.class, enqueued -> {
+            assertThat(enqueued.waiting().taskId()).isEqualTo("high");
+            assertThat(enqueued.displaced().map(Waiting::taskId)).contains("low2");
+        });
+        assertThat(ids(queue.contents())).containsExactly("high", "normal", "low1");
+        assertThat(events).containsExactly(new LimiterEvent.Shed("binance", "low2", LOW, ShedReason.DISPLACED, 5));
+    }
+
+    @Test
+    void shouldShedTaskHeavierThanAnyBudgetItsPriorityMayUse() {
+        PriorityRateLimiter limiter = limiter(smallBucket().criticalReserveShare(0.1).build());
+
+        Admission normal = limiter.offer(task("n", NORMAL, 10), queue, 0);
+        Admission critical = limiter.offer(task("c", CRITICAL, 10), queue, 0);
+
+        assertThat(normal).isEqualTo(new Admission.Shed("n", ShedReason.EXCEEDS_BUDGET));
+        assertThat(critical).isInstanceOf(Admission.Admit.class);
+    }
+
+    @Test
+    void shouldCutRateMultiplicativelyOn429AndRaiseItAdditivelyOnSuccess() {
+        PriorityRateLimiter limiter = limiter(smallBucket()
+                .rateCutFactor(0.5).rateIncreasePerSuccess(0.25).rateFloor(0.2).build());
+
+        limiter.onResponse(429, null, null, 0);
+        double afterOneCut = limiter.rateFactor();
+        limiter.onResponse(429, null, null, 1);
+        limiter.onResponse(429, null, null, 2);
+        double atFloor = limiter.rateFactor();
+        limiter.onResponse(200, null, null, 3);
+        double afterSuccess = limiter.rateFactor();
+        for (int i = 0; i < 10; i++) {
+            limiter.onResponse(200, null, null, 4 + i);
+        }
+
+        assertThat(afterOneCut).isEqualTo(0.5);
+        assertThat(atFloor).isEqualTo(0.2);
+        assertThat(afterSuccess).isEqualTo(0.45);
+        assertThat(limiter.rateFactor()).isEqualTo(1.0);
+        assertThat(events).containsExactly(
+                new LimiterEvent.RateCut("binance", 1.0, 0.5, 0),
+                new LimiterEvent.RateCut("binance", 0.5, 0.25, 1),
+                new LimiterEvent.RateCut("binance", 0.25, 0.2, 2));
+    }
+
+    @Test
+    void shouldRefillSlowerAfterRateCut() {
+        PriorityRateLimiter limiter = limiter(smallBucket().rateCutFactor(0.5).build());
+        limiter.offer(task("burst", NORMAL, 10), queue, 0);
+
+        limiter.onResponse(429, null, null, 0);
+        Admission waiting = limiter.offer(task("w", NORMAL, 1), queue, 0);
+
+        assertThat(((Admission.Enqueued) waiting).retryHintAt()).isEqualTo(200);
+    }
+
+    @Test
+    void shouldBanDomainFor418WithoutRetryAfterForDefaultBanTime() {
+        PriorityRateLimiter limiter = limiter(smallBucket().defaultBanMillis(5000).build());
+
+        limiter.onResponse(418, null, null, 1000);
+        Admission during = limiter.offer(task("a", CRITICAL, 1), queue, 2000);
+
+        assertThat(limiter.bannedUntil()).isEqualTo(6000);
+        assertThat(((Admission.Enqueued) during).retryHintAt()).isEqualTo(6000);
+        assertThat(limiter.drain(queue, 5999)).isEmpty();
+        assertThat(ids(limiter.drain(queue, 6000))).containsExactly("a");
+        assertThat(events).containsExactly(
+                new LimiterEvent.BanStarted("binance", 6000, 418, 1000),
+                new LimiterEvent.BanEnded("binance", 6000));
+    }
+
+    @Test
+    void shouldBanUntilRetryAfterOn429AndNotBanOn429WithoutIt() {
+        PriorityRateLimiter withoutHeader = limiter(smallBucket().build());
+        PriorityRateLimiter withHeader = limiter(smallBucket().build());
+
+        withoutHeader.onResponse(429, null, null, 1000);
+        withHeader.onResponse(429, 3000L, null, 1000);
+
+        assertThat(withoutHeader.offer(task("a", NORMAL, 1), queue, 1000)).isInstanceOf(Admission.Admit.class);
+        assertThat(withHeader.bannedUntil()).isEqualTo(4000);
+        assertThat(withHeader.offer(task("b", NORMAL, 1), queue, 3999)).isInstanceOf(Admission.Enqueued.class);
+    }
+
+    @Test
+    void shouldOnlyLengthenNotShortenAnActiveBan() {
+        PriorityRateLimiter limiter = limiter(smallBucket().build());
+
+        limiter.onResponse(418, 10_000L, null, 0);
+        limiter.onResponse(418, 2_000L, null, 1000);
+
+        assertThat(limiter.bannedUntil()).isEqualTo(10_000);
+        assertThat(events).hasSize(1);
+    }
+
+    @Test
+    void shouldCorrectWeightWindowToExchangeUsedWeightHeader() {
+        PriorityRateLimiter limiter = limiter(LimiterConfig.builder()
+                .bucketCapacity(1000).refillPerSecond(1000).criticalReserveShare(0.0)
+                .windows(WindowLimit.weight(100, 60_000)).usedWeightWindowMillis(60_000).build());
+        limiter.offer(task("a", NORMAL, 10), queue, 0);
+
+        limiter.onResponse(200, null, 95L, 10);
+        Admission afterRaise = limiter.offer(task("b", NORMAL, 10), queue, 20);
+        limiter.onResponse(200, null, 0L, 30);
+        List<Waiting> afterLower = limiter.drain(queue, 40);
+
+        assertThat(afterRaise).isInstanceOf(Admission.Enqueued.class);
+        assertThat(ids(afterLower)).containsExactly("b");
+    }
+
+    @Test
+    void shouldIgnoreUsedWeightHeaderWhenNotConfigured() {
+        PriorityRateLimiter limiter = limiter(LimiterConfig.builder()
+                .bucketCapacity(1000).refillPerSecond(1000).criticalReserveShare(0.0)
+                .windows(WindowLimit.weight(100, 60_000)).usedWeightWindowMillis(0).build());
+
+        limiter.onResponse(200, null, 100L, 0);
+
+        assertThat(limiter.offer(task("a", NORMAL, 10), queue, 1)).isInstanceOf(Admission.Admit.class);
+    }
+
+    @Test
+    void shouldReportNoDrainTimeForEmptyQueueAndNowWhenHeadFits() {
+        PriorityRateLimiter limiter = limiter(smallBucket().build());
+        limiter.offer(task("burst", NORMAL, 10), queue, 0);
+        limiter.offer(task("w", NORMAL, 2), queue, 0);
+
+        assertThat(limiter.nextDrainAt(queue, 100)).isEqualTo(200);
+        assertThat(limiter.nextDrainAt(queue, 250)).isEqualTo(250);
+        assertThat(limiter.nextDrainAt(new InMemoryWaitQueue(), 250)).isEqualTo(Long.MAX_VALUE);
+    }
+
+    @Test
+    void shouldTreatTimeGoingBackwardsAsLatestTimeSeen() {
+        PriorityRateLimiter limiter = limiter(smallBucket().build());
+        limiter.offer(task("burst", NORMAL, 10), queue, 1000);
+
+        Admission late = limiter.offer(task("a", NORMAL, 1), queue, 500);
+
+        assertThat(late).isInstanceOfSatisfying(Admission.Enqueued.class,
+                enqueued -> assertThat(enqueued.waiting().enqueuedAt()).isEqualTo(1000));
+    }
+
+    @Test
+    void shouldRestoreFromBytesToTheSameDecisions() {
+        LimiterConfig config = smallBucket().build();
+        PriorityRateLimiter original = limiter(config);
+        original.offer(task("burst", NORMAL, 9), queue, 0);
+        original.onResponse(429, null, null, 0);
+        byte[] bytes = original.snapshot().toBytes();
+
+        PriorityRateLimiter restored = PriorityRateLimiter.restore("binance", config,
+                LimiterSnapshot.fromBytes(bytes), LimiterListener.IGNORE);
+        InMemoryWaitQueue restoredQueue = InMemoryWaitQueue.copyOf(queue);
+
+        assertThat(bytes[0]).isEqualTo(LimiterSnapshot.FORMAT_VERSION);
+        assertThat(restored.offer(task("x", NORMAL, 2), restoredQueue, 100))
+                .isEqualTo(original.offer(task("x", NORMAL, 2), queue, 100));
+        assertThat(restored.rateFactor()).isEqualTo(0.5);
+    }
+
+    @Test
+    void shouldRejectSnapshotOfUnknownFormatVersion() {
+        byte[] bytes = limiter(smallBucket().build()).snapshot().toBytes();
+        bytes[0] = 9;
+
+        assertThatThrownBy(() -> LimiterSnapshot.fromBytes(bytes))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("format 9");
+        assertThatThrownBy(() -> LimiterSnapshot.fromBytes(new byte[] {1, 0}))
+                .hasMessage("damaged limiter snapshot");
+    }
+
+    @Test
+    void shouldStartNewlyConfiguredWindowEmptyWhenRestoring() {
+        PriorityRateLimiter original = limiter(smallBucket().build());
+        original.offer(task("a", NORMAL, 5), queue, 0);
+        LimiterConfig changed = smallBucket().windows(WindowLimit.requests(1, 60_000)).build();
+
+        PriorityRateLimiter restored = PriorityRateLimiter.restore("binance", changed, original.snapshot(),
+                LimiterListener.IGNORE);
+
+        assertThat(restored.offer(task("b", NORMAL, 5), new InMemoryWaitQueue(), 0))
+                .isInstanceOf(Admission.Admit.class);
+        assertThat(restored.offer(task("c", NORMAL, 1), new InMemoryWaitQueue(), 0))
+                .isInstanceOf(Admission.Enqueued.class);
+    }
+
+    @Test
+    void inMemoryQueueShouldRemoveNewestAndRejectOutOfOrderArrivals() {
+        InMemoryWaitQueue fifo = new InMemoryWaitQueue();
+        fifo.add(new Waiting("a", LOW, 1, 1, 0));
+        fifo.add(new Waiting("b", LOW, 1, 2, 0));
+
+        assertThat(fifo.removeNewest(LOW).map(Waiting::taskId)).contains("b");
+        assertThat(fifo.removeNewest(HIGH)).isEqualTo(Optional.empty());
+        assertThatThrownBy(() -> fifo.add(new Waiting("c", LOW, 1, 1, 0)))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+}

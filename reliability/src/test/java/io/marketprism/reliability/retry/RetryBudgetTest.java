@@ -1,0 +1,120 @@
+package io.marketprism.reliability.retry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+
+class RetryBudgetTest {
+
+    private static final long T0 = 1_700_000_000_000L;
+
+    /** 20 % over 10 s in 1 s buckets, at least 2 retries per window. */
+    private static RetryBudgetConfig twentyPercent() {
+        return RetryBudgetConfig.builder().retryRatio(0.2).windowMillis(10_000).buckets(10).minRetriesPerWindow(2)
+                .build();
+    }
+
+    @Test
+    void shouldGrantTheMinimumToAQuietDomain() {
+        RetryBudget budget = RetryBudget.create(twentyPercent(), T0);
+
+        assertThat(budget.tryAcquireRetry(T0)).isTrue();
+        assertThat(budget.tryAcquireRetry(T0 + 1)).isTrue();
+        assertThat(budget.tryAcquireRetry(T0 + 2)).isFalse();
+    }
+
+    @Test
+    void shouldGrantTheConfiguredShareOfRequests() {
+        // Given 50 requests in the window: 20 % is 10 retries
+        RetryBudget budget = RetryBudget.create(twentyPercent(), T0);
+        for (int i = 0; i < 50; i++) {
+            budget.recordRequest(T0 + i);
+        }
+
+        // When 11 retries are asked for
+        int granted = 0;
+        for (int i = 0; i < 11; i++) {
+            granted += budget.tryAcquireRetry(T0 + 100) ? 1 : 0;
+        }
+
+        // Then exactly 10 are granted
+        assertThat(granted).isEqualTo(10);
+        assertThat(budget.availableRetries(T0 + 100)).isZero();
+    }
+
+    @Test
+    void shouldForgetRequestsAndRetriesThatLeftTheWindow() {
+        // Given a budget used up at T0
+        RetryBudget budget = RetryBudget.create(twentyPercent(), T0);
+        budget.tryAcquireRetry(T0);
+        budget.tryAcquireRetry(T0);
+        boolean atT0 = budget.tryAcquireRetry(T0 + 999);
+
+        // When the bucket of T0 slides out 10 s later
+        boolean beforeItLeft = budget.tryAcquireRetry(T0 + 9_999);
+        boolean afterItLeft = budget.tryAcquireRetry(T0 + 10_000);
+
+        // Then retries are granted again
+        assertThat(atT0).isFalse();
+        assertThat(beforeItLeft).isFalse();
+        assertThat(afterItLeft).isTrue();
+    }
+
+    @Test
+    void shouldCountAnEarlierTimeInTheNewestBucket() {
+        RetryBudget budget = RetryBudget.create(twentyPercent(), T0 + 5_000);
+
+        budget.tryAcquireRetry(T0);
+        budget.tryAcquireRetry(T0);
+
+        assertThat(budget.tryAcquireRetry(T0 + 14_999)).isFalse();
+        assertThat(budget.tryAcquireRetry(T0 + 15_000)).isTrue();
+    }
+
+    @Test
+    void shouldContinueFromItsSnapshotBytes() {
+        // Given a budget with requests and retries spread over the window
+        RetryBudget original = RetryBudget.create(twentyPercent(), T0);
+        for (int i = 0; i < 30; i++) {
+            original.recordRequest(T0 + i * 300);
+        }
+        original.tryAcquireRetry(T0 + 2_000);
+        original.tryAcquireRetry(T0 + 8_500);
+
+        // When restored from its bytes
+        byte[] bytes = original.snapshot().toBytes();
+        RetryBudget restored = RetryBudget.restore(RetryBudgetSnapshot.fromBytes(bytes), twentyPercent());
+
+        // Then both grant the same retries as time goes on
+        assertThat(bytes[0]).isEqualTo(RetryBudgetSnapshot.FORMAT_VERSION);
+        assertThat(restored.snapshot()).isEqualTo(original.snapshot());
+        for (long at = T0 + 9_000; at < T0 + 25_000; at += 700) {
+            assertThat(restored.tryAcquireRetry(at)).isEqualTo(original.tryAcquireRetry(at));
+        }
+    }
+
+    @Test
+    void shouldRejectDamagedSnapshotsAndMisalignedBuckets() {
+        byte[] bytes = RetryBudget.create(twentyPercent(), T0).snapshot().toBytes();
+        byte[] future = bytes.clone();
+        future[0] = 9;
+        RetryBudgetSnapshot misaligned = new RetryBudgetSnapshot(T0 + 10,
+                java.util.List.of(new RetryBudgetSnapshot.Bucket(T0 + 10, 1, 0)));
+
+        assertThatThrownBy(() -> RetryBudgetSnapshot.fromBytes(future)).hasMessageContaining("format version 9");
+        assertThatThrownBy(() -> RetryBudgetSnapshot.fromBytes(Arrays.copyOf(bytes, 5)))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> RetryBudget.restore(misaligned, twentyPercent()))
+                .hasMessageContaining("not a multiple of the bucket length 1000 ms");
+    }
+
+    @Test
+    void shouldValidateItsConfiguration() {
+        assertThatThrownBy(() -> RetryBudgetConfig.builder().retryRatio(1.5))
+                .hasMessage("retryRatio must be in [0.0, 1.0], was 1.5");
+        assertThatThrownBy(() -> RetryBudgetConfig.builder().windowMillis(10_000).buckets(3).build())
+                .hasMessage("windowMillis (10000) must be a multiple of buckets (3)");
+    }
+}

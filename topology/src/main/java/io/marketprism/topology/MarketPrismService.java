@@ -1,0 +1,156 @@
+package io.marketprism.topology;
+
+import io.marketprism.topology.config.ServiceConfig;
+import io.marketprism.topology.errors.DeadLetterExceptionHandler;
+import io.marketprism.topology.exec.HttpTaskExecutor;
+import io.marketprism.topology.exec.TaskExecutor;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One instance of the service: creates missing topics, then runs the topology under exactly-once. Start more instances
+ * with the same application id to scale out.
+ */
+public final class MarketPrismService implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MarketPrismService.class);
+
+    private final ServiceConfig config;
+    private final TaskExecutor executor;
+    private final Object stateChanges = new Object();
+    private KafkaStreams streams;
+
+    public MarketPrismService(ServiceConfig config, TaskExecutor executor) {
+        this.config = config;
+        this.executor = executor;
+    }
+
+    /** A service calling the exchanges over HTTP. */
+    public static MarketPrismService withHttp(ServiceConfig config) {
+        return new MarketPrismService(config, new HttpTaskExecutor(config.executionTimeout(), Clock.systemUTC()));
+    }
+
+    /** Kafka Streams properties: our defaults, then the user's {@code kafka.*} overrides. */
+    public static Properties streamsProperties(ServiceConfig config) {
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        props.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toString());
+        // Completions are handed back between polls: a short poll keeps result latency low when input is idle.
+        props.put(StreamsConfig.POLL_MS_CONFIG, 20);
+        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.ISOLATION_LEVEL_CONFIG), "read_committed");
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterExceptionHandler.class);
+        props.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterExceptionHandler.class);
+        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterExceptionHandler.class);
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+        props.put(DeadLetterExceptionHandler.DLQ_TOPIC_CONFIG, config.topics().deadLetters());
+        props.putAll(config.kafkaOverrides());
+        return props;
+    }
+
+    /** Creates missing topics and starts processing; returns once the threads are started. */
+    public synchronized void start() {
+        createMissingTopics();
+        streams = new KafkaStreams(ReliabilityTopology.build(config, executor), streamsProperties(config));
+        streams.setUncaughtExceptionHandler(error -> {
+            LOG.error("stream thread failed; replacing it", error);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+        streams.setStateListener((now, before) -> {
+            LOG.info("Kafka Streams state {} -> {}", before, now);
+            synchronized (stateChanges) {
+                stateChanges.notifyAll();
+            }
+        });
+        streams.start();
+    }
+
+    /**
+     * Waits until Kafka Streams reports RUNNING.
+     *
+     * @throws IllegalStateException if it is not running within the timeout, or has failed
+     */
+    public void awaitRunning(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (stateChanges) {
+            while (streams.state() != KafkaStreams.State.RUNNING) {
+                if (streams.state() == KafkaStreams.State.ERROR || streams.state() == KafkaStreams.State.NOT_RUNNING) {
+                    throw new IllegalStateException("Kafka Streams stopped in state " + streams.state());
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new IllegalStateException("Kafka Streams not running after " + timeout + ": " + streams.state());
+                }
+                stateChanges.wait(Math.max(1, left / 1_000_000));
+            }
+        }
+    }
+
+    public Optional<KafkaStreams.State> state() {
+        return Optional.ofNullable(streams).map(KafkaStreams::state);
+    }
+
+    public KafkaStreams streams() {
+        return streams;
+    }
+
+    private void createMissingTopics() {
+        Map<String, Object> adminProps = new HashMap<>(config.kafkaOverrides());
+        adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        try (Admin admin = Admin.create(adminProps)) {
+            Set<String> existing = admin.listTopics().names().get();
+            List<NewTopic> missing = config.topics().all().stream()
+                    .filter(name -> !existing.contains(name))
+                    .map(name -> new NewTopic(name, Optional.of(config.topicPartitions()),
+                            config.topicReplicationFactor() < 0 ? Optional.empty()
+                                    : Optional.of(config.topicReplicationFactor())))
+                    .collect(Collectors.toList());
+            if (missing.isEmpty()) {
+                return;
+            }
+            try {
+                admin.createTopics(missing).all().get();
+                LOG.info("created topics {}", missing.stream().map(NewTopic::name).toList());
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw e;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating topics", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot create topics on " + config.bootstrapServers() + ": "
+                    + e.getCause().getMessage(), e.getCause());
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (streams != null) {
+            streams.close(Duration.ofSeconds(30));
+        }
+        executor.close();
+    }
+}

@@ -1,0 +1,89 @@
+package io.marketprism.topology;
+
+import io.marketprism.schemas.CollectorTask;
+import io.marketprism.schemas.DeadLetter;
+import io.marketprism.schemas.TaskResult;
+import io.marketprism.schemas.codec.TaskReader;
+import io.marketprism.topology.config.ServiceConfig;
+import io.marketprism.topology.exec.TaskExecutor;
+import io.marketprism.topology.processor.DecodeProcessor;
+import io.marketprism.topology.processor.ExecutionProcessor;
+import io.marketprism.topology.processor.Outcome;
+import io.marketprism.topology.serde.AvroSerde;
+import java.util.Map;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * Builds the service's topology. The same factory serves {@code main} and the tests, so tests exercise exactly what runs.
+ *
+ * <pre>
+ * tasks, retry ─▶ decode ─┬─▶ dead letters
+ *                         └─▶ repartition by domain ─▶ execute ─┬─▶ results
+ *                                                               ├─▶ retry
+ *                                                               └─▶ dead letters
+ * </pre>
+ */
+public final class ReliabilityTopology {
+
+    private ReliabilityTopology() {
+    }
+
+    public static Topology build(ServiceConfig config, TaskExecutor executor) {
+        var topics = config.topics();
+        AvroSerde<CollectorTask> taskSerde = AvroSerde.tasks();
+        TaskReader reader = new TaskReader();
+        StreamsBuilder builder = new StreamsBuilder();
+
+        KStream<String, Outcome> decoded = builder
+                .stream(java.util.List.of(topics.tasks(), topics.retry()),
+                        Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("tasks-source"))
+                .process(() -> new DecodeProcessor(reader, config.exchanges()), Named.as("decode"));
+        Map<String, KStream<String, Outcome>> decodedBranches = decoded.split(Named.as("decoded-"))
+                .branch((key, outcome) -> outcome instanceof Outcome.Accepted, Branched.as("accepted"))
+                .defaultBranch(Branched.as("rejected"));
+        routeTerminal(decodedBranches.get("decoded-rejected"), config, "decode");
+
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(ExecutionProcessor.LEDGER_STORE), Serdes.String(), taskSerde));
+        KStream<String, Outcome> executed = decodedBranches.get("decoded-accepted")
+                .mapValues(outcome -> ((Outcome.Accepted) outcome).task(), Named.as("accepted-task"))
+                .repartition(Repartitioned.with(Serdes.String(), taskSerde)
+                        .withName("by-domain")
+                        .withNumberOfPartitions(config.topicPartitions()))
+                .process(() -> new ExecutionProcessor(executor, config.endpointsByExchange(),
+                        config.maxInFlightPerEndpoint(), config.executionTick()),
+                        Named.as("execute"), ExecutionProcessor.LEDGER_STORE);
+        routeTerminal(executed, config, "execute");
+        return builder.build();
+    }
+
+    /** Sends results, retries and dead letters of one step to their topics. */
+    private static void routeTerminal(KStream<String, Outcome> outcomes, ServiceConfig config, String step) {
+        var topics = config.topics();
+        Map<String, KStream<String, Outcome>> byKind = outcomes.split(Named.as(step + "-"))
+                .branch((k, o) -> o instanceof Outcome.Succeeded, Branched.as("succeeded"))
+                .branch((k, o) -> o instanceof Outcome.RetryLater, Branched.as("retry"))
+                .defaultBranch(Branched.as("dead"));
+        byKind.get(step + "-succeeded")
+                .mapValues(o -> ((Outcome.Succeeded) o).result(), Named.as(step + "-result"))
+                .to(topics.results(), Produced.<String, TaskResult>with(Serdes.String(), AvroSerde.results())
+                        .withName(step + "-results-sink"));
+        byKind.get(step + "-retry")
+                .mapValues(o -> ((Outcome.RetryLater) o).task(), Named.as(step + "-retry-task"))
+                .to(topics.retry(), Produced.<String, CollectorTask>with(Serdes.String(), AvroSerde.tasks())
+                        .withName(step + "-retry-sink"));
+        byKind.get(step + "-dead")
+                .mapValues(o -> ((Outcome.DeadLettered) o).deadLetter(), Named.as(step + "-dead-letter"))
+                .to(topics.deadLetters(), Produced.<String, DeadLetter>with(Serdes.String(), AvroSerde.deadLetters())
+                        .withName(step + "-dlq-sink"));
+    }
+}

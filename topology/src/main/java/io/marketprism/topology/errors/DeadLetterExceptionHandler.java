@@ -1,0 +1,107 @@
+package io.marketprism.topology.errors;
+
+import io.marketprism.schemas.DeadLetter;
+import io.marketprism.schemas.DeadLetterReason;
+import io.marketprism.schemas.codec.AvroCodec;
+import io.marketprism.topology.processor.OutputHeaders;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.RetriableException;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
+import org.apache.kafka.streams.errors.ErrorHandlerContext;
+import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
+import org.apache.kafka.streams.errors.ProductionExceptionHandler;
+import org.apache.kafka.streams.processor.api.Record;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Last line of defence: a record that fails to deserialize, to process or to be produced becomes a {@link DeadLetter}
+ * (reason PROCESSING_ERROR, the input's raw bytes and coordinates) written in the same transaction, and the stream
+ * thread carries on. Retriable production errors are retried instead. Our processors handle bad input themselves;
+ * this catches what they did not foresee.
+ */
+public final class DeadLetterExceptionHandler
+        implements ProcessingExceptionHandler, ProductionExceptionHandler, DeserializationExceptionHandler {
+
+    /** Streams property naming the dead-letter topic this handler writes to. */
+    public static final String DLQ_TOPIC_CONFIG = "marketprism.dlq.topic";
+
+    private static final Logger LOG = LoggerFactory.getLogger(DeadLetterExceptionHandler.class);
+
+    private String deadLetterTopic;
+
+    @Override
+    public void configure(Map<String, ?> configs) {
+        Object topic = configs.get(DLQ_TOPIC_CONFIG);
+        if (topic == null) {
+            throw new IllegalArgumentException("'" + DLQ_TOPIC_CONFIG + "' must name the dead-letter topic");
+        }
+        this.deadLetterTopic = topic.toString();
+    }
+
+    @Override
+    public ProcessingExceptionHandler.Response handleError(ErrorHandlerContext context, Record<?, ?> record,
+                                                          Exception exception) {
+        return ProcessingExceptionHandler.Response.resume(deadLetter(context, record.headers(),
+                "processing failed in " + context.processorNodeId(), exception));
+    }
+
+    @Override
+    public ProductionExceptionHandler.Response handleError(ErrorHandlerContext context,
+                                                          ProducerRecord<byte[], byte[]> record, Exception exception) {
+        if (exception instanceof RetriableException) {
+            return ProductionExceptionHandler.Response.retry();
+        }
+        return ProductionExceptionHandler.Response.resume(deadLetter(context, record.headers(),
+                "could not produce to " + record.topic(), exception));
+    }
+
+    @Override
+    @SuppressWarnings("rawtypes")
+    public ProductionExceptionHandler.Response handleSerializationError(ErrorHandlerContext context,
+            ProducerRecord record, Exception exception, SerializationExceptionOrigin origin) {
+        return ProductionExceptionHandler.Response.resume(deadLetter(context, record.headers(),
+                "could not serialize the " + origin.name().toLowerCase() + " for " + record.topic(), exception));
+    }
+
+    @Override
+    public DeserializationExceptionHandler.Response handleError(ErrorHandlerContext context,
+            ConsumerRecord<byte[], byte[]> record, Exception exception) {
+        return DeserializationExceptionHandler.Response.resume(deadLetter(context, record.headers(),
+                "could not deserialize a record of " + record.topic(), exception));
+    }
+
+    private List<ProducerRecord<byte[], byte[]>> deadLetter(ErrorHandlerContext context, Headers headers, String detail,
+                                                           Exception exception) {
+        LOG.warn("dead-lettering record {}-{}@{}: {}", context.topic(), context.partition(), context.offset(), detail,
+                exception);
+        String taskId = OutputHeaders.get(headers, OutputHeaders.TASK_ID);
+        if (taskId == null) {
+            taskId = context.topic() + "-" + context.partition() + "-" + context.offset();
+        }
+        byte[] raw = context.sourceRawValue();
+        DeadLetter letter = DeadLetter.newBuilder()
+                .setTaskId(taskId)
+                .setRawValue(raw == null ? null : ByteBuffer.wrap(raw))
+                .setReason(DeadLetterReason.PROCESSING_ERROR)
+                .setDetail(detail)
+                .setLastError(exception.getClass().getName() + ": " + exception.getMessage())
+                .setSourceTopic(context.topic() == null ? "" : context.topic())
+                .setSourcePartition(context.partition())
+                .setSourceOffset(context.offset())
+                .setDeadLetteredAt(Instant.ofEpochMilli(context.timestamp()))
+                .build();
+        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(deadLetterTopic, null,
+                taskId.getBytes(StandardCharsets.UTF_8), AvroCodec.deadLetters().encode(letter),
+                OutputHeaders.of(taskId, OutputHeaders.get(headers, OutputHeaders.EXCHANGE),
+                        OutputHeaders.OUTCOME_DEAD_LETTER, DeadLetterReason.PROCESSING_ERROR.name()));
+        return List.of(record);
+    }
+}

@@ -1,0 +1,87 @@
+package io.marketprism.topology.exec;
+
+import io.marketprism.schemas.CollectorTask;
+import io.marketprism.topology.config.Endpoint;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * Executes tasks with the JDK's asynchronous {@link HttpClient}: the stream thread only starts the call; the response
+ * is handled on the client's own threads, with a per-call timeout.
+ */
+public final class HttpTaskExecutor implements TaskExecutor {
+
+    private static final String USED_WEIGHT_HEADER = "x-mbx-used-weight-1m";
+
+    private final HttpClient client;
+    private final ExecutorService callbacks;
+    private final Duration timeout;
+    private final Clock clock;
+
+    public HttpTaskExecutor(Duration timeout, Clock clock) {
+        this.timeout = timeout;
+        this.clock = clock;
+        this.callbacks = Executors.newFixedThreadPool(2, r -> {
+            Thread t = new Thread(r, "marketprism-http");
+            t.setDaemon(true);
+            return t;
+        });
+        this.client = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(timeout)
+                .executor(callbacks)
+                .build();
+    }
+
+    @Override
+    public CompletionStage<CallResult> execute(CollectorTask task, Endpoint endpoint) {
+        long started = clock.millis();
+        long startNanos = System.nanoTime();
+        HttpRequest request;
+        try {
+            request = HttpRequest.newBuilder(URI.create(endpoint.baseUrl() + ExchangeApi.pathAndQuery(task)))
+                    .timeout(timeout)
+                    .header("Accept", "application/json")
+                    .GET()
+                    .build();
+        } catch (RuntimeException e) {
+            return java.util.concurrent.CompletableFuture.completedFuture(CallResult.failure(started, 0, e));
+        }
+        return client.sendAsync(request, HttpResponse.BodyHandlers.ofString())
+                .handle((response, error) -> {
+                    long latency = (System.nanoTime() - startNanos) / 1_000_000;
+                    if (error != null) {
+                        Throwable cause = error.getCause() != null && error instanceof java.util.concurrent.CompletionException
+                                ? error.getCause() : error;
+                        return CallResult.failure(started, latency, cause);
+                    }
+                    HttpHeaders headers = response.headers();
+                    return CallResult.response(started, latency, response.statusCode(), response.body(),
+                            retryAfterMillis(headers), headers.firstValueAsLong(USED_WEIGHT_HEADER).orElse(-1));
+                });
+    }
+
+    /** Retry-After in seconds (the only form exchanges use), as millis; -1 when absent or unreadable. */
+    static long retryAfterMillis(HttpHeaders headers) {
+        return headers.firstValue("retry-after").map(v -> {
+            try {
+                return Math.max(0, Long.parseLong(v.trim())) * 1000;
+            } catch (NumberFormatException e) {
+                return -1L;
+            }
+        }).orElse(-1L);
+    }
+
+    @Override
+    public void close() {
+        callbacks.shutdownNow();
+    }
+}

@@ -1,0 +1,79 @@
+package io.marketprism.topology.processor;
+
+import io.marketprism.schemas.CollectorTask;
+import io.marketprism.schemas.DeadLetterReason;
+import io.marketprism.schemas.RecordOrigin;
+import io.marketprism.schemas.codec.TaskReadResult;
+import io.marketprism.schemas.codec.TaskReader;
+import io.marketprism.topology.exec.ExchangeApi;
+import java.util.Set;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+
+/**
+ * First step: turns an input record (Avro single-object or JSON) into a task keyed by its rate-limit domain, or into a
+ * dead letter carrying the raw bytes and the reason. Never throws on bad input.
+ */
+public final class DecodeProcessor implements Processor<byte[], byte[], String, Outcome> {
+
+    private final TaskReader reader;
+    private final Set<String> exchanges;
+    private ProcessorContext<String, Outcome> context;
+
+    public DecodeProcessor(TaskReader reader, Set<String> exchanges) {
+        this.reader = reader;
+        this.exchanges = exchanges;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, Outcome> context) {
+        this.context = context;
+    }
+
+    @Override
+    public void process(Record<byte[], byte[]> record) {
+        RecordOrigin origin = origin();
+        long now = context.currentSystemTimeMs();
+        String fallbackId = origin.getTopic() + "-" + origin.getPartition() + "-" + origin.getOffset();
+        Outcome outcome;
+        try {
+            TaskReadResult read = reader.read(record.value(), origin.getTopic(), origin.getPartition(),
+                    origin.getOffset(), record.timestamp());
+            if (read instanceof TaskReadResult.Accepted accepted) {
+                outcome = validate(accepted.task(), origin, record.value(), now);
+            } else {
+                TaskReadResult.Rejected rejected = (TaskReadResult.Rejected) read;
+                outcome = new Outcome.DeadLettered(DeadLetters.forRawRecord(fallbackId, record.value(),
+                        rejected.reason(), rejected.detail(), null, origin, now));
+            }
+        } catch (RuntimeException e) {
+            outcome = new Outcome.DeadLettered(DeadLetters.forRawRecord(fallbackId, record.value(),
+                    DeadLetterReason.PROCESSING_ERROR, "unexpected error while decoding", DeadLetters.describe(e),
+                    origin, now));
+        }
+        context.forward(Routing.toRecord(outcome, now));
+    }
+
+    private Outcome validate(CollectorTask task, RecordOrigin origin, byte[] raw, long now) {
+        if (task.getOrigin() == null) {
+            task.setOrigin(origin);
+        }
+        String problem = null;
+        if (!exchanges.contains(task.getExchange())) {
+            problem = "unknown exchange '" + task.getExchange() + "'; configured: " + exchanges;
+        } else if (!ExchangeApi.supports(task.getExchange(), task.getDataType())) {
+            problem = "exchange '" + task.getExchange() + "' has no REST route for " + task.getDataType();
+        }
+        if (problem != null) {
+            return new Outcome.DeadLettered(DeadLetters.forTask(task, DeadLetterReason.INVALID, problem, null, now));
+        }
+        return new Outcome.Accepted(task);
+    }
+
+    private RecordOrigin origin() {
+        RecordMetadata md = context.recordMetadata().orElseThrow();
+        return new RecordOrigin(md.topic(), md.partition(), md.offset());
+    }
+}

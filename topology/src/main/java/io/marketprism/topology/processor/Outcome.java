@@ -1,0 +1,25 @@
+package io.marketprism.topology.processor;
+
+import io.marketprism.schemas.CollectorTask;
+import io.marketprism.schemas.DeadLetter;
+import io.marketprism.schemas.TaskResult;
+
+/** What a processing step decided for one record; each kind is routed to its own sink. */
+public sealed interface Outcome {
+
+    /** A decoded, valid task on its way to admission. */
+    record Accepted(CollectorTask task) implements Outcome {
+    }
+
+    /** The exchange answered: the result goes to the results topic. */
+    record Succeeded(TaskResult result) implements Outcome {
+    }
+
+    /** The task is tried again later through the retry topic. */
+    record RetryLater(CollectorTask task) implements Outcome {
+    }
+
+    /** The task is given up and goes to the dead-letter topic. */
+    record DeadLettered(DeadLetter deadLetter) implements Outcome {
+    }
+}

@@ -1,0 +1,43 @@
+package io.marketprism.topology.processor;
+
+import io.marketprism.schemas.CollectorTask;
+import io.marketprism.schemas.DeadLetter;
+import io.marketprism.schemas.TaskResult;
+import org.apache.kafka.streams.processor.api.Record;
+
+/**
+ * Keys and headers for each kind of outcome. Tasks and retries are keyed by their rate-limit domain, so one domain's
+ * decisions live in one partition; results and dead letters are keyed by task id.
+ */
+public final class Routing {
+
+    private Routing() {
+    }
+
+    /** The rate-limit domain of a task: the partitioning key of everything that decides admission. */
+    public static String domainOf(CollectorTask task) {
+        return task.getExchange();
+    }
+
+    static Record<String, Outcome> toRecord(Outcome outcome, long timestamp) {
+        if (outcome instanceof Outcome.Accepted accepted) {
+            CollectorTask task = accepted.task();
+            return new Record<>(domainOf(task), outcome, timestamp,
+                    OutputHeaders.of(task.getTaskId(), task.getExchange(), null, null));
+        }
+        if (outcome instanceof Outcome.RetryLater retry) {
+            CollectorTask task = retry.task();
+            return new Record<>(domainOf(task), outcome, timestamp,
+                    OutputHeaders.of(task.getTaskId(), task.getExchange(), OutputHeaders.OUTCOME_RETRY, null));
+        }
+        if (outcome instanceof Outcome.Succeeded succeeded) {
+            TaskResult result = succeeded.result();
+            return new Record<>(result.getTaskId(), outcome, timestamp,
+                    OutputHeaders.of(result.getTaskId(), result.getExchange(), OutputHeaders.OUTCOME_SUCCESS, null));
+        }
+        DeadLetter dead = ((Outcome.DeadLettered) outcome).deadLetter();
+        String exchange = dead.getTask() == null ? null : dead.getTask().getExchange();
+        return new Record<>(dead.getTaskId(), outcome, timestamp, OutputHeaders.of(dead.getTaskId(), exchange,
+                OutputHeaders.OUTCOME_DEAD_LETTER, dead.getReason().name()));
+    }
+}

@@ -1,0 +1,58 @@
+package io.marketprism.topology;
+
+import io.marketprism.schemas.CollectorTask;
+import io.marketprism.topology.config.Endpoint;
+import io.marketprism.topology.exec.CallResult;
+import io.marketprism.topology.exec.TaskExecutor;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.BiFunction;
+
+/**
+ * A task executor for topology tests: records every call, and either answers at once through a responder or keeps
+ * the call pending until the test completes it.
+ */
+final class FakeExecutor implements TaskExecutor {
+
+    record Call(CollectorTask task, Endpoint endpoint, CompletableFuture<CallResult> future) {
+    }
+
+    private final List<Call> calls = new ArrayList<>();
+    private BiFunction<CollectorTask, Endpoint, CallResult> responder;
+
+    /** Answer every call at once with the responder's result. */
+    FakeExecutor answering(BiFunction<CollectorTask, Endpoint, CallResult> responder) {
+        this.responder = responder;
+        return this;
+    }
+
+    /** Keep calls pending until {@link Call#future()} is completed by the test. */
+    FakeExecutor holding() {
+        this.responder = null;
+        return this;
+    }
+
+    static CallResult ok(String body) {
+        return CallResult.response(0, 3, 200, body, -1, -1);
+    }
+
+    static CallResult status(int status, String body) {
+        return CallResult.response(0, 3, status, body, -1, -1);
+    }
+
+    @Override
+    public CompletionStage<CallResult> execute(CollectorTask task, Endpoint endpoint) {
+        CompletableFuture<CallResult> future = new CompletableFuture<>();
+        calls.add(new Call(CollectorTask.newBuilder(task).build(), endpoint, future));
+        if (responder != null) {
+            future.complete(responder.apply(task, endpoint));
+        }
+        return future;
+    }
+
+    List<Call> calls() {
+        return calls;
+    }
+}
