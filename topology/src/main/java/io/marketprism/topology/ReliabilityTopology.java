@@ -7,7 +7,8 @@ import io.marketprism.schemas.codec.TaskReader;
 import io.marketprism.topology.config.ServiceConfig;
 import io.marketprism.topology.exec.TaskExecutor;
 import io.marketprism.topology.processor.DecodeProcessor;
-import io.marketprism.topology.processor.ExecutionProcessor;
+import io.marketprism.topology.processor.EventJson;
+import io.marketprism.topology.processor.ReliabilityProcessor;
 import io.marketprism.topology.processor.Outcome;
 import io.marketprism.topology.serde.AvroSerde;
 import java.util.Map;
@@ -27,9 +28,10 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <pre>
  * tasks, retry ─▶ decode ─┬─▶ dead letters
- *                         └─▶ repartition by domain ─▶ execute ─┬─▶ results
- *                                                               ├─▶ retry
- *                                                               └─▶ dead letters
+ *                         └─▶ repartition by domain ─▶ reliability ─┬─▶ results
+ *                                                                   ├─▶ retry
+ *                                                                   ├─▶ dead letters
+ *                                                                   └─▶ reliability events
  * </pre>
  */
 public final class ReliabilityTopology {
@@ -52,24 +54,38 @@ public final class ReliabilityTopology {
                 .defaultBranch(Branched.as("rejected"));
         routeTerminal(decodedBranches.get("decoded-rejected"), config, "decode");
 
-        builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(ExecutionProcessor.LEDGER_STORE), Serdes.String(), taskSerde));
+        addStores(builder, taskSerde);
         KStream<String, Outcome> executed = decodedBranches.get("decoded-accepted")
                 .mapValues(outcome -> ((Outcome.Accepted) outcome).task(), Named.as("accepted-task"))
                 .repartition(Repartitioned.with(Serdes.String(), taskSerde)
                         .withName("by-domain")
                         .withNumberOfPartitions(config.topicPartitions()))
-                .process(() -> new ExecutionProcessor(executor, config.endpointsByExchange(),
+                .process(() -> new ReliabilityProcessor(config.reliability(), executor, config.endpointsByExchange(),
                         config.maxInFlightPerEndpoint(), config.executionTick()),
-                        Named.as("execute"), ExecutionProcessor.LEDGER_STORE);
-        routeTerminal(executed, config, "execute");
+                        Named.as("reliability"), ReliabilityProcessor.QUEUE_STORE, ReliabilityProcessor.HELD_STORE,
+                        ReliabilityProcessor.LEDGER_STORE, ReliabilityProcessor.ENGINE_STORE);
+        routeTerminal(executed, config, "reliability");
         return builder.build();
     }
 
-    /** Sends results, retries and dead letters of one step to their topics. */
+    /** The reliability step's state: every store is RocksDB with a changelog, so it moves with its task. */
+    private static void addStores(StreamsBuilder builder, AvroSerde<CollectorTask> taskSerde) {
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(ReliabilityProcessor.QUEUE_STORE), Serdes.Bytes(), Serdes.ByteArray()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(ReliabilityProcessor.HELD_STORE), Serdes.Bytes(), Serdes.ByteArray()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(ReliabilityProcessor.LEDGER_STORE), Serdes.String(), Serdes.ByteArray()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(ReliabilityProcessor.ENGINE_STORE), Serdes.String(), Serdes.ByteArray())
+                .withCachingEnabled());
+    }
+
+    /** Sends results, retries, dead letters and reliability events of one step to their topics. */
     private static void routeTerminal(KStream<String, Outcome> outcomes, ServiceConfig config, String step) {
         var topics = config.topics();
         Map<String, KStream<String, Outcome>> byKind = outcomes.split(Named.as(step + "-"))
+                .branch((k, o) -> o instanceof Outcome.Audited, Branched.as("event"))
                 .branch((k, o) -> o instanceof Outcome.Succeeded, Branched.as("succeeded"))
                 .branch((k, o) -> o instanceof Outcome.RetryLater, Branched.as("retry"))
                 .defaultBranch(Branched.as("dead"));
@@ -77,6 +93,9 @@ public final class ReliabilityTopology {
                 .mapValues(o -> ((Outcome.Succeeded) o).result(), Named.as(step + "-result"))
                 .to(topics.results(), Produced.<String, TaskResult>with(Serdes.String(), AvroSerde.results())
                         .withName(step + "-results-sink"));
+        byKind.get(step + "-event")
+                .mapValues(o -> EventJson.write(((Outcome.Audited) o).event()), Named.as(step + "-event-json"))
+                .to(topics.events(), Produced.with(Serdes.String(), Serdes.String()).withName(step + "-events-sink"));
         byKind.get(step + "-retry")
                 .mapValues(o -> ((Outcome.RetryLater) o).task(), Named.as(step + "-retry-task"))
                 .to(topics.retry(), Produced.<String, CollectorTask>with(Serdes.String(), AvroSerde.tasks())

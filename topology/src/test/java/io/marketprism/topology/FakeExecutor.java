@@ -42,6 +42,21 @@ final class FakeExecutor implements TaskExecutor {
         return CallResult.response(0, 3, status, body, -1, -1);
     }
 
+    static CallResult retryAfter(int status, long retryAfterMillis) {
+        return CallResult.response(0, 3, status, "{\"code\":-1003,\"msg\":\"Way too many requests\"}",
+                retryAfterMillis, -1);
+    }
+
+    /** Endpoint names of the calls made so far, in order. */
+    List<String> endpointsCalled() {
+        return calls.stream().map(c -> c.endpoint().name()).toList();
+    }
+
+    /** Task ids of the calls made so far, in order. */
+    List<String> tasksCalled() {
+        return calls.stream().map(c -> c.task().getTaskId()).toList();
+    }
+
     @Override
     public CompletionStage<CallResult> execute(CollectorTask task, Endpoint endpoint) {
         CompletableFuture<CallResult> future = new CompletableFuture<>();

@@ -2,6 +2,7 @@ package io.marketprism.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.marketprism.schemas.Attempt;
 import io.marketprism.schemas.AttemptOutcome;
 import io.marketprism.schemas.CollectorTask;
 import io.marketprism.schemas.DataType;
@@ -12,10 +13,12 @@ import io.marketprism.schemas.TaskResult;
 import io.marketprism.schemas.codec.AvroCodec;
 import io.marketprism.topology.config.ServiceConfig;
 import io.marketprism.topology.processor.OutputHeaders;
+import io.marketprism.topology.processor.ReliabilityProcessor;
 import io.marketprism.topology.serde.AvroSerde;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Properties;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -26,29 +29,47 @@ import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+/**
+ * Every path of the topology on TopologyTestDriver, with a fake executor and driven wall-clock time: results,
+ * dead letters for bad input, retries at their due times, breaker trips moving traffic, priority draining, bans and
+ * expiry.
+ */
 class ReliabilityTopologyTest {
 
-    private static final ServiceConfig CONFIG = ServiceConfig.builder()
-            .clearExchanges()
-            .exchange("binance", "api=http://127.0.0.1:1/binance/api,api1=http://127.0.0.1:1/binance/api1")
-            .exchange("okx", "www=http://127.0.0.1:1/okx/www")
-            .maxInFlightPerEndpoint(2)
-            .build();
+    private static final long START = 1_000_000;
 
     private final FakeExecutor executor = new FakeExecutor();
+    private ServiceConfig config;
     private TopologyTestDriver driver;
     private TestInputTopic<byte[], byte[]> tasks;
     private TestOutputTopic<String, TaskResult> results;
     private TestOutputTopic<String, DeadLetter> deadLetters;
+    private TestOutputTopic<String, String> events;
 
-    private void startDriver() {
-        Properties props = MarketPrismService.streamsProperties(CONFIG);
-        driver = new TopologyTestDriver(ReliabilityTopology.build(CONFIG, executor), props, Instant.ofEpochMilli(1_000_000));
-        tasks = driver.createInputTopic(CONFIG.topics().tasks(), new ByteArraySerializer(), new ByteArraySerializer());
-        results = driver.createOutputTopic(CONFIG.topics().results(), new StringDeserializer(),
+    /** Two Binance endpoints and one OKX endpoint; retries after a fixed second; round robin. */
+    private static ServiceConfig.Builder testConfig() {
+        return ServiceConfig.builder()
+                .clearExchanges()
+                .exchange("binance", "api=http://127.0.0.1:1/binance/api,api1=http://127.0.0.1:1/binance/api1")
+                .exchange("okx", "www=http://127.0.0.1:1/okx/www")
+                .maxInFlightPerEndpoint(2)
+                .reliability("retry.strategy", "FIXED")
+                .reliability("retry.jitter", "NONE")
+                .reliability("retry.base.delay.ms", "1000")
+                .reliability("balancer.strategy", "ROUND_ROBIN");
+    }
+
+    private void startDriver(ServiceConfig.Builder builder) {
+        config = builder.build();
+        Properties props = MarketPrismService.streamsProperties(config);
+        driver = new TopologyTestDriver(ReliabilityTopology.build(config, executor), props, Instant.ofEpochMilli(START));
+        tasks = driver.createInputTopic(config.topics().tasks(), new ByteArraySerializer(), new ByteArraySerializer(),
+                Instant.ofEpochMilli(START), Duration.ZERO);
+        results = driver.createOutputTopic(config.topics().results(), new StringDeserializer(),
                 AvroSerde.results().deserializer());
-        deadLetters = driver.createOutputTopic(CONFIG.topics().deadLetters(), new StringDeserializer(),
+        deadLetters = driver.createOutputTopic(config.topics().deadLetters(), new StringDeserializer(),
                 AvroSerde.deadLetters().deserializer());
+        events = driver.createOutputTopic(config.topics().events(), new StringDeserializer(), new StringDeserializer());
     }
 
     @AfterEach
@@ -62,14 +83,23 @@ class ReliabilityTopologyTest {
         tasks.pipeInput(null, json.getBytes(StandardCharsets.UTF_8));
     }
 
+    private void send(String taskId, String exchange, String dataType, String symbol) {
+        sendJson("{\"taskId\":\"" + taskId + "\",\"exchange\":\"" + exchange + "\",\"dataType\":\"" + dataType
+                + "\",\"symbol\":\"" + symbol + "\"}");
+    }
+
     private void tick() {
-        driver.advanceWallClockTime(CONFIG.executionTick());
+        driver.advanceWallClockTime(config.executionTick());
+    }
+
+    private void advance(Duration duration) {
+        driver.advanceWallClockTime(duration);
     }
 
     @Test
     void shouldPublishResultWithHeadersForJsonTask() {
         executor.answering((task, endpoint) -> FakeExecutor.ok("{\"bids\":[],\"asks\":[]}"));
-        startDriver();
+        startDriver(testConfig());
 
         sendJson("{\"taskId\":\"t-1\",\"exchange\":\"binance\",\"dataType\":\"ORDER_BOOK\",\"symbol\":\"BTCUSDT\","
                 + "\"priority\":\"HIGH\",\"params\":{\"limit\":\"100\"}}");
@@ -88,12 +118,13 @@ class ReliabilityTopologyTest {
                 .satisfies(c -> assertThat(c.task().getParams()).containsEntry("limit", "100"));
         assertThat(results.isEmpty()).isTrue();
         assertThat(deadLetters.isEmpty()).isTrue();
+        assertThat(driver.getKeyValueStore(ReliabilityProcessor.LEDGER_STORE).get("t-1")).isNull();
     }
 
     @Test
     void shouldPublishResultForAvroTask() {
         executor.answering((task, endpoint) -> FakeExecutor.ok("{}"));
-        startDriver();
+        startDriver(testConfig());
         CollectorTask task = CollectorTask.newBuilder()
                 .setTaskId("avro-1").setExchange("okx").setDataType(DataType.TICKER).setSymbol("BTC-USDT")
                 .setCreatedAt(Instant.ofEpochMilli(5)).build();
@@ -108,7 +139,7 @@ class ReliabilityTopologyTest {
 
     @Test
     void shouldDeadLetterMalformedBytesWithReasonAndRawValue() {
-        startDriver();
+        startDriver(testConfig());
         byte[] garbage = {0x01, 0x02, 0x03};
 
         tasks.pipeInput(null, garbage);
@@ -116,7 +147,7 @@ class ReliabilityTopologyTest {
         TestRecord<String, DeadLetter> out = deadLetters.readRecord();
         assertThat(out.value().getReason()).isEqualTo(DeadLetterReason.MALFORMED);
         assertThat(out.value().getRawValue().array()).isEqualTo(garbage);
-        assertThat(out.value().getSourceTopic()).isEqualTo(CONFIG.topics().tasks());
+        assertThat(out.value().getSourceTopic()).isEqualTo(config.topics().tasks());
         assertThat(out.value().getSourceOffset()).isZero();
         assertThat(OutputHeaders.get(out.headers(), OutputHeaders.REASON)).isEqualTo("MALFORMED");
         assertThat(OutputHeaders.get(out.headers(), OutputHeaders.OUTCOME)).isEqualTo("DEAD_LETTER");
@@ -125,21 +156,21 @@ class ReliabilityTopologyTest {
 
     @Test
     void shouldDeadLetterJsonMissingRequiredFieldAsInvalid() {
-        startDriver();
+        startDriver(testConfig());
 
         sendJson("{\"exchange\":\"binance\",\"dataType\":\"TRADES\"}");
 
         DeadLetter dead = deadLetters.readValue();
         assertThat(dead.getReason()).isEqualTo(DeadLetterReason.INVALID);
         assertThat(dead.getDetail()).contains("symbol");
-        assertThat(dead.getTaskId()).isEqualTo(CONFIG.topics().tasks() + "-0-0");
+        assertThat(dead.getTaskId()).isEqualTo(config.topics().tasks() + "-0-0");
     }
 
     @Test
     void shouldDeadLetterTaskForUnknownExchange() {
-        startDriver();
+        startDriver(testConfig());
 
-        sendJson("{\"taskId\":\"k-1\",\"exchange\":\"kraken\",\"dataType\":\"TRADES\",\"symbol\":\"XBTUSD\"}");
+        send("k-1", "kraken", "TRADES", "XBTUSD");
 
         DeadLetter dead = deadLetters.readValue();
         assertThat(dead.getReason()).isEqualTo(DeadLetterReason.INVALID);
@@ -150,9 +181,9 @@ class ReliabilityTopologyTest {
     @Test
     void shouldDeadLetterNonRetryableFailureWithAttemptHistory() {
         executor.answering((task, endpoint) -> FakeExecutor.status(400, "{\"code\":-1121,\"msg\":\"Invalid symbol.\"}"));
-        startDriver();
+        startDriver(testConfig());
 
-        sendJson("{\"taskId\":\"bad-1\",\"exchange\":\"binance\",\"dataType\":\"TICKER\",\"symbol\":\"NOPE\"}");
+        send("bad-1", "binance", "FUNDING_RATE", "NOPE");
         tick();
 
         DeadLetter dead = deadLetters.readValue();
@@ -160,63 +191,201 @@ class ReliabilityTopologyTest {
         assertThat(dead.getTask().getAttempts()).singleElement().satisfies(a -> {
             assertThat(a.getHttpStatus()).isEqualTo(400);
             assertThat(a.getMessage()).contains("-1121");
+            assertThat(a.getErrorClass()).isEqualTo(io.marketprism.schemas.ErrorClass.NON_RETRYABLE);
         });
-        assertThat(dead.getSourceTopic()).isEqualTo(CONFIG.topics().tasks());
+        assertThat(dead.getSourceTopic()).isEqualTo(config.topics().tasks());
         assertThat(results.isEmpty()).isTrue();
     }
 
     @Test
     void shouldTreatOkxNonZeroCodeAsFailureEvenWithStatus200() {
-        executor.answering((task, endpoint) -> FakeExecutor.ok("{\"code\":\"51001\",\"msg\":\"Instrument ID does not exist\",\"data\":[]}"));
-        startDriver();
+        executor.answering((task, endpoint) ->
+                FakeExecutor.ok("{\"code\":\"51001\",\"msg\":\"Instrument ID does not exist\",\"data\":[]}"));
+        startDriver(testConfig());
 
-        sendJson("{\"taskId\":\"o-1\",\"exchange\":\"okx\",\"dataType\":\"TICKER\",\"symbol\":\"NOPE\"}");
+        send("o-1", "okx", "TICKER", "NOPE");
         tick();
 
         assertThat(results.isEmpty()).isTrue();
-        assertThat(deadLetters.readValue().getTask().getAttempts().get(0).getMessage()).contains("51001");
+        DeadLetter dead = deadLetters.readValue();
+        assertThat(dead.getReason()).isEqualTo(DeadLetterReason.NON_RETRYABLE);
+        assertThat(dead.getTask().getAttempts().get(0).getMessage()).contains("51001");
     }
 
     @Test
-    void shouldBoundCallsInFlightPerEndpointAndDispatchWaitingTasksAsCallsFinish() {
+    void shouldBoundCallsInFlightPerEndpointAndStartWaitingCallsAsOthersFinish() {
         executor.holding();
-        startDriver();
+        startDriver(testConfig());
 
         for (int i = 0; i < 7; i++) {
-            sendJson("{\"taskId\":\"h-" + i + "\",\"exchange\":\"binance\",\"dataType\":\"TRADES\",\"symbol\":\"BTCUSDT\"}");
+            send("h-" + i, "binance", "FUNDING_RATE", "BTCUSDT");
         }
         tick();
 
-        // two endpoints, two calls each
         assertThat(executor.calls()).hasSize(4);
-        assertThat(executor.calls()).extracting(c -> c.endpoint().name()).containsOnly("api", "api1");
+        assertThat(executor.endpointsCalled()).containsOnly("api", "api1");
         executor.calls().get(0).future().complete(FakeExecutor.ok("{}"));
         tick();
         assertThat(executor.calls()).hasSize(5);
         assertThat(results.readKeyValuesToList()).extracting(kv -> kv.key).containsExactly("h-0");
 
-        executor.calls().forEach(c -> c.future().complete(FakeExecutor.ok("{}")));
-        tick();
-        executor.calls().forEach(c -> c.future().complete(FakeExecutor.ok("{}")));
-        tick();
+        for (int round = 0; round < 3; round++) {
+            executor.calls().forEach(c -> c.future().complete(FakeExecutor.ok("{}")));
+            tick();
+        }
         assertThat(results.readKeyValuesToList()).extracting(kv -> kv.key)
                 .containsExactlyInAnyOrder("h-1", "h-2", "h-3", "h-4", "h-5", "h-6");
     }
 
     @Test
-    void shouldNotEmitAnythingWhileTheCallIsPending() {
+    void shouldEmitNothingWhileTheCallIsPendingAndKeepTheTaskInTheLedger() {
         executor.holding();
-        startDriver();
+        startDriver(testConfig());
 
-        sendJson("{\"taskId\":\"p-1\",\"exchange\":\"okx\",\"dataType\":\"TRADES\",\"symbol\":\"BTC-USDT\"}");
-        driver.advanceWallClockTime(Duration.ofSeconds(1));
+        send("p-1", "okx", "TRADES", "BTC-USDT");
+        advance(Duration.ofSeconds(1));
 
         assertThat(results.isEmpty()).isTrue();
         assertThat(deadLetters.isEmpty()).isTrue();
-        assertThat(driver.getKeyValueStore("in-flight-ledger").get("p-1")).isNotNull();
+        assertThat(driver.getKeyValueStore(ReliabilityProcessor.LEDGER_STORE).get("p-1")).isNotNull();
         executor.calls().get(0).future().complete(FakeExecutor.ok("{}"));
         tick();
         assertThat(results.readKeyValuesToMap()).containsOnlyKeys("p-1");
-        assertThat(driver.getKeyValueStore("in-flight-ledger").get("p-1")).isNull();
+        assertThat(driver.getKeyValueStore(ReliabilityProcessor.LEDGER_STORE).get("p-1")).isNull();
+    }
+
+    @Test
+    void shouldRetryAtTheDueTimeAndRecordEveryAttempt() {
+        executor.answering((task, endpoint) -> task.getAttempt() == 0
+                ? FakeExecutor.status(503, "{\"code\":-1001,\"msg\":\"Internal error\"}")
+                : FakeExecutor.ok("{\"ok\":true}"));
+        startDriver(testConfig());
+
+        send("r-1", "binance", "FUNDING_RATE", "BTCUSDT");
+        tick();
+        assertThat(executor.calls()).hasSize(1);
+        assertThat(results.isEmpty()).isTrue();
+
+        advance(Duration.ofMillis(500));
+        assertThat(executor.calls()).as("not before the due time").hasSize(1);
+        advance(Duration.ofMillis(600));
+        tick();
+
+        assertThat(executor.calls()).hasSize(2);
+        TaskResult result = results.readValue();
+        assertThat(result.getAttempts()).hasSize(2);
+        Attempt first = result.getAttempts().get(0);
+        assertThat(first.getOutcome()).isEqualTo(AttemptOutcome.FAILURE);
+        assertThat(first.getHttpStatus()).isEqualTo(503);
+        assertThat(first.getErrorClass()).isEqualTo(io.marketprism.schemas.ErrorClass.SERVER);
+        assertThat(first.getDelayBeforeNextMs()).isEqualTo(1000L);
+        assertThat(result.getAttempts().get(1).getOutcome()).isEqualTo(AttemptOutcome.SUCCESS);
+    }
+
+    @Test
+    void shouldDeadLetterWithTheWholeHistoryWhenAttemptsAreExhausted() {
+        executor.answering((task, endpoint) -> FakeExecutor.status(500, "{}"));
+        startDriver(testConfig().reliability("retry.max.attempts", "3"));
+
+        send("x-1", "binance", "FUNDING_RATE", "BTCUSDT");
+        for (int i = 0; i < 6; i++) {
+            tick();
+            advance(Duration.ofMillis(1100));
+        }
+
+        assertThat(executor.calls()).hasSize(3);
+        DeadLetter dead = deadLetters.readValue();
+        assertThat(dead.getReason()).isEqualTo(DeadLetterReason.RETRIES_EXHAUSTED);
+        assertThat(dead.getTask().getAttempts()).extracting(Attempt::getNumber).containsExactly(1, 2, 3);
+        assertThat(dead.getTask().getAttempts()).extracting(Attempt::getHttpStatus).containsOnly(500);
+        assertThat(dead.getSourceTopic()).isEqualTo(config.topics().tasks());
+        assertThat(results.isEmpty()).isTrue();
+    }
+
+    @Test
+    void shouldDeadLetterAnExpiredTaskBeforeAnyCall() {
+        executor.answering((task, endpoint) -> FakeExecutor.ok("{}"));
+        startDriver(testConfig());
+
+        sendJson("{\"taskId\":\"e-1\",\"exchange\":\"binance\",\"dataType\":\"FUNDING_RATE\",\"symbol\":\"BTCUSDT\","
+                + "\"createdAt\":900000,\"deadline\":999000}");
+        tick();
+
+        assertThat(deadLetters.readValue().getReason()).isEqualTo(DeadLetterReason.EXPIRED);
+        assertThat(executor.calls()).isEmpty();
+    }
+
+    @Test
+    void shouldMoveTrafficToOtherEndpointsWhenOneBreakerOpens() {
+        executor.answering((task, endpoint) -> endpoint.name().equals("api")
+                ? FakeExecutor.status(500, "{}") : FakeExecutor.ok("{}"));
+        startDriver(testConfig()
+                .reliability("breaker.consecutive.failures", "3")
+                .reliability("balancer.eject.consecutive.failures", "100"));
+
+        for (int i = 0; i < 12; i++) {
+            send("b-" + i, "binance", "FUNDING_RATE", "BTCUSDT");
+            tick();
+        }
+        for (int i = 0; i < 3; i++) {
+            advance(Duration.ofMillis(1100));
+            tick();
+        }
+
+        List<String> called = executor.endpointsCalled();
+        assertThat(called.stream().filter("api"::equals).count()).as("calls to the failing endpoint").isEqualTo(3);
+        int lastCallToApi = called.lastIndexOf("api");
+        assertThat(called.subList(lastCallToApi + 1, called.size())).isNotEmpty().containsOnly("api1");
+        assertThat(results.readKeyValuesToMap()).hasSize(12);
+        assertThat(events.readValuesToList()).anySatisfy(event -> assertThat(event)
+                .contains("\"kind\":\"BREAKER_TRANSITION\"").contains("\"subject\":\"api\"").contains("OPEN"));
+    }
+
+    @Test
+    void shouldDrainTheQueueByPriorityThenArrival() {
+        executor.answering((task, endpoint) -> FakeExecutor.ok("{}"));
+        startDriver(testConfig()
+                .reliability("exchange.binance.limiter.bucket.capacity", "1")
+                .reliability("exchange.binance.limiter.refill.per.second", "1")
+                .reliability("exchange.binance.limiter.critical.reserve", "0")
+                .reliability("exchange.binance.limiter.windows", "requests:1000/1000")
+                .reliability("exchange.binance.limiter.used.weight.window.ms", "0"));
+
+        String[] priorities = {"NORMAL", "LOW", "NORMAL", "HIGH", "LOW", "CRITICAL"};
+        for (int i = 0; i < priorities.length; i++) {
+            sendJson("{\"taskId\":\"q-" + i + "-" + priorities[i] + "\",\"exchange\":\"binance\","
+                    + "\"dataType\":\"FUNDING_RATE\",\"symbol\":\"BTCUSDT\",\"weight\":1,\"priority\":\""
+                    + priorities[i] + "\"}");
+        }
+        for (int i = 0; i < priorities.length; i++) {
+            tick();
+            advance(Duration.ofMillis(1000));
+        }
+
+        assertThat(executor.tasksCalled()).containsExactly(
+                "q-0-NORMAL", "q-5-CRITICAL", "q-3-HIGH", "q-2-NORMAL", "q-1-LOW", "q-4-LOW");
+    }
+
+    @Test
+    void shouldMakeNoCallToABannedDomainUntilTheBanEnds() {
+        executor.answering((task, endpoint) -> task.getTaskId().equals("ban-0") && task.getAttempt() == 0
+                ? FakeExecutor.retryAfter(418, 5_000) : FakeExecutor.ok("{}"));
+        startDriver(testConfig());
+
+        send("ban-0", "binance", "FUNDING_RATE", "BTCUSDT");
+        tick();
+        for (int i = 1; i <= 3; i++) {
+            send("ban-" + i, "binance", "FUNDING_RATE", "BTCUSDT");
+            advance(Duration.ofSeconds(1));
+        }
+        assertThat(executor.calls()).as("calls during the ban").hasSize(1);
+        assertThat(events.readValuesToList()).anySatisfy(e -> assertThat(e).contains("BAN_STARTED"));
+
+        advance(Duration.ofMillis(2_100));
+        tick();
+        tick();
+
+        assertThat(executor.tasksCalled()).hasSize(5).contains("ban-1", "ban-2", "ban-3");
+        assertThat(results.readKeyValuesToMap()).containsOnlyKeys("ban-0", "ban-1", "ban-2", "ban-3");
     }
 }

@@ -5,11 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.marketprism.ops.exchange.SimulatedExchange;
 import io.marketprism.ops.kafka.EmbeddedKafka;
-import io.marketprism.schemas.CollectorTask;
-import io.marketprism.schemas.DataType;
 import io.marketprism.schemas.DeadLetter;
 import io.marketprism.schemas.DeadLetterReason;
-import io.marketprism.schemas.Priority;
 import io.marketprism.schemas.TaskResult;
 import io.marketprism.schemas.codec.AvroCodec;
 import io.marketprism.topology.MarketPrismService;
@@ -18,7 +15,6 @@ import io.marketprism.topology.processor.OutputHeaders;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -44,10 +40,6 @@ class ExactlyOncePipelineIT {
 
     private static final int TASKS = 10_000;
     private static final int MALFORMED = 100;
-    private static final String[] EXCHANGES = {"binance", "okx", "deribit"};
-    private static final String[] SYMBOLS = {"BTCUSDT", "BTC-USDT", "BTC-PERPETUAL"};
-    private static final DataType[] TYPES = {DataType.ORDER_BOOK, DataType.TRADES, DataType.TICKER,
-            DataType.FUNDING_RATE, DataType.OPEN_INTEREST};
 
     @TempDir
     Path stateDir;
@@ -99,15 +91,13 @@ class ExactlyOncePipelineIT {
     }
 
     static ServiceConfig configFor(EmbeddedKafka kafka, SimulatedExchange exchange, Path stateDir) {
-        ServiceConfig.Builder builder = ServiceConfig.builder()
-                .bootstrapServers(kafka.bootstrapServers())
-                .applicationId("eos-it-" + System.nanoTime())
-                .stateDir(stateDir)
-                .topicPartitions(3)
-                .clearExchanges();
-        SimulatedExchange.endpoints().forEach((name, endpoints) -> builder.exchange(name, endpoints.stream()
-                .map(e -> e + "=" + exchange.baseUrl(name, e)).collect(Collectors.joining(","))));
-        return builder.build();
+        Properties props = new Properties();
+        props.putAll(Workloads.generousSettings(exchange));
+        props.put("bootstrap.servers", kafka.bootstrapServers());
+        props.put("application.id", "eos-it-" + System.nanoTime());
+        props.put("state.dir", stateDir.toString());
+        props.put("topic.partitions", "3");
+        return ServiceConfig.fromProperties(props);
     }
 
     /** Produces the tasks (even ids as JSON, odd as Avro) with a malformed record after every 100th; returns the ids. */
@@ -131,7 +121,7 @@ class ExactlyOncePipelineIT {
             for (int i = 0; i < TASKS; i++) {
                 String id = "task-" + i;
                 ids.add(id);
-                producer.send(new ProducerRecord<>(topic, task(id, i)));
+                producer.send(new ProducerRecord<>(topic, Workloads.task(id, i)));
                 if (i % (TASKS / MALFORMED) == 0) {
                     producer.send(new ProducerRecord<>(topic, malformed.get(i / 100 % malformed.size()).apply(i)));
                 }
@@ -139,19 +129,6 @@ class ExactlyOncePipelineIT {
             producer.flush();
         }
         return ids;
-    }
-
-    private static byte[] task(String id, int i) {
-        int e = i % EXCHANGES.length;
-        DataType type = TYPES[(i / EXCHANGES.length) % TYPES.length];
-        if (i % 2 == 0) {
-            return ("{\"taskId\":\"" + id + "\",\"exchange\":\"" + EXCHANGES[e] + "\",\"dataType\":\"" + type
-                    + "\",\"symbol\":\"" + SYMBOLS[e] + "\",\"priority\":\"HIGH\",\"params\":{\"limit\":\"100\"}}")
-                    .getBytes(StandardCharsets.UTF_8);
-        }
-        return AvroCodec.tasks().encode(CollectorTask.newBuilder()
-                .setTaskId(id).setExchange(EXCHANGES[e]).setDataType(type).setSymbol(SYMBOLS[e])
-                .setPriority(Priority.LOW).setCreatedAt(Instant.now()).build());
     }
 
     private static byte[] randomBytes(Random random) {

@@ -1,5 +1,6 @@
 package io.marketprism.reliability.balancer;
 
+import io.marketprism.reliability.Checks;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -55,6 +56,16 @@ public final class BalancerConfig {
             builder.endpoint(id, 1);
         }
         return builder.build();
+    }
+
+    /** A builder preset with this configuration's values, endpoints included. */
+    public Builder toBuilder() {
+        return new Builder().strategy(strategy).endpoints(endpoints)
+                .consecutiveFailuresToEject(consecutiveFailuresToEject).minSuccessRate(minSuccessRate)
+                .successRateCalls(successRateCalls).baseEjectionMillis(baseEjectionMillis)
+                .maxEjectionMillis(maxEjectionMillis).maxEjectedShare(maxEjectedShare).panicThreshold(panicThreshold)
+                .ewmaAlpha(ewmaAlpha).dynamicWeights(dynamicWeights).minDynamicWeightShare(minDynamicWeightShare)
+                .unavailableRetryMillis(unavailableRetryMillis).seed(seed);
     }
 
     public BalancingStrategy strategy() {
@@ -156,51 +167,58 @@ public final class BalancerConfig {
             return this;
         }
 
+        /** Replaces the endpoints added so far. */
+        public Builder endpoints(List<EndpointSpec> specs) {
+            endpoints.clear();
+            specs.forEach(spec -> endpoints.add(Objects.requireNonNull(spec, "endpoint")));
+            return this;
+        }
+
         /** 1..10,000 failures in a row. */
         public Builder consecutiveFailuresToEject(int failures) {
-            this.consecutiveFailuresToEject = ConfigChecks.inRange("consecutiveFailuresToEject", failures, 1, 10_000);
+            this.consecutiveFailuresToEject = Checks.inRange("consecutiveFailuresToEject", failures, 1, 10_000);
             return this;
         }
 
         /** 0..1; 0 turns success-rate ejection off. */
         public Builder minSuccessRate(double rate) {
-            this.minSuccessRate = ConfigChecks.inRange("minSuccessRate", rate, 0.0, 1.0);
+            this.minSuccessRate = Checks.inRange("minSuccessRate", rate, 0.0, 1.0);
             return this;
         }
 
         /** 1..10,000 calls. */
         public Builder successRateCalls(int calls) {
-            this.successRateCalls = ConfigChecks.inRange("successRateCalls", calls, 1, 10_000);
+            this.successRateCalls = Checks.inRange("successRateCalls", calls, 1, 10_000);
             return this;
         }
 
         /** 1 ms..1 day. */
         public Builder baseEjectionMillis(long millis) {
-            this.baseEjectionMillis = ConfigChecks.inRange("baseEjectionMillis", millis, 1, 86_400_000L);
+            this.baseEjectionMillis = Checks.inRange("baseEjectionMillis", millis, 1, 86_400_000L);
             return this;
         }
 
         /** 1 ms..1 day, at least the base. */
         public Builder maxEjectionMillis(long millis) {
-            this.maxEjectionMillis = ConfigChecks.inRange("maxEjectionMillis", millis, 1, 86_400_000L);
+            this.maxEjectionMillis = Checks.inRange("maxEjectionMillis", millis, 1, 86_400_000L);
             return this;
         }
 
         /** 0..1; 0 turns ejection off. */
         public Builder maxEjectedShare(double share) {
-            this.maxEjectedShare = ConfigChecks.inRange("maxEjectedShare", share, 0.0, 1.0);
+            this.maxEjectedShare = Checks.inRange("maxEjectedShare", share, 0.0, 1.0);
             return this;
         }
 
         /** 0..1; 1 turns panic mode off. */
         public Builder panicThreshold(double share) {
-            this.panicThreshold = ConfigChecks.inRange("panicThreshold", share, 0.0, 1.0);
+            this.panicThreshold = Checks.inRange("panicThreshold", share, 0.0, 1.0);
             return this;
         }
 
         /** 0.001..1. */
         public Builder ewmaAlpha(double alpha) {
-            this.ewmaAlpha = ConfigChecks.inRange("ewmaAlpha", alpha, 0.001, 1.0);
+            this.ewmaAlpha = Checks.inRange("ewmaAlpha", alpha, 0.001, 1.0);
             return this;
         }
 
@@ -211,13 +229,13 @@ public final class BalancerConfig {
 
         /** 0.01..1. */
         public Builder minDynamicWeightShare(double share) {
-            this.minDynamicWeightShare = ConfigChecks.inRange("minDynamicWeightShare", share, 0.01, 1.0);
+            this.minDynamicWeightShare = Checks.inRange("minDynamicWeightShare", share, 0.01, 1.0);
             return this;
         }
 
         /** 1 ms..1 hour. */
         public Builder unavailableRetryMillis(long millis) {
-            this.unavailableRetryMillis = ConfigChecks.inRange("unavailableRetryMillis", millis, 1, 3_600_000L);
+            this.unavailableRetryMillis = Checks.inRange("unavailableRetryMillis", millis, 1, 3_600_000L);
             return this;
         }
 
@@ -228,7 +246,7 @@ public final class BalancerConfig {
 
         /** Checks the settings against each other and builds the config. */
         public BalancerConfig build() {
-            ConfigChecks.inRange("endpoints.count", endpoints.size(), 1, 10_000);
+            Checks.inRange("endpoints.count", endpoints.size(), 1, 10_000);
             Set<String> ids = new HashSet<>();
             for (EndpointSpec endpoint : endpoints) {
                 if (!ids.add(endpoint.id())) {

@@ -1,9 +1,8 @@
 package io.marketprism.reliability.balancer;
 
+import io.marketprism.reliability.internal.ByteSink;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -32,8 +31,8 @@ public final class BalancerSnapshot {
     }
 
     public byte[] toBytes() {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(32 + 100 * endpoints.size());
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
+        ByteSink out = new ByteSink(32 + 100 * endpoints.size());
+        try {
             out.writeByte(FORMAT_VERSION);
             out.writeInt(cursor);
             out.writeLong(randomState);
@@ -45,7 +44,7 @@ public final class BalancerSnapshot {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return bytes.toByteArray();
+        return out.toByteArray();
     }
 
     /** Parses {@link #toBytes()} output; fails on an unknown format version or damaged bytes. */

@@ -1,5 +1,6 @@
 package io.marketprism.reliability.balancer;
 
+import io.marketprism.reliability.Checks;
 import java.util.Objects;
 
 /** One endpoint (base URL) of an exchange and its static weight, 1..1000. */
@@ -10,6 +11,6 @@ public record EndpointSpec(String id, int weight) {
         if (id.isBlank()) {
             throw new IllegalArgumentException("endpoint id must not be blank");
         }
-        ConfigChecks.inRange("endpoint.weight", weight, 1, 1000);
+        Checks.inRange("endpoint.weight", weight, 1, 1000);
     }
 }

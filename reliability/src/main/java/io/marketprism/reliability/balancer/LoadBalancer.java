@@ -194,6 +194,18 @@ public final class LoadBalancer {
         return panic;
     }
 
+    /**
+     * Share of recent calls that failed in [0, 1]: one minus the mean of the endpoints' success EWMAs. Failures that
+     * do not count against an endpoint (NON_RETRYABLE, RATE_LIMITED) are left out, as in ejection.
+     */
+    public double recentFailureRate() {
+        double successSum = 0;
+        for (EndpointState endpoint : endpoints) {
+            successSum += endpoint.successEwma;
+        }
+        return Math.min(1.0, Math.max(0.0, 1.0 - successSum / endpoints.length));
+    }
+
     /** Calls sent to {@code endpoint} and not yet answered. */
     public int inFlight(String endpoint) {
         return state(endpoint).inFlight;

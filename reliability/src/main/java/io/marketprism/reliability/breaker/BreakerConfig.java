@@ -4,6 +4,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.SlidingWindowSynchronizationStrategy;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.SlidingWindowType;
 import io.github.resilience4j.core.IntervalFunction;
+import io.marketprism.reliability.Checks;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -204,7 +205,8 @@ public final class BreakerConfig {
 
         /** Calls taking longer than this (strictly) count as slow, in [1, 3_600_000] ms. */
         public Builder slowCallDurationThresholdMillis(long millis) {
-            this.slowCallDurationThresholdMillis = checkRange("slowCallDurationThresholdMillis", millis, 1, 3_600_000);
+            this.slowCallDurationThresholdMillis =
+                    Checks.inRange("slowCallDurationThresholdMillis", millis, 1, 3_600_000);
             return this;
         }
 
@@ -219,48 +221,46 @@ public final class BreakerConfig {
             if (type == null) {
                 throw new IllegalArgumentException("windowType must be COUNT_BASED or TIME_BASED, was null");
             }
-            this.windowSize = (int) checkRange(type == WindowType.COUNT_BASED ? "windowSize (calls)" : "windowSize (seconds)",
-                    size, 1, type == WindowType.COUNT_BASED ? 10_000 : 3_600);
+            boolean countBased = type == WindowType.COUNT_BASED;
+            this.windowSize = Checks.inRange(countBased ? "windowSize (calls)" : "windowSize (seconds)",
+                    size, 1, countBased ? 10_000 : 3_600);
             this.windowType = type;
             return this;
         }
 
         /** Calls the window must hold before rates are evaluated, in [1, 100_000]. */
         public Builder minimumNumberOfCalls(int calls) {
-            this.minimumNumberOfCalls = (int) checkRange("minimumNumberOfCalls", calls, 1, 100_000);
+            this.minimumNumberOfCalls = Checks.inRange("minimumNumberOfCalls", calls, 1, 100_000);
             return this;
         }
 
         /** Wait in open before the first probe, in [1, 86_400_000] ms (the first wait when it grows). */
         public Builder waitInOpenMillis(long millis) {
-            this.waitInOpenMillis = checkRange("waitInOpenMillis", millis, 1, 86_400_000);
+            this.waitInOpenMillis = Checks.inRange("waitInOpenMillis", millis, 1, 86_400_000);
             return this;
         }
 
         /** Growth of the wait each time the breaker re-opens in a row, in [1.0, 10.0]; 1.0 keeps it fixed. */
         public Builder waitMultiplier(double multiplier) {
-            if (!(multiplier >= 1.0 && multiplier <= 10.0)) {
-                throw new IllegalArgumentException("waitMultiplier must be in [1.0, 10.0], was " + multiplier);
-            }
-            this.waitMultiplier = multiplier;
+            this.waitMultiplier = Checks.inRange("waitMultiplier", multiplier, 1.0, 10.0);
             return this;
         }
 
         /** Upper bound of the growing wait, in [1, 86_400_000] ms. */
         public Builder maxWaitInOpenMillis(long millis) {
-            this.maxWaitInOpenMillis = checkRange("maxWaitInOpenMillis", millis, 1, 86_400_000);
+            this.maxWaitInOpenMillis = Checks.inRange("maxWaitInOpenMillis", millis, 1, 86_400_000);
             return this;
         }
 
         /** Probe calls admitted in half-open, in [1, 1_000]. */
         public Builder permittedCallsInHalfOpen(int calls) {
-            this.permittedCallsInHalfOpen = (int) checkRange("permittedCallsInHalfOpen", calls, 1, 1_000);
+            this.permittedCallsInHalfOpen = Checks.inRange("permittedCallsInHalfOpen", calls, 1, 1_000);
             return this;
         }
 
         /** Failures in a row that open a closed breaker, in [0, 100_000]; 0 turns the rule off. */
         public Builder consecutiveFailuresThreshold(int failures) {
-            this.consecutiveFailuresThreshold = (int) checkRange("consecutiveFailuresThreshold", failures, 0, 100_000);
+            this.consecutiveFailuresThreshold = Checks.inRange("consecutiveFailuresThreshold", failures, 0, 100_000);
             return this;
         }
 
@@ -284,16 +284,9 @@ public final class BreakerConfig {
 
         private static float checkPercent(String key, float percent) {
             if (!(percent >= 1f && percent <= 100f)) {
-                throw new IllegalArgumentException(key + " must be in [1, 100] percent, was " + percent);
+                throw Checks.outOfRange(key, String.valueOf(percent), "[1, 100] percent");
             }
             return percent;
-        }
-
-        private static long checkRange(String key, long value, long min, long max) {
-            if (value < min || value > max) {
-                throw new IllegalArgumentException(key + " must be in [" + min + ", " + max + "], was " + value);
-            }
-            return value;
         }
     }
 }

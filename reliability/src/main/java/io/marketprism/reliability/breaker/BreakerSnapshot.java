@@ -1,9 +1,9 @@
 package io.marketprism.reliability.breaker;
 
+import io.marketprism.reliability.internal.ByteSink;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
+import java.io.DataOutput;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -72,8 +72,8 @@ public record BreakerSnapshot(
      * two flag bits packed below it.
      */
     public byte[] toBytes() {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(48 + 3 * (window.size() + halfOpenOutcomes.size()));
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
+        ByteSink out = new ByteSink(48 + 3 * (window.size() + halfOpenOutcomes.size()));
+        try {
             out.writeByte(FORMAT_VERSION);
             out.writeUTF(endpoint);
             out.writeByte(state.ordinal());
@@ -87,7 +87,7 @@ public record BreakerSnapshot(
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return bytes.toByteArray();
+        return out.toByteArray();
     }
 
     /** Reads {@link #toBytes()} output; throws IllegalArgumentException for unknown versions or damaged input. */
@@ -122,7 +122,7 @@ public record BreakerSnapshot(
         }
     }
 
-    private static void writeCalls(DataOutputStream out, List<RecordedCall> calls, long origin) throws IOException {
+    private static void writeCalls(DataOutput out, List<RecordedCall> calls, long origin) throws IOException {
         writeVarLong(out, calls.size());
         long previous = origin;
         for (RecordedCall call : calls) {
@@ -151,7 +151,7 @@ public record BreakerSnapshot(
         return calls;
     }
 
-    private static void writeVarLong(DataOutputStream out, long value) throws IOException {
+    private static void writeVarLong(DataOutput out, long value) throws IOException {
         long rest = value;
         while ((rest & ~0x7FL) != 0) {
             out.writeByte((int) ((rest & 0x7F) | 0x80));

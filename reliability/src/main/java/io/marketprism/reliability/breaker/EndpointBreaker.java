@@ -126,6 +126,28 @@ public final class EndpointBreaker {
         return permitted;
     }
 
+    /**
+     * The earliest time from {@code now} on at which {@link #tryAcquire} would permit a call, without asking and
+     * without changing anything: {@code now} when it would permit now, the end of the open wait for an OPEN breaker,
+     * {@link Long#MAX_VALUE} when only recorded probe results or an operator can change the answer.
+     */
+    public long permittedFrom(long now) {
+        long at = Math.max(now, clock.millis());
+        switch (state) {
+            case CLOSED:
+            case DISABLED:
+                return at;
+            case OPEN:
+                return config.automaticTransitionToHalfOpen()
+                        ? Math.max(at, lastTransitionAt + config.waitInOpenMillisAfter(openingsInARow) + 1)
+                        : Long.MAX_VALUE;
+            case HALF_OPEN:
+                return halfOpenPermitsIssued < config.permittedCallsInHalfOpen() ? at : Long.MAX_VALUE;
+            default:
+                return Long.MAX_VALUE;
+        }
+    }
+
     /** Records a successful call that took {@code latencyMillis}; slower than the threshold counts as slow. */
     public void onSuccess(long latencyMillis, long now) {
         record(latencyMillis, now, false);

@@ -1,5 +1,6 @@
 package io.marketprism.reliability.limiter;
 
+import io.marketprism.reliability.Checks;
 import io.marketprism.reliability.Priority;
 import java.util.Objects;
 
@@ -9,6 +10,6 @@ public record AdmissionRequest(String taskId, Priority priority, int weight) {
     public AdmissionRequest {
         Objects.requireNonNull(taskId, "taskId");
         Objects.requireNonNull(priority, "priority");
-        ConfigChecks.inRange("weight", weight, 1, Integer.MAX_VALUE);
+        Checks.inRange("weight", weight, 1, Integer.MAX_VALUE);
     }
 }

@@ -1,5 +1,6 @@
 package io.marketprism.reliability.limiter;
 
+import io.marketprism.reliability.Checks;
 import io.marketprism.reliability.Priority;
 import java.util.List;
 import java.util.Objects;
@@ -41,6 +42,15 @@ public final class LimiterConfig {
 
     public static LimiterConfig ofDefaults() {
         return builder().build();
+    }
+
+    /** A builder preset with this configuration's values. */
+    public Builder toBuilder() {
+        return new Builder().bucketCapacity(bucketCapacity).refillPerSecond(refillPerSecond)
+                .windows(windows.toArray(new WindowLimit[0])).queueCapacity(queueCapacity)
+                .criticalReserveShare(criticalReserveShare).rateCutFactor(rateCutFactor)
+                .rateIncreasePerSuccess(rateIncreasePerSuccess).rateFloor(rateFloor).defaultBanMillis(defaultBanMillis)
+                .usedWeightWindowMillis(usedWeightWindowMillis);
     }
 
     /** Most weight the token bucket holds (burst size). */
@@ -118,19 +128,19 @@ public final class LimiterConfig {
 
         /** Burst size in weight, 1..1e9. */
         public Builder bucketCapacity(long capacity) {
-            this.bucketCapacity = ConfigChecks.inRange("bucketCapacity", capacity, 1, 1_000_000_000L);
+            this.bucketCapacity = Checks.inRange("bucketCapacity", capacity, 1, 1_000_000_000L);
             return this;
         }
 
         /** Full refill rate in weight per second, 0.001..1e9. */
         public Builder refillPerSecond(double perSecond) {
-            this.refillPerSecond = ConfigChecks.inRange("refillPerSecond", perSecond, 0.001, 1e9);
+            this.refillPerSecond = Checks.inRange("refillPerSecond", perSecond, 0.001, 1e9);
             return this;
         }
 
         /** Replaces the rolling windows; 1..8 of them, each must allow a task. */
         public Builder windows(WindowLimit... limits) {
-            ConfigChecks.inRange("windows.count", limits.length, 1, 8);
+            Checks.inRange("windows.count", limits.length, 1, 8);
             for (WindowLimit limit : limits) {
                 Objects.requireNonNull(limit, "windows must not contain null");
             }
@@ -140,44 +150,44 @@ public final class LimiterConfig {
 
         /** Waiting tasks per domain, 1..10,000,000. */
         public Builder queueCapacity(int capacity) {
-            this.queueCapacity = ConfigChecks.inRange("queueCapacity", capacity, 1, 10_000_000);
+            this.queueCapacity = Checks.inRange("queueCapacity", capacity, 1, 10_000_000);
             return this;
         }
 
         /** Share of every budget kept for CRITICAL, 0..0.5. */
         public Builder criticalReserveShare(double share) {
-            this.criticalReserveShare = ConfigChecks.inRange("criticalReserveShare", share, 0.0, 0.5);
+            this.criticalReserveShare = Checks.inRange("criticalReserveShare", share, 0.0, 0.5);
             return this;
         }
 
         /** Multiplicative decrease on 429, 0.01..0.99. */
         public Builder rateCutFactor(double factor) {
-            this.rateCutFactor = ConfigChecks.inRange("rateCutFactor", factor, 0.01, 0.99);
+            this.rateCutFactor = Checks.inRange("rateCutFactor", factor, 0.01, 0.99);
             return this;
         }
 
         /** Additive increase per success as a share of the full rate, 0.0001..1. */
         public Builder rateIncreasePerSuccess(double share) {
-            this.rateIncreasePerSuccess = ConfigChecks.inRange("rateIncreasePerSuccess", share, 0.0001, 1.0);
+            this.rateIncreasePerSuccess = Checks.inRange("rateIncreasePerSuccess", share, 0.0001, 1.0);
             return this;
         }
 
         /** Lowest share of the full rate, 0.001..1. */
         public Builder rateFloor(double share) {
-            this.rateFloor = ConfigChecks.inRange("rateFloor", share, 0.001, 1.0);
+            this.rateFloor = Checks.inRange("rateFloor", share, 0.001, 1.0);
             return this;
         }
 
         /** Ban length for a 418 without Retry-After, 1 ms..1 day. */
         public Builder defaultBanMillis(long millis) {
-            this.defaultBanMillis = ConfigChecks.inRange("defaultBanMillis", millis, 1, 86_400_000L);
+            this.defaultBanMillis = Checks.inRange("defaultBanMillis", millis, 1, 86_400_000L);
             return this;
         }
 
         /** Length of the WEIGHT window the used-weight header describes, 0 (ignore header)..1 week. */
         public Builder usedWeightWindowMillis(long millis) {
             this.usedWeightWindowMillis =
-                    ConfigChecks.inRange("usedWeightWindowMillis", millis, 0, WindowLimit.MAX_LENGTH_MILLIS);
+                    Checks.inRange("usedWeightWindowMillis", millis, 0, WindowLimit.MAX_LENGTH_MILLIS);
             return this;
         }
 

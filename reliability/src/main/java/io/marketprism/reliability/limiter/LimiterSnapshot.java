@@ -1,9 +1,8 @@
 package io.marketprism.reliability.limiter;
 
+import io.marketprism.reliability.internal.ByteSink;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -39,8 +38,8 @@ public final class LimiterSnapshot {
     }
 
     public byte[] toBytes() {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
+        ByteSink out = new ByteSink(64);
+        try {
             out.writeByte(FORMAT_VERSION);
             out.writeLong(clock);
             out.writeDouble(rateFactor);
@@ -55,7 +54,7 @@ public final class LimiterSnapshot {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return bytes.toByteArray();
+        return out.toByteArray();
     }
 
     /** Parses {@link #toBytes()} output; fails on an unknown format version or damaged bytes. */

@@ -1,5 +1,6 @@
 package io.marketprism.reliability.limiter;
 
+import io.marketprism.reliability.Checks;
 import io.marketprism.reliability.Priority;
 import java.util.Objects;
 
@@ -12,6 +13,6 @@ public record Waiting(String taskId, Priority priority, int weight, long arrival
     public Waiting {
         Objects.requireNonNull(taskId, "taskId");
         Objects.requireNonNull(priority, "priority");
-        ConfigChecks.inRange("weight", weight, 1, Integer.MAX_VALUE);
+        Checks.inRange("weight", weight, 1, Integer.MAX_VALUE);
     }
 }

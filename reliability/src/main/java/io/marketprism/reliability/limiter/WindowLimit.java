@@ -1,5 +1,6 @@
 package io.marketprism.reliability.limiter;
 
+import io.marketprism.reliability.Checks;
 import java.util.Objects;
 
 /**
@@ -16,9 +17,9 @@ public record WindowLimit(WindowMeasure measure, long limit, long lengthMillis, 
 
     public WindowLimit {
         Objects.requireNonNull(measure, "measure");
-        ConfigChecks.inRange("window.limit", limit, 1, 1_000_000_000_000L);
-        ConfigChecks.inRange("window.lengthMillis", lengthMillis, 1, MAX_LENGTH_MILLIS);
-        ConfigChecks.inRange("window.slots", slots, 1, (int) Math.min(3600, lengthMillis));
+        Checks.inRange("window.limit", limit, 1, 1_000_000_000_000L);
+        Checks.inRange("window.lengthMillis", lengthMillis, 1, MAX_LENGTH_MILLIS);
+        Checks.inRange("window.slots", slots, 1, (int) Math.min(3600, lengthMillis));
     }
 
     /** A weight budget with {@link #DEFAULT_SLOTS} slots. */

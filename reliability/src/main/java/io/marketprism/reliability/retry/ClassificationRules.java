@@ -1,5 +1,6 @@
 package io.marketprism.reliability.retry;
 
+import io.marketprism.reliability.Checks;
 import io.marketprism.reliability.ErrorClass;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -209,10 +210,7 @@ public final class ClassificationRules {
 
         /** The class of an HTTP status in [100, 599], replacing the range default. */
         public Builder status(int status, ErrorClass errorClass) {
-            if (status < 100 || status > 599) {
-                throw new IllegalArgumentException("status must be in [100, 599], was " + status);
-            }
-            statuses.put(status, requireClass(errorClass));
+            statuses.put(Checks.inRange("status", status, 100, 599), requireClass(errorClass));
             return this;
         }
 

@@ -1,5 +1,7 @@
 package io.marketprism.reliability.retry;
 
+import io.marketprism.reliability.Checks;
+
 /**
  * Immutable settings of a {@link RetryBudget}: retries may be at most {@code retryRatio} of the requests seen over
  * the last {@code windowMillis}, but at least {@code minRetriesPerWindow}. Build with {@link #builder()}.
@@ -25,6 +27,12 @@ public final class RetryBudgetConfig {
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    /** A builder preset with this configuration's values. */
+    public Builder toBuilder() {
+        return new Builder().retryRatio(retryRatio).windowMillis(windowMillis).buckets(buckets)
+                .minRetriesPerWindow(minRetriesPerWindow);
     }
 
     public double retryRatio() {
@@ -66,37 +74,25 @@ public final class RetryBudgetConfig {
 
         /** Share of requests that may be retried, in [0.0, 1.0]. */
         public Builder retryRatio(double ratio) {
-            if (!(ratio >= 0.0 && ratio <= 1.0)) {
-                throw new IllegalArgumentException("retryRatio must be in [0.0, 1.0], was " + ratio);
-            }
-            this.retryRatio = ratio;
+            this.retryRatio = Checks.inRange("retryRatio", ratio, 0.0, 1.0);
             return this;
         }
 
         /** Length of the sliding window, in [100, 3_600_000] ms. */
         public Builder windowMillis(long millis) {
-            if (millis < 100 || millis > 3_600_000) {
-                throw new IllegalArgumentException("windowMillis must be in [100, 3600000], was " + millis);
-            }
-            this.windowMillis = millis;
+            this.windowMillis = Checks.inRange("windowMillis", millis, 100, 3_600_000);
             return this;
         }
 
         /** Buckets the window is divided into, in [1, 1_000]. */
         public Builder buckets(int buckets) {
-            if (buckets < 1 || buckets > 1_000) {
-                throw new IllegalArgumentException("buckets must be in [1, 1000], was " + buckets);
-            }
-            this.buckets = buckets;
+            this.buckets = Checks.inRange("buckets", buckets, 1, 1_000);
             return this;
         }
 
         /** Retries always allowed per window, however quiet the domain, in [0, 1_000_000]. */
         public Builder minRetriesPerWindow(int retries) {
-            if (retries < 0 || retries > 1_000_000) {
-                throw new IllegalArgumentException("minRetriesPerWindow must be in [0, 1000000], was " + retries);
-            }
-            this.minRetriesPerWindow = retries;
+            this.minRetriesPerWindow = Checks.inRange("minRetriesPerWindow", retries, 0, 1_000_000);
             return this;
         }
 

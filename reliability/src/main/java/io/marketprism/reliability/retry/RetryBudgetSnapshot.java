@@ -1,9 +1,8 @@
 package io.marketprism.reliability.retry;
 
+import io.marketprism.reliability.internal.ByteSink;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -40,20 +39,16 @@ public record RetryBudgetSnapshot(long newestBucketStart, List<Bucket> buckets) 
 
     /** Version byte, newest bucket start, bucket count, then per bucket its age in buckets' millis and counts. */
     public byte[] toBytes() {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(13 + 16 * buckets.size());
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeByte(FORMAT_VERSION);
-            out.writeLong(newestBucketStart);
-            out.writeInt(buckets.size());
-            for (Bucket bucket : buckets) {
-                out.writeLong(newestBucketStart - bucket.start());
-                out.writeInt(bucket.requests());
-                out.writeInt(bucket.retries());
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        ByteSink out = new ByteSink(13 + 16 * buckets.size());
+        out.writeByte(FORMAT_VERSION);
+        out.writeLong(newestBucketStart);
+        out.writeInt(buckets.size());
+        for (Bucket bucket : buckets) {
+            out.writeLong(newestBucketStart - bucket.start());
+            out.writeInt(bucket.requests());
+            out.writeInt(bucket.retries());
         }
-        return bytes.toByteArray();
+        return out.toByteArray();
     }
 
     /** Reads {@link #toBytes()} output; throws IllegalArgumentException for unknown versions or damaged input. */

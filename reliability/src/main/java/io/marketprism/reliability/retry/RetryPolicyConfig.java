@@ -1,5 +1,7 @@
 package io.marketprism.reliability.retry;
 
+import io.marketprism.reliability.Checks;
+
 /**
  * Immutable settings of a {@link RetryPolicy}. Build with {@link #builder()}; every setter rejects out-of-range
  * values naming the key.
@@ -110,31 +112,31 @@ public final class RetryPolicyConfig {
 
         /** Delay before the first retry, in [1, 3_600_000] ms. */
         public Builder initialDelayMillis(long millis) {
-            this.initialDelayMillis = checkRange("initialDelayMillis", millis, 1, 3_600_000);
+            this.initialDelayMillis = Checks.inRange("initialDelayMillis", millis, 1, 3_600_000);
             return this;
         }
 
         /** Upper bound of every backoff delay (a Retry-After may ask for longer), in [1, 86_400_000] ms. */
         public Builder maxDelayMillis(long millis) {
-            this.maxDelayMillis = checkRange("maxDelayMillis", millis, 1, 86_400_000);
+            this.maxDelayMillis = Checks.inRange("maxDelayMillis", millis, 1, 86_400_000);
             return this;
         }
 
         /** Growth factor of EXPONENTIAL and ADAPTIVE, in [1.0, 10.0]. */
         public Builder multiplier(double multiplier) {
-            this.multiplier = checkRange("multiplier", multiplier, 1.0, 10.0);
+            this.multiplier = Checks.inRange("multiplier", multiplier, 1.0, 10.0);
             return this;
         }
 
         /** Attempts in all including the first, in [1, 1_000]. */
         public Builder maxAttempts(int attempts) {
-            this.maxAttempts = (int) checkRange("maxAttempts", attempts, 1, 1_000);
+            this.maxAttempts = Checks.inRange("maxAttempts", attempts, 1, 1_000);
             return this;
         }
 
         /** ADAPTIVE's sensitivity to the recent failure rate, in [0.0, 100.0]. */
         public Builder adaptiveGain(double gain) {
-            this.adaptiveGain = checkRange("adaptiveGain", gain, 0.0, 100.0);
+            this.adaptiveGain = Checks.inRange("adaptiveGain", gain, 0.0, 100.0);
             return this;
         }
 
@@ -144,20 +146,6 @@ public final class RetryPolicyConfig {
                         + initialDelayMillis + ")");
             }
             return new RetryPolicyConfig(this);
-        }
-
-        private static long checkRange(String key, long value, long min, long max) {
-            if (value < min || value > max) {
-                throw new IllegalArgumentException(key + " must be in [" + min + ", " + max + "], was " + value);
-            }
-            return value;
-        }
-
-        private static double checkRange(String key, double value, double min, double max) {
-            if (!(value >= min && value <= max)) {
-                throw new IllegalArgumentException(key + " must be in [" + min + ", " + max + "], was " + value);
-            }
-            return value;
         }
     }
 }

@@ -19,17 +19,17 @@ class BalancerConfigTest {
     void shouldNameKeyAndRangeWhenSetterGetsValueOutOfRange() {
         assertThatThrownBy(() -> BalancerConfig.builder().panicThreshold(1.5))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("panicThreshold must be in [0.0, 1.0] but was 1.5");
+                .hasMessage("panicThreshold must be in [0.0, 1.0], was 1.5");
         assertThatThrownBy(() -> BalancerConfig.builder().endpoint("a", 0))
-                .hasMessage("endpoint.weight must be in [1, 1000] but was 0");
+                .hasMessage("endpoint.weight must be in [1, 1000], was 0");
         assertThatThrownBy(() -> BalancerConfig.builder().consecutiveFailuresToEject(0))
-                .hasMessage("consecutiveFailuresToEject must be in [1, 10000] but was 0");
+                .hasMessage("consecutiveFailuresToEject must be in [1, 10000], was 0");
     }
 
     @Test
     void shouldRejectInconsistentSettingsOnBuild() {
         assertThatThrownBy(() -> BalancerConfig.builder().build())
-                .hasMessage("endpoints.count must be in [1, 10000] but was 0");
+                .hasMessage("endpoints.count must be in [1, 10000], was 0");
         assertThatThrownBy(() -> BalancerConfig.builder().endpoint("a", 1).endpoint("a", 2).build())
                 .hasMessage("endpoint a is listed twice");
         assertThatThrownBy(() -> BalancerConfig.builder().endpoint("a", 1)

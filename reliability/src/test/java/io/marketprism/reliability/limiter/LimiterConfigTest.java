@@ -21,19 +21,19 @@ class LimiterConfigTest {
     void shouldNameKeyAndRangeWhenSetterGetsValueOutOfRange() {
         assertThatThrownBy(() -> LimiterConfig.builder().bucketCapacity(0))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("bucketCapacity must be in [1, 1000000000] but was 0");
+                .hasMessage("bucketCapacity must be in [1, 1000000000], was 0");
         assertThatThrownBy(() -> LimiterConfig.builder().rateCutFactor(1.0))
-                .hasMessage("rateCutFactor must be in [0.01, 0.99] but was 1.0");
+                .hasMessage("rateCutFactor must be in [0.01, 0.99], was 1.0");
         assertThatThrownBy(() -> LimiterConfig.builder().criticalReserveShare(Double.NaN))
                 .hasMessageContaining("criticalReserveShare must be in [0.0, 0.5]");
         assertThatThrownBy(() -> LimiterConfig.builder().windows())
-                .hasMessage("windows.count must be in [1, 8] but was 0");
+                .hasMessage("windows.count must be in [1, 8], was 0");
     }
 
     @Test
     void shouldRejectWindowWithMoreSlotsThanMilliseconds() {
         assertThatThrownBy(() -> new WindowLimit(WindowMeasure.WEIGHT, 10, 5, 6))
-                .hasMessage("window.slots must be in [1, 5] but was 6");
+                .hasMessage("window.slots must be in [1, 5], was 6");
     }
 
     @Test

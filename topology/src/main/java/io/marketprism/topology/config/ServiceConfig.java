@@ -1,5 +1,6 @@
 package io.marketprism.topology.config;
 
+import io.marketprism.reliability.config.ReliabilityConfig;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -29,6 +30,7 @@ public final class ServiceConfig {
     public static final String TOPIC_RESULTS = "topic.results";
     public static final String TOPIC_RETRY = "topic.retry";
     public static final String TOPIC_DLQ = "topic.dlq";
+    public static final String TOPIC_EVENTS = "topic.events";
     public static final String TOPIC_PARTITIONS = "topic.partitions";
     public static final String TOPIC_REPLICATION_FACTOR = "topic.replication.factor";
     public static final String EXCHANGES = "exchanges";
@@ -40,7 +42,7 @@ public final class ServiceConfig {
     public static final String KAFKA_PREFIX = "kafka.";
 
     private static final Set<String> SCALAR_KEYS = Set.of(BOOTSTRAP_SERVERS, APPLICATION_ID, STATE_DIR, TOPIC_TASKS,
-            TOPIC_RESULTS, TOPIC_RETRY, TOPIC_DLQ, TOPIC_PARTITIONS, TOPIC_REPLICATION_FACTOR, EXCHANGES,
+            TOPIC_RESULTS, TOPIC_RETRY, TOPIC_DLQ, TOPIC_EVENTS, TOPIC_PARTITIONS, TOPIC_REPLICATION_FACTOR, EXCHANGES,
             EXECUTION_TIMEOUT_MS, EXECUTION_MAX_IN_FLIGHT, EXECUTION_TICK_MS);
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]*");
 
@@ -62,12 +64,14 @@ public final class ServiceConfig {
     private final int maxInFlightPerEndpoint;
     private final Duration executionTick;
     private final Map<String, String> kafkaOverrides;
+    private final Map<String, String> reliabilitySettings;
+    private final ReliabilityConfig reliability;
 
-    private ServiceConfig(Builder b) {
+    private ServiceConfig(Builder b, ReliabilityConfig reliability) {
         this.bootstrapServers = b.bootstrapServers;
         this.applicationId = b.applicationId;
         this.stateDir = b.stateDir;
-        this.topics = new TopicNames(b.tasksTopic, b.resultsTopic, b.retryTopic, b.dlqTopic);
+        this.topics = new TopicNames(b.tasksTopic, b.resultsTopic, b.retryTopic, b.dlqTopic, b.eventsTopic);
         this.topicPartitions = b.topicPartitions;
         this.topicReplicationFactor = b.topicReplicationFactor;
         this.endpointsByExchange = Collections.unmodifiableMap(new LinkedHashMap<>(b.endpoints));
@@ -75,6 +79,8 @@ public final class ServiceConfig {
         this.maxInFlightPerEndpoint = b.maxInFlightPerEndpoint;
         this.executionTick = b.executionTick;
         this.kafkaOverrides = Map.copyOf(b.kafkaOverrides);
+        this.reliabilitySettings = Map.copyOf(b.reliabilitySettings);
+        this.reliability = reliability;
     }
 
     public static Builder builder() {
@@ -100,9 +106,12 @@ public final class ServiceConfig {
                 b.kafka(key.substring(KAFKA_PREFIX.length()), value);
             } else if (key.startsWith(EXCHANGE_PREFIX) && key.endsWith(ENDPOINTS_SUFFIX)) {
                 endpointSpecs.put(key.substring(EXCHANGE_PREFIX.length(), key.length() - ENDPOINTS_SUFFIX.length()), value);
+            } else if (!SCALAR_KEYS.contains(key) && ReliabilityConfig.ownsKey(key)) {
+                b.reliability(key, value);
             } else if (!SCALAR_KEYS.contains(key)) {
                 throw new ConfigException(key, value, "unknown key; known keys are " + new TreeSet<>(SCALAR_KEYS)
-                        + ", exchange.<name>.endpoints and kafka.<client property>");
+                        + ", exchange.<name>.endpoints, the reliability keys (breaker.*, retry.*, balancer.*, "
+                        + "limiter.*, exchange.<name>.*) and kafka.<client property>");
             } else {
                 switch (key) {
                     case BOOTSTRAP_SERVERS -> b.bootstrapServers(value);
@@ -112,6 +121,7 @@ public final class ServiceConfig {
                     case TOPIC_RESULTS -> b.resultsTopic(value);
                     case TOPIC_RETRY -> b.retryTopic(value);
                     case TOPIC_DLQ -> b.dlqTopic(value);
+                    case TOPIC_EVENTS -> b.eventsTopic(value);
                     case TOPIC_PARTITIONS -> b.topicPartitions(parseInt(key, value));
                     case TOPIC_REPLICATION_FACTOR -> b.topicReplicationFactor(parseInt(key, value));
                     case EXCHANGES -> exchanges = splitList(value);
@@ -207,6 +217,11 @@ public final class ServiceConfig {
         return executionTick;
     }
 
+    /** Breaker, limiter, retry and balancer settings of every exchange, endpoints as configured here. */
+    public ReliabilityConfig reliability() {
+        return reliability;
+    }
+
     /** Kafka client properties given with the {@code kafka.} prefix, prefix removed. */
     public Map<String, String> kafkaOverrides() {
         return kafkaOverrides;
@@ -222,6 +237,7 @@ public final class ServiceConfig {
         b.resultsTopic = topics.results();
         b.retryTopic = topics.retry();
         b.dlqTopic = topics.deadLetters();
+        b.eventsTopic = topics.events();
         b.topicPartitions = topicPartitions;
         b.topicReplicationFactor = topicReplicationFactor;
         b.endpoints.clear();
@@ -230,13 +246,14 @@ public final class ServiceConfig {
         b.maxInFlightPerEndpoint = maxInFlightPerEndpoint;
         b.executionTick = executionTick;
         b.kafkaOverrides.putAll(kafkaOverrides);
+        b.reliabilitySettings.putAll(reliabilitySettings);
         return b;
     }
 
     /** Names of the topics the service reads and writes. */
-    public record TopicNames(String tasks, String results, String retry, String deadLetters) {
+    public record TopicNames(String tasks, String results, String retry, String deadLetters, String events) {
         public List<String> all() {
-            return List.of(tasks, results, retry, deadLetters);
+            return List.of(tasks, results, retry, deadLetters, events);
         }
     }
 
@@ -249,6 +266,7 @@ public final class ServiceConfig {
         private String resultsTopic = "collector.results";
         private String retryTopic = "collector.tasks.retry";
         private String dlqTopic = "collector.tasks.dlq";
+        private String eventsTopic = "reliability.events";
         private int topicPartitions = 6;
         private short topicReplicationFactor = -1;
         private final Map<String, List<Endpoint>> endpoints = new LinkedHashMap<>();
@@ -256,6 +274,7 @@ public final class ServiceConfig {
         private int maxInFlightPerEndpoint = 32;
         private Duration executionTick = Duration.ofMillis(10);
         private final Map<String, String> kafkaOverrides = new LinkedHashMap<>();
+        private final Map<String, String> reliabilitySettings = new LinkedHashMap<>();
 
         private Builder() {
             DEFAULT_ENDPOINTS.entrySet().stream().sorted(Map.Entry.comparingByKey())
@@ -294,6 +313,24 @@ public final class ServiceConfig {
 
         public Builder dlqTopic(String value) {
             this.dlqTopic = requireTopic(TOPIC_DLQ, value);
+            return this;
+        }
+
+        public Builder eventsTopic(String value) {
+            this.eventsTopic = requireTopic(TOPIC_EVENTS, value);
+            return this;
+        }
+
+        /**
+         * One reliability setting by its flat key, e.g. {@code breaker.failure.rate.threshold} or
+         * {@code exchange.binance.retry.max.attempts}; validated in {@link #build()}.
+         */
+        public Builder reliability(String key, String value) {
+            if (!ReliabilityConfig.ownsKey(key) || key.endsWith(ENDPOINTS_SUFFIX)) {
+                throw new ConfigException(key, value, "not a reliability key (breaker.*, retry.*, balancer.*, "
+                        + "limiter.*, exchange.<name>.*)");
+            }
+            reliabilitySettings.put(key, Objects.requireNonNull(value, key));
             return this;
         }
 
@@ -370,11 +407,15 @@ public final class ServiceConfig {
             if (endpoints.isEmpty()) {
                 throw new ConfigException(EXCHANGES, "", "at least one exchange with endpoints is required");
             }
-            List<String> names = List.of(tasksTopic, resultsTopic, retryTopic, dlqTopic);
+            List<String> names = List.of(tasksTopic, resultsTopic, retryTopic, dlqTopic, eventsTopic);
             if (new TreeSet<>(names).size() != names.size()) {
-                throw new ConfigException("topic.*", names, "the four topics must have distinct names");
+                throw new ConfigException("topic.*", names, "the five topics must have distinct names");
             }
-            return new ServiceConfig(this);
+            Map<String, String> settings = new LinkedHashMap<>(reliabilitySettings);
+            endpoints.forEach((exchange, list) -> settings.put(EXCHANGE_PREFIX + exchange + ENDPOINTS_SUFFIX,
+                    String.join(",", list.stream().map(Endpoint::name).toList())));
+            // Names the bad key itself, with the value and what is allowed.
+            return new ServiceConfig(this, ReliabilityConfig.fromMap(settings));
         }
 
         private static URI parseUrl(String key, String url) {

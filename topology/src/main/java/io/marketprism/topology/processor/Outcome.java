@@ -19,6 +19,10 @@ public sealed interface Outcome {
     record RetryLater(CollectorTask task) implements Outcome {
     }
 
+    /** Something the decision engine did that operators should see (breaker transition, ban, shed...). */
+    record Audited(io.marketprism.reliability.engine.ReliabilityEvent event) implements Outcome {
+    }
+
     /** The task is given up and goes to the dead-letter topic. */
     record DeadLettered(DeadLetter deadLetter) implements Outcome {
     }

@@ -17,6 +17,7 @@ public final class OutputHeaders {
     public static final String OUTCOME_SUCCESS = "SUCCESS";
     public static final String OUTCOME_RETRY = "RETRY";
     public static final String OUTCOME_DEAD_LETTER = "DEAD_LETTER";
+    public static final String OUTCOME_EVENT = "EVENT";
 
     private OutputHeaders() {
     }

@@ -35,6 +35,10 @@ public final class Routing {
             return new Record<>(result.getTaskId(), outcome, timestamp,
                     OutputHeaders.of(result.getTaskId(), result.getExchange(), OutputHeaders.OUTCOME_SUCCESS, null));
         }
+        if (outcome instanceof Outcome.Audited audited) {
+            return new Record<>(audited.event().exchange(), outcome, timestamp,
+                    OutputHeaders.of(null, audited.event().exchange(), OutputHeaders.OUTCOME_EVENT, null));
+        }
         DeadLetter dead = ((Outcome.DeadLettered) outcome).deadLetter();
         String exchange = dead.getTask() == null ? null : dead.getTask().getExchange();
         return new Record<>(dead.getTaskId(), outcome, timestamp, OutputHeaders.of(dead.getTaskId(), exchange,

@@ -22,7 +22,7 @@ class ServiceConfigTest {
 
         assertThat(config.bootstrapServers()).isEqualTo("127.0.0.1:9092");
         assertThat(config.topics().all()).containsExactly("collector.tasks", "collector.results",
-                "collector.tasks.retry", "collector.tasks.dlq");
+                "collector.tasks.retry", "collector.tasks.dlq", "reliability.events");
         assertThat(config.exchanges()).containsExactly("binance", "deribit", "okx");
         assertThat(config.endpointsByExchange().get("binance")).extracting(Endpoint::id)
                 .containsExactly("binance/api", "binance/api1", "binance/api2", "binance/api3");

@@ -1,0 +1,277 @@
+package io.marketprism.reliability.config;
+
+import io.marketprism.reliability.ErrorClass;
+import io.marketprism.reliability.retry.ClassificationRules;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
+
+/**
+ * The one configuration of the reliability module: an {@link ExchangeProfile} per exchange, each carrying its
+ * endpoints, limiter budgets, request weights, error classification and breaker, retry and balancer settings.
+ * Immutable. Start from {@link #ofDefaults()} (Binance, OKX, Deribit presets) or read flat keys with
+ * {@link #fromMap}; the keys are listed by {@link #keys()}.
+ */
+public final class ReliabilityConfig {
+
+    private static final String EXCHANGE_PREFIX = "exchange.";
+    private static final List<String> OWN_PREFIXES =
+            List.of("breaker.", "retry.", "balancer.", "limiter.", EXCHANGE_PREFIX);
+
+    private final Map<String, ExchangeProfile> exchanges;
+
+    private ReliabilityConfig(Map<String, ExchangeProfile> exchanges) {
+        // sorted for listing, hashed for the lookup on every engine call
+        this.exchanges = Collections.unmodifiableMap(new LinkedHashMap<>(new TreeMap<>(exchanges)));
+    }
+
+    /** The Binance, OKX and Deribit presets with the module's default settings. */
+    public static ReliabilityConfig ofDefaults() {
+        return of(ExchangeProfile.binance(), ExchangeProfile.okx(), ExchangeProfile.deribit());
+    }
+
+    /** A configuration of exactly these exchanges; names must be distinct. */
+    public static ReliabilityConfig of(ExchangeProfile... profiles) {
+        Map<String, ExchangeProfile> byName = new TreeMap<>();
+        for (ExchangeProfile profile : profiles) {
+            if (byName.put(profile.name(), profile) != null) {
+                throw new IllegalArgumentException("exchange " + profile.name() + " is configured twice");
+            }
+        }
+        return new ReliabilityConfig(byName);
+    }
+
+    /**
+     * The defaults changed by flat keys (see {@link #keys()}). A key without the {@code exchange.<name>.} prefix
+     * applies to every exchange; with it, to that exchange only, after the global keys. An exchange without a preset
+     * needs {@code exchange.<name>.endpoints}. Unknown keys and bad values are refused, naming the key, the value
+     * and what is allowed.
+     */
+    public static ReliabilityConfig fromMap(Map<String, String> entries) {
+        Map<String, String> sorted = new TreeMap<>(entries);
+        Map<String, String> global = new TreeMap<>();
+        Map<String, Map<String, String>> perExchange = new TreeMap<>();
+        sorted.forEach((key, value) -> {
+            if (key.startsWith(EXCHANGE_PREFIX)) {
+                int dot = key.indexOf('.', EXCHANGE_PREFIX.length());
+                if (dot < 0) {
+                    throw unknownKey(key);
+                }
+                perExchange.computeIfAbsent(key.substring(EXCHANGE_PREFIX.length(), dot), name -> new TreeMap<>())
+                        .put(key.substring(dot + 1), value);
+            } else {
+                Setting setting = Settings.BY_NAME.get(key);
+                if (setting == null) {
+                    throw unknownKey(key);
+                }
+                if (setting.perExchangeOnly) {
+                    throw new IllegalArgumentException(key + " is set per exchange: use exchange.<name>." + key);
+                }
+                global.put(key, value);
+            }
+        });
+        Map<String, ExchangeProfile> profiles = new TreeMap<>(ofDefaults().exchanges);
+        for (String name : perExchange.keySet()) {
+            if (!profiles.containsKey(name)) {
+                String endpoints = perExchange.get(name).get("endpoints");
+                if (endpoints == null) {
+                    throw new IllegalArgumentException(EXCHANGE_PREFIX + name
+                            + ".endpoints is required for an exchange without a preset (presets: "
+                            + profiles.keySet() + ")");
+                }
+                profiles.put(name, ExchangeProfile.builder(name, splitList(endpoints).toArray(new String[0])).build());
+            }
+        }
+        profiles.replaceAll((name, profile) ->
+                applyKeys(profile, global, perExchange.getOrDefault(name, Map.of())));
+        return new ReliabilityConfig(profiles);
+    }
+
+    /** Whether {@code key} belongs to this configuration (so a service can pick its keys out of one file). */
+    public static boolean ownsKey(String key) {
+        for (String prefix : OWN_PREFIXES) {
+            if (key.startsWith(prefix)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** This configuration with {@code exchange}'s endpoints replaced (as named by the service configuration). */
+    public ReliabilityConfig withEndpoints(String exchange, List<String> endpoints) {
+        return with(exchange(exchange).withEndpoints(endpoints));
+    }
+
+    /** This configuration with {@code profile} added, or replacing the exchange's profile of the same name. */
+    public ReliabilityConfig with(ExchangeProfile profile) {
+        Map<String, ExchangeProfile> copy = new TreeMap<>(exchanges);
+        copy.put(profile.name(), Objects.requireNonNull(profile, "profile"));
+        return new ReliabilityConfig(copy);
+    }
+
+    /** The profile of {@code exchange}; IllegalArgumentException when it is not configured. */
+    public ExchangeProfile exchange(String exchange) {
+        ExchangeProfile profile = exchanges.get(exchange);
+        if (profile == null) {
+            throw new IllegalArgumentException("exchange '" + exchange + "' is not configured; configured: "
+                    + exchanges.keySet());
+        }
+        return profile;
+    }
+
+    /** Names of the configured exchanges, sorted. */
+    public Set<String> exchangeNames() {
+        return exchanges.keySet();
+    }
+
+    /** Every key {@link #fromMap} accepts, with default, allowed values and meaning. */
+    public static List<ConfigKey> keys() {
+        List<ExchangeProfile> presets = List.copyOf(ofDefaults().exchanges.values());
+        List<ConfigKey> keys = new ArrayList<>();
+        for (Setting setting : Settings.BY_NAME.values()) {
+            String pattern = (setting.perExchangeOnly ? "exchange.<name>." : "[exchange.<name>.]") + setting.name;
+            keys.add(new ConfigKey(pattern, defaultsOf(presets, setting::valueIn), setting.allowed, setting.meaning));
+        }
+        keys.add(new ConfigKey("exchange.<name>.endpoints",
+                defaultsOf(presets, p -> String.join(",", p.endpoints())), "comma-separated names without '/'",
+                "the exchange's endpoints; the service configuration normally supplies them"));
+        keys.add(new ConfigKey("exchange.<name>.weight.<data_type>",
+                defaultsOf(presets, p -> p.weights().specs().toString()),
+                "N, PARAM:BOUND=N,...,*=N or each:PARAM=N,min=N",
+                "request weight of a data type (ORDER_BOOK, TRADES, ...); unlisted types weigh 1"));
+        keys.add(new ConfigKey("exchange.<name>.error.code.<code>", "per exchange preset",
+                Setting.names(ErrorClass.class), "class of an exchange error code (e.g. -1003 on Binance)"));
+        keys.add(new ConfigKey("exchange.<name>.error.status.<status>", "429/418 RATE_LIMITED, 408 TIMEOUT, "
+                + "4xx NON_RETRYABLE, 5xx SERVER", Setting.names(ErrorClass.class), "class of an HTTP status"));
+        keys.add(new ConfigKey("exchange.<name>.error.exception.<class>", "java.net and TLS exceptions NETWORK, "
+                + "timeouts TIMEOUT", Setting.names(ErrorClass.class), "class of an exception's fully qualified name"));
+        return List.copyOf(keys);
+    }
+
+    /** {@link #keys()} as a Markdown table, for the README. */
+    public static String markdownTable() {
+        StringBuilder table = new StringBuilder("| Key | Default | Allowed | Meaning |\n|---|---|---|---|\n");
+        for (ConfigKey key : keys()) {
+            table.append("| `").append(key.pattern()).append("` | ").append(escape(key.defaultValue()))
+                    .append(" | ").append(escape(key.allowed())).append(" | ").append(escape(key.meaning()))
+                    .append(" |\n");
+        }
+        return table.toString();
+    }
+
+    /** Prints {@link #markdownTable()}. */
+    public static void main(String[] args) {
+        System.out.print(markdownTable());
+    }
+
+    @Override
+    public String toString() {
+        return "ReliabilityConfig" + exchanges.values();
+    }
+
+    private static ExchangeProfile applyKeys(ExchangeProfile base, Map<String, String> global,
+                                             Map<String, String> own) {
+        String prefix = EXCHANGE_PREFIX + base.name() + ".";
+        ExchangeProfile start = own.containsKey("endpoints")
+                ? base.withEndpoints(splitList(own.get("endpoints"))) : base;
+        ExchangeProfile profile = start;
+        Map<Setting.Part, Object> builders = new EnumMap<>(Setting.Part.class);
+        for (Map.Entry<String, String> entry : global.entrySet()) {
+            Setting setting = Settings.BY_NAME.get(entry.getKey());
+            setting.apply(builders.computeIfAbsent(setting.part, part -> part.open(start)), entry.getKey(),
+                    entry.getValue());
+        }
+        for (Map.Entry<String, String> entry : own.entrySet()) {
+            String name = entry.getKey();
+            Setting setting = Settings.BY_NAME.get(name);
+            if (setting != null) {
+                setting.apply(builders.computeIfAbsent(setting.part, part -> part.open(start)), prefix + name,
+                        entry.getValue());
+            } else if (!name.equals("endpoints")) {
+                profile = applyExchangeKey(profile, name, prefix + name, entry.getValue());
+            }
+        }
+        ExchangeProfile.Builder target = profile.toBuilder();
+        builders.forEach((part, builder) -> {
+            try {
+                part.close(builder, target);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(prefix + part.prefix + ": " + e.getMessage(), e);
+            }
+        });
+        return target.build();
+    }
+
+    /** Applies a key only an exchange has: a weight or a classification rule. */
+    private static ExchangeProfile applyExchangeKey(ExchangeProfile profile, String name, String key, String value) {
+        String text = value == null ? "" : value.trim();
+        if (name.startsWith("weight.") && name.length() > "weight.".length()) {
+            try {
+                return profile.toBuilder().weights(profile.weights().with(name.substring("weight.".length()), text))
+                        .build();
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(EXCHANGE_PREFIX + profile.name() + "." + e.getMessage(), e);
+            }
+        }
+        UnaryOperator<ClassificationRules.Builder> rule =
+                classificationRule(name, key, text);
+        if (rule == null) {
+            throw unknownKey(key);
+        }
+        return profile.toBuilder().classification(rule.apply(profile.classification().toBuilder()).build()).build();
+    }
+
+    private static UnaryOperator<ClassificationRules.Builder> classificationRule(
+            String name, String key, String text) {
+        String[] kinds = {"error.code.", "error.status.", "error.exception."};
+        for (String kind : kinds) {
+            if (name.startsWith(kind) && name.length() > kind.length()) {
+                String subject = name.substring(kind.length());
+                ErrorClass errorClass = Setting.oneOf(ErrorClass.class).parse(key, text);
+                switch (kind) {
+                    case "error.code.":
+                        return b -> b.exchangeCode(subject, errorClass);
+                    case "error.status.":
+                        int status = Setting.intIn(100, 599).parse(key + " (status)", subject);
+                        return b -> b.status(status, errorClass);
+                    default:
+                        return b -> b.exception(subject, errorClass);
+                }
+            }
+        }
+        return null;
+    }
+
+    private static String defaultsOf(List<ExchangeProfile> presets,
+                                     Function<ExchangeProfile, String> value) {
+        Map<String, String> byExchange = new LinkedHashMap<>();
+        presets.forEach(p -> byExchange.put(p.name(), value.apply(p)));
+        if (byExchange.values().stream().distinct().count() == 1) {
+            return byExchange.values().iterator().next();
+        }
+        List<String> parts = new ArrayList<>();
+        byExchange.forEach((name, v) -> parts.add(name + ": " + v));
+        return String.join("; ", parts);
+    }
+
+    private static List<String> splitList(String text) {
+        return Arrays.stream(text.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+    }
+
+    private static IllegalArgumentException unknownKey(String key) {
+        return new IllegalArgumentException("unknown configuration key '" + key + "'; see ReliabilityConfig.keys()");
+    }
+
+    private static String escape(String text) {
+        return text.replace("|", "\\|");
+    }
+}

@@ -1,0 +1,297 @@
+package io.marketprism.reliability.engine;
+
+import io.marketprism.reliability.ErrorClass;
+import io.marketprism.reliability.balancer.Pick;
+import io.marketprism.reliability.breaker.BreakerState;
+import io.marketprism.reliability.breaker.EndpointBreaker;
+import io.marketprism.reliability.config.ExchangeProfile;
+import io.marketprism.reliability.config.ReliabilityConfig;
+import io.marketprism.reliability.limiter.Admission;
+import io.marketprism.reliability.limiter.AdmissionRequest;
+import io.marketprism.reliability.limiter.WaitQueue;
+import io.marketprism.reliability.limiter.Waiting;
+import io.marketprism.reliability.retry.CallFailure;
+import io.marketprism.reliability.retry.GiveUpReason;
+import io.marketprism.reliability.retry.RetryDecision;
+import io.marketprism.reliability.retry.RetryRequest;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The one entry point of the reliability module for all limit domains and endpoints of one Kafka partition: per
+ * limit domain a {@code PriorityRateLimiter} and a {@code RetryBudget}, per exchange a {@code LoadBalancer}, per
+ * endpoint an {@code EndpointBreaker}, combined into decisions.
+ *
+ * <p><b>State.</b> Components are loaded from the caller's {@link StateStorage} on first use and kept in memory; after
+ * every {@link #decide}, {@link #drain} and {@link #record} the engine saves exactly the components that call
+ * changed, so a new engine over the same storage continues with identical decisions. Merely moving a component's
+ * clock forward is not saved: it replays identically as long as {@code now} never goes backwards. Saved state that
+ * no longer fits the configuration (or is damaged) is replaced by fresh state. After an exception, discard the
+ * engine: its memory may be ahead of the storage.
+ *
+ * <p><b>Calls.</b> Every {@link Decision.Dispatch} (from decide or drain) holds a breaker permission and counts as in
+ * flight at the balancer until it is answered by exactly one {@link #record}. Breakers count only failures that say
+ * something about the endpoint (NETWORK, TIMEOUT, SERVER, RETRYABLE); a NON_RETRYABLE or RATE_LIMITED answer shows
+ * the endpoint is up. An ejection ends when its time is over: the next call to the endpoint is its probe.
+ *
+ * <p>Time is the caller's {@code now} in epoch millis. Not thread-safe: one engine per stream task.
+ */
+public final class DecisionEngine {
+
+    private final ReliabilityConfig config;
+    private final StateStorage storage;
+    private final EventListener listener;
+    private final Map<String, ExchangeRuntime> exchanges = new HashMap<>();
+    private final Map<String, DomainRuntime> domains = new HashMap<>();
+    private final SingleTaskView singleTask = new SingleTaskView();
+
+    public DecisionEngine(ReliabilityConfig config, StateStorage storage, EventListener listener) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.storage = Objects.requireNonNull(storage, "storage");
+        this.listener = Objects.requireNonNull(listener, "listener");
+    }
+
+    /**
+     * Decides on a task, checking in order: its deadline has passed (dead letter EXPIRED); its notBefore lies ahead
+     * (hold); the domain is banned (hold, or EXPIRED when the ban outlasts the deadline); no endpoint can take a call
+     * (hold until one could, or EXPIRED likewise); then the limiter queues it in {@code queue}, sheds it, or admits
+     * it, and the balancer picks an endpoint, avoiding the last one after a NETWORK or TIMEOUT failure.
+     */
+    public Decision decide(TaskView task, WaitQueue queue, long now) {
+        ExchangeProfile profile = config.exchange(task.exchange());
+        if (task.deadline() != null && now > task.deadline()) {
+            return expired(task, "deadline " + task.deadline() + " passed at " + now, now);
+        }
+        if (task.notBefore() != null && task.notBefore() > now) {
+            return new Decision.Hold(task.taskId(), task.notBefore(), Decision.HoldReason.NOT_BEFORE);
+        }
+        DomainRuntime domain = domain(task.domain(), profile, now);
+        ExchangeRuntime exchange = exchange(profile, now);
+        Decision decision = decideLoaded(task, queue, domain, exchange, now);
+        exchange.saveChanges(storage);
+        domain.saveChanges(storage);
+        return decision;
+    }
+
+    /**
+     * Dispatches waiting tasks of {@code domain} in priority order (FIFO within one) while its limiter admits them
+     * and an endpoint can take them. Waiting tasks carry no failover history, so a drained task may go back to the
+     * endpoint of its previous attempt. Returns an empty list for a domain the engine has no state of.
+     */
+    public List<Decision.Dispatch> drain(String domainName, WaitQueue queue, long now) {
+        DomainRuntime domain = domains.get(domainName);
+        if (domain == null) {
+            byte[] saved = storage.load(StateKind.LIMITER, domainName);
+            if (saved == null) {
+                return List.of();
+            }
+            domain = domain(domainName, config.exchange(DomainRuntime.exchangeOf(saved)), now);
+        }
+        ExchangeRuntime exchange = exchange(config.exchange(domain.exchange), now);
+        exchange.restoreDueProbes(now);
+        List<Decision.Dispatch> dispatched = List.of();
+        domain.drainHint = Long.MAX_VALUE;
+        while (queue.totalDepth() > 0) {
+            long availableAt = exchange.availableAt(now);
+            if (availableAt > now) {
+                domain.drainHint = availableAt;
+                break;
+            }
+            List<Waiting> admitted = domain.limiter.drain(singleTask.over(queue), now);
+            domain.limiterChanged();
+            if (admitted.isEmpty()) {
+                domain.drainHint = domain.limiter.nextDrainAt(queue, now);
+                break;
+            }
+            if (dispatched.isEmpty()) {
+                dispatched = new ArrayList<>();
+            }
+            dispatched.add(dispatch(exchange, admitted.get(0).taskId(), Set.of(), now));
+        }
+        exchange.saveChanges(storage);
+        domain.saveChanges(storage);
+        return dispatched;
+    }
+
+    /**
+     * The earliest time a {@link #drain} of a domain this engine has seen may dispatch something, from what decide
+     * and drain learned; Long.MAX_VALUE when no task is known to wait. A new engine knows nothing until each domain
+     * with waiting tasks has been drained once.
+     */
+    public long nextWakeUp(long now) {
+        long earliest = Long.MAX_VALUE;
+        for (DomainRuntime domain : domains.values()) {
+            earliest = Math.min(earliest, domain.drainHint);
+        }
+        return earliest == Long.MAX_VALUE ? earliest : Math.max(now, earliest);
+    }
+
+    /**
+     * Until when the exchange has banned a limit domain (Retry-After on a 429, or a 418), as far as this engine has
+     * learned; 0 when the domain is not banned or not known. A caller holding dispatched calls it has not started yet
+     * uses it to keep them back while the ban lasts.
+     */
+    public long bannedUntil(String domainName) {
+        DomainRuntime domain = domains.get(domainName);
+        return domain == null ? 0 : domain.limiter.bannedUntil();
+    }
+
+    /**
+     * Learns from a dispatched call and decides what happens to its task. Feeds the endpoint's breaker, the
+     * balancer (in flight, latency, ejection), the limiter (429 cuts the rate, Retry-After and 418 ban the domain,
+     * used weight corrects its window) and the retry budget; classifies a failure by the exchange's rules and asks
+     * the retry policy whether and when to try again.
+     */
+    public AfterCall record(CallReport report, long now) {
+        ExchangeProfile profile = config.exchange(report.exchange());
+        ExchangeRuntime exchange = exchange(profile, now);
+        DomainRuntime domain = domain(report.domain(), profile, now);
+        AfterCall outcome = recordLoaded(report, exchange, domain, now);
+        exchange.saveChanges(storage);
+        domain.saveChanges(storage);
+        return outcome;
+    }
+
+    private Decision decideLoaded(TaskView task, WaitQueue queue, DomainRuntime domain, ExchangeRuntime exchange,
+                                  long now) {
+        long bannedUntil = domain.limiter.bannedUntil();
+        if (bannedUntil > now) {
+            return holdOrExpire(task, bannedUntil, Decision.HoldReason.BANNED, now);
+        }
+        exchange.restoreDueProbes(now);
+        long availableAt = exchange.availableAt(now);
+        if (availableAt > now) {
+            return holdOrExpire(task, availableAt, Decision.HoldReason.NO_ENDPOINT, now);
+        }
+        int weight = task.weight() != null ? task.weight() : exchange.profile.weightOf(task.dataType(), task.params());
+        Admission admission = domain.limiter.offer(new AdmissionRequest(task.taskId(), task.priority(), weight),
+                queue, now);
+        domain.limiterChanged();
+        if (admission instanceof Admission.Enqueued enqueued) {
+            domain.drainHint = Math.min(domain.drainHint, enqueued.retryHintAt());
+            return new Decision.Queued(task.taskId(), enqueued.retryHintAt(),
+                    enqueued.displaced().map(Waiting::taskId));
+        }
+        if (admission instanceof Admission.Shed shed) {
+            return new Decision.Shed(task.taskId(), shed.reason());
+        }
+        boolean failover = task.lastEndpoint() != null
+                && (task.lastError() == ErrorClass.NETWORK || task.lastError() == ErrorClass.TIMEOUT);
+        return dispatch(exchange, task.taskId(), failover ? Set.of(task.lastEndpoint()) : Set.of(), now);
+    }
+
+    private Decision holdOrExpire(TaskView task, long until, Decision.HoldReason reason, long now) {
+        if (task.deadline() != null && until > task.deadline()) {
+            return expired(task, reason + " until " + until + ", after the deadline " + task.deadline(), now);
+        }
+        return new Decision.Hold(task.taskId(), until, reason);
+    }
+
+    private Decision expired(TaskView task, String why, long now) {
+        listener.onEvent(new ReliabilityEvent.TaskGivenUp(now, task.exchange(), task.domain(), task.taskId(),
+                GiveUpReason.EXPIRED, null, why));
+        return new Decision.DeadLetter(task.taskId(), GiveUpReason.EXPIRED, why);
+    }
+
+    /** Picks an endpoint (one is available: checked before), takes its breaker permission, counts it in flight. */
+    private Decision.Dispatch dispatch(ExchangeRuntime exchange, String taskId, Set<String> exclude, long now) {
+        Pick pick = exchange.balancer.pick(exchange.gate, exclude, now);
+        exchange.balancerChanged();
+        if (!(pick instanceof Pick.Picked picked)) {
+            throw new IllegalStateException("no endpoint of " + exchange.name + " after the check found one: " + pick);
+        }
+        int index = exchange.index(picked.endpoint());
+        EndpointBreaker breaker = exchange.breakers[index];
+        boolean closed = breaker.state() == BreakerState.CLOSED;
+        if (!breaker.tryAcquire(now)) {
+            throw new IllegalStateException("breaker of " + picked.endpoint() + " refused after its gate permitted");
+        }
+        if (!closed) {
+            exchange.breakerChanged(index);
+        }
+        exchange.balancer.onDispatch(picked.endpoint());
+        return new Decision.Dispatch(taskId, picked.endpoint(), picked.panic());
+    }
+
+    private AfterCall recordLoaded(CallReport report, ExchangeRuntime exchange, DomainRuntime domain, long now) {
+        int index = exchange.index(report.endpoint());
+        ErrorClass errorClass = report.success() ? null : exchange.classifier.classify(new CallFailure(
+                report.httpStatus(), report.exceptionClass(), report.errorCode(), null));
+        boolean endpointFault = errorClass != null
+                && errorClass != ErrorClass.NON_RETRYABLE && errorClass != ErrorClass.RATE_LIMITED;
+        if (endpointFault) {
+            exchange.breakers[index].onFailure(report.latencyMillis(), now);
+        } else {
+            exchange.breakers[index].onSuccess(report.latencyMillis(), now);
+        }
+        exchange.breakerChanged(index);
+        exchange.balancer.onResult(report.endpoint(), report.success(), report.latencyMillis(), errorClass, now);
+        exchange.balancerChanged();
+        int status = report.httpStatus() != null ? report.httpStatus() : report.success() ? 200 : 0;
+        if (errorClass == ErrorClass.RATE_LIMITED && status != 429 && status != 418) {
+            status = 429;
+        }
+        double rateBefore = domain.limiter.rateFactor();
+        long banBefore = domain.limiter.bannedUntil();
+        domain.limiter.onResponse(status, report.retryAfterMillis(), report.usedWeight(), now);
+        if (report.usedWeight() != null || domain.limiter.rateFactor() != rateBefore
+                || domain.limiter.bannedUntil() != banBefore) {
+            domain.limiterChanged();
+        }
+        if (report.attempt() == 1) {
+            domain.budget.recordRequest(now);
+            domain.budgetChanged();
+        }
+        if (report.success()) {
+            return new AfterCall.Completed();
+        }
+        long retryAfter = report.retryAfterMillis() != null
+                ? Math.max(0, report.retryAfterMillis()) : RetryRequest.NO_RETRY_AFTER;
+        RetryRequest request = new RetryRequest(report.taskId(), report.attempt(), errorClass, retryAfter,
+                report.deadline() != null ? report.deadline() : RetryRequest.NO_DEADLINE,
+                exchange.balancer.recentFailureRate(), now);
+        RetryDecision decision = exchange.retryPolicy.decide(request, domain.budget);
+        if (decision instanceof RetryDecision.RetryAt retry) {
+            domain.budgetChanged();
+            return new AfterCall.RetryAt(retry.dueAt(), retry.delayMillis(), errorClass);
+        }
+        RetryDecision.GiveUp giveUp = (RetryDecision.GiveUp) decision;
+        if (giveUp.reason() == GiveUpReason.BUDGET_EXHAUSTED) {
+            domain.budgetChanged();
+        }
+        listener.onEvent(new ReliabilityEvent.TaskGivenUp(now, report.exchange(), report.domain(), report.taskId(),
+                giveUp.reason(), errorClass, giveUp.detail()));
+        return new AfterCall.GiveUp(giveUp.reason(), errorClass, giveUp.detail());
+    }
+
+    private ExchangeRuntime exchange(ExchangeProfile profile, long now) {
+        ExchangeRuntime exchange = exchanges.get(profile.name());
+        if (exchange == null) {
+            exchange = new ExchangeRuntime(profile, storage, listener, now);
+            exchanges.put(profile.name(), exchange);
+        }
+        return exchange;
+    }
+
+    private DomainRuntime domain(String name, ExchangeProfile profile, long now) {
+        DomainRuntime domain = domains.get(name);
+        if (domain == null) {
+            byte[] saved = storage.load(StateKind.LIMITER, name);
+            if (saved != null && !DomainRuntime.exchangeOf(saved).equals(profile.name())) {
+                throw new IllegalArgumentException("limit domain " + name + " belongs to exchange "
+                        + DomainRuntime.exchangeOf(saved) + ", not " + profile.name());
+            }
+            domain = saved == null ? DomainRuntime.create(name, profile, storage, listener, now)
+                    : DomainRuntime.restore(name, saved, profile, storage, listener, now);
+            domains.put(name, domain);
+        } else if (!domain.exchange.equals(profile.name())) {
+            throw new IllegalArgumentException("limit domain " + name + " belongs to exchange " + domain.exchange
+                    + ", not " + profile.name());
+        }
+        return domain;
+    }
+}

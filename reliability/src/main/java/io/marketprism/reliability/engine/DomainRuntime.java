@@ -1,0 +1,125 @@
+package io.marketprism.reliability.engine;
+
+import io.marketprism.reliability.config.ExchangeProfile;
+import io.marketprism.reliability.limiter.LimiterEvent;
+import io.marketprism.reliability.limiter.LimiterSnapshot;
+import io.marketprism.reliability.limiter.PriorityRateLimiter;
+import io.marketprism.reliability.retry.RetryBudget;
+import io.marketprism.reliability.retry.RetryBudgetSnapshot;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * One limit domain's rate limiter and retry budget in memory, with what changed since the last save. The LIMITER
+ * entry also records the domain's exchange, so {@link DecisionEngine#drain} can find it after a restart: version
+ * byte, exchange name length and UTF-8 bytes, then the limiter snapshot.
+ */
+final class DomainRuntime {
+
+    private static final byte FORMAT_VERSION = 1;
+
+    final String domain;
+    final String exchange;
+    final PriorityRateLimiter limiter;
+    final RetryBudget budget;
+    /** Earliest time a drain may dispatch a waiting task; Long.MAX_VALUE when none is known to wait. */
+    long drainHint = Long.MAX_VALUE;
+    private final byte[] exchangeBytes;
+    private boolean limiterDirty;
+    private boolean budgetDirty;
+
+    private DomainRuntime(String domain, ExchangeProfile profile, LimiterSnapshot limiterState, StateStorage storage,
+                          EventListener listener, long now) {
+        this.domain = domain;
+        this.exchange = profile.name();
+        this.exchangeBytes = exchange.getBytes(StandardCharsets.UTF_8);
+        PriorityRateLimiter restored = null;
+        if (limiterState != null) {
+            restored = PriorityRateLimiter.restore(domain, profile.limiter(), limiterState,
+                    event -> listener.onEvent(limiterEvent(event)));
+        }
+        this.limiter = restored != null ? restored
+                : PriorityRateLimiter.create(domain, profile.limiter(), event -> listener.onEvent(limiterEvent(event)));
+        this.limiterDirty = restored == null;
+        byte[] savedBudget = storage.load(StateKind.RETRY_BUDGET, domain);
+        RetryBudget budgetRestored = null;
+        if (savedBudget != null) {
+            try {
+                budgetRestored = RetryBudget.restore(RetryBudgetSnapshot.fromBytes(savedBudget), profile.retryBudget());
+            } catch (IllegalArgumentException unusable) {
+                budgetRestored = null;
+            }
+        }
+        this.budget = budgetRestored != null ? budgetRestored : RetryBudget.create(profile.retryBudget(), now);
+        this.budgetDirty = budgetRestored == null;
+    }
+
+    /** A fresh domain of {@code profile}'s exchange. */
+    static DomainRuntime create(String domain, ExchangeProfile profile, StateStorage storage, EventListener listener,
+                                long now) {
+        return new DomainRuntime(domain, profile, null, storage, listener, now);
+    }
+
+    /** The exchange a saved LIMITER entry belongs to. */
+    static String exchangeOf(byte[] saved) {
+        ByteBuffer in = ByteBuffer.wrap(saved);
+        byte version = in.get();
+        if (version != FORMAT_VERSION) {
+            throw new IllegalArgumentException("domain state format " + version + " is not " + FORMAT_VERSION);
+        }
+        byte[] name = new byte[in.getShort()];
+        in.get(name);
+        return new String(name, StandardCharsets.UTF_8);
+    }
+
+    /** The domain as saved; a limiter snapshot that no longer parses starts fresh. */
+    static DomainRuntime restore(String domain, byte[] saved, ExchangeProfile profile, StateStorage storage,
+                                 EventListener listener, long now) {
+        int limiterStart = 1 + 2 + ByteBuffer.wrap(saved).getShort(1);
+        LimiterSnapshot snapshot;
+        try {
+            snapshot = LimiterSnapshot.fromBytes(Arrays.copyOfRange(saved, limiterStart, saved.length));
+        } catch (IllegalArgumentException unusable) {
+            snapshot = null;
+        }
+        return new DomainRuntime(domain, profile, snapshot, storage, listener, now);
+    }
+
+    void limiterChanged() {
+        limiterDirty = true;
+    }
+
+    void budgetChanged() {
+        budgetDirty = true;
+    }
+
+    /** Saves what changed since the last save. */
+    void saveChanges(StateStorage storage) {
+        if (limiterDirty) {
+            byte[] limiterBytes = limiter.snapshot().toBytes();
+            ByteBuffer out = ByteBuffer.allocate(1 + 2 + exchangeBytes.length + limiterBytes.length);
+            out.put(FORMAT_VERSION).putShort((short) exchangeBytes.length).put(exchangeBytes).put(limiterBytes);
+            storage.save(StateKind.LIMITER, domain, out.array());
+            limiterDirty = false;
+        }
+        if (budgetDirty) {
+            storage.save(StateKind.RETRY_BUDGET, domain, budget.snapshot().toBytes());
+            budgetDirty = false;
+        }
+    }
+
+    private ReliabilityEvent limiterEvent(LimiterEvent event) {
+        if (event instanceof LimiterEvent.Shed s) {
+            return new ReliabilityEvent.TaskShed(s.at(), exchange, domain, s.taskId(), s.priority(), s.reason());
+        }
+        if (event instanceof LimiterEvent.BanStarted b) {
+            return new ReliabilityEvent.BanStarted(b.at(), exchange, domain, b.until(), b.status());
+        }
+        if (event instanceof LimiterEvent.BanEnded e) {
+            return new ReliabilityEvent.BanEnded(e.at(), exchange, domain);
+        }
+        LimiterEvent.RateCut cut = (LimiterEvent.RateCut) event;
+        return new ReliabilityEvent.RateCut(cut.at(), exchange, domain, cut.previousRateFactor(), cut.rateFactor());
+    }
+}

@@ -1,0 +1,178 @@
+package io.marketprism.reliability.engine;
+
+import io.marketprism.reliability.balancer.BalancerConfig;
+import io.marketprism.reliability.balancer.BalancerEvent;
+import io.marketprism.reliability.balancer.BalancerSnapshot;
+import io.marketprism.reliability.balancer.EndpointGate;
+import io.marketprism.reliability.balancer.LoadBalancer;
+import io.marketprism.reliability.balancer.Pick;
+import io.marketprism.reliability.breaker.BreakerSnapshot;
+import io.marketprism.reliability.breaker.BreakerTransition;
+import io.marketprism.reliability.breaker.EndpointBreaker;
+import io.marketprism.reliability.config.ExchangeProfile;
+import io.marketprism.reliability.retry.ErrorClassifier;
+import io.marketprism.reliability.retry.RetryPolicy;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** One exchange's balancer and endpoint breakers in memory, with what changed since the last save. */
+final class ExchangeRuntime {
+
+    final String name;
+    final ExchangeProfile profile;
+    final ErrorClassifier classifier;
+    final RetryPolicy retryPolicy;
+    final LoadBalancer balancer;
+    final String[] endpoints;
+    final EndpointBreaker[] breakers;
+    final EndpointGate gate;
+    private final String[] breakerKeys;
+    private final Map<String, Integer> indexOf;
+    private final boolean[] breakerDirty;
+    private boolean balancerDirty;
+
+    ExchangeRuntime(ExchangeProfile profile, StateStorage storage, EventListener listener, long now) {
+        this.name = profile.name();
+        this.profile = profile;
+        this.classifier = new ErrorClassifier(profile.classification());
+        this.retryPolicy = new RetryPolicy(profile.retry());
+        List<String> ids = profile.endpoints();
+        int n = ids.size();
+        this.endpoints = ids.toArray(new String[0]);
+        this.breakers = new EndpointBreaker[n];
+        this.breakerKeys = new String[n];
+        this.breakerDirty = new boolean[n];
+        this.indexOf = new HashMap<>(n * 2);
+        for (int i = 0; i < n; i++) {
+            String endpoint = endpoints[i];
+            indexOf.put(endpoint, i);
+            breakerKeys[i] = name + "/" + endpoint;
+            byte[] saved = storage.load(StateKind.BREAKER, breakerKeys[i]);
+            breakers[i] = saved == null ? null : restoreBreaker(saved, endpoint, listener);
+            if (breakers[i] == null) {
+                breakers[i] = EndpointBreaker.create(endpoint, profile.breaker(),
+                        transition -> listener.onEvent(breakerEvent(transition)), now);
+                breakerDirty[i] = true;
+            }
+        }
+        BalancerConfig balancerConfig = profile.balancer();
+        byte[] saved = storage.load(StateKind.BALANCER, name);
+        LoadBalancer restored = saved == null ? null : restoreBalancer(saved, balancerConfig, listener);
+        this.balancer = restored != null ? restored
+                : LoadBalancer.create(name, balancerConfig, event -> listener.onEvent(balancerEvent(event)));
+        this.balancerDirty = restored == null;
+        this.gate = (endpoint, at) -> breakers[index(endpoint)].permittedFrom(at) <= at;
+    }
+
+    int index(String endpoint) {
+        Integer index = indexOf.get(endpoint);
+        if (index == null) {
+            throw new IllegalArgumentException("unknown endpoint '" + endpoint + "' of exchange " + name
+                    + "; configured: " + List.of(endpoints));
+        }
+        return index;
+    }
+
+    void breakerChanged(int index) {
+        breakerDirty[index] = true;
+    }
+
+    void balancerChanged() {
+        balancerDirty = true;
+    }
+
+    /** Ends ejections whose time is over: the next real call to the endpoint is its probe. */
+    void restoreDueProbes(long now) {
+        List<String> due = balancer.probesDue(now);
+        for (int i = 0; i < due.size(); i++) {
+            balancer.onProbe(due.get(i), true, now);
+            balancerDirty = true;
+        }
+    }
+
+    /**
+     * {@code now} when {@link LoadBalancer#pick} will find an endpoint, else the earliest time one could take a call:
+     * when a breaker's open wait ends, or when an ejection ends. Asks the breakers without changing them.
+     */
+    long availableAt(long now) {
+        int n = breakers.length;
+        int unavailable = 0;
+        int permitted = 0;
+        long earliestRefused = Long.MAX_VALUE;
+        for (int i = 0; i < n; i++) {
+            long from = breakers[i].permittedFrom(now);
+            if (from > now) {
+                unavailable++;
+                earliestRefused = Math.min(earliestRefused, from);
+            } else {
+                permitted++;
+                if (!balancer.isEjected(endpoints[i])) {
+                    return now;
+                }
+                unavailable++;
+            }
+        }
+        if (permitted > 0 && unavailable > profile.balancer().panicThreshold() * n) {
+            return now;
+        }
+        if (permitted == 0) {
+            return earliestRefused == Long.MAX_VALUE ? now + profile.balancer().unavailableRetryMillis()
+                    : earliestRefused;
+        }
+        Pick none = balancer.pick(gate, Set.of(), now);
+        balancerDirty = true;
+        return ((Pick.NoneAvailable) none).retryAt();
+    }
+
+    /** Saves what changed since the last save. */
+    void saveChanges(StateStorage storage) {
+        for (int i = 0; i < breakers.length; i++) {
+            if (breakerDirty[i]) {
+                storage.save(StateKind.BREAKER, breakerKeys[i], breakers[i].snapshot().toBytes());
+                breakerDirty[i] = false;
+            }
+        }
+        if (balancerDirty) {
+            storage.save(StateKind.BALANCER, name, balancer.snapshot().toBytes());
+            balancerDirty = false;
+        }
+    }
+
+    private EndpointBreaker restoreBreaker(byte[] saved, String endpoint, EventListener listener) {
+        try {
+            return EndpointBreaker.restore(BreakerSnapshot.fromBytes(saved), profile.breaker(),
+                    transition -> listener.onEvent(breakerEvent(transition)));
+        } catch (IllegalArgumentException unusable) {
+            return null;
+        }
+    }
+
+    private LoadBalancer restoreBalancer(byte[] saved, BalancerConfig config, EventListener listener) {
+        try {
+            return LoadBalancer.restore(name, config, BalancerSnapshot.fromBytes(saved),
+                    event -> listener.onEvent(balancerEvent(event)));
+        } catch (IllegalArgumentException unusable) {
+            return null;
+        }
+    }
+
+    private ReliabilityEvent breakerEvent(BreakerTransition t) {
+        return new ReliabilityEvent.BreakerTransitioned(t.at(), name, t.endpoint(), t.from(), t.to(), t.cause());
+    }
+
+    private static ReliabilityEvent balancerEvent(BalancerEvent event) {
+        if (event instanceof BalancerEvent.Ejected e) {
+            return new ReliabilityEvent.EndpointEjected(e.at(), e.exchange(), e.endpoint(), e.reason(), e.until());
+        }
+        if (event instanceof BalancerEvent.Restored r) {
+            return new ReliabilityEvent.EndpointRestored(r.at(), r.exchange(), r.endpoint());
+        }
+        if (event instanceof BalancerEvent.PanicEntered p) {
+            return new ReliabilityEvent.PanicEntered(p.at(), p.exchange(), p.unavailable(), p.total());
+        }
+        BalancerEvent.PanicLeft left = (BalancerEvent.PanicLeft) event;
+        return new ReliabilityEvent.PanicLeft(left.at(), left.exchange());
+    }
+}

@@ -1,0 +1,13 @@
+package io.marketprism.reliability.engine;
+
+/** The kinds of state the {@link DecisionEngine} persists, each under its own keys. */
+public enum StateKind {
+    /** One per limit domain, keyed by domain: the rate limiter and the domain's exchange. */
+    LIMITER,
+    /** One per endpoint, keyed {@code exchange/endpoint}: its circuit breaker. */
+    BREAKER,
+    /** One per exchange, keyed by exchange: its load balancer. */
+    BALANCER,
+    /** One per limit domain, keyed by domain: its retry budget. */
+    RETRY_BUDGET
+}

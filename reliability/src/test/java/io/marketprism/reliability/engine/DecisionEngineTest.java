@@ -1,0 +1,315 @@
+package io.marketprism.reliability.engine;
+
+import static io.marketprism.reliability.engine.EngineFixture.BREAKER_WAIT;
+import static io.marketprism.reliability.engine.EngineFixture.T0;
+import static io.marketprism.reliability.engine.EngineFixture.task;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.marketprism.reliability.ErrorClass;
+import io.marketprism.reliability.Priority;
+import io.marketprism.reliability.breaker.BreakerState;
+import io.marketprism.reliability.config.ReliabilityConfig;
+import io.marketprism.reliability.limiter.InMemoryWaitQueue;
+import io.marketprism.reliability.limiter.ShedReason;
+import io.marketprism.reliability.retry.GiveUpReason;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class DecisionEngineTest {
+
+    private final List<ReliabilityEvent> events = new ArrayList<>();
+    private final RecordingStorage storage = new RecordingStorage();
+    private final InMemoryWaitQueue queue = new InMemoryWaitQueue();
+    private DecisionEngine engine;
+
+    @BeforeEach
+    void createEngine() {
+        engine = new DecisionEngine(EngineFixture.config(), storage, events::add);
+    }
+
+    @Test
+    void shouldDeadLetterAsExpiredWhenTheDeadlineHasPassed() {
+        Decision decision = engine.decide(task("t1").withDeadline(T0 - 1), queue, T0);
+
+        assertThat(decision).isInstanceOf(Decision.DeadLetter.class);
+        assertThat(((Decision.DeadLetter) decision).reason()).isEqualTo(GiveUpReason.EXPIRED);
+        assertThat(events).singleElement().isInstanceOf(ReliabilityEvent.TaskGivenUp.class);
+        assertThat(storage.saved).isEmpty();
+    }
+
+    @Test
+    void shouldHoldUntilNotBeforeWithoutSpendingAnything() {
+        Decision decision = engine.decide(task("t1").retry(2, T0 + 500, "a", ErrorClass.SERVER), queue, T0);
+
+        assertThat(decision).isEqualTo(new Decision.Hold("t1", T0 + 500, Decision.HoldReason.NOT_BEFORE));
+        assertThat(storage.saved).isEmpty();
+    }
+
+    @Test
+    void shouldDispatchAdmittedTasksRoundRobin() {
+        assertThat(engine.decide(task("t1"), queue, T0)).isEqualTo(new Decision.Dispatch("t1", "a", false));
+        assertThat(engine.decide(task("t2"), queue, T0)).isEqualTo(new Decision.Dispatch("t2", "b", false));
+    }
+
+    @Test
+    void shouldFailOverAwayFromTheLastEndpointAfterANetworkError() {
+        engine.decide(task("t1"), queue, T0);
+        TaskView retried = task("t2").retry(2, null, "b", ErrorClass.NETWORK);
+
+        assertThat(engine.decide(retried, queue, T0 + 2_000)).isEqualTo(new Decision.Dispatch("t2", "a", false));
+    }
+
+    @Test
+    void shouldNotFailOverAfterAServerError() {
+        engine.decide(task("t1"), queue, T0);
+        TaskView retried = task("t2").retry(2, null, "b", ErrorClass.SERVER);
+
+        assertThat(engine.decide(retried, queue, T0 + 2_000)).isEqualTo(new Decision.Dispatch("t2", "b", false));
+    }
+
+    @Test
+    void shouldQueueWhenTheBucketIsEmptyAndDrainByPriority() {
+        engine.decide(task("t1"), queue, T0);
+        engine.decide(task("t2"), queue, T0);
+
+        Decision low = engine.decide(task("low").withPriority(Priority.LOW), queue, T0);
+        Decision high = engine.decide(task("high").withPriority(Priority.HIGH), queue, T0);
+
+        assertThat(low).isEqualTo(new Decision.Queued("low", T0 + 1_000, Optional.empty()));
+        assertThat(high).isInstanceOf(Decision.Queued.class);
+        assertThat(engine.nextWakeUp(T0)).isEqualTo(T0 + 1_000);
+        assertThat(engine.drain("ex", queue, T0 + 999)).isEmpty();
+        assertThat(engine.drain("ex", queue, T0 + 1_000)).extracting(Decision.Dispatch::taskId)
+                .containsExactly("high");
+        assertThat(engine.nextWakeUp(T0 + 1_000)).isEqualTo(T0 + 2_000);
+        assertThat(engine.drain("ex", queue, T0 + 2_000)).extracting(Decision.Dispatch::taskId)
+                .containsExactly("low");
+        assertThat(engine.nextWakeUp(T0 + 2_000)).isEqualTo(Long.MAX_VALUE);
+    }
+
+    @Test
+    void shouldShedTheNewcomerWhenTheQueueIsFullOfEqualPriority() {
+        fillBucketAndQueue(Priority.NORMAL);
+
+        Decision decision = engine.decide(task("late"), queue, T0);
+
+        assertThat(decision).isEqualTo(new Decision.Shed("late", ShedReason.QUEUE_FULL));
+        assertThat(events).filteredOn(e -> e.kind() == ReliabilityEvent.Kind.TASK_SHED).singleElement()
+                .extracting(ReliabilityEvent::subject).isEqualTo("ex");
+    }
+
+    @Test
+    void shouldDisplaceTheNewestLowerTaskForAHigherNewcomer() {
+        fillBucketAndQueue(Priority.LOW);
+
+        Decision decision = engine.decide(task("urgent").withPriority(Priority.CRITICAL), queue, T0);
+
+        assertThat(decision).isEqualTo(new Decision.Queued("urgent", T0 + 1_000, Optional.of("q2")));
+    }
+
+    @Test
+    void shouldShedATaskHeavierThanTheBudget() {
+        assertThat(engine.decide(task("huge").withWeight(3), queue, T0))
+                .isEqualTo(new Decision.Shed("huge", ShedReason.EXCEEDS_BUDGET));
+    }
+
+    @Test
+    void shouldWeighTasksByTheExchangeProfile() {
+        ReliabilityConfig binance = ReliabilityConfig.ofDefaults();
+        DecisionEngine binanceEngine = new DecisionEngine(binance, new InMemoryStateStorage(), EventListener.IGNORE);
+        TaskView deep = TaskView.of("deep", "binance", "ORDER_BOOK").withParams(Map.of("limit", "5000"))
+                .withPriority(Priority.CRITICAL);
+
+        binanceEngine.decide(deep, queue, T0);
+        Decision second = binanceEngine.decide(deep, queue, T0);
+
+        assertThat(second).isInstanceOf(Decision.Queued.class);
+    }
+
+    @Test
+    void shouldCompleteASuccessfulCall() {
+        Decision.Dispatch dispatch = (Decision.Dispatch) engine.decide(task("t1"), queue, T0);
+
+        assertThat(engine.record(CallReport.success(task("t1"), dispatch.endpoint(), 30), T0 + 30))
+                .isEqualTo(new AfterCall.Completed());
+    }
+
+    @Test
+    void shouldRetryAServerErrorAfterTheBackoff() {
+        engine.decide(task("t1"), queue, T0);
+
+        AfterCall after = engine.record(CallReport.status(task("t1"), "a", 503, null, null, 10), T0 + 10);
+
+        assertThat(after).isEqualTo(new AfterCall.RetryAt(T0 + 110, 100, ErrorClass.SERVER));
+    }
+
+    @Test
+    void shouldGiveUpANonRetryableError() {
+        engine.decide(task("t1"), queue, T0);
+
+        AfterCall after = engine.record(CallReport.status(task("t1"), "a", 400, null, null, 10), T0 + 10);
+
+        assertThat(after).isInstanceOf(AfterCall.GiveUp.class);
+        assertThat(((AfterCall.GiveUp) after).reason()).isEqualTo(GiveUpReason.NON_RETRYABLE);
+        assertThat(events).filteredOn(e -> e.kind() == ReliabilityEvent.Kind.TASK_GIVEN_UP).hasSize(1);
+    }
+
+    @Test
+    void shouldGiveUpWhenTheLastAttemptFails() {
+        TaskView third = task("t1").retry(3, null, "a", ErrorClass.SERVER);
+        engine.decide(third, queue, T0);
+
+        AfterCall after = engine.record(CallReport.status(third, "a", 500, null, null, 10), T0 + 10);
+
+        assertThat(((AfterCall.GiveUp) after).reason()).isEqualTo(GiveUpReason.RETRIES_EXHAUSTED);
+    }
+
+    @Test
+    void shouldGiveUpAsExpiredWhenTheRetryWouldMissTheDeadline() {
+        TaskView task = task("t1").withDeadline(T0 + 50);
+        engine.decide(task, queue, T0);
+
+        AfterCall after = engine.record(CallReport.status(task, "a", 500, null, null, 10), T0 + 10);
+
+        assertThat(((AfterCall.GiveUp) after).reason()).isEqualTo(GiveUpReason.EXPIRED);
+    }
+
+    @Test
+    void shouldCutTheRateAndHonourRetryAfterOnA429() {
+        engine.decide(task("t1"), queue, T0);
+
+        AfterCall after = engine.record(CallReport.status(task("t1"), "a", 429, null, 2_000L, 10), T0 + 10);
+
+        assertThat(after).isEqualTo(new AfterCall.RetryAt(T0 + 2_010, 2_000, ErrorClass.RATE_LIMITED));
+        assertThat(events).extracting(ReliabilityEvent::kind)
+                .contains(ReliabilityEvent.Kind.RATE_CUT, ReliabilityEvent.Kind.BAN_STARTED);
+    }
+
+    @Test
+    void shouldHoldTasksWhileTheDomainIsBanned() {
+        engine.decide(task("t1"), queue, T0);
+        engine.record(CallReport.status(task("t1"), "a", 418, null, 5_000L, 10), T0 + 10);
+
+        assertThat(engine.bannedUntil("ex")).isEqualTo(T0 + 5_010);
+        assertThat(engine.bannedUntil("unknown-domain")).isZero();
+        assertThat(engine.decide(task("t2"), queue, T0 + 20))
+                .isEqualTo(new Decision.Hold("t2", T0 + 5_010, Decision.HoldReason.BANNED));
+        assertThat(engine.decide(task("t3").withDeadline(T0 + 1_000), queue, T0 + 20))
+                .isInstanceOf(Decision.DeadLetter.class);
+        assertThat(engine.decide(task("t4"), queue, T0 + 5_010)).isInstanceOf(Decision.Dispatch.class);
+        assertThat(events).extracting(ReliabilityEvent::kind).contains(ReliabilityEvent.Kind.BAN_ENDED);
+    }
+
+    @Test
+    void shouldHoldUntilABreakerLetsProbesThroughWhenAllBreakersAreOpen() {
+        long now = T0;
+        for (int i = 0; i < 6; i++, now += 1_000) {
+            Decision.Dispatch dispatch = (Decision.Dispatch) engine.decide(task("t" + i), queue, now);
+            engine.record(CallReport.status(task("t" + i), dispatch.endpoint(), 500, null, null, 5), now);
+        }
+        long openedA = T0 + 4_000;
+        long openedB = T0 + 5_000;
+
+        Decision held = engine.decide(task("late"), queue, now);
+
+        assertThat(held).isEqualTo(new Decision.Hold("late", openedA + BREAKER_WAIT + 1,
+                Decision.HoldReason.NO_ENDPOINT));
+        assertThat(events).filteredOn(e -> e instanceof ReliabilityEvent.BreakerTransitioned t
+                        && t.to() == BreakerState.OPEN).extracting(ReliabilityEvent::at)
+                .containsExactly(openedA, openedB);
+        assertThat(engine.decide(task("probe"), queue, openedA + BREAKER_WAIT + 1))
+                .isEqualTo(new Decision.Dispatch("probe", "a", false));
+    }
+
+    @Test
+    void shouldNotCountABadRequestAgainstTheEndpoint() {
+        long now = T0;
+        for (int i = 0; i < 8; i++, now += 1_000) {
+            Decision.Dispatch dispatch = (Decision.Dispatch) engine.decide(task("t" + i), queue, now);
+            engine.record(CallReport.status(task("t" + i), dispatch.endpoint(), 400, null, null, 5), now);
+        }
+
+        assertThat(events).noneMatch(e -> e.kind() == ReliabilityEvent.Kind.BREAKER_TRANSITION);
+    }
+
+    @Test
+    void shouldSaveExactlyTheComponentsACallChanged() {
+        engine.decide(task("t1"), queue, T0);
+        assertThat(storage.saved).containsExactlyInAnyOrder("LIMITER ex", "RETRY_BUDGET ex", "BALANCER ex",
+                "BREAKER ex/a", "BREAKER ex/b");
+
+        storage.saved.clear();
+        engine.decide(task("t2"), queue, T0);
+        assertThat(storage.saved).as("a closed breaker's permission changes nothing")
+                .containsExactlyInAnyOrder("LIMITER ex", "BALANCER ex");
+
+        storage.saved.clear();
+        engine.record(CallReport.success(task("t1"), "a", 20), T0 + 20);
+        assertThat(storage.saved).as("a success at full rate leaves the limiter as it was")
+                .containsExactlyInAnyOrder("RETRY_BUDGET ex", "BALANCER ex", "BREAKER ex/a");
+
+        storage.saved.clear();
+        engine.record(CallReport.status(task("t2").retry(2, null, "a", ErrorClass.SERVER), "b", 429, null, null, 20),
+                T0 + 20);
+        assertThat(storage.saved).containsExactlyInAnyOrder("LIMITER ex", "RETRY_BUDGET ex", "BALANCER ex",
+                "BREAKER ex/b");
+
+        storage.saved.clear();
+        engine.decide(task("t3").retry(2, T0 + 500, "a", ErrorClass.SERVER), queue, T0 + 20);
+        assertThat(storage.saved).isEmpty();
+    }
+
+    @Test
+    void shouldContinueFromStoredStateInANewEngine() {
+        engine.decide(task("t1"), queue, T0);
+        engine.decide(task("t2"), queue, T0);
+        engine.decide(task("t3"), queue, T0);
+
+        DecisionEngine restarted = new DecisionEngine(EngineFixture.config(), storage, events::add);
+
+        assertThat(restarted.drain("ex", queue, T0 + 1_000)).containsExactly(new Decision.Dispatch("t3", "a", false));
+        assertThat(restarted.drain("unknown", queue, T0 + 1_000)).isEmpty();
+    }
+
+    @Test
+    void shouldRefuseUnknownExchangesAndEndpoints() {
+        assertThatThrownBy(() -> engine.decide(TaskView.of("t", "kraken", "TRADES"), queue, T0))
+                .hasMessageStartingWith("exchange 'kraken' is not configured");
+        engine.decide(task("t1"), queue, T0);
+        assertThatThrownBy(() -> engine.record(CallReport.success(task("t1"), "zz", 5), T0))
+                .hasMessageStartingWith("unknown endpoint 'zz' of exchange ex");
+    }
+
+    private void fillBucketAndQueue(Priority queued) {
+        engine.decide(task("t1"), queue, T0);
+        engine.decide(task("t2"), queue, T0);
+        for (int i = 0; i < 3; i++) {
+            assertThat(engine.decide(task("q" + i).withPriority(queued), queue, T0))
+                    .isInstanceOf(Decision.Queued.class);
+        }
+    }
+
+    /** An in-memory storage that also notes which entries each call saved. */
+    private static final class RecordingStorage implements StateStorage {
+        final InMemoryStateStorage inner = new InMemoryStateStorage();
+        final Set<String> saved = new HashSet<>();
+
+        @Override
+        public byte[] load(StateKind kind, String key) {
+            return inner.load(kind, key);
+        }
+
+        @Override
+        public void save(StateKind kind, String key, byte[] value) {
+            saved.add(kind + " " + key);
+            inner.save(kind, key, value);
+        }
+    }
+}

@@ -1,0 +1,325 @@
+package io.marketprism.topology.processor;
+
+import io.marketprism.reliability.config.ReliabilityConfig;
+import io.marketprism.reliability.engine.AfterCall;
+import io.marketprism.reliability.engine.CallReport;
+import io.marketprism.reliability.engine.Decision;
+import io.marketprism.reliability.engine.DecisionEngine;
+import io.marketprism.reliability.engine.ReliabilityEvent;
+import io.marketprism.reliability.engine.TaskView;
+import io.marketprism.schemas.Attempt;
+import io.marketprism.schemas.AttemptOutcome;
+import io.marketprism.schemas.CollectorTask;
+import io.marketprism.schemas.DeadLetterReason;
+import io.marketprism.schemas.ErrorClass;
+import io.marketprism.schemas.TaskResult;
+import io.marketprism.topology.config.Endpoint;
+import io.marketprism.topology.exec.CallResult;
+import io.marketprism.topology.exec.ExchangeApi;
+import io.marketprism.topology.exec.TaskExecutor;
+import io.marketprism.topology.state.EngineStateStorage;
+import io.marketprism.topology.state.InFlightLedger;
+import io.marketprism.topology.state.RetryTimers;
+import io.marketprism.topology.state.StoreWaitQueue;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Decides and executes the tasks of the rate-limit domains of one partition: admission (deadline, held retries, bans,
+ * the priority limiter and its durable queue), routing (load balancer over endpoints whose breaker allows),
+ * execution (asynchronous call, in-flight ledger) and outcome (result, retry or dead letter).
+ *
+ * <p>These steps share one consistent state per domain: the limiter learns from every response, breakers gate every
+ * routing decision. They therefore run in one processor that owns the {@link DecisionEngine} for its partition; each
+ * step's state lives in its own changelogged store and each step is a method below. The stream thread never waits:
+ * calls run on the executor's threads and finished calls are handed back by a wall-clock punctuator, which also
+ * releases held tasks and drains the queues.
+ *
+ * <p>Exactly once: a task enters the ledger (or the queue, or the held store) in the transaction that consumes it;
+ * its outcome is produced in the transaction that deletes it. After a restore every ledger entry is called again.
+ */
+public final class ReliabilityProcessor implements Processor<String, CollectorTask, String, Outcome> {
+
+    /** Waiting tasks per domain, by priority then arrival. */
+    public static final String QUEUE_STORE = "waiting-tasks";
+    /** Tasks held until a time (scheduled retries, bans, no endpoint available), by due time. */
+    public static final String HELD_STORE = "held-tasks";
+    /** Dispatched tasks whose outcome is not produced yet. */
+    public static final String LEDGER_STORE = "in-flight-ledger";
+    /** Limiter, breaker, balancer and retry-budget state. */
+    public static final String ENGINE_STORE = "reliability-state";
+
+    private static final int MAX_RELEASED_PER_TICK = 5_000;
+
+    private record Completion(String taskId, String endpointId, CallResult result) {
+    }
+
+    private final ReliabilityConfig reliability;
+    private final TaskExecutor executor;
+    private final Map<String, Endpoint> endpointsById = new HashMap<>();
+    private final List<String> domains;
+    private final int maxInFlightPerEndpoint;
+    private final Duration tick;
+
+    private final Queue<Completion> completions = new ConcurrentLinkedQueue<>();
+    private final Map<String, InFlightLedger.Entry> notStarted = new LinkedHashMap<>();
+    private final Map<String, Integer> inFlightByEndpoint = new HashMap<>();
+    private final Map<String, StoreWaitQueue> queues = new HashMap<>();
+    private final List<ReliabilityEvent> events = new ArrayList<>();
+
+    private ProcessorContext<String, Outcome> context;
+    private DecisionEngine engine;
+    private InFlightLedger ledger;
+    private RetryTimers held;
+    private KeyValueStore<Bytes, byte[]> queueStore;
+    private volatile boolean closed;
+
+    public ReliabilityProcessor(ReliabilityConfig reliability, TaskExecutor executor,
+                                Map<String, List<Endpoint>> endpointsByExchange, int maxInFlightPerEndpoint,
+                                Duration tick) {
+        this.reliability = reliability;
+        this.executor = executor;
+        endpointsByExchange.values().forEach(list -> list.forEach(e -> endpointsById.put(e.id(), e)));
+        this.domains = List.copyOf(endpointsByExchange.keySet());
+        this.maxInFlightPerEndpoint = maxInFlightPerEndpoint;
+        this.tick = tick;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, Outcome> context) {
+        this.context = context;
+        this.closed = false;
+        completions.clear();
+        notStarted.clear();
+        inFlightByEndpoint.clear();
+        queues.clear();
+        events.clear();
+        this.ledger = new InFlightLedger(context.getStateStore(LEDGER_STORE));
+        this.held = new RetryTimers(context.getStateStore(HELD_STORE));
+        this.queueStore = context.getStateStore(QUEUE_STORE);
+        this.engine = new DecisionEngine(reliability, new EngineStateStorage(context.getStateStore(ENGINE_STORE)),
+                events::add);
+        // Stores are restored before init: every ledger entry was dispatched but its outcome never produced.
+        ledger.forEach(notStarted::put);
+        domains.forEach(this::queue);
+        context.schedule(tick, PunctuationType.WALL_CLOCK_TIME, this::onTick);
+    }
+
+    @Override
+    public void process(Record<String, CollectorTask> record) {
+        long now = context.currentSystemTimeMs();
+        admit(record.value(), now);
+        startCalls(now);
+        publishEvents(now);
+    }
+
+    private void onTick(long now) {
+        handBackFinishedCalls(now);
+        for (CollectorTask task : held.takeDue(now, MAX_RELEASED_PER_TICK)) {
+            admit(task, now);
+        }
+        drainQueues(now);
+        startCalls(now);
+        publishEvents(now);
+    }
+
+    // ---- admission and routing
+
+    private void admit(CollectorTask task, long now) {
+        StoreWaitQueue queue = queue(Routing.domainOf(task));
+        queue.stage(task);
+        Decision decision = engine.decide(TaskViews.of(task), queue, now);
+        queue.stage(null);
+        if (decision instanceof Decision.Dispatch dispatch) {
+            dispatch(task, dispatch.endpoint());
+        } else if (decision instanceof Decision.Queued queued) {
+            queued.displaced().ifPresent(id -> emit(deadLetter(queue.takeRemoved(id), DeadLetterReason.SHED,
+                    "displaced from a full queue by a higher-priority task", null, now), now));
+        } else if (decision instanceof Decision.Hold hold) {
+            held.hold(task, hold.until());
+        } else if (decision instanceof Decision.Shed shed) {
+            emit(deadLetter(task, DeadLetterReason.SHED, "shed by the rate limiter: " + shed.reason(), null, now), now);
+        } else if (decision instanceof Decision.DeadLetter dead) {
+            emit(deadLetter(task, DeadLetterReason.valueOf(dead.reason().name()), dead.detail(), null, now), now);
+        }
+    }
+
+    private void drainQueues(long now) {
+        for (Map.Entry<String, StoreWaitQueue> entry : queues.entrySet()) {
+            StoreWaitQueue queue = entry.getValue();
+            if (queue.totalDepth() == 0) {
+                continue;
+            }
+            for (Decision.Dispatch dispatch : engine.drain(entry.getKey(), queue, now)) {
+                dispatch(queue.takeRemoved(dispatch.taskId()), dispatch.endpoint());
+            }
+        }
+    }
+
+    private StoreWaitQueue queue(String domain) {
+        return queues.computeIfAbsent(domain, d -> new StoreWaitQueue(queueStore, d));
+    }
+
+    // ---- execution
+
+    private void dispatch(CollectorTask task, String endpointName) {
+        String endpointId = task.getExchange() + "/" + endpointName;
+        ledger.put(endpointId, task);
+        notStarted.put(task.getTaskId(), new InFlightLedger.Entry(endpointId, task));
+    }
+
+    /**
+     * Starts the calls of dispatched tasks whose endpoint has a free slot, oldest first. Calls of a domain the
+     * exchange has banned since they were dispatched wait until the ban is over.
+     */
+    private void startCalls(long now) {
+        Iterator<Map.Entry<String, InFlightLedger.Entry>> it = notStarted.entrySet().iterator();
+        while (it.hasNext()) {
+            Map.Entry<String, InFlightLedger.Entry> next = it.next();
+            String taskId = next.getKey();
+            String endpointId = next.getValue().endpointId();
+            if (inFlightByEndpoint.getOrDefault(endpointId, 0) >= maxInFlightPerEndpoint
+                    || engine.bannedUntil(Routing.domainOf(next.getValue().task())) > now) {
+                continue;
+            }
+            it.remove();
+            inFlightByEndpoint.merge(endpointId, 1, Integer::sum);
+            Endpoint endpoint = endpointsById.get(endpointId);
+            if (endpoint == null) {
+                completions.add(new Completion(taskId, endpointId, CallResult.failure(now, 0,
+                        new IllegalStateException("endpoint " + endpointId + " is no longer configured"))));
+                continue;
+            }
+            executor.execute(next.getValue().task(), endpoint).whenComplete((result, error) -> {
+                if (!closed) {
+                    completions.add(new Completion(taskId, endpointId,
+                            error != null ? CallResult.failure(0, 0, error) : result));
+                }
+            });
+        }
+    }
+
+    // ---- outcome
+
+    private void handBackFinishedCalls(long now) {
+        Completion done;
+        while ((done = completions.poll()) != null) {
+            inFlightByEndpoint.merge(done.endpointId(), -1, Integer::sum);
+            InFlightLedger.Entry entry = ledger.get(done.taskId());
+            if (entry == null) {
+                continue;
+            }
+            ledger.remove(done.taskId());
+            emit(outcomeOf(entry.task(), done, now), now);
+        }
+    }
+
+    private Outcome outcomeOf(CollectorTask task, Completion done, long now) {
+        CallResult call = done.result();
+        TaskView view = TaskViews.of(task);
+        String errorCode = call.hasResponse()
+                ? ExchangeApi.errorCode(task.getExchange(), call.httpStatus(), call.body()) : null;
+        boolean success = call.hasResponse() && errorCode == null;
+        CallReport report = new CallReport(task.getTaskId(), task.getExchange(), view.domain(),
+                TaskViews.endpointName(done.endpointId()), view.attempt(), view.deadline(), success,
+                call.hasResponse() ? call.httpStatus() : null, call.exceptionClass(), errorCode,
+                Math.max(0, call.latencyMillis()), call.retryAfterMillis() < 0 ? null : call.retryAfterMillis(),
+                call.usedWeight() < 0 ? null : call.usedWeight());
+        AfterCall after = engine.record(report, now);
+
+        ErrorClass errorClass = null;
+        Long delay = null;
+        if (after instanceof AfterCall.RetryAt retry) {
+            errorClass = ErrorClass.valueOf(retry.errorClass().name());
+            delay = retry.delayMillis();
+        } else if (after instanceof AfterCall.GiveUp giveUp) {
+            errorClass = ErrorClass.valueOf(giveUp.errorClass().name());
+        }
+        Attempt attempt = Attempt.newBuilder()
+                .setNumber(view.attempt())
+                .setEndpoint(done.endpointId())
+                .setStartedAt(Instant.ofEpochMilli(call.startedAt()))
+                .setLatencyMs(call.latencyMillis())
+                .setOutcome(success ? AttemptOutcome.SUCCESS
+                        : errorClass == ErrorClass.TIMEOUT ? AttemptOutcome.TIMEOUT : AttemptOutcome.FAILURE)
+                .setErrorClass(errorClass)
+                .setHttpStatus(call.hasResponse() ? call.httpStatus() : null)
+                .setMessage(success ? null : failureMessage(call, errorCode))
+                .setDelayBeforeNextMs(delay)
+                .build();
+        List<Attempt> history = new ArrayList<>(task.getAttempts());
+        history.add(attempt);
+        task.setAttempts(history);
+        task.setAttempt(view.attempt());
+
+        if (after instanceof AfterCall.Completed) {
+            return new Outcome.Succeeded(TaskResult.newBuilder()
+                    .setTaskId(task.getTaskId())
+                    .setExchange(task.getExchange())
+                    .setMarket(task.getMarket())
+                    .setDataType(task.getDataType())
+                    .setSymbol(task.getSymbol())
+                    .setPriority(task.getPriority())
+                    .setEndpoint(done.endpointId())
+                    .setHttpStatus(call.httpStatus())
+                    .setBody(call.body())
+                    .setCreatedAt(task.getCreatedAt())
+                    .setCompletedAt(Instant.ofEpochMilli(now))
+                    .setAttempts(history)
+                    .build());
+        }
+        if (after instanceof AfterCall.RetryAt retry) {
+            task.setNotBefore(Instant.ofEpochMilli(retry.dueAt()));
+            return new Outcome.RetryLater(task);
+        }
+        AfterCall.GiveUp giveUp = (AfterCall.GiveUp) after;
+        return deadLetter(task, DeadLetterReason.valueOf(giveUp.reason().name()), giveUp.detail(),
+                attempt.getMessage(), now);
+    }
+
+    private static String failureMessage(CallResult call, String errorCode) {
+        if (!call.hasResponse()) {
+            return call.exceptionClass() + ": " + call.message();
+        }
+        String body = call.body().length() > 200 ? call.body().substring(0, 200) + "..." : call.body();
+        return "HTTP " + call.httpStatus() + (errorCode == null ? "" : " code " + errorCode) + ": " + body;
+    }
+
+    private static Outcome deadLetter(CollectorTask task, DeadLetterReason reason, String detail, String lastError,
+                                      long now) {
+        return new Outcome.DeadLettered(DeadLetters.forTask(task, reason, detail, lastError, now));
+    }
+
+    private void emit(Outcome outcome, long now) {
+        context.forward(Routing.toRecord(outcome, now));
+    }
+
+    private void publishEvents(long now) {
+        if (events.isEmpty()) {
+            return;
+        }
+        for (ReliabilityEvent event : events) {
+            emit(new Outcome.Audited(event), now);
+        }
+        events.clear();
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+    }
+}

@@ -1,0 +1,33 @@
+package io.marketprism.topology.processor;
+
+import io.marketprism.reliability.ErrorClass;
+import io.marketprism.reliability.Priority;
+import io.marketprism.reliability.engine.TaskView;
+import io.marketprism.schemas.Attempt;
+import io.marketprism.schemas.CollectorTask;
+import java.util.List;
+
+/** Translates between the Avro task and what the decision engine sees of it. */
+final class TaskViews {
+
+    private TaskViews() {
+    }
+
+    /** The engine's view of the next attempt of a task. */
+    static TaskView of(CollectorTask task) {
+        List<Attempt> history = task.getAttempts();
+        Attempt last = history.isEmpty() ? null : history.get(history.size() - 1);
+        return new TaskView(task.getTaskId(), task.getExchange(), Routing.domainOf(task), task.getDataType().name(),
+                task.getParams(), Priority.valueOf(task.getPriority().name()), task.getWeight(), task.getAttempt() + 1,
+                task.getDeadline() == null ? null : task.getDeadline().toEpochMilli(),
+                task.getNotBefore() == null ? null : task.getNotBefore().toEpochMilli(),
+                last == null ? null : endpointName(last.getEndpoint()),
+                last == null || last.getErrorClass() == null ? null : ErrorClass.valueOf(last.getErrorClass().name()));
+    }
+
+    /** {@code binance/api1} → {@code api1}. */
+    static String endpointName(String endpointId) {
+        int slash = endpointId.indexOf('/');
+        return slash < 0 ? endpointId : endpointId.substring(slash + 1);
+    }
+}
