@@ -1,9 +1,16 @@
 package io.marketprism.topology;
 
+import io.marketprism.topology.admin.AdminHttpServer;
+import io.marketprism.topology.admin.AdminMailbox;
 import io.marketprism.topology.config.ServiceConfig;
 import io.marketprism.topology.errors.DeadLetterExceptionHandler;
 import io.marketprism.topology.exec.HttpTaskExecutor;
 import io.marketprism.topology.exec.TaskExecutor;
+import io.marketprism.topology.metrics.ReliabilityMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -23,12 +30,15 @@ import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One instance of the service: creates missing topics, then runs the topology under exactly-once. Start more instances
- * with the same application id to scale out.
+ * One instance of the service: creates missing topics, starts its HTTP server (metrics, health, admin API; see
+ * {@link AdminHttpServer}), then runs the topology under exactly-once. Start more instances with the same
+ * application id to scale out; each advertises its HTTP address as {@code application.server} so the admin API can
+ * answer for the whole cluster.
  */
 public final class MarketPrismService implements AutoCloseable {
 
@@ -38,6 +48,9 @@ public final class MarketPrismService implements AutoCloseable {
     private final TaskExecutor executor;
     private final Object stateChanges = new Object();
     private KafkaStreams streams;
+    private PrometheusMeterRegistry registry;
+    private AdminHttpServer http;
+    private KafkaStreamsMetrics streamsMetrics;
 
     public MarketPrismService(ServiceConfig config, TaskExecutor executor) {
         this.config = config;
@@ -72,7 +85,18 @@ public final class MarketPrismService implements AutoCloseable {
     /** Creates missing topics and starts processing; returns once the threads are started. */
     public synchronized void start() {
         createMissingTopics();
-        streams = new KafkaStreams(ReliabilityTopology.build(config, executor), streamsProperties(config));
+        registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        ReliabilityMetrics.bindJvmMetrics(registry);
+        ReliabilityMetrics metrics = new ReliabilityMetrics(registry, config);
+        AdminMailbox mailbox = new AdminMailbox();
+        http = new AdminHttpServer(config, registry, mailbox, Clock.systemUTC());
+        HostInfo advertised = http.start();
+        Properties props = streamsProperties(config);
+        props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, advertised.host() + ":" + advertised.port());
+        streams = new KafkaStreams(ReliabilityTopology.build(config, executor, metrics, mailbox), props);
+        streamsMetrics = new KafkaStreamsMetrics(streams);
+        streamsMetrics.bindTo(registry);
+        http.attach(streams);
         streams.setUncaughtExceptionHandler(error -> {
             LOG.error("stream thread failed; replacing it", error);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
@@ -115,6 +139,11 @@ public final class MarketPrismService implements AutoCloseable {
         return streams;
     }
 
+    /** Where the HTTP server (metrics, health, admin API) listens; null before {@link #start()}. */
+    public InetSocketAddress httpAddress() {
+        return http == null ? null : http.address();
+    }
+
     private void createMissingTopics() {
         Map<String, Object> adminProps = new HashMap<>(config.kafkaOverrides());
         adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
@@ -150,6 +179,15 @@ public final class MarketPrismService implements AutoCloseable {
     public synchronized void close() {
         if (streams != null) {
             streams.close(Duration.ofSeconds(30));
+        }
+        if (streamsMetrics != null) {
+            streamsMetrics.close();
+        }
+        if (http != null) {
+            http.close();
+        }
+        if (registry != null) {
+            registry.close();
         }
         executor.close();
     }

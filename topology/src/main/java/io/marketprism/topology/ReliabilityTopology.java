@@ -1,16 +1,20 @@
 package io.marketprism.topology;
 
+import io.marketprism.schemas.Attempt;
 import io.marketprism.schemas.CollectorTask;
 import io.marketprism.schemas.DeadLetter;
 import io.marketprism.schemas.TaskResult;
 import io.marketprism.schemas.codec.TaskReader;
+import io.marketprism.topology.admin.AdminMailbox;
 import io.marketprism.topology.config.ServiceConfig;
 import io.marketprism.topology.exec.TaskExecutor;
 import io.marketprism.topology.processor.DecodeProcessor;
 import io.marketprism.topology.processor.EventJson;
 import io.marketprism.topology.processor.ReliabilityProcessor;
 import io.marketprism.topology.processor.Outcome;
+import io.marketprism.topology.metrics.ReliabilityMetrics;
 import io.marketprism.topology.serde.AvroSerde;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -39,7 +43,14 @@ public final class ReliabilityTopology {
     private ReliabilityTopology() {
     }
 
+    /** The topology without metrics or admin commands, for tests and tools. */
     public static Topology build(ServiceConfig config, TaskExecutor executor) {
+        return build(config, executor, ReliabilityMetrics.disabled(config), new AdminMailbox());
+    }
+
+    /** The topology feeding {@code metrics} and applying the admin commands posted to {@code mailbox}. */
+    public static Topology build(ServiceConfig config, TaskExecutor executor, ReliabilityMetrics metrics,
+                                 AdminMailbox mailbox) {
         var topics = config.topics();
         AvroSerde<CollectorTask> taskSerde = AvroSerde.tasks();
         TaskReader reader = new TaskReader();
@@ -52,7 +63,7 @@ public final class ReliabilityTopology {
         Map<String, KStream<String, Outcome>> decodedBranches = decoded.split(Named.as("decoded-"))
                 .branch((key, outcome) -> outcome instanceof Outcome.Accepted, Branched.as("accepted"))
                 .defaultBranch(Branched.as("rejected"));
-        routeTerminal(decodedBranches.get("decoded-rejected"), config, "decode");
+        routeTerminal(decodedBranches.get("decoded-rejected"), config, metrics, "decode");
 
         addStores(builder, taskSerde);
         KStream<String, Outcome> executed = decodedBranches.get("decoded-accepted")
@@ -61,10 +72,10 @@ public final class ReliabilityTopology {
                         .withName("by-domain")
                         .withNumberOfPartitions(config.topicPartitions()))
                 .process(() -> new ReliabilityProcessor(config.reliability(), executor, config.endpointsByExchange(),
-                        config.maxInFlightPerEndpoint(), config.executionTick()),
+                        config.maxInFlightPerEndpoint(), config.executionTick(), metrics, mailbox),
                         Named.as("reliability"), ReliabilityProcessor.QUEUE_STORE, ReliabilityProcessor.HELD_STORE,
                         ReliabilityProcessor.LEDGER_STORE, ReliabilityProcessor.ENGINE_STORE);
-        routeTerminal(executed, config, "reliability");
+        routeTerminal(executed, config, metrics, "reliability");
         return builder.build();
     }
 
@@ -81,10 +92,29 @@ public final class ReliabilityTopology {
                 .withCachingEnabled());
     }
 
+    /** Counts results (with their end-to-end latency), retries and dead letters. */
+    private static void count(ReliabilityMetrics metrics, Outcome outcome) {
+        if (outcome instanceof Outcome.Succeeded succeeded) {
+            TaskResult result = succeeded.result();
+            metrics.onResult(result.getExchange(), result.getPriority(),
+                    result.getCompletedAt().toEpochMilli() - result.getCreatedAt().toEpochMilli());
+        } else if (outcome instanceof Outcome.RetryLater retry) {
+            List<Attempt> attempts = retry.task().getAttempts();
+            metrics.onRetry(retry.task().getExchange(),
+                    attempts.isEmpty() ? null : attempts.get(attempts.size() - 1).getErrorClass());
+        } else if (outcome instanceof Outcome.DeadLettered dead) {
+            DeadLetter letter = dead.deadLetter();
+            metrics.onDeadLetter(letter.getTask() == null ? null : letter.getTask().getExchange(), letter.getReason());
+        }
+    }
+
     /** Sends results, retries, dead letters and reliability events of one step to their topics. */
-    private static void routeTerminal(KStream<String, Outcome> outcomes, ServiceConfig config, String step) {
+    private static void routeTerminal(KStream<String, Outcome> outcomes, ServiceConfig config,
+                                      ReliabilityMetrics metrics, String step) {
         var topics = config.topics();
-        Map<String, KStream<String, Outcome>> byKind = outcomes.split(Named.as(step + "-"))
+        Map<String, KStream<String, Outcome>> byKind = outcomes
+                .peek((key, outcome) -> count(metrics, outcome), Named.as(step + "-metrics"))
+                .split(Named.as(step + "-"))
                 .branch((k, o) -> o instanceof Outcome.Audited, Branched.as("event"))
                 .branch((k, o) -> o instanceof Outcome.Succeeded, Branched.as("succeeded"))
                 .branch((k, o) -> o instanceof Outcome.RetryLater, Branched.as("retry"))

@@ -50,6 +50,8 @@ final class Workloads {
         settings.put("retry.base.delay.ms", "50");
         settings.put("retry.max.delay.ms", "1000");
         settings.put("retry.max.attempts", "8");
+        // Instances share the machine (and run in parallel in some tests): each takes a free HTTP port.
+        settings.put("http.port", "0");
         return settings;
     }
 

@@ -4,19 +4,19 @@ import io.marketprism.reliability.internal.ByteSink;
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * The complete state of a {@link LoadBalancer} as a compact value (about 80 bytes per endpoint plus its id).
+ * The complete state of a {@link LoadBalancer} as a compact value (about 35 bytes per endpoint plus its id).
  * Restoring it with the same config gives exactly the decisions the original would have made.
  */
 public final class BalancerSnapshot {
 
-    /** Leading byte of {@link #toBytes()}. */
-    public static final byte FORMAT_VERSION = 1;
+    /** Leading byte of {@link #toBytes()}. Version 1, with fixed-width endpoint records, is still read. */
+    public static final byte FORMAT_VERSION = 2;
+    private static final byte FIXED_WIDTH_VERSION = 1;
 
     private final int cursor;
     private final long randomState;
@@ -32,26 +32,27 @@ public final class BalancerSnapshot {
 
     public byte[] toBytes() {
         ByteSink out = new ByteSink(32 + 100 * endpoints.size());
-        try {
-            out.writeByte(FORMAT_VERSION);
-            out.writeInt(cursor);
-            out.writeLong(randomState);
-            out.writeBoolean(panic);
-            out.writeInt(endpoints.size());
-            for (EndpointState endpoint : endpoints) {
-                endpoint.writeTo(out);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        writeHeader(out, cursor, randomState, panic, endpoints.size());
+        for (EndpointState endpoint : endpoints) {
+            endpoint.writeTo(out);
         }
         return out.toByteArray();
+    }
+
+    /** Writes the start of the {@link #toBytes()} form; {@code endpointCount} endpoint records follow. */
+    static void writeHeader(ByteSink out, int cursor, long randomState, boolean panic, int endpointCount) {
+        out.writeByte(FORMAT_VERSION);
+        out.writeInt(cursor);
+        out.writeLong(randomState);
+        out.writeBoolean(panic);
+        out.writeInt(endpointCount);
     }
 
     /** Parses {@link #toBytes()} output; fails on an unknown format version or damaged bytes. */
     public static BalancerSnapshot fromBytes(byte[] bytes) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
             byte version = in.readByte();
-            if (version != FORMAT_VERSION) {
+            if (version != FORMAT_VERSION && version != FIXED_WIDTH_VERSION) {
                 throw new IllegalArgumentException("balancer snapshot format " + version + " is not " + FORMAT_VERSION);
             }
             int cursor = in.readInt();
@@ -63,7 +64,8 @@ public final class BalancerSnapshot {
             }
             List<EndpointState> endpoints = new ArrayList<>(count);
             for (int i = 0; i < count; i++) {
-                endpoints.add(EndpointState.readFrom(in));
+                endpoints.add(version == FIXED_WIDTH_VERSION ? EndpointState.readFixedWidthFrom(in)
+                        : EndpointState.readFrom(in));
             }
             if (in.available() > 0) {
                 throw new IllegalArgumentException("balancer snapshot has " + in.available() + " trailing bytes");
@@ -79,6 +81,26 @@ public final class BalancerSnapshot {
     /** Ids of the endpoints currently ejected. */
     public List<String> ejectedEndpoints() {
         return endpoints.stream().filter(e -> e.ejected).map(e -> e.id).toList();
+    }
+
+    /** Load and health of every endpoint, in configuration order. */
+    public List<EndpointStatus> endpointStatuses() {
+        return endpoints.stream().map(e -> new EndpointStatus(e.id, e.inFlight, e.hasLatency ? e.latencyEwma : Double.NaN,
+                e.successEwma, e.ejected, e.ejected ? e.ejectedUntil : 0)).toList();
+    }
+
+    /**
+     * One endpoint as the balancer saw it.
+     *
+     * @param endpoint          endpoint name
+     * @param inFlight          calls dispatched and not yet answered
+     * @param latencyEwmaMillis moving average of call latency; NaN before the first call
+     * @param successRate       moving average of successes, 1.0 healthy to 0.0 every call failing
+     * @param ejected           whether the endpoint is out of rotation
+     * @param ejectedUntil      end of the ejection (epoch millis); 0 when not ejected
+     */
+    public record EndpointStatus(String endpoint, int inFlight, double latencyEwmaMillis, double successRate,
+                                 boolean ejected, long ejectedUntil) {
     }
 
     int cursor() {

@@ -12,4 +12,12 @@ public interface EndpointGate {
     EndpointGate OPEN = (endpoint, now) -> true;
 
     boolean permits(String endpoint, long now);
+
+    /**
+     * The same question for the endpoint at {@code position} in the balancer's configured endpoint list, which
+     * {@link LoadBalancer#pick} asks; override it when the position answers faster than the id.
+     */
+    default boolean permits(int position, String endpoint, long now) {
+        return permits(endpoint, now);
+    }
 }

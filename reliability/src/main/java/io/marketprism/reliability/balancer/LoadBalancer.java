@@ -1,6 +1,7 @@
 package io.marketprism.reliability.balancer;
 
 import io.marketprism.reliability.ErrorClass;
+import io.marketprism.reliability.internal.ByteSink;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -33,6 +34,8 @@ public final class LoadBalancer {
     private final boolean[] permitted;
     private final int[] candidates;
     private final long[] weights;
+    /** Where {@link #stateBytes} encodes. */
+    private final ByteSink encoded = new ByteSink(256);
 
     private int cursor;
     private long randomState;
@@ -92,6 +95,16 @@ public final class LoadBalancer {
         return new BalancerSnapshot(cursor, randomState, panic, List.copyOf(copies));
     }
 
+    /** The bytes of {@code snapshot().toBytes()}, reusing the records of endpoints that did not change. */
+    public byte[] stateBytes() {
+        encoded.reset();
+        BalancerSnapshot.writeHeader(encoded, cursor, randomState, panic, endpoints.length);
+        for (EndpointState endpoint : endpoints) {
+            endpoint.writeTo(encoded);
+        }
+        return encoded.toByteArray();
+    }
+
     /**
      * Chooses an endpoint the gate permits and that is not ejected (ejected ones too in panic mode), preferring
      * endpoints outside {@code exclude} (failover after a failure there) but falling back to them when nothing else
@@ -102,7 +115,7 @@ public final class LoadBalancer {
         int unavailable = 0;
         int permittedCount = 0;
         for (int i = 0; i < n; i++) {
-            boolean ok = gate.permits(endpoints[i].id, now);
+            boolean ok = gate.permits(i, endpoints[i].id, now);
             permitted[i] = ok;
             permittedCount += ok ? 1 : 0;
             unavailable += !ok || endpoints[i].ejected ? 1 : 0;
@@ -120,7 +133,9 @@ public final class LoadBalancer {
 
     /** Counts a call as sent to {@code endpoint} (in flight until {@link #onResult}). */
     public void onDispatch(String endpoint) {
-        state(endpoint).inFlight++;
+        EndpointState state = state(endpoint);
+        state.inFlight++;
+        state.recordStale = true;
     }
 
     /**
@@ -131,6 +146,7 @@ public final class LoadBalancer {
      */
     public void onResult(String endpoint, boolean success, long latencyMillis, ErrorClass error, long now) {
         EndpointState state = state(endpoint);
+        state.recordStale = true;
         state.inFlight = Math.max(0, state.inFlight - 1);
         state.recordLatency(latencyMillis, config.ewmaAlpha());
         if (!success && (error == ErrorClass.NON_RETRYABLE || error == ErrorClass.RATE_LIMITED)) {
@@ -150,6 +166,9 @@ public final class LoadBalancer {
     /** Ejected endpoints whose ejection time is over: probe each and report with {@link #onProbe}. */
     public List<String> probesDue(long now) {
         List<String> due = List.of();
+        if (ejectedCount == 0) {
+            return due;
+        }
         for (EndpointState endpoint : endpoints) {
             if (endpoint.ejected && endpoint.ejectedUntil <= now) {
                 if (due.isEmpty()) {
@@ -167,6 +186,7 @@ public final class LoadBalancer {
         if (!state.ejected) {
             return;
         }
+        state.recordStale = true;
         if (ok) {
             state.ejected = false;
             ejectedCount--;

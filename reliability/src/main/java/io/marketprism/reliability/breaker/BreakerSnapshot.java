@@ -1,9 +1,9 @@
 package io.marketprism.reliability.breaker;
 
 import io.marketprism.reliability.internal.ByteSink;
+import io.marketprism.reliability.internal.VarInts;
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
-import java.io.DataOutput;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -73,21 +73,29 @@ public record BreakerSnapshot(
      */
     public byte[] toBytes() {
         ByteSink out = new ByteSink(48 + 3 * (window.size() + halfOpenOutcomes.size()));
+        write(out, endpoint, state, lastTransitionAt, clockMillis, openingsInARow, consecutiveFailures,
+                halfOpenPermitsIssued, CallLog.of(window), CallLog.of(halfOpenOutcomes));
+        return out.toByteArray();
+    }
+
+    /** Writes the {@link #toBytes()} form of a breaker's state, straight from its fields. */
+    static void write(ByteSink out, String endpoint, BreakerState state, long lastTransitionAt, long clockMillis,
+                      int openingsInARow, int consecutiveFailures, int halfOpenPermitsIssued, CallLog window,
+                      CallLog halfOpenOutcomes) {
         try {
             out.writeByte(FORMAT_VERSION);
             out.writeUTF(endpoint);
             out.writeByte(state.ordinal());
             out.writeLong(lastTransitionAt);
             out.writeLong(clockMillis);
-            writeVarLong(out, openingsInARow);
-            writeVarLong(out, consecutiveFailures);
-            writeVarLong(out, halfOpenPermitsIssued);
-            writeCalls(out, window, lastTransitionAt);
-            writeCalls(out, halfOpenOutcomes, lastTransitionAt);
+            out.writeVarLong(openingsInARow);
+            out.writeVarLong(consecutiveFailures);
+            out.writeVarLong(halfOpenPermitsIssued);
+            window.writeTo(out, lastTransitionAt);
+            halfOpenOutcomes.writeTo(out, lastTransitionAt);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return out.toByteArray();
     }
 
     /** Reads {@link #toBytes()} output; throws IllegalArgumentException for unknown versions or damaged input. */
@@ -105,9 +113,9 @@ public record BreakerSnapshot(
             }
             long lastTransitionAt = in.readLong();
             long clockMillis = in.readLong();
-            int openings = readVarInt(in);
-            int consecutiveFailures = readVarInt(in);
-            int permits = readVarInt(in);
+            int openings = VarInts.readInt(in, Integer.MAX_VALUE);
+            int consecutiveFailures = VarInts.readInt(in, Integer.MAX_VALUE);
+            int permits = VarInts.readInt(in, Integer.MAX_VALUE);
             List<RecordedCall> window = readCalls(in, lastTransitionAt);
             List<RecordedCall> outcomes = readCalls(in, lastTransitionAt);
             if (in.available() > 0) {
@@ -122,19 +130,8 @@ public record BreakerSnapshot(
         }
     }
 
-    private static void writeCalls(DataOutput out, List<RecordedCall> calls, long origin) throws IOException {
-        writeVarLong(out, calls.size());
-        long previous = origin;
-        for (RecordedCall call : calls) {
-            long delta = call.at() - previous;
-            long zigZag = (delta << 1) ^ (delta >> 63);
-            writeVarLong(out, (zigZag << 2) | (call.failure() ? 1 : 0) | (call.slow() ? 2 : 0));
-            previous = call.at();
-        }
-    }
-
     private static List<RecordedCall> readCalls(DataInputStream in, long origin) throws IOException {
-        int count = readVarInt(in);
+        int count = VarInts.readInt(in, Integer.MAX_VALUE);
         if (count > in.available()) {
             throw new IllegalArgumentException("breaker snapshot claims " + count + " calls but has "
                     + in.available() + " bytes left");
@@ -142,41 +139,12 @@ public record BreakerSnapshot(
         List<RecordedCall> calls = new ArrayList<>(count);
         long previous = origin;
         for (int i = 0; i < count; i++) {
-            long packed = readVarLong(in);
+            long packed = VarInts.read(in);
             long zigZag = packed >>> 2;
             long at = previous + ((zigZag >>> 1) ^ -(zigZag & 1));
             calls.add(new RecordedCall(at, (packed & 1) != 0, (packed & 2) != 0));
             previous = at;
         }
         return calls;
-    }
-
-    private static void writeVarLong(DataOutput out, long value) throws IOException {
-        long rest = value;
-        while ((rest & ~0x7FL) != 0) {
-            out.writeByte((int) ((rest & 0x7F) | 0x80));
-            rest >>>= 7;
-        }
-        out.writeByte((int) rest);
-    }
-
-    private static long readVarLong(DataInputStream in) throws IOException {
-        long value = 0;
-        for (int shift = 0; shift < 64; shift += 7) {
-            int b = in.readUnsignedByte();
-            value |= (long) (b & 0x7F) << shift;
-            if ((b & 0x80) == 0) {
-                return value;
-            }
-        }
-        throw new IllegalArgumentException("malformed variable-length number in breaker snapshot");
-    }
-
-    private static int readVarInt(DataInputStream in) throws IOException {
-        long value = readVarLong(in);
-        if (value < 0 || value > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("count out of range in breaker snapshot: " + value);
-        }
-        return (int) value;
     }
 }

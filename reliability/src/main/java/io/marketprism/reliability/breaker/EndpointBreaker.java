@@ -2,6 +2,11 @@ package io.marketprism.reliability.breaker;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.internal.CircuitBreakerStateMachine;
+import io.marketprism.reliability.internal.ByteSink;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -39,7 +44,8 @@ public final class EndpointBreaker {
     private final String endpoint;
     private final BreakerConfig config;
     private final BreakerListener listener;
-    private final SettableClock clock;
+    /** The latest time the breaker was told (epoch millis); Resilience4j reads it through {@link BreakerClock}. */
+    private long clockMillis;
     private final CircuitBreaker machine;
     private final CallLog window;
     private final CallLog halfOpenOutcomes;
@@ -55,8 +61,8 @@ public final class EndpointBreaker {
         this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
         this.config = Objects.requireNonNull(config, "config");
         this.listener = Objects.requireNonNull(listener, "listener");
-        this.clock = new SettableClock(startMillis);
-        this.machine = new CircuitBreakerStateMachine(endpoint, config.toResilience4j(clock));
+        this.clockMillis = startMillis;
+        this.machine = new CircuitBreakerStateMachine(endpoint, config.toResilience4j(new BreakerClock()));
         boolean countBased = config.windowType() == BreakerConfig.WindowType.COUNT_BASED;
         this.windowLimit = countBased ? config.windowSize() : Integer.MAX_VALUE;
         this.window = new CallLog(countBased ? config.windowSize() : 16);
@@ -93,7 +99,7 @@ public final class EndpointBreaker {
         for (RecordedCall call : snapshot.halfOpenOutcomes()) {
             breaker.halfOpenOutcomes.append(call.encode(), Integer.MAX_VALUE);
         }
-        breaker.clock.rewindTo(snapshot.clockMillis());
+        breaker.rewindClockTo(snapshot.clockMillis());
         return breaker;
     }
 
@@ -112,7 +118,7 @@ public final class EndpointBreaker {
      * takes the first probe permit; half-open ones permit the configured number of probes and refuse the rest.
      */
     public boolean tryAcquire(long now) {
-        clock.advanceTo(now);
+        advanceClockTo(now);
         if (state == BreakerState.OPEN && !config.automaticTransitionToHalfOpen()) {
             return false;
         }
@@ -132,7 +138,7 @@ public final class EndpointBreaker {
      * {@link Long#MAX_VALUE} when only recorded probe results or an operator can change the answer.
      */
     public long permittedFrom(long now) {
-        long at = Math.max(now, clock.millis());
+        long at = Math.max(now, clockMillis);
         switch (state) {
             case CLOSED:
             case DISABLED:
@@ -161,7 +167,7 @@ public final class EndpointBreaker {
     /** Operator action: refuse every call until {@link #close} or {@link #reset}. */
     public void forceOpen(long now) {
         if (state != BreakerState.FORCED_OPEN) {
-            clock.advanceTo(now);
+            advanceClockTo(now);
             machine.transitionToForcedOpenState();
             enter(BreakerState.FORCED_OPEN, TransitionCause.FORCED_OPEN);
         }
@@ -170,7 +176,7 @@ public final class EndpointBreaker {
     /** Operator action: permit every call and record nothing until {@link #close} or {@link #reset}. */
     public void disable(long now) {
         if (state != BreakerState.DISABLED) {
-            clock.advanceTo(now);
+            advanceClockTo(now);
             machine.transitionToDisabledState();
             enter(BreakerState.DISABLED, TransitionCause.DISABLED);
         }
@@ -179,7 +185,7 @@ public final class EndpointBreaker {
     /** Operator action: close with an empty window; does nothing when already closed. */
     public void close(long now) {
         if (state != BreakerState.CLOSED) {
-            clock.advanceTo(now);
+            advanceClockTo(now);
             machine.transitionToClosedState();
             enter(BreakerState.CLOSED, TransitionCause.CLOSED_BY_OPERATOR);
         }
@@ -187,22 +193,28 @@ public final class EndpointBreaker {
 
     /** Operator action: back to a fresh closed breaker from any state, forgetting the growing wait. */
     public void reset(long now) {
-        clock.advanceTo(now);
+        advanceClockTo(now);
         machine.reset();
         enter(BreakerState.CLOSED, TransitionCause.RESET);
     }
 
     /** The state to persist; see {@link #restore}. */
     public BreakerSnapshot snapshot() {
-        return new BreakerSnapshot(endpoint, state, lastTransitionAt, clock.millis(), openingsInARow, window.toList(),
+        return new BreakerSnapshot(endpoint, state, lastTransitionAt, clockMillis, openingsInARow, window.toList(),
                 consecutiveFailures, halfOpenPermitsIssued, halfOpenOutcomes.toList());
+    }
+
+    /** Writes {@code snapshot().toBytes()} to {@code out} without building the snapshot. */
+    public void writeState(ByteSink out) {
+        BreakerSnapshot.write(out, endpoint, state, lastTransitionAt, clockMillis, openingsInARow,
+                consecutiveFailures, halfOpenPermitsIssued, window, halfOpenOutcomes);
     }
 
     private void record(long latencyMillis, long now, boolean failure) {
         if (latencyMillis < 0) {
             throw new IllegalArgumentException("latencyMillis must be >= 0, was " + latencyMillis);
         }
-        clock.advanceTo(now);
+        advanceClockTo(now);
         if (state == BreakerState.CLOSED) {
             recordWhileClosed(latencyMillis, failure);
         } else if (state == BreakerState.HALF_OPEN) {
@@ -211,7 +223,7 @@ public final class EndpointBreaker {
     }
 
     private void recordWhileClosed(long latencyMillis, boolean failure) {
-        long at = clock.millis();
+        long at = clockMillis;
         if (config.windowType() == BreakerConfig.WindowType.TIME_BASED) {
             window.dropUpToSecond(Math.floorDiv(at, 1000L) - config.windowSize());
         }
@@ -229,12 +241,24 @@ public final class EndpointBreaker {
     }
 
     private void recordProbe(long latencyMillis, boolean failure) {
-        halfOpenOutcomes.append(RecordedCall.encode(clock.millis(), failure, isSlow(latencyMillis)), Integer.MAX_VALUE);
+        halfOpenOutcomes.append(RecordedCall.encode(clockMillis, failure, isSlow(latencyMillis)), Integer.MAX_VALUE);
         feed(latencyMillis, failure);
         BreakerState after = machineState();
         if (after != BreakerState.HALF_OPEN) {
             enter(after, after == BreakerState.CLOSED ? TransitionCause.PROBES_SUCCEEDED : TransitionCause.PROBES_FAILED);
         }
+    }
+
+    /** Moves the clock to {@code now} unless it already shows a later time: it never moves backwards. */
+    private void advanceClockTo(long now) {
+        if (now > clockMillis) {
+            clockMillis = now;
+        }
+    }
+
+    /** Sets the clock to {@code at} even if that is earlier; only for replaying a snapshot. */
+    private void rewindClockTo(long at) {
+        clockMillis = at;
     }
 
     private boolean isSlow(long latencyMillis) {
@@ -256,7 +280,7 @@ public final class EndpointBreaker {
     private void enter(BreakerState to, TransitionCause cause) {
         BreakerState from = state;
         state = to;
-        lastTransitionAt = clock.millis();
+        lastTransitionAt = clockMillis;
         window.clear();
         halfOpenOutcomes.clear();
         halfOpenPermitsIssued = 0;
@@ -342,7 +366,7 @@ public final class EndpointBreaker {
     }
 
     private void replayOpenings(int openings, long openedAt) {
-        clock.rewindTo(openedAt);
+        rewindClockTo(openedAt);
         for (int i = 1; i < openings; i++) {
             machine.transitionToOpenState();
             machine.transitionToHalfOpenState();
@@ -374,14 +398,14 @@ public final class EndpointBreaker {
             }
         }
         for (RecordedCall call : calls) {
-            clock.rewindTo(call.at());
+            rewindClockTo(call.at());
             feed(call);
         }
     }
 
     /** Records {@code count} fast successes at {@code at}, to dilute the rates while the window is replayed. */
     private void prefill(int count, long at) {
-        clock.rewindTo(at);
+        rewindClockTo(at);
         for (int i = 0; i < count; i++) {
             machine.onSuccess(0, TimeUnit.MILLISECONDS);
         }
@@ -391,6 +415,33 @@ public final class EndpointBreaker {
     private static long timeWindowPrefillAt(List<RecordedCall> calls, BreakerConfig config) {
         long lastSecond = Math.floorDiv(calls.get(calls.size() - 1).at(), 1000L);
         return (lastSecond - config.windowSize()) * 1000L;
+    }
+
+    /**
+     * The clock handed to Resilience4j: whatever time the breaker was last told. The time lives in the breaker, so
+     * asking a breaker for permission reads one object.
+     */
+    private final class BreakerClock extends Clock {
+
+        @Override
+        public long millis() {
+            return clockMillis;
+        }
+
+        @Override
+        public Instant instant() {
+            return Instant.ofEpochMilli(clockMillis);
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            throw new UnsupportedOperationException("a breaker clock has no zone");
+        }
     }
 
     /** The failure handed to Resilience4j; one shared instance without a stack trace. */

@@ -6,6 +6,7 @@ import io.marketprism.reliability.breaker.BreakerState;
 import io.marketprism.reliability.breaker.EndpointBreaker;
 import io.marketprism.reliability.config.ExchangeProfile;
 import io.marketprism.reliability.config.ReliabilityConfig;
+import io.marketprism.reliability.internal.ByteSink;
 import io.marketprism.reliability.limiter.Admission;
 import io.marketprism.reliability.limiter.AdmissionRequest;
 import io.marketprism.reliability.limiter.WaitQueue;
@@ -48,6 +49,8 @@ public final class DecisionEngine {
     private final Map<String, ExchangeRuntime> exchanges = new HashMap<>();
     private final Map<String, DomainRuntime> domains = new HashMap<>();
     private final SingleTaskView singleTask = new SingleTaskView();
+    /** Where saved state is encoded before it is copied out to the storage. */
+    private final ByteSink scratch = new ByteSink(2048);
 
     public DecisionEngine(ReliabilityConfig config, StateStorage storage, EventListener listener) {
         this.config = Objects.requireNonNull(config, "config");
@@ -72,8 +75,8 @@ public final class DecisionEngine {
         DomainRuntime domain = domain(task.domain(), profile, now);
         ExchangeRuntime exchange = exchange(profile, now);
         Decision decision = decideLoaded(task, queue, domain, exchange, now);
-        exchange.saveChanges(storage);
-        domain.saveChanges(storage);
+        exchange.saveChanges(storage, scratch);
+        domain.saveChanges(storage, scratch);
         return decision;
     }
 
@@ -112,8 +115,8 @@ public final class DecisionEngine {
             }
             dispatched.add(dispatch(exchange, admitted.get(0).taskId(), Set.of(), now));
         }
-        exchange.saveChanges(storage);
-        domain.saveChanges(storage);
+        exchange.saveChanges(storage, scratch);
+        domain.saveChanges(storage, scratch);
         return dispatched;
     }
 
@@ -151,8 +154,8 @@ public final class DecisionEngine {
         ExchangeRuntime exchange = exchange(profile, now);
         DomainRuntime domain = domain(report.domain(), profile, now);
         AfterCall outcome = recordLoaded(report, exchange, domain, now);
-        exchange.saveChanges(storage);
-        domain.saveChanges(storage);
+        exchange.saveChanges(storage, scratch);
+        domain.saveChanges(storage, scratch);
         return outcome;
     }
 

@@ -1,6 +1,7 @@
 package io.marketprism.reliability.engine;
 
 import io.marketprism.reliability.config.ExchangeProfile;
+import io.marketprism.reliability.internal.ByteSink;
 import io.marketprism.reliability.limiter.LimiterEvent;
 import io.marketprism.reliability.limiter.LimiterSnapshot;
 import io.marketprism.reliability.limiter.PriorityRateLimiter;
@@ -73,13 +74,34 @@ final class DomainRuntime {
         return new String(name, StandardCharsets.UTF_8);
     }
 
+    /** The limiter part of a saved LIMITER entry; throws IllegalArgumentException when it does not parse. */
+    static LimiterSnapshot limiterOf(byte[] saved) {
+        exchangeOf(saved);
+        int limiterStart = 1 + 2 + ByteBuffer.wrap(saved).getShort(1);
+        return LimiterSnapshot.fromBytes(Arrays.copyOfRange(saved, limiterStart, saved.length));
+    }
+
+    /** A LIMITER entry for a domain of {@code exchange} holding {@code limiter}. */
+    static byte[] entry(byte[] exchangeBytes, LimiterSnapshot limiter) {
+        ByteSink out = new ByteSink(64);
+        writeEntryHeader(out, exchangeBytes);
+        out.write(limiter.toBytes());
+        return out.toByteArray();
+    }
+
+    /** The start of a LIMITER entry, before the limiter snapshot. */
+    private static void writeEntryHeader(ByteSink out, byte[] exchangeBytes) {
+        out.writeByte(FORMAT_VERSION);
+        out.writeShort(exchangeBytes.length);
+        out.write(exchangeBytes);
+    }
+
     /** The domain as saved; a limiter snapshot that no longer parses starts fresh. */
     static DomainRuntime restore(String domain, byte[] saved, ExchangeProfile profile, StateStorage storage,
                                  EventListener listener, long now) {
-        int limiterStart = 1 + 2 + ByteBuffer.wrap(saved).getShort(1);
         LimiterSnapshot snapshot;
         try {
-            snapshot = LimiterSnapshot.fromBytes(Arrays.copyOfRange(saved, limiterStart, saved.length));
+            snapshot = limiterOf(saved);
         } catch (IllegalArgumentException unusable) {
             snapshot = null;
         }
@@ -94,17 +116,19 @@ final class DomainRuntime {
         budgetDirty = true;
     }
 
-    /** Saves what changed since the last save. */
-    void saveChanges(StateStorage storage) {
+    /** Saves what changed since the last save, encoding through {@code scratch}. */
+    void saveChanges(StateStorage storage, ByteSink scratch) {
         if (limiterDirty) {
-            byte[] limiterBytes = limiter.snapshot().toBytes();
-            ByteBuffer out = ByteBuffer.allocate(1 + 2 + exchangeBytes.length + limiterBytes.length);
-            out.put(FORMAT_VERSION).putShort((short) exchangeBytes.length).put(exchangeBytes).put(limiterBytes);
-            storage.save(StateKind.LIMITER, domain, out.array());
+            scratch.reset();
+            writeEntryHeader(scratch, exchangeBytes);
+            limiter.writeState(scratch);
+            storage.save(StateKind.LIMITER, domain, scratch.toByteArray());
             limiterDirty = false;
         }
         if (budgetDirty) {
-            storage.save(StateKind.RETRY_BUDGET, domain, budget.snapshot().toBytes());
+            scratch.reset();
+            budget.writeState(scratch);
+            storage.save(StateKind.RETRY_BUDGET, domain, scratch.toByteArray());
             budgetDirty = false;
         }
     }

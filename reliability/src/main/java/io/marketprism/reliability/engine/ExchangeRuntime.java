@@ -10,6 +10,7 @@ import io.marketprism.reliability.breaker.BreakerSnapshot;
 import io.marketprism.reliability.breaker.BreakerTransition;
 import io.marketprism.reliability.breaker.EndpointBreaker;
 import io.marketprism.reliability.config.ExchangeProfile;
+import io.marketprism.reliability.internal.ByteSink;
 import io.marketprism.reliability.retry.ErrorClassifier;
 import io.marketprism.reliability.retry.RetryPolicy;
 import java.util.HashMap;
@@ -63,7 +64,7 @@ final class ExchangeRuntime {
         this.balancer = restored != null ? restored
                 : LoadBalancer.create(name, balancerConfig, event -> listener.onEvent(balancerEvent(event)));
         this.balancerDirty = restored == null;
-        this.gate = (endpoint, at) -> breakers[index(endpoint)].permittedFrom(at) <= at;
+        this.gate = new BreakerGate();
     }
 
     int index(String endpoint) {
@@ -126,16 +127,18 @@ final class ExchangeRuntime {
         return ((Pick.NoneAvailable) none).retryAt();
     }
 
-    /** Saves what changed since the last save. */
-    void saveChanges(StateStorage storage) {
+    /** Saves what changed since the last save, encoding through {@code scratch}. */
+    void saveChanges(StateStorage storage, ByteSink scratch) {
         for (int i = 0; i < breakers.length; i++) {
             if (breakerDirty[i]) {
-                storage.save(StateKind.BREAKER, breakerKeys[i], breakers[i].snapshot().toBytes());
+                scratch.reset();
+                breakers[i].writeState(scratch);
+                storage.save(StateKind.BREAKER, breakerKeys[i], scratch.toByteArray());
                 breakerDirty[i] = false;
             }
         }
         if (balancerDirty) {
-            storage.save(StateKind.BALANCER, name, balancer.snapshot().toBytes());
+            storage.save(StateKind.BALANCER, name, balancer.stateBytes());
             balancerDirty = false;
         }
     }
@@ -155,6 +158,20 @@ final class ExchangeRuntime {
                     event -> listener.onEvent(balancerEvent(event)));
         } catch (IllegalArgumentException unusable) {
             return null;
+        }
+    }
+
+    /** Lets a call through where the endpoint's breaker would; breakers are in the balancer's endpoint order. */
+    private final class BreakerGate implements EndpointGate {
+
+        @Override
+        public boolean permits(String endpoint, long now) {
+            return permits(index(endpoint), endpoint, now);
+        }
+
+        @Override
+        public boolean permits(int position, String endpoint, long now) {
+            return breakers[position].permittedFrom(now) <= now;
         }
     }
 

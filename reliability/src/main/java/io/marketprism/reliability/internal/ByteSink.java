@@ -2,14 +2,22 @@ package io.marketprism.reliability.internal;
 
 import java.io.DataOutput;
 import java.io.UTFDataFormatException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
  * A {@link DataOutput} into a growable byte array, writing the same bytes as a {@code DataOutputStream} over a
  * {@code ByteArrayOutputStream} but without per-byte calls and locks: snapshots are written on every engine call.
- * Not thread-safe.
+ * It can be emptied for reuse ({@link #reset}) or from the front ({@link #removeFirst}), and writes unsigned
+ * variable-length numbers ({@link #writeVarLong}, read back by {@link VarInts#read}). Not thread-safe.
  */
 public final class ByteSink implements DataOutput {
+
+    private static final VarHandle SHORTS = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle INTS = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
     private byte[] buffer;
     private int size;
@@ -21,6 +29,51 @@ public final class ByteSink implements DataOutput {
     /** A copy of the bytes written so far. */
     public byte[] toByteArray() {
         return Arrays.copyOf(buffer, size);
+    }
+
+    /** How many bytes were written. */
+    public int length() {
+        return size;
+    }
+
+    /** Appends the bytes written here to {@code out}. */
+    public void copyTo(ByteSink out) {
+        out.write(buffer, 0, size);
+    }
+
+    /** Appends {@code length} of the bytes written here, from {@code offset} on, to {@code out}. */
+    public void copyTo(ByteSink out, int offset, int length) {
+        if (offset < 0 || length < 0 || offset + length > size) {
+            throw new IndexOutOfBoundsException(length + " bytes at " + offset + " outside the " + size + " written");
+        }
+        out.write(buffer, offset, length);
+    }
+
+    /** The byte written at {@code index}, which is below {@link #length()}. */
+    public byte byteAt(int index) {
+        return buffer[index];
+    }
+
+    /** Drops the first {@code count} bytes written; the rest move to the front. */
+    public void removeFirst(int count) {
+        System.arraycopy(buffer, count, buffer, 0, size - count);
+        size -= count;
+    }
+
+    /** Empties the sink, keeping its buffer. */
+    public void reset() {
+        size = 0;
+    }
+
+    /** Writes {@code value} as an unsigned LEB128 number: 7 bits a byte, low bits first, 1 to 10 bytes. */
+    public void writeVarLong(long value) {
+        ensure(10);
+        long rest = value;
+        while ((rest & ~0x7FL) != 0) {
+            buffer[size++] = (byte) ((rest & 0x7F) | 0x80);
+            rest >>>= 7;
+        }
+        buffer[size++] = (byte) rest;
     }
 
     @Override
@@ -54,8 +107,8 @@ public final class ByteSink implements DataOutput {
     @Override
     public void writeShort(int v) {
         ensure(2);
-        buffer[size++] = (byte) (v >>> 8);
-        buffer[size++] = (byte) v;
+        SHORTS.set(buffer, size, (short) v);
+        size += 2;
     }
 
     @Override
@@ -66,17 +119,15 @@ public final class ByteSink implements DataOutput {
     @Override
     public void writeInt(int v) {
         ensure(4);
-        for (int shift = 24; shift >= 0; shift -= 8) {
-            buffer[size++] = (byte) (v >>> shift);
-        }
+        INTS.set(buffer, size, v);
+        size += 4;
     }
 
     @Override
     public void writeLong(long v) {
         ensure(8);
-        for (int shift = 56; shift >= 0; shift -= 8) {
-            buffer[size++] = (byte) (v >>> shift);
-        }
+        LONGS.set(buffer, size, v);
+        size += 8;
     }
 
     @Override

@@ -4,19 +4,21 @@ import io.marketprism.reliability.internal.ByteSink;
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
- * The complete state of a {@link PriorityRateLimiter} as a compact value (about 50 bytes, 31 per window, 10 per used
- * slot). Restoring it with the same config gives exactly the decisions the original would have made.
+ * The complete state of a {@link PriorityRateLimiter} as a compact value (about 50 bytes, 34 per window, 2 to 4 per
+ * used slot). Restoring it with the same config gives exactly the decisions the original would have made.
  */
 public final class LimiterSnapshot {
 
-    /** Leading byte of {@link #toBytes()}. */
-    public static final byte FORMAT_VERSION = 1;
+    /** Leading byte of {@link #toBytes()}. Version 1, with fixed-width window slots, is still read. */
+    public static final byte FORMAT_VERSION = 2;
+    private static final byte FIXED_WIDTH_SLOTS_VERSION = 1;
 
     private final long clock;
     private final double rateFactor;
@@ -39,29 +41,31 @@ public final class LimiterSnapshot {
 
     public byte[] toBytes() {
         ByteSink out = new ByteSink(64);
-        try {
-            out.writeByte(FORMAT_VERSION);
-            out.writeLong(clock);
-            out.writeDouble(rateFactor);
-            out.writeLong(bannedUntil);
-            out.writeBoolean(banActive);
-            out.writeLong(nextArrivalSeq);
-            bucket.writeTo(out);
-            out.writeByte(windows.size());
-            for (SlidingWindow window : windows) {
-                window.writeTo(out);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        write(out, clock, rateFactor, bannedUntil, banActive, nextArrivalSeq, bucket, windows);
         return out.toByteArray();
+    }
+
+    /** Writes the {@link #toBytes()} form of a limiter's state, straight from its fields. */
+    static void write(ByteSink out, long clock, double rateFactor, long bannedUntil, boolean banActive,
+                      long nextArrivalSeq, TokenBucket bucket, List<SlidingWindow> windows) {
+        out.writeByte(FORMAT_VERSION);
+        out.writeLong(clock);
+        out.writeDouble(rateFactor);
+        out.writeLong(bannedUntil);
+        out.writeBoolean(banActive);
+        out.writeLong(nextArrivalSeq);
+        bucket.writeTo(out);
+        out.writeByte(windows.size());
+        for (int i = 0; i < windows.size(); i++) {
+            windows.get(i).writeTo(out);
+        }
     }
 
     /** Parses {@link #toBytes()} output; fails on an unknown format version or damaged bytes. */
     public static LimiterSnapshot fromBytes(byte[] bytes) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
             byte version = in.readByte();
-            if (version != FORMAT_VERSION) {
+            if (version != FORMAT_VERSION && version != FIXED_WIDTH_SLOTS_VERSION) {
                 throw new IllegalArgumentException("limiter snapshot format " + version + " is not " + FORMAT_VERSION);
             }
             long clock = in.readLong();
@@ -73,7 +77,7 @@ public final class LimiterSnapshot {
             int windowCount = in.readUnsignedByte();
             List<SlidingWindow> windows = new ArrayList<>(windowCount);
             for (int i = 0; i < windowCount; i++) {
-                windows.add(SlidingWindow.readFrom(in));
+                windows.add(SlidingWindow.readFrom(in, version == FIXED_WIDTH_SLOTS_VERSION));
             }
             if (in.available() > 0) {
                 throw new IllegalArgumentException("limiter snapshot has " + in.available() + " trailing bytes");
@@ -95,6 +99,23 @@ public final class LimiterSnapshot {
     /** Time until which the domain is banned; in the past when it is not. */
     public long bannedUntil() {
         return bannedUntil;
+    }
+
+    /** Tokens (request weight) the bucket held when the snapshot was taken. */
+    public double tokens() {
+        return (double) bucket.tokensMicros() / TokenBucket.MICROS_PER_TOKEN;
+    }
+
+    /** Amount each rolling window had counted when the snapshot was taken, by window, in configuration order. */
+    public Map<WindowLimit, Long> windowUsage() {
+        Map<WindowLimit, Long> usage = new LinkedHashMap<>();
+        windows.forEach(window -> usage.put(window.limit(), window.total()));
+        return usage;
+    }
+
+    /** This state with no ban: what an operator lifting the domain's ban wants the limiter to continue from. */
+    public LimiterSnapshot withoutBan() {
+        return new LimiterSnapshot(clock, rateFactor, Long.MIN_VALUE, false, nextArrivalSeq, bucket, windows);
     }
 
     long clock() {

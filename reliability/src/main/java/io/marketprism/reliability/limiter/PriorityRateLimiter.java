@@ -1,6 +1,7 @@
 package io.marketprism.reliability.limiter;
 
 import io.marketprism.reliability.Priority;
+import io.marketprism.reliability.internal.ByteSink;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -26,6 +27,8 @@ public final class PriorityRateLimiter {
     private final LimiterListener listener;
     private final TokenBucket bucket;
     private final SlidingWindow[] windows;
+    /** {@link #windows} as a list, for {@link #writeState}. */
+    private final List<SlidingWindow> windowList;
     private final SlidingWindow usedWeightWindow;
     /** Usable part of each window, by [window][priority]. */
     private final long[][] windowUsable;
@@ -61,6 +64,7 @@ public final class PriorityRateLimiter {
             }
         }
         this.usedWeightWindow = headerWindow;
+        this.windowList = List.of(windows);
         this.bucket = snapshot == null ? new TokenBucket(config.bucketCapacity())
                 : snapshot.bucket().copyWithCapacity(config.bucketCapacity());
         long capacityMicros = bucket.capacityMicros();
@@ -107,6 +111,11 @@ public final class PriorityRateLimiter {
         }
         return new LimiterSnapshot(clock, rateFactor, bannedUntil, banActive, nextArrivalSeq,
                 bucket.copyWithCapacity(config.bucketCapacity()), List.copyOf(copies));
+    }
+
+    /** Writes {@code snapshot().toBytes()} to {@code out} without building the snapshot. */
+    public void writeState(ByteSink out) {
+        LimiterSnapshot.write(out, clock, rateFactor, bannedUntil, banActive, nextArrivalSeq, bucket, windowList);
     }
 
     /**

@@ -1,7 +1,8 @@
 package io.marketprism.reliability.limiter;
 
+import io.marketprism.reliability.internal.ByteSink;
+import io.marketprism.reliability.internal.VarInts;
 import java.io.DataInput;
-import java.io.DataOutput;
 import java.io.IOException;
 import java.util.Arrays;
 
@@ -19,6 +20,13 @@ final class SlidingWindow {
     private final long[] counts;
     private long newestSlot = EMPTY;
     private long total;
+    /**
+     * The encoded (age, count) pairs of the non-empty slots before the newest one, kept for {@link #writeTo} while
+     * they cannot change: only the newest slot counts new amounts, until the window moves on.
+     */
+    private final ByteSink olderSlots = new ByteSink(16);
+    private int olderNonZero;
+    private boolean olderStale = true;
 
     SlidingWindow(WindowLimit limit) {
         this.limit = limit;
@@ -38,6 +46,10 @@ final class SlidingWindow {
     /** Drops slots that no longer overlap the window at {@code now}; {@code now} never goes backwards. */
     void advance(long now) {
         long slot = Math.floorDiv(now, slotMillis);
+        if (slot == newestSlot) {
+            return;
+        }
+        olderStale = true;
         if (newestSlot == EMPTY || slot - newestSlot >= counts.length) {
             Arrays.fill(counts, 0);
             total = 0;
@@ -82,6 +94,7 @@ final class SlidingWindow {
             return;
         }
         long toRemove = -delta;
+        olderStale = true;
         for (long s = newestSlot - (counts.length - 1); toRemove > 0 && s <= newestSlot; s++) {
             int i = index(s);
             long removed = Math.min(counts[i], toRemove);
@@ -99,35 +112,58 @@ final class SlidingWindow {
         return copy;
     }
 
-    /** Writes the limit and the non-zero slots as (age, count) pairs. */
-    void writeTo(DataOutput out) throws IOException {
+    /**
+     * Writes the limit, the newest slot and the non-empty slots as (age, count) pairs, newest first: their number
+     * and each age and count as variable-length numbers, so the size grows with the slots in use.
+     */
+    void writeTo(ByteSink out) {
         out.writeByte(limit.measure().ordinal());
         out.writeLong(limit.limit());
         out.writeLong(limit.lengthMillis());
         out.writeInt(limit.slots());
         out.writeLong(newestSlot);
-        int nonZero = 0;
-        for (long count : counts) {
-            nonZero += count != 0 ? 1 : 0;
+        if (newestSlot == EMPTY) {
+            out.writeVarLong(0);
+            return;
         }
-        out.writeShort(nonZero);
-        for (int age = 0; age < counts.length && newestSlot != EMPTY; age++) {
-            long count = counts[index(newestSlot - age)];
-            if (count != 0) {
-                out.writeShort(age);
-                out.writeLong(count);
-            }
+        if (olderStale) {
+            encodeOlderSlots();
         }
+        long newest = counts[index(newestSlot)];
+        out.writeVarLong(olderNonZero + (newest != 0 ? 1 : 0));
+        if (newest != 0) {
+            out.writeVarLong(0);
+            out.writeVarLong(newest);
+        }
+        olderSlots.copyTo(out);
     }
 
-    static SlidingWindow readFrom(DataInput in) throws IOException {
+    private void encodeOlderSlots() {
+        olderSlots.reset();
+        olderNonZero = 0;
+        for (int age = 1; age < counts.length; age++) {
+            long count = counts[index(newestSlot - age)];
+            if (count != 0) {
+                olderSlots.writeVarLong(age);
+                olderSlots.writeVarLong(count);
+                olderNonZero++;
+            }
+        }
+        olderStale = false;
+    }
+
+    /**
+     * Reads what {@link #writeTo} wrote, or with {@code fixedWidthSlots} the first format, which wrote the number of
+     * slots and each age as unsigned shorts and each count as a long.
+     */
+    static SlidingWindow readFrom(DataInput in, boolean fixedWidthSlots) throws IOException {
         WindowMeasure measure = WindowMeasure.values()[in.readUnsignedByte()];
         SlidingWindow window = new SlidingWindow(new WindowLimit(measure, in.readLong(), in.readLong(), in.readInt()));
         window.newestSlot = in.readLong();
-        int nonZero = in.readUnsignedShort();
+        int nonZero = fixedWidthSlots ? in.readUnsignedShort() : VarInts.readInt(in, window.counts.length);
         for (int n = 0; n < nonZero; n++) {
-            int age = in.readUnsignedShort();
-            long count = in.readLong();
+            int age = fixedWidthSlots ? in.readUnsignedShort() : VarInts.readInt(in, Integer.MAX_VALUE);
+            long count = fixedWidthSlots ? in.readLong() : VarInts.read(in);
             if (age >= window.counts.length || window.newestSlot == EMPTY) {
                 throw new IOException("slot age " + age + " outside window " + window.limit);
             }

@@ -1,7 +1,7 @@
 package io.marketprism.reliability.limiter;
 
+import io.marketprism.reliability.internal.ByteSink;
 import java.io.DataInput;
-import java.io.DataOutput;
 import java.io.IOException;
 
 /** Token bucket in integer micro-tokens so that refill and wait times are exact and restorable bit for bit. */
@@ -65,12 +65,16 @@ final class TokenBucket {
         return capacityMicros;
     }
 
+    long tokensMicros() {
+        return tokensMicros;
+    }
+
     /** A bucket of {@code capacityTokens} holding this one's tokens (capped), for restoring into a new config. */
     TokenBucket copyWithCapacity(long capacityTokens) {
         return new TokenBucket(capacityTokens * MICROS_PER_TOKEN, tokensMicros, lastRefillAt);
     }
 
-    void writeTo(DataOutput out) throws IOException {
+    void writeTo(ByteSink out) {
         out.writeLong(tokensMicros);
         out.writeLong(lastRefillAt);
     }

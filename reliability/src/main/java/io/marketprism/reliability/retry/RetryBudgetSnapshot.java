@@ -40,15 +40,25 @@ public record RetryBudgetSnapshot(long newestBucketStart, List<Bucket> buckets) 
     /** Version byte, newest bucket start, bucket count, then per bucket its age in buckets' millis and counts. */
     public byte[] toBytes() {
         ByteSink out = new ByteSink(13 + 16 * buckets.size());
-        out.writeByte(FORMAT_VERSION);
-        out.writeLong(newestBucketStart);
-        out.writeInt(buckets.size());
+        writeHeader(out, newestBucketStart, buckets.size());
         for (Bucket bucket : buckets) {
-            out.writeLong(newestBucketStart - bucket.start());
-            out.writeInt(bucket.requests());
-            out.writeInt(bucket.retries());
+            writeBucket(out, newestBucketStart, bucket.start(), bucket.requests(), bucket.retries());
         }
         return out.toByteArray();
+    }
+
+    /** Writes the start of the {@link #toBytes()} form; {@code bucketCount} buckets must follow. */
+    static void writeHeader(ByteSink out, long newestBucketStart, int bucketCount) {
+        out.writeByte(FORMAT_VERSION);
+        out.writeLong(newestBucketStart);
+        out.writeInt(bucketCount);
+    }
+
+    /** Writes one bucket of the {@link #toBytes()} form. */
+    static void writeBucket(ByteSink out, long newestBucketStart, long start, int requests, int retries) {
+        out.writeLong(newestBucketStart - start);
+        out.writeInt(requests);
+        out.writeInt(retries);
     }
 
     /** Reads {@link #toBytes()} output; throws IllegalArgumentException for unknown versions or damaged input. */

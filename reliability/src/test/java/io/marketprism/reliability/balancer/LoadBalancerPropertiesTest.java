@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Consumer;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -79,6 +80,8 @@ class LoadBalancerPropertiesTest {
         final BalancerConfig config;
         LoadBalancer balancer;
         long now = 1_000_000;
+        /** Runs after every step. */
+        Consumer<LoadBalancer> afterStep = balancer -> { };
 
         Driver(BalancerConfig config) {
             this.config = config;
@@ -112,6 +115,7 @@ class LoadBalancerPropertiesTest {
                     due.forEach(id -> balancer.onProbe(id, op.outcome() % 2 == 0, now));
                 }
                 decisions.add(balancer.inFlight(endpoint));
+                afterStep.accept(balancer);
             }
         }
     }
@@ -149,5 +153,23 @@ class LoadBalancerPropertiesTest {
 
         assertThat(restored.decisions).isEqualTo(uninterrupted.decisions);
         assertThat(restored.events).isEqualTo(uninterrupted.events);
+    }
+
+    @Property
+    void shouldSaveStateBytesEqualToTheSnapshotBytesWheneverAsked(@ForAll("runs") List<Op> ops,
+                                                                   @ForAll BalancingStrategy strategy,
+                                                                   @ForAll @IntRange(min = 0, max = 150) int restoreAt,
+                                                                   @ForAll @IntRange(min = 1, max = 4) int saveEvery) {
+        Driver driver = new Driver(config(strategy));
+        int[] step = {0};
+        driver.afterStep = balancer -> {
+            if (step[0]++ % saveEvery == 0) {
+                assertThat(balancer.stateBytes()).as("after step %s", step[0]).isEqualTo(balancer.snapshot().toBytes());
+            }
+        };
+
+        driver.play(ops, restoreAt, (balancer, gate, pick, now) -> { });
+
+        assertThat(driver.balancer.stateBytes()).isEqualTo(driver.balancer.snapshot().toBytes());
     }
 }

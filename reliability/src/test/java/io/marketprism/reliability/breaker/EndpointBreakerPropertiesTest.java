@@ -2,6 +2,7 @@ package io.marketprism.reliability.breaker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.marketprism.reliability.internal.ByteSink;
 import java.util.ArrayList;
 import java.util.List;
 import net.jqwik.api.Arbitraries;
@@ -168,6 +169,23 @@ class EndpointBreakerPropertiesTest {
             now = expected.now;
         }
         assertThat(restoredTransitions).isEqualTo(originalTransitions);
+    }
+
+    @Property(tries = 500, edgeCases = EdgeCasesMode.NONE)
+    void writesItsStateAsTheSnapshotBytesAfterEveryStep(
+            @ForAll("configs") BreakerConfig config,
+            @ForAll("steps") List<Step> steps) {
+        EndpointBreaker breaker = EndpointBreaker.create("binance/api2", config, transition -> { }, T0);
+        ByteSink sink = new ByteSink(16);
+        long now = T0;
+        for (Step step : steps) {
+            now = apply(breaker, step, now).now;
+
+            sink.reset();
+            breaker.writeState(sink);
+
+            assertThat(sink.toByteArray()).as("after %s", step).isEqualTo(breaker.snapshot().toBytes());
+        }
     }
 
     /** What a step returned and left behind. */

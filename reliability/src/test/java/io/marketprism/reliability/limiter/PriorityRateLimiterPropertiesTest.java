@@ -3,6 +3,7 @@ package io.marketprism.reliability.limiter;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.marketprism.reliability.Priority;
+import io.marketprism.reliability.internal.ByteSink;
 import java.util.ArrayList;
 import java.util.List;
 import net.jqwik.api.Arbitraries;
@@ -93,6 +94,7 @@ class PriorityRateLimiterPropertiesTest {
                     limiter.onResponse(status, op.retryAfter(), op.usedWeight(), now);
                 }
                 decisions.add(limiter.nextDrainAt(queue, now));
+                check.afterStep(i, limiter);
             }
         }
     }
@@ -105,6 +107,9 @@ class PriorityRateLimiterPropertiesTest {
         }
 
         default void drained(List<Waiting> admitted, List<Waiting> stillWaiting) {
+        }
+
+        default void afterStep(int step, PriorityRateLimiter limiter) {
         }
     }
 
@@ -175,5 +180,25 @@ class PriorityRateLimiterPropertiesTest {
 
         assertThat(restored.decisions).isEqualTo(uninterrupted.decisions);
         assertThat(restored.events).isEqualTo(uninterrupted.events);
+    }
+
+    @Property
+    void shouldWriteStateAsTheSnapshotBytesWheneverAsked(@ForAll("runs") List<Op> ops,
+                                                         @ForAll @IntRange(min = 0, max = 200) int restoreAt,
+                                                         @ForAll @IntRange(min = 1, max = 4) int saveEvery,
+                                                         @ForAll boolean withHeader) {
+        Driver driver = new Driver(config(withHeader));
+        ByteSink sink = new ByteSink(16);
+
+        driver.play(ops, restoreAt, new StepCheck() {
+            @Override
+            public void afterStep(int step, PriorityRateLimiter limiter) {
+                if (step % saveEvery == 0) {
+                    sink.reset();
+                    limiter.writeState(sink);
+                    assertThat(sink.toByteArray()).as("after step %s", step).isEqualTo(limiter.snapshot().toBytes());
+                }
+            }
+        });
     }
 }

@@ -8,6 +8,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.marketprism.reliability.Priority;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -397,5 +400,40 @@ class PriorityRateLimiterTest {
         assertThat(fifo.removeNewest(HIGH)).isEqualTo(Optional.empty());
         assertThatThrownBy(() -> fifo.add(new Waiting("c", LOW, 1, 1, 0)))
                 .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void shouldStillReadTheFirstFormatWithFixedWidthSlots() throws IOException {
+        WindowLimit window = WindowLimit.requests(10, 1000).withSlots(10);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeByte(1);
+            out.writeLong(5_000);
+            out.writeDouble(0.5);
+            out.writeLong(Long.MIN_VALUE);
+            out.writeBoolean(false);
+            out.writeLong(7);
+            out.writeLong(3 * TokenBucket.MICROS_PER_TOKEN);
+            out.writeLong(5_000);
+            out.writeByte(1);
+            out.writeByte(window.measure().ordinal());
+            out.writeLong(window.limit());
+            out.writeLong(window.lengthMillis());
+            out.writeInt(window.slots());
+            out.writeLong(50);
+            out.writeShort(2);
+            out.writeShort(0);
+            out.writeLong(4);
+            out.writeShort(3);
+            out.writeLong(2);
+        }
+
+        LimiterSnapshot snapshot = LimiterSnapshot.fromBytes(bytes.toByteArray());
+
+        assertThat(snapshot.rateFactor()).isEqualTo(0.5);
+        assertThat(snapshot.tokens()).isEqualTo(3.0);
+        assertThat(snapshot.windowUsage()).containsEntry(window, 6L);
+        assertThat(LimiterSnapshot.fromBytes(snapshot.toBytes()).windowUsage()).containsEntry(window, 6L);
+        assertThat(snapshot.toBytes()[0]).isEqualTo(LimiterSnapshot.FORMAT_VERSION);
     }
 }

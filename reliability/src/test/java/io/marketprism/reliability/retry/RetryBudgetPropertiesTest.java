@@ -2,6 +2,7 @@ package io.marketprism.reliability.retry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.marketprism.reliability.internal.ByteSink;
 import java.util.ArrayList;
 import java.util.List;
 import net.jqwik.api.Arbitraries;
@@ -52,6 +53,27 @@ class RetryBudgetPropertiesTest {
                 grantedRetries.add(now);
                 assertThat(retriesInWindow + 1).isLessThanOrEqualTo(allowance);
             }
+        }
+    }
+
+    @Property
+    void writesItsStateAsTheSnapshotBytesAfterEveryEvent(@ForAll("events") List<Event> events) {
+        RetryBudget budget = RetryBudget.create(RetryBudgetConfig.builder().retryRatio(0.5).windowMillis(WINDOW)
+                .buckets(BUCKETS).minRetriesPerWindow(1).build(), T0);
+        ByteSink sink = new ByteSink(16);
+        long now = T0;
+        for (Event event : events) {
+            now += event.advanceMillis();
+            if (event.retry()) {
+                budget.tryAcquireRetry(now);
+            } else {
+                budget.recordRequest(now);
+            }
+
+            sink.reset();
+            budget.writeState(sink);
+
+            assertThat(sink.toByteArray()).as("after %s", event).isEqualTo(budget.snapshot().toBytes());
         }
     }
 

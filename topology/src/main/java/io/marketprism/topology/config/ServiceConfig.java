@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
@@ -40,10 +41,15 @@ public final class ServiceConfig {
     public static final String EXECUTION_MAX_IN_FLIGHT = "execution.max.in.flight.per.endpoint";
     public static final String EXECUTION_TICK_MS = "execution.tick.ms";
     public static final String KAFKA_PREFIX = "kafka.";
+    public static final String HTTP_HOST = "http.host";
+    public static final String HTTP_PORT = "http.port";
+    public static final String ADMIN_TOKEN = "admin.token";
+    public static final String APPLICATION_SERVER = "application.server";
 
     private static final Set<String> SCALAR_KEYS = Set.of(BOOTSTRAP_SERVERS, APPLICATION_ID, STATE_DIR, TOPIC_TASKS,
             TOPIC_RESULTS, TOPIC_RETRY, TOPIC_DLQ, TOPIC_EVENTS, TOPIC_PARTITIONS, TOPIC_REPLICATION_FACTOR, EXCHANGES,
-            EXECUTION_TIMEOUT_MS, EXECUTION_MAX_IN_FLIGHT, EXECUTION_TICK_MS);
+            EXECUTION_TIMEOUT_MS, EXECUTION_MAX_IN_FLIGHT, EXECUTION_TICK_MS, HTTP_HOST, HTTP_PORT, ADMIN_TOKEN,
+            APPLICATION_SERVER);
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]*");
 
     /** Public REST endpoints of the exchanges known out of the box. */
@@ -65,6 +71,10 @@ public final class ServiceConfig {
     private final Duration executionTick;
     private final Map<String, String> kafkaOverrides;
     private final Map<String, String> reliabilitySettings;
+    private final String httpHost;
+    private final int httpPort;
+    private final String adminToken;
+    private final String applicationServer;
     private final ReliabilityConfig reliability;
 
     private ServiceConfig(Builder b, ReliabilityConfig reliability) {
@@ -81,6 +91,10 @@ public final class ServiceConfig {
         this.kafkaOverrides = Map.copyOf(b.kafkaOverrides);
         this.reliabilitySettings = Map.copyOf(b.reliabilitySettings);
         this.reliability = reliability;
+        this.httpHost = b.httpHost;
+        this.httpPort = b.httpPort;
+        this.adminToken = b.adminToken;
+        this.applicationServer = b.applicationServer;
     }
 
     public static Builder builder() {
@@ -128,6 +142,10 @@ public final class ServiceConfig {
                     case EXECUTION_TIMEOUT_MS -> b.executionTimeout(Duration.ofMillis(parseInt(key, value)));
                     case EXECUTION_MAX_IN_FLIGHT -> b.maxInFlightPerEndpoint(parseInt(key, value));
                     case EXECUTION_TICK_MS -> b.executionTick(Duration.ofMillis(parseInt(key, value)));
+                    case HTTP_HOST -> b.httpHost(value);
+                    case HTTP_PORT -> b.httpPort(parseInt(key, value));
+                    case ADMIN_TOKEN -> b.adminToken(value);
+                    case APPLICATION_SERVER -> b.applicationServer(value);
                     default -> throw new IllegalStateException("unhandled key " + key);
                 }
             }
@@ -227,6 +245,29 @@ public final class ServiceConfig {
         return kafkaOverrides;
     }
 
+    /** Address the HTTP server (metrics, health, admin API) binds to; loopback unless configured otherwise. */
+    public String httpHost() {
+        return httpHost;
+    }
+
+    /** Port of the HTTP server; 0 takes a free port. */
+    public int httpPort() {
+        return httpPort;
+    }
+
+    /** The bearer token mutating admin calls must present; empty when unset, which refuses every mutating call. */
+    public Optional<String> adminToken() {
+        return Optional.ofNullable(adminToken);
+    }
+
+    /**
+     * The host:port other instances reach this one's HTTP server at (Kafka Streams' {@code application.server});
+     * empty when unset, meaning {@link #httpHost()} and the port actually bound.
+     */
+    public Optional<String> applicationServer() {
+        return Optional.ofNullable(applicationServer);
+    }
+
     /** The same configuration with some values changed. */
     public Builder toBuilder() {
         Builder b = new Builder();
@@ -247,6 +288,10 @@ public final class ServiceConfig {
         b.executionTick = executionTick;
         b.kafkaOverrides.putAll(kafkaOverrides);
         b.reliabilitySettings.putAll(reliabilitySettings);
+        b.httpHost = httpHost;
+        b.httpPort = httpPort;
+        b.adminToken = adminToken;
+        b.applicationServer = applicationServer;
         return b;
     }
 
@@ -275,6 +320,10 @@ public final class ServiceConfig {
         private Duration executionTick = Duration.ofMillis(10);
         private final Map<String, String> kafkaOverrides = new LinkedHashMap<>();
         private final Map<String, String> reliabilitySettings = new LinkedHashMap<>();
+        private String httpHost = "127.0.0.1";
+        private int httpPort = 8080;
+        private String adminToken;
+        private String applicationServer;
 
         private Builder() {
             DEFAULT_ENDPOINTS.entrySet().stream().sorted(Map.Entry.comparingByKey())
@@ -393,6 +442,42 @@ public final class ServiceConfig {
         public Builder executionTick(Duration value) {
             requireRange(EXECUTION_TICK_MS, value.toMillis(), 1, 1_000);
             this.executionTick = value;
+            return this;
+        }
+
+        public Builder httpHost(String value) {
+            this.httpHost = requireText(HTTP_HOST, value, "a host name or IP address to bind to, e.g. 127.0.0.1 or 0.0.0.0");
+            return this;
+        }
+
+        public Builder httpPort(int value) {
+            this.httpPort = requireRange(HTTP_PORT, value, 0, 65_535);
+            return this;
+        }
+
+        /** The admin bearer token; at least 16 characters so it cannot be guessed. */
+        public Builder adminToken(String value) {
+            if (value == null || value.strip().length() < 16 || value.strip().chars().anyMatch(Character::isWhitespace)) {
+                // Never echo the value: it is a secret.
+                throw new ConfigException(ADMIN_TOKEN, "<hidden>", "must be at least 16 characters without spaces");
+            }
+            this.adminToken = value.strip();
+            return this;
+        }
+
+        /** host:port other instances reach this instance's HTTP server at. */
+        public Builder applicationServer(String value) {
+            String text = requireText(APPLICATION_SERVER, value, "host:port");
+            int colon = text.lastIndexOf(':');
+            if (colon <= 0) {
+                throw new ConfigException(APPLICATION_SERVER, value, "expected host:port with port 1..65535");
+            }
+            try {
+                requireRange(APPLICATION_SERVER, Integer.parseInt(text.substring(colon + 1)), 1, 65_535);
+            } catch (NumberFormatException e) {
+                throw new ConfigException(APPLICATION_SERVER, value, "expected host:port with port 1..65535");
+            }
+            this.applicationServer = text;
             return this;
         }
 

@@ -1,11 +1,13 @@
 package io.marketprism.topology.processor;
 
+import io.marketprism.reliability.Priority;
 import io.marketprism.reliability.config.ReliabilityConfig;
 import io.marketprism.reliability.engine.AfterCall;
 import io.marketprism.reliability.engine.CallReport;
 import io.marketprism.reliability.engine.Decision;
 import io.marketprism.reliability.engine.DecisionEngine;
 import io.marketprism.reliability.engine.ReliabilityEvent;
+import io.marketprism.reliability.engine.StateKind;
 import io.marketprism.reliability.engine.TaskView;
 import io.marketprism.schemas.Attempt;
 import io.marketprism.schemas.AttemptOutcome;
@@ -13,10 +15,15 @@ import io.marketprism.schemas.CollectorTask;
 import io.marketprism.schemas.DeadLetterReason;
 import io.marketprism.schemas.ErrorClass;
 import io.marketprism.schemas.TaskResult;
+import io.marketprism.topology.admin.AdminCommand;
+import io.marketprism.topology.admin.AdminCommandApplier;
+import io.marketprism.topology.admin.AdminMailbox;
+import io.marketprism.topology.admin.LocalState;
 import io.marketprism.topology.config.Endpoint;
 import io.marketprism.topology.exec.CallResult;
 import io.marketprism.topology.exec.ExchangeApi;
 import io.marketprism.topology.exec.TaskExecutor;
+import io.marketprism.topology.metrics.ReliabilityMetrics;
 import io.marketprism.topology.state.EngineStateStorage;
 import io.marketprism.topology.state.InFlightLedger;
 import io.marketprism.topology.state.RetryTimers;
@@ -28,8 +35,10 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -51,6 +60,11 @@ import org.apache.kafka.streams.state.KeyValueStore;
  *
  * <p>Exactly once: a task enters the ledger (or the queue, or the held store) in the transaction that consumes it;
  * its outcome is produced in the transaction that deletes it. After a restore every ledger entry is called again.
+ *
+ * <p>Operations: the processor feeds {@link ReliabilityMetrics} (dispatches, finished calls, queue waits, engine
+ * events) and publishes the gauges of the domains it owns, queue depths and calls in flight at every tick and the
+ * engine's saved state every {@link #STATE_PUBLISH_INTERVAL_MS}. At every tick it also applies the admin commands
+ * queued for its partition, through the engine store, then continues with a new engine over the changed state.
  */
 public final class ReliabilityProcessor implements Processor<String, CollectorTask, String, Outcome> {
 
@@ -64,6 +78,8 @@ public final class ReliabilityProcessor implements Processor<String, CollectorTa
     public static final String ENGINE_STORE = "reliability-state";
 
     private static final int MAX_RELEASED_PER_TICK = 5_000;
+    /** How often the engine state behind the breaker, balancer and limiter gauges is decoded and published. */
+    static final long STATE_PUBLISH_INTERVAL_MS = 1_000;
 
     private record Completion(String taskId, String endpointId, CallResult result) {
     }
@@ -71,29 +87,44 @@ public final class ReliabilityProcessor implements Processor<String, CollectorTa
     private final ReliabilityConfig reliability;
     private final TaskExecutor executor;
     private final Map<String, Endpoint> endpointsById = new HashMap<>();
+    private final Map<String, List<Endpoint>> endpointsOfDomain;
     private final List<String> domains;
     private final int maxInFlightPerEndpoint;
     private final Duration tick;
+    private final ReliabilityMetrics metrics;
+    private final AdminMailbox mailbox;
+    private final AdminCommandApplier commandApplier;
 
     private final Queue<Completion> completions = new ConcurrentLinkedQueue<>();
     private final Map<String, InFlightLedger.Entry> notStarted = new LinkedHashMap<>();
     private final Map<String, Integer> inFlightByEndpoint = new HashMap<>();
     private final Map<String, StoreWaitQueue> queues = new HashMap<>();
     private final List<ReliabilityEvent> events = new ArrayList<>();
+    /** Domains whose partition this is: they had a task or saved state here. Only their gauges are published. */
+    private final Set<String> ownedDomains = new LinkedHashSet<>();
+    /** When each queued task entered its queue, for the queue wait time; unknown after a restore. */
+    private final Map<String, Long> queuedAt = new HashMap<>();
 
     private ProcessorContext<String, Outcome> context;
     private DecisionEngine engine;
     private InFlightLedger ledger;
     private RetryTimers held;
     private KeyValueStore<Bytes, byte[]> queueStore;
+    private KeyValueStore<String, byte[]> engineStore;
+    private int partition;
+    private long lastStatePublish = Long.MIN_VALUE;
     private volatile boolean closed;
 
     public ReliabilityProcessor(ReliabilityConfig reliability, TaskExecutor executor,
                                 Map<String, List<Endpoint>> endpointsByExchange, int maxInFlightPerEndpoint,
-                                Duration tick) {
+                                Duration tick, ReliabilityMetrics metrics, AdminMailbox mailbox) {
         this.reliability = reliability;
+        this.metrics = metrics;
+        this.mailbox = mailbox;
+        this.commandApplier = new AdminCommandApplier(reliability);
         this.executor = executor;
         endpointsByExchange.values().forEach(list -> list.forEach(e -> endpointsById.put(e.id(), e)));
+        this.endpointsOfDomain = Map.copyOf(endpointsByExchange);
         this.domains = List.copyOf(endpointsByExchange.keySet());
         this.maxInFlightPerEndpoint = maxInFlightPerEndpoint;
         this.tick = tick;
@@ -108,15 +139,27 @@ public final class ReliabilityProcessor implements Processor<String, CollectorTa
         inFlightByEndpoint.clear();
         queues.clear();
         events.clear();
+        ownedDomains.clear();
+        queuedAt.clear();
+        this.partition = context.taskId().partition();
+        this.lastStatePublish = Long.MIN_VALUE;
         this.ledger = new InFlightLedger(context.getStateStore(LEDGER_STORE));
         this.held = new RetryTimers(context.getStateStore(HELD_STORE));
         this.queueStore = context.getStateStore(QUEUE_STORE);
-        this.engine = new DecisionEngine(reliability, new EngineStateStorage(context.getStateStore(ENGINE_STORE)),
-                events::add);
+        this.engineStore = context.getStateStore(ENGINE_STORE);
+        this.engine = newEngine();
         // Stores are restored before init: every ledger entry was dispatched but its outcome never produced.
         ledger.forEach(notStarted::put);
-        domains.forEach(this::queue);
+        for (String domain : domains) {
+            if (queue(domain).totalDepth() > 0 || engineStore.get(StateKind.LIMITER.name() + ':' + domain) != null) {
+                ownedDomains.add(domain);
+            }
+        }
         context.schedule(tick, PunctuationType.WALL_CLOCK_TIME, this::onTick);
+    }
+
+    private DecisionEngine newEngine() {
+        return new DecisionEngine(reliability, new EngineStateStorage(engineStore), events::add);
     }
 
     @Override
@@ -128,6 +171,7 @@ public final class ReliabilityProcessor implements Processor<String, CollectorTa
     }
 
     private void onTick(long now) {
+        applyAdminCommands(now);
         handBackFinishedCalls(now);
         for (CollectorTask task : held.takeDue(now, MAX_RELEASED_PER_TICK)) {
             admit(task, now);
@@ -135,18 +179,23 @@ public final class ReliabilityProcessor implements Processor<String, CollectorTa
         drainQueues(now);
         startCalls(now);
         publishEvents(now);
+        publishGauges(now);
     }
 
     // ---- admission and routing
 
     private void admit(CollectorTask task, long now) {
-        StoreWaitQueue queue = queue(Routing.domainOf(task));
+        String domain = Routing.domainOf(task);
+        ownedDomains.add(domain);
+        StoreWaitQueue queue = queue(domain);
         queue.stage(task);
         Decision decision = engine.decide(TaskViews.of(task), queue, now);
         queue.stage(null);
         if (decision instanceof Decision.Dispatch dispatch) {
             dispatch(task, dispatch.endpoint());
         } else if (decision instanceof Decision.Queued queued) {
+            queuedAt.put(task.getTaskId(), now);
+            queued.displaced().ifPresent(queuedAt::remove);
             queued.displaced().ifPresent(id -> emit(deadLetter(queue.takeRemoved(id), DeadLetterReason.SHED,
                     "displaced from a full queue by a higher-priority task", null, now), now));
         } else if (decision instanceof Decision.Hold hold) {
@@ -165,7 +214,12 @@ public final class ReliabilityProcessor implements Processor<String, CollectorTa
                 continue;
             }
             for (Decision.Dispatch dispatch : engine.drain(entry.getKey(), queue, now)) {
-                dispatch(queue.takeRemoved(dispatch.taskId()), dispatch.endpoint());
+                CollectorTask task = queue.takeRemoved(dispatch.taskId());
+                Long since = queuedAt.remove(dispatch.taskId());
+                if (since != null) {
+                    metrics.onQueueWait(entry.getKey(), Priority.valueOf(task.getPriority().name()), now - since);
+                }
+                dispatch(task, dispatch.endpoint());
             }
         }
     }
@@ -178,6 +232,7 @@ public final class ReliabilityProcessor implements Processor<String, CollectorTa
 
     private void dispatch(CollectorTask task, String endpointName) {
         String endpointId = task.getExchange() + "/" + endpointName;
+        metrics.onDispatched(endpointId);
         ledger.put(endpointId, task);
         notStarted.put(task.getTaskId(), new InFlightLedger.Entry(endpointId, task));
     }
@@ -249,6 +304,8 @@ public final class ReliabilityProcessor implements Processor<String, CollectorTa
         } else if (after instanceof AfterCall.GiveUp giveUp) {
             errorClass = ErrorClass.valueOf(giveUp.errorClass().name());
         }
+        metrics.onCallFinished(done.endpointId(), success ? null : errorClass != null ? errorClass : ErrorClass.UNKNOWN,
+                call.latencyMillis());
         Attempt attempt = Attempt.newBuilder()
                 .setNumber(view.attempt())
                 .setEndpoint(done.endpointId())
@@ -313,13 +370,61 @@ public final class ReliabilityProcessor implements Processor<String, CollectorTa
             return;
         }
         for (ReliabilityEvent event : events) {
+            metrics.onEvent(event);
             emit(new Outcome.Audited(event), now);
         }
         events.clear();
     }
 
+    // ---- operations
+
+    /**
+     * Applies the admin commands queued for this partition to the engine store, then replaces the engine by one over
+     * the changed store (the old one holds the previous state in memory) and loads every owned domain into it, so
+     * ban checks of calls not yet started see the domains at once.
+     */
+    private void applyAdminCommands(long now) {
+        AdminCommand command = mailbox.poll(partition);
+        if (command == null) {
+            return;
+        }
+        boolean changed = false;
+        for (; command != null; command = mailbox.poll(partition)) {
+            changed |= commandApplier.apply(command, engineStore, now, events::add);
+        }
+        if (changed) {
+            engine = newEngine();
+            for (String domain : ownedDomains) {
+                StoreWaitQueue queue = queue(domain);
+                for (Decision.Dispatch dispatch : engine.drain(domain, queue, now)) {
+                    dispatch(queue.takeRemoved(dispatch.taskId()), dispatch.endpoint());
+                }
+            }
+            lastStatePublish = Long.MIN_VALUE;
+        }
+    }
+
+    private void publishGauges(long now) {
+        for (String domain : ownedDomains) {
+            StoreWaitQueue queue = queue(domain);
+            for (Priority priority : Priority.values()) {
+                metrics.publishQueueDepth(domain, priority, queue.depth(priority));
+            }
+            for (Endpoint endpoint : endpointsOfDomain.getOrDefault(domain, List.of())) {
+                metrics.publishInFlight(endpoint.id(), inFlightByEndpoint.getOrDefault(endpoint.id(), 0));
+            }
+        }
+        if (lastStatePublish != Long.MIN_VALUE && now - lastStatePublish < STATE_PUBLISH_INTERVAL_MS) {
+            return;
+        }
+        lastStatePublish = now;
+        metrics.publishState(LocalState.breakers(engineStore, ""), LocalState.endpoints(engineStore, ""),
+                LocalState.domains(engineStore, reliability, "", now));
+    }
+
     @Override
     public void close() {
         closed = true;
+        metrics.forget(ownedDomains);
     }
 }

@@ -1,0 +1,57 @@
+package io.marketprism.topology.admin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * The admin API's JSON: a listing is {@code {"items": [...], "unreachable": ["host:port", ...]}}, the rows of every
+ * instance that answered plus the instances that did not; a command's answer is {@code {"result": "..."}} and an
+ * error {@code {"error": "..."}}.
+ */
+final class AdminJson {
+
+    static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private AdminJson() {
+    }
+
+    /** Rows of this instance as JSON, e.g. a list of {@link AdminViews.BreakerView}. */
+    static ArrayNode rows(List<?> views) {
+        return MAPPER.valueToTree(views);
+    }
+
+    static byte[] listing(ArrayNode items, Collection<String> unreachable) {
+        ObjectNode root = MAPPER.createObjectNode();
+        root.set("items", items);
+        ArrayNode down = root.putArray("unreachable");
+        unreachable.forEach(down::add);
+        return bytes(root);
+    }
+
+    /** The items of a listing another instance answered. */
+    static ArrayNode itemsOf(byte[] listing) throws IOException {
+        JsonNode items = MAPPER.readTree(listing).get("items");
+        if (items == null || !items.isArray()) {
+            throw new IOException("not an admin listing: no items array");
+        }
+        return (ArrayNode) items;
+    }
+
+    static byte[] message(String field, String text) {
+        return bytes(MAPPER.createObjectNode().put(field, text));
+    }
+
+    static byte[] bytes(JsonNode node) {
+        try {
+            return MAPPER.writeValueAsBytes(node);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

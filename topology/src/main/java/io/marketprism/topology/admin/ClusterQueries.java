@@ -1,0 +1,176 @@
+package io.marketprism.topology.admin;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.marketprism.topology.admin.AdminViews.DomainView;
+import io.marketprism.topology.config.ServiceConfig;
+import io.marketprism.topology.processor.ReliabilityProcessor;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyQueryMetadata;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.StreamsMetadata;
+import org.apache.kafka.streams.state.HostInfo;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+/**
+ * Answers admin calls for the whole cluster. Listings: this instance's active stores by interactive query, plus
+ * every other instance's local listing fetched over HTTP ({@code ?local=true}, so they do not fan out again).
+ * Commands: routed to the instance whose stream task owns the domain's partition (found with
+ * {@link KafkaStreams#queryMetadataForKey}) and there queued in the {@link AdminMailbox} for the processor.
+ */
+final class ClusterQueries {
+
+    /** The listings of the admin API, by path segment. */
+    enum Listing {
+        BREAKERS, ENDPOINTS, QUEUES, BANS;
+
+        String path() {
+            return "/admin/" + name().toLowerCase();
+        }
+    }
+
+    /** An HTTP answer: status and JSON body. */
+    record Answer(int status, byte[] body) {
+    }
+
+    static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration REMOTE_TIMEOUT = Duration.ofSeconds(5);
+
+    private final ServiceConfig config;
+    private final HostInfo self;
+    private final Supplier<KafkaStreams> streams;
+    private final AdminMailbox mailbox;
+    private final Clock clock;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(REMOTE_TIMEOUT).build();
+
+    ClusterQueries(ServiceConfig config, HostInfo self, Supplier<KafkaStreams> streams, AdminMailbox mailbox,
+                   Clock clock) {
+        this.config = config;
+        this.self = self;
+        this.streams = streams;
+        this.mailbox = mailbox;
+        this.clock = clock;
+    }
+
+    /** This instance's rows of a listing, read from its active stores. */
+    ArrayNode local(Listing listing) {
+        String instance = self.host() + ":" + self.port();
+        long now = clock.millis();
+        ReadOnlyKeyValueStore<String, byte[]> engine = store(ReliabilityProcessor.ENGINE_STORE);
+        return switch (listing) {
+            case BREAKERS -> AdminJson.rows(LocalState.breakers(engine, instance));
+            case ENDPOINTS -> AdminJson.rows(LocalState.endpoints(engine, instance));
+            case BANS -> AdminJson.rows(LocalState.domains(engine, config.reliability(), instance, now).stream()
+                    .filter(DomainView::banned).toList());
+            case QUEUES -> AdminJson.rows(LocalState.queues(this.<Bytes>store(ReliabilityProcessor.QUEUE_STORE),
+                    config.exchanges(), instance));
+        };
+    }
+
+    /** The rows of every instance; instances that did not answer are listed as unreachable. */
+    byte[] cluster(Listing listing) {
+        ArrayNode items = local(listing);
+        List<String> unreachable = new ArrayList<>();
+        for (StreamsMetadata other : streams.get().metadataForAllStreamsClients()) {
+            if (other.hostInfo().equals(self)) {
+                continue;
+            }
+            try {
+                HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(uri(other.hostInfo(),
+                                listing.path() + "?local=true")).timeout(REMOTE_TIMEOUT).GET().build(),
+                        HttpResponse.BodyHandlers.ofByteArray());
+                if (response.statusCode() != 200) {
+                    throw new IOException("HTTP " + response.statusCode());
+                }
+                items.addAll(AdminJson.itemsOf(response.body()));
+            } catch (IOException e) {
+                unreachable.add(other.host() + ":" + other.port());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                unreachable.add(other.host() + ":" + other.port());
+            }
+        }
+        return AdminJson.listing(items, unreachable);
+    }
+
+    /**
+     * Applies {@code command} on the instance owning its domain: here through the mailbox, or by forwarding
+     * {@code path} with the caller's {@code authorization} to the owner. A forwarded call ({@code localOnly}) is
+     * never forwarded again.
+     */
+    Answer execute(AdminCommand command, String path, String authorization, boolean localOnly) {
+        KeyQueryMetadata owner = streams.get().queryMetadataForKey(ReliabilityProcessor.ENGINE_STORE,
+                command.domain(), new StringSerializer());
+        if (owner == null || owner.equals(KeyQueryMetadata.NOT_AVAILABLE)) {
+            return new Answer(503, AdminJson.message("error", "no instance owns domain '" + command.domain()
+                    + "' right now (rebalancing?); try again"));
+        }
+        if (owner.activeHost().equals(self)) {
+            return applyHere(command, owner.partition());
+        }
+        if (localOnly) {
+            return new Answer(503, AdminJson.message("error", "domain '" + command.domain()
+                    + "' moved to another instance; try again"));
+        }
+        return forward(owner.activeHost(), path, authorization);
+    }
+
+    private Answer applyHere(AdminCommand command, int partition) {
+        mailbox.submit(partition, command);
+        try {
+            return new Answer(200, AdminJson.message("result",
+                    command.done().get(COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)));
+        } catch (ExecutionException refused) {
+            return new Answer(409, AdminJson.message("error", refused.getCause().getMessage()));
+        } catch (TimeoutException e) {
+            // Cancelled commands are skipped should the partition's processor poll them later.
+            command.done().cancel(false);
+            return new Answer(503, AdminJson.message("error", "the stream thread owning domain '" + command.domain()
+                    + "' did not apply the command within " + COMMAND_TIMEOUT.toSeconds() + " s; try again"));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            command.done().cancel(false);
+            return new Answer(503, AdminJson.message("error", "interrupted"));
+        }
+    }
+
+    private Answer forward(HostInfo owner, String path, String authorization) {
+        try {
+            HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(uri(owner, path + "?local=true"))
+                            .timeout(COMMAND_TIMEOUT.plus(REMOTE_TIMEOUT))
+                            .header("Authorization", authorization)
+                            .POST(HttpRequest.BodyPublishers.noBody()).build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            return new Answer(response.statusCode(), response.body());
+        } catch (IOException e) {
+            return new Answer(502, AdminJson.message("error", "owner " + owner.host() + ":" + owner.port()
+                    + " did not answer: " + e.getMessage()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Answer(503, AdminJson.message("error", "interrupted"));
+        }
+    }
+
+    private <K> ReadOnlyKeyValueStore<K, byte[]> store(String name) {
+        return streams.get().store(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.keyValueStore()));
+    }
+
+    private static URI uri(HostInfo host, String pathAndQuery) {
+        return URI.create("http://" + host.host() + ":" + host.port() + pathAndQuery);
+    }
+}

@@ -1,0 +1,144 @@
+package io.marketprism.topology.admin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.marketprism.reliability.breaker.BreakerState;
+import io.marketprism.reliability.config.ReliabilityConfig;
+import io.marketprism.reliability.engine.DecisionEngine;
+import io.marketprism.reliability.engine.EventListener;
+import io.marketprism.reliability.engine.ReliabilityEvent;
+import io.marketprism.reliability.engine.StateKind;
+import io.marketprism.reliability.engine.StateStorage;
+import io.marketprism.reliability.engine.CallReport;
+import io.marketprism.reliability.engine.Decision;
+import io.marketprism.reliability.engine.TaskView;
+import io.marketprism.reliability.limiter.InMemoryWaitQueue;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Decoding the engine store into admin views and JSON, and applying admin commands to it, on a real in-memory store
+ * filled by a real decision engine.
+ */
+class AdminStateTest {
+
+    private static final long NOW = 1_700_000_000_000L;
+    private final ReliabilityConfig config = ReliabilityConfig.ofDefaults();
+    private KeyValueStore<String, byte[]> store;
+    private StateStorage storage;
+    private DecisionEngine engine;
+
+    @BeforeEach
+    void setUp() {
+        store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore("reliability-state"), Serdes.String(),
+                Serdes.ByteArray()).withLoggingDisabled().build();
+        store.init(new MockProcessorContext<>().getStateStoreContext(), store);
+        storage = new StateStorage() {
+            @Override
+            public byte[] load(StateKind kind, String key) {
+                return store.get(kind.name() + ':' + key);
+            }
+
+            @Override
+            public void save(StateKind kind, String key, byte[] value) {
+                store.put(kind.name() + ':' + key, value);
+            }
+        };
+        engine = new DecisionEngine(config, storage, EventListener.IGNORE);
+    }
+
+    @Test
+    void shouldListEveryBreakerOfAnExchangeOnceItsStateIsSaved() {
+        // Given one call to binance, answered by a 503
+        Decision.Dispatch dispatch = (Decision.Dispatch) engine.decide(task("t1"), new InMemoryWaitQueue(), NOW);
+        engine.record(CallReport.status(task("t1"), dispatch.endpoint(), 503, null, null, 30), NOW + 30);
+
+        // When the breakers are listed
+        List<AdminViews.BreakerView> breakers = LocalState.breakers(store, "host-a:8080");
+
+        // Then every configured endpoint appears, closed, and the called one has the failure in its window
+        assertThat(breakers).extracting(AdminViews.BreakerView::endpoint)
+                .containsExactlyInAnyOrderElementsOf(config.exchange("binance").endpoints());
+        assertThat(breakers).allSatisfy(b -> {
+            assertThat(b.state()).isEqualTo("CLOSED");
+            assertThat(b.instance()).isEqualTo("host-a:8080");
+        });
+        AdminViews.BreakerView called = breakers.stream().filter(b -> b.endpoint().equals(dispatch.endpoint()))
+                .findFirst().orElseThrow();
+        assertThat(called.failureRate()).isEqualTo(100.0);
+        assertThat(called.bufferedCalls()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldRenderViewsAsAListingWithItemsAndUnreachableInstances() throws Exception {
+        engine.decide(task("t1"), new InMemoryWaitQueue(), NOW);
+
+        byte[] json = AdminJson.listing(AdminJson.rows(LocalState.endpoints(store, "host-a:8080")), List.of("host-b:8080"));
+
+        JsonNode root = AdminJson.MAPPER.readTree(json);
+        assertThat(root.get("unreachable").get(0).asText()).isEqualTo("host-b:8080");
+        JsonNode first = root.get("items").get(0);
+        assertThat(first.get("exchange").asText()).isEqualTo("binance");
+        assertThat(first.get("instance").asText()).isEqualTo("host-a:8080");
+        assertThat(first.has("inFlight")).isTrue();
+        assertThat(first.get("health").asDouble()).isEqualTo(1.0);
+        assertThat(AdminJson.itemsOf(json)).hasSize(config.exchange("binance").endpoints().size());
+    }
+
+    @Test
+    void shouldForceOpenABreakerThroughTheStoreAndReportTheTransition() {
+        engine.decide(task("t1"), new InMemoryWaitQueue(), NOW);
+        List<ReliabilityEvent> events = new ArrayList<>();
+        AdminCommand command = AdminCommand.of(AdminCommand.Action.FORCE_OPEN, "binance", "api1");
+
+        boolean applied = new AdminCommandApplier(config).apply(command, store, NOW + 1, events::add);
+
+        assertThat(applied).isTrue();
+        assertThat(command.done()).isCompletedWithValue("breaker binance/api1 is FORCED_OPEN");
+        assertThat(LocalState.breakers(store, "").stream().filter(b -> b.endpoint().equals("api1")))
+                .extracting(AdminViews.BreakerView::state).containsExactly(BreakerState.FORCED_OPEN.name());
+        assertThat(events).singleElement().isInstanceOfSatisfying(ReliabilityEvent.BreakerTransitioned.class,
+                t -> assertThat(t.to()).isEqualTo(BreakerState.FORCED_OPEN));
+    }
+
+    @Test
+    void shouldLiftABanSoThatANewEngineAdmitsAtOnce() {
+        // Given binance banned by a 418 for two minutes
+        Decision.Dispatch dispatch = (Decision.Dispatch) engine.decide(task("t1"), new InMemoryWaitQueue(), NOW);
+        engine.record(CallReport.status(task("t1"), dispatch.endpoint(), 418, null, 120_000L, 5), NOW + 5);
+        assertThat(LocalState.domains(store, config, "", NOW + 10)).singleElement()
+                .satisfies(d -> assertThat(d.banned()).isTrue());
+
+        // When an operator lifts it
+        AdminCommand lift = AdminCommand.of(AdminCommand.Action.LIFT_BAN, "binance", null);
+        new AdminCommandApplier(config).apply(lift, store, NOW + 10, e -> { });
+
+        // Then the saved state shows no ban and an engine over it dispatches again
+        assertThat(LocalState.domains(store, config, "", NOW + 10)).singleElement()
+                .satisfies(d -> assertThat(d.banned()).isFalse());
+        DecisionEngine fresh = new DecisionEngine(config, storage, EventListener.IGNORE);
+        assertThat(fresh.decide(task("t2"), new InMemoryWaitQueue(), NOW + 11)).isInstanceOf(Decision.Dispatch.class);
+    }
+
+    @Test
+    void shouldRefuseToLiftABanThatDoesNotExist() {
+        engine.decide(task("t1"), new InMemoryWaitQueue(), NOW);
+        AdminCommand lift = AdminCommand.of(AdminCommand.Action.LIFT_BAN, "binance", null);
+
+        boolean applied = new AdminCommandApplier(config).apply(lift, store, NOW, e -> { });
+
+        assertThat(applied).isFalse();
+        assertThat(lift.done()).isCompletedExceptionally();
+    }
+
+    private static TaskView task(String id) {
+        return TaskView.of(id, "binance", "TICKER");
+    }
+}

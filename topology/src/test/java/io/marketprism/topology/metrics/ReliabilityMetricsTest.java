@@ -1,0 +1,125 @@
+package io.marketprism.topology.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.marketprism.reliability.Priority;
+import io.marketprism.reliability.breaker.BreakerState;
+import io.marketprism.reliability.breaker.TransitionCause;
+import io.marketprism.reliability.engine.ReliabilityEvent;
+import io.marketprism.reliability.limiter.ShedReason;
+import io.marketprism.schemas.DeadLetterReason;
+import io.marketprism.schemas.ErrorClass;
+import io.marketprism.topology.config.ServiceConfig;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class ReliabilityMetricsTest {
+
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final ServiceConfig config = ServiceConfig.builder().clearExchanges()
+            .exchange("binance", "api=http://127.0.0.1:1/a,api1=http://127.0.0.1:1/b")
+            .exchange("okx", "www=http://127.0.0.1:1/c")
+            .build();
+    private final ReliabilityMetrics metrics = new ReliabilityMetrics(registry, config);
+
+    @Test
+    void shouldRegisterEveryEndpointAndPriorityMeterBeforeAnyTraffic() {
+        assertThat(registry.find(MetricNames.BALANCER_PICKS).counters()).hasSize(3);
+        assertThat(registry.find(MetricNames.QUEUE_DEPTH).tag(MetricNames.TAG_DOMAIN, "binance").gauges()).hasSize(4);
+        assertThat(registry.find(MetricNames.LIMITER_WINDOW_USAGE).tag(MetricNames.TAG_DOMAIN, "binance").gauges())
+                .extracting(g -> g.getId().getTag(MetricNames.TAG_WINDOW))
+                .containsExactlyInAnyOrder("weight:6000/60000", "requests:1200/60000");
+        assertThat(registry.find(MetricNames.DEAD_LETTERS).tag(MetricNames.TAG_EXCHANGE, MetricNames.UNKNOWN)
+                .counters()).hasSize(DeadLetterReason.values().length);
+    }
+
+    @Test
+    void shouldCountFinishedCallsByOutcomeAndErrorClass() {
+        // Given two successes, a timeout and a server error on binance/api1
+        metrics.onCallFinished("binance/api1", null, 12);
+        metrics.onCallFinished("binance/api1", null, 8);
+        metrics.onCallFinished("binance/api1", ErrorClass.TIMEOUT, 5000);
+        metrics.onCallFinished("binance/api1", ErrorClass.SERVER, 40);
+
+        // Then each lands in its own series and the latency timer saw all four
+        assertThat(calls("success", "none")).isEqualTo(2);
+        assertThat(calls("timeout", "TIMEOUT")).isEqualTo(1);
+        assertThat(calls("failure", "SERVER")).isEqualTo(1);
+        assertThat(registry.get(MetricNames.CALL_LATENCY).tag(MetricNames.TAG_ENDPOINT, "api1").timer().count())
+                .isEqualTo(4);
+        assertThat(registry.get(MetricNames.CALL_LATENCY).tag(MetricNames.TAG_ENDPOINT, "api").timer().count())
+                .isZero();
+    }
+
+    @Test
+    void shouldCountResultsRetriesAndDeadLettersPerExchange() {
+        metrics.onResult("okx", io.marketprism.schemas.Priority.HIGH, 250);
+        metrics.onRetry("okx", ErrorClass.NETWORK);
+        metrics.onDeadLetter(null, DeadLetterReason.MALFORMED);
+        metrics.onDeadLetter("okx", DeadLetterReason.SHED);
+
+        assertThat(registry.get(MetricNames.RESULTS).tags("exchange", "okx", "priority", "HIGH").counter().count())
+                .isEqualTo(1);
+        assertThat(registry.get(MetricNames.TASK_LATENCY).tags("exchange", "okx", "priority", "HIGH").timer()
+                .totalTime(TimeUnit.MILLISECONDS)).isEqualTo(250);
+        assertThat(registry.get(MetricNames.RETRIES).tags("exchange", "okx", "error_class", "NETWORK",
+                "strategy", "EXPONENTIAL").counter().count()).isEqualTo(1);
+        assertThat(registry.get(MetricNames.DEAD_LETTERS).tags("exchange", "unknown", "reason", "MALFORMED")
+                .counter().count()).isEqualTo(1);
+        assertThat(registry.get(MetricNames.DEAD_LETTERS).tags("exchange", "okx", "reason", "SHED")
+                .counter().count()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldMoveBreakerStateGaugeAndCountTransitionOnBreakerEvent() {
+        metrics.onEvent(new ReliabilityEvent.BreakerTransitioned(1_000, "binance", "api", BreakerState.CLOSED,
+                BreakerState.OPEN, TransitionCause.FAILURE_RATE));
+
+        assertThat(registry.get(MetricNames.BREAKER_STATE).tag(MetricNames.TAG_ENDPOINT, "api").gauge().value())
+                .isEqualTo(1.0);
+        assertThat(registry.get(MetricNames.BREAKER_TRANSITIONS).tags("from", "CLOSED", "to", "OPEN").counter()
+                .count()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldCountShedsBansAndRateCutsOfTheDomain() {
+        metrics.onEvent(new ReliabilityEvent.TaskShed(1, "binance", "binance", "t", Priority.LOW, ShedReason.QUEUE_FULL));
+        metrics.onEvent(new ReliabilityEvent.BanStarted(1, "binance", "binance", 120_000, 418));
+        metrics.onEvent(new ReliabilityEvent.RateCut(1, "binance", "binance", 1.0, 0.5));
+
+        assertThat(registry.get(MetricNames.SHEDS).tags("domain", "binance", "reason", "QUEUE_FULL").counter().count())
+                .isEqualTo(1);
+        assertThat(registry.get(MetricNames.BANS).tag("domain", "binance").counter().count()).isEqualTo(1);
+        assertThat(registry.get(MetricNames.BANNED_UNTIL).tag("domain", "binance").gauge().value()).isEqualTo(120.0);
+        assertThat(registry.get(MetricNames.LIMITER_RATE_FACTOR).tag("domain", "binance").gauge().value())
+                .isEqualTo(0.5);
+    }
+
+    @Test
+    void shouldReadNanForDomainsNoProcessorOwnsAnyMore() {
+        // Given a published queue depth and in-flight count
+        metrics.publishQueueDepth("binance", Priority.HIGH, 7);
+        metrics.publishInFlight("binance/api", 3);
+        assertThat(depthOf("binance", "HIGH")).isEqualTo(7);
+
+        // When the owning processor closes
+        metrics.forget(List.of("binance"));
+
+        // Then the gauges no longer claim a value, and other domains are untouched
+        assertThat(depthOf("binance", "HIGH")).isNaN();
+        assertThat(registry.get(MetricNames.ENDPOINT_IN_FLIGHT).tag("endpoint", "api").gauge().value()).isNaN();
+        metrics.publishQueueDepth("okx", Priority.LOW, 2);
+        assertThat(depthOf("okx", "LOW")).isEqualTo(2);
+    }
+
+    private double calls(String outcome, String errorClass) {
+        return registry.get(MetricNames.CALLS).tags("endpoint", "api1", "outcome", outcome, "error_class", errorClass)
+                .counter().count();
+    }
+
+    private double depthOf(String domain, String priority) {
+        return registry.get(MetricNames.QUEUE_DEPTH).tags("domain", domain, "priority", priority).gauge().value();
+    }
+}
