@@ -104,6 +104,9 @@ public final class LocalStack implements AutoCloseable {
                 .append('\n');
         config.endpointsByExchange().forEach((name, endpoints) -> sb.append("  ").append(String.format("%-8s", name))
                 .append(endpoints.stream().map(Endpoint::name).collect(Collectors.joining(", "))).append('\n'));
+        var http = service.httpAddress();
+        sb.append("Metrics and admin   http://").append(http.getHostString()).append(':').append(http.getPort())
+                .append("/metrics, /health/ready, /admin/breakers").append('\n');
         sb.append("Topics              ").append(String.join(", ", config.topics().all())).append('\n');
         sb.append("State directory     ").append(config.stateDir()).append('\n');
         sb.append("Try:  echo '{\"exchange\":\"binance\",\"dataType\":\"ORDER_BOOK\",\"symbol\":\"BTCUSDT\"}' | kcat -P -b ")
