@@ -72,7 +72,7 @@ class MetricsIT {
                         "marketprism_dead_letters_total", "marketprism_results_total",
                         "marketprism_task_latency_seconds", "marketprism_limiter_tokens",
                         "marketprism_limiter_window_usage_ratio", "marketprism_limiter_rate_factor",
-                        "jvm_memory_used_bytes", "jvm_gc_pause_seconds", "jvm_threads_live_threads",
+                        "jvm_memory_used_bytes", "jvm_gc_max_data_size_bytes", "jvm_threads_live_threads",
                         "process_uptime_seconds", "system_cpu_count");
                 assertThat(families.stream().filter(f -> f.startsWith("kafka_"))).hasSizeGreaterThan(50);
                 assertThat(first).containsPattern(
