@@ -18,7 +18,9 @@ import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.TopologyConfig;
 import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
@@ -54,7 +56,9 @@ public final class ReliabilityTopology {
         var topics = config.topics();
         AvroSerde<CollectorTask> taskSerde = AvroSerde.tasks();
         TaskReader reader = new TaskReader();
-        StreamsBuilder builder = new StreamsBuilder();
+        // the topology-level settings are the service's own (a bare StreamsBuilder would build them from defaults)
+        StreamsBuilder builder = new StreamsBuilder(
+                new TopologyConfig(new StreamsConfig(MarketPrismService.streamsProperties(config))));
 
         KStream<String, Outcome> decoded = builder
                 .stream(java.util.List.of(topics.tasks(), topics.retry()),
@@ -65,7 +69,7 @@ public final class ReliabilityTopology {
                 .defaultBranch(Branched.as("rejected"));
         routeTerminal(decodedBranches.get("decoded-rejected"), config, metrics, "decode");
 
-        addStores(builder, taskSerde);
+        addStores(builder);
         KStream<String, Outcome> executed = decodedBranches.get("decoded-accepted")
                 .mapValues(outcome -> ((Outcome.Accepted) outcome).task(), Named.as("accepted-task"))
                 .repartition(Repartitioned.with(Serdes.String(), taskSerde)
@@ -79,14 +83,21 @@ public final class ReliabilityTopology {
         return builder.build();
     }
 
-    /** The reliability step's state: every store is RocksDB with a changelog, so it moves with its task. */
-    private static void addStores(StreamsBuilder builder, AvroSerde<CollectorTask> taskSerde) {
+    /**
+     * The reliability step's state: every store is RocksDB with a changelog, so it moves with its task, and cached,
+     * so an entry written and deleted within one commit interval (a call that finishes quickly, a short hold) reaches
+     * the changelog and RocksDB as one tombstone instead of a write and a delete.
+     */
+    private static void addStores(StreamsBuilder builder) {
         builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(ReliabilityProcessor.QUEUE_STORE), Serdes.Bytes(), Serdes.ByteArray()));
+                Stores.persistentKeyValueStore(ReliabilityProcessor.QUEUE_STORE), Serdes.Bytes(), Serdes.ByteArray())
+                .withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(ReliabilityProcessor.HELD_STORE), Serdes.Bytes(), Serdes.ByteArray()));
+                Stores.persistentKeyValueStore(ReliabilityProcessor.HELD_STORE), Serdes.Bytes(), Serdes.ByteArray())
+                .withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(ReliabilityProcessor.LEDGER_STORE), Serdes.String(), Serdes.ByteArray()));
+                Stores.persistentKeyValueStore(ReliabilityProcessor.LEDGER_STORE), Serdes.String(), Serdes.ByteArray())
+                .withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(ReliabilityProcessor.ENGINE_STORE), Serdes.String(), Serdes.ByteArray())
                 .withCachingEnabled());

@@ -9,10 +9,12 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /**
  * A task executor for topology tests: records every call, and either answers at once through a responder or keeps
- * the call pending until the test completes it.
+ * the call pending until the test completes it. Health checks are recorded too and answered at once by a probe
+ * responder, healthy unless the test sets one.
  */
 final class FakeExecutor implements TaskExecutor {
 
@@ -20,11 +22,20 @@ final class FakeExecutor implements TaskExecutor {
     }
 
     private final List<Call> calls = new ArrayList<>();
+    private final List<String> history = new ArrayList<>();
+    private final List<String> probedEndpoints = new ArrayList<>();
     private BiFunction<CollectorTask, Endpoint, CallResult> responder;
+    private Function<Endpoint, CallResult> probeResponder = endpoint -> ok("{}");
 
     /** Answer every call at once with the responder's result. */
     FakeExecutor answering(BiFunction<CollectorTask, Endpoint, CallResult> responder) {
         this.responder = responder;
+        return this;
+    }
+
+    /** Answer every health check at once with the responder's result. */
+    FakeExecutor probing(Function<Endpoint, CallResult> probeResponder) {
+        this.probeResponder = probeResponder;
         return this;
     }
 
@@ -52,6 +63,16 @@ final class FakeExecutor implements TaskExecutor {
         return calls.stream().map(c -> c.endpoint().name()).toList();
     }
 
+    /** Endpoint names of the health checks made so far, in order. */
+    List<String> probedEndpoints() {
+        return probedEndpoints;
+    }
+
+    /** Calls and health checks in the order they were made, as {@code call:<endpoint>} and {@code probe:<endpoint>}. */
+    List<String> history() {
+        return history;
+    }
+
     /** Task ids of the calls made so far, in order. */
     List<String> tasksCalled() {
         return calls.stream().map(c -> c.task().getTaskId()).toList();
@@ -61,10 +82,18 @@ final class FakeExecutor implements TaskExecutor {
     public CompletionStage<CallResult> execute(CollectorTask task, Endpoint endpoint) {
         CompletableFuture<CallResult> future = new CompletableFuture<>();
         calls.add(new Call(CollectorTask.newBuilder(task).build(), endpoint, future));
+        history.add("call:" + endpoint.name());
         if (responder != null) {
             future.complete(responder.apply(task, endpoint));
         }
         return future;
+    }
+
+    @Override
+    public CompletionStage<CallResult> probe(Endpoint endpoint) {
+        probedEndpoints.add(endpoint.name());
+        history.add("probe:" + endpoint.name());
+        return CompletableFuture.completedFuture(probeResponder.apply(endpoint));
     }
 
     List<Call> calls() {

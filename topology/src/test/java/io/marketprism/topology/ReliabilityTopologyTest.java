@@ -2,6 +2,9 @@ package io.marketprism.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.marketprism.reliability.balancer.BalancerSnapshot;
+import io.marketprism.reliability.breaker.BreakerSnapshot;
+import io.marketprism.reliability.engine.SavedState;
 import io.marketprism.schemas.Attempt;
 import io.marketprism.schemas.AttemptOutcome;
 import io.marketprism.schemas.CollectorTask;
@@ -20,11 +23,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -255,6 +260,27 @@ class ReliabilityTopologyTest {
     }
 
     @Test
+    void shouldLeaveTheEngineStoreCurrentAfterEveryRecordAndTick() {
+        executor.holding();
+        startDriver(testConfig());
+        KeyValueStore<String, byte[]> engineState = driver.getKeyValueStore(ReliabilityProcessor.ENGINE_STORE);
+
+        send("s-1", "okx", "TRADES", "BTC-USDT");
+        send("s-2", "okx", "TRADES", "ETH-USDT");
+
+        assertThat(SavedState.limiter(engineState.get("LIMITER:okx")).windowUsage()).containsValue(2L);
+        assertThat(BalancerSnapshot.fromBytes(engineState.get("BALANCER:okx")).endpointStatuses())
+                .singleElement().satisfies(e -> assertThat(e.inFlight()).isEqualTo(2));
+
+        executor.calls().forEach(call -> call.future().complete(FakeExecutor.status(503, "{}")));
+        tick();
+
+        assertThat(BreakerSnapshot.fromBytes(engineState.get("BREAKER:okx/www")).window()).hasSize(2);
+        assertThat(BalancerSnapshot.fromBytes(engineState.get("BALANCER:okx")).endpointStatuses())
+                .singleElement().satisfies(e -> assertThat(e.inFlight()).isZero());
+    }
+
+    @Test
     void shouldRetryAtTheDueTimeAndRecordEveryAttempt() {
         executor.answering((task, endpoint) -> task.getAttempt() == 0
                 ? FakeExecutor.status(503, "{\"code\":-1001,\"msg\":\"Internal error\"}")
@@ -339,6 +365,54 @@ class ReliabilityTopologyTest {
         assertThat(results.readKeyValuesToMap()).hasSize(12);
         assertThat(events.readValuesToList()).anySatisfy(event -> assertThat(event)
                 .contains("\"kind\":\"BREAKER_TRANSITION\"").contains("\"subject\":\"api\"").contains("OPEN"));
+    }
+
+    @Test
+    void shouldCallAnEjectedEndpointAgainOnlyAfterAProbeToItSucceeds() {
+        AtomicBoolean apiDown = new AtomicBoolean(true);
+        executor.answering((task, endpoint) -> endpoint.name().equals("api") && apiDown.get()
+                        ? FakeExecutor.status(500, "{}") : FakeExecutor.ok("{}"))
+                .probing(endpoint -> apiDown.get() ? FakeExecutor.status(503, "{}") : FakeExecutor.ok("{}"));
+        startDriver(testConfig()
+                .reliability("breaker.consecutive.failures", "100")
+                .reliability("balancer.eject.consecutive.failures", "2")
+                .reliability("balancer.eject.base.ms", "2000"));
+
+        // Given api ejected for 2 s by two failures in a row, still down at its first probe (ejected again for 4 s)
+        sendOneTaskEvery100Millis("down", 50);
+        // When it is up again by its second probe
+        apiDown.set(false);
+        sendOneTaskEvery100Millis("up", 50);
+
+        // Then it got no task call from its ejection until the successful probe, and calls again after it
+        List<String> history = executor.history();
+        int ejectingFailure = indexOfNth(history, "call:api", 2);
+        int restoringProbe = history.lastIndexOf("probe:api");
+        assertThat(executor.probedEndpoints()).containsExactly("api", "api");
+        assertThat(history.subList(ejectingFailure + 1, restoringProbe))
+                .doesNotContain("call:api").contains("probe:api", "call:api1");
+        assertThat(history.subList(restoringProbe + 1, history.size())).contains("call:api", "call:api1");
+        assertThat(results.readKeyValuesToMap()).hasSize(100);
+        assertThat(events.readValuesToList())
+                .anySatisfy(e -> assertThat(e).contains("ENDPOINT_EJECTED").contains("PROBE_FAILED"))
+                .anySatisfy(e -> assertThat(e).contains("ENDPOINT_RESTORED").contains("\"subject\":\"api\""));
+    }
+
+    private void sendOneTaskEvery100Millis(String prefix, int count) {
+        for (int i = 0; i < count; i++) {
+            send(prefix + "-" + i, "binance", "FUNDING_RATE", "BTCUSDT");
+            advance(Duration.ofMillis(100));
+        }
+    }
+
+    private static int indexOfNth(List<String> list, String element, int n) {
+        int seen = 0;
+        for (int i = 0; i < list.size(); i++) {
+            if (list.get(i).equals(element) && ++seen == n) {
+                return i;
+            }
+        }
+        throw new AssertionError(element + " occurs fewer than " + n + " times in " + list);
     }
 
     @Test

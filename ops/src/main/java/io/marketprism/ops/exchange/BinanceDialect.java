@@ -16,7 +16,8 @@ final class BinanceDialect extends Dialect {
                 MarketData.TRADES, "/api/v3/trades",
                 MarketData.TICKER, "/api/v3/ticker/24hr",
                 MarketData.FUNDING_RATE, "/fapi/v1/premiumIndex",
-                MarketData.OPEN_INTEREST, "/fapi/v1/openInterest"));
+                MarketData.OPEN_INTEREST, "/fapi/v1/openInterest"),
+                "/api/v3/ping");
     }
 
     @Override
@@ -33,6 +34,11 @@ final class BinanceDialect extends Dialect {
             case TICKER -> 2;
             case FUNDING_RATE, OPEN_INTEREST -> 1;
         };
+    }
+
+    @Override
+    int healthCheckWeight() {
+        return 1;
     }
 
     static int depthWeight(int limit) {
@@ -96,6 +102,11 @@ final class BinanceDialect extends Dialect {
     private static long nextFundingTime(long nowMillis) {
         long eightHours = 8 * 3_600_000L;
         return (nowMillis / eightHours + 1) * eightHours;
+    }
+
+    @Override
+    String healthCheckBody(long nowMillis) {
+        return "{}";
     }
 
     @Override

@@ -12,7 +12,8 @@ final class DeribitDialect extends Dialect {
                 MarketData.TRADES, "/api/v2/public/get_last_trades_by_instrument",
                 MarketData.TICKER, "/api/v2/public/ticker",
                 MarketData.FUNDING_RATE, "/api/v2/public/get_funding_rate_value",
-                MarketData.OPEN_INTEREST, "/api/v2/public/get_book_summary_by_instrument"));
+                MarketData.OPEN_INTEREST, "/api/v2/public/get_book_summary_by_instrument"),
+                "/api/v2/public/test");
     }
 
     @Override
@@ -35,6 +36,13 @@ final class DeribitDialect extends Dialect {
         };
         return "{\"jsonrpc\":\"2.0\",\"result\":" + result + ",\"usIn\":" + s.timeMillis() * 1000
                 + ",\"usOut\":" + s.timeMillis() * 1000 + ",\"usDiff\":0,\"testnet\":false}";
+    }
+
+    /** The API version, as {@code public/test} reports it. */
+    @Override
+    String healthCheckBody(long nowMillis) {
+        return "{\"jsonrpc\":\"2.0\",\"result\":{\"version\":\"1.2.26\"},\"usIn\":" + nowMillis * 1000
+                + ",\"usOut\":" + nowMillis * 1000 + ",\"usDiff\":0,\"testnet\":false}";
     }
 
     private static String levels(MarketSnapshot s, boolean bids) {

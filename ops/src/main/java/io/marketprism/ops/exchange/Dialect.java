@@ -6,8 +6,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * How one exchange speaks: its endpoints, REST paths, symbol parameter and the shape of its answers. Subclasses
- * build the bodies; routing is shared.
+ * How one exchange speaks: its endpoints, REST paths (market data and a cheap health check), symbol parameter and the
+ * shape of its answers. Subclasses build the bodies; routing is shared.
  */
 abstract class Dialect {
 
@@ -18,8 +18,10 @@ abstract class Dialect {
     private final List<String> endpoints;
     private final String symbolParameter;
     private final Map<MarketData, String> paths;
+    private final String healthPath;
 
-    Dialect(String name, List<String> endpoints, String symbolParameter, Map<MarketData, String> paths) {
+    Dialect(String name, List<String> endpoints, String symbolParameter, Map<MarketData, String> paths,
+            String healthPath) {
         if (!paths.keySet().containsAll(List.of(MarketData.values()))) {
             throw new IllegalArgumentException(name + " lacks a path for some market data: " + paths.keySet());
         }
@@ -27,6 +29,7 @@ abstract class Dialect {
         this.endpoints = List.copyOf(endpoints);
         this.symbolParameter = symbolParameter;
         this.paths = new EnumMap<>(paths);
+        this.healthPath = healthPath;
     }
 
     /** Lower-case exchange name, the first path segment. */
@@ -54,6 +57,11 @@ abstract class Dialect {
         return paths.entrySet().stream().filter(e -> e.getValue().equals(path)).map(Map.Entry::getKey).findFirst();
     }
 
+    /** The path of the exchange's health check: a ping or the server time, answered without parameters. */
+    final String healthPath() {
+        return healthPath;
+    }
+
     /** Name of the header reporting the weight used this minute, if the exchange sends one. */
     Optional<String> weightHeader() {
         return Optional.empty();
@@ -64,8 +72,16 @@ abstract class Dialect {
         return 0;
     }
 
+    /** Request weight charged for a health check; 0 where the exchange does not count weight. */
+    int healthCheckWeight() {
+        return 0;
+    }
+
     /** Body of a successful answer. */
     abstract String body(MarketData data, MarketSnapshot snapshot);
+
+    /** Body of a successful health check answered at {@code nowMillis}. */
+    abstract String healthCheckBody(long nowMillis);
 
     /** Body of the 400 answer to an unknown or missing symbol. */
     abstract String invalidSymbolBody();

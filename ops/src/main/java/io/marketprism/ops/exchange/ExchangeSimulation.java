@@ -76,26 +76,31 @@ final class ExchangeSimulation {
         synchronized (lock) {
             Instant now = clock.instant();
             Dialect dialect = DIALECTS.get(target.exchange());
-            Optional<MarketData> data = dialect == null || !dialect.endpoints().contains(target.endpoint())
-                    ? Optional.empty() : dialect.dataAt(target.path());
-            if (data.isEmpty() || !"GET".equals(method)) {
-                int status = data.isEmpty() ? 404 : 405;
-                return record(now, target, query, false,
+            boolean knownEndpoint = dialect != null && dialect.endpoints().contains(target.endpoint());
+            Optional<MarketData> data = knownEndpoint ? dialect.dataAt(target.path()) : Optional.empty();
+            boolean healthCheck = knownEndpoint && dialect.healthPath().equals(target.path());
+            if (data.isEmpty() && !healthCheck || !"GET".equals(method)) {
+                int status = data.isEmpty() && !healthCheck ? 404 : 405;
+                return record(now, target, query, false, healthCheck,
                         Reply.answer(status, Map.of(), NOT_FOUND_BODY, Duration.ZERO));
             }
             boolean bannedOnArrival = isBanned(target, now);
-            Reply reply = decide(dialect, data.get(), target, parameters, now);
-            return record(now, target, query, bannedOnArrival, reply);
+            Reply reply = decide(dialect, data, target, parameters, now);
+            return record(now, target, query, bannedOnArrival, healthCheck, reply);
         }
     }
 
-    private Reply decide(Dialect dialect, MarketData data, Target target, Map<String, String> parameters,
+    /**
+     * The reply to a market-data request ({@code data} present) or to a health check ({@code data} empty): both
+     * follow the endpoint's fault profile, bans and weight alike.
+     */
+    private Reply decide(Dialect dialect, Optional<MarketData> data, Target target, Map<String, String> parameters,
                          Instant now) {
         long nowMillis = now.toEpochMilli();
         Map<String, String> headers = new LinkedHashMap<>();
+        int weight = data.map(d -> dialect.weight(d, parameters)).orElse(dialect.healthCheckWeight());
         dialect.weightHeader().ifPresent(header -> headers.put(header, String.valueOf(
-                weightByExchange.computeIfAbsent(dialect.name(), n -> new WeightWindow())
-                        .add(nowMillis, dialect.weight(data, parameters)))));
+                weightByExchange.computeIfAbsent(dialect.name(), n -> new WeightWindow()).add(nowMillis, weight))));
         FaultProfile faults = faultsFor(target.endpointId());
         EndpointState state = endpointStates.computeIfAbsent(target.endpointId(), id -> new EndpointState());
         Duration latency = faults.drawLatency(random);
@@ -119,12 +124,15 @@ final class ExchangeSimulation {
             int status = SERVER_ERROR_STATUSES[random.nextInt(SERVER_ERROR_STATUSES.length)];
             return Reply.answer(status, headers, dialect.serverErrorBody(), latency);
         }
+        if (data.isEmpty()) {
+            return Reply.answer(200, headers, dialect.healthCheckBody(nowMillis), latency);
+        }
         String symbol = parameters.get(dialect.symbolParameter());
         if (symbol == null || symbol.isBlank() || symbol.startsWith("INVALID")) {
             return Reply.answer(Dialect.INVALID_SYMBOL_STATUS, headers, dialect.invalidSymbolBody(), latency);
         }
         MarketSnapshot snapshot = new MarketSnapshot(symbol, ++sequence, nowMillis);
-        return Reply.answer(200, headers, dialect.body(data, snapshot), latency);
+        return Reply.answer(200, headers, dialect.body(data.get(), snapshot), latency);
     }
 
     private boolean isBanned(Target target, Instant now) {
@@ -132,13 +140,13 @@ final class ExchangeSimulation {
         return state != null && state.isBannedAt(now.toEpochMilli());
     }
 
-    private Reply record(Instant now, Target target, String query, boolean banned, Reply reply) {
+    private Reply record(Instant now, Target target, String query, boolean banned, boolean healthCheck, Reply reply) {
         requestCount++;
         if (log.size() == logCapacity) {
             log.removeFirst();
         }
         log.addLast(new ServedRequest(now, target.exchange(), target.endpoint(), target.path(), query,
-                reply.status(), banned, reply.delivery()));
+                reply.status(), banned, reply.delivery(), healthCheck));
         return reply;
     }
 

@@ -12,7 +12,8 @@ final class OkxDialect extends Dialect {
                 MarketData.TRADES, "/api/v5/market/trades",
                 MarketData.TICKER, "/api/v5/market/ticker",
                 MarketData.FUNDING_RATE, "/api/v5/public/funding-rate",
-                MarketData.OPEN_INTEREST, "/api/v5/public/open-interest"));
+                MarketData.OPEN_INTEREST, "/api/v5/public/open-interest"),
+                "/api/v5/public/time");
     }
 
     @Override
@@ -56,6 +57,12 @@ final class OkxDialect extends Dialect {
 
     private static String envelope(String code, String msg, String data) {
         return "{\"code\":\"" + code + "\",\"msg\":" + Json.quote(msg) + ",\"data\":" + data + "}";
+    }
+
+    /** The server time in millis, as a string. */
+    @Override
+    String healthCheckBody(long nowMillis) {
+        return envelope("0", "", "[{\"ts\":\"" + nowMillis + "\"}]");
     }
 
     @Override

@@ -13,9 +13,11 @@ import java.time.Instant;
  * @param status    HTTP status answered, or 0 when no response was sent (reset or hung)
  * @param banned    whether the endpoint was banned when the request arrived
  * @param delivery  whether the request was answered, reset or left hanging
+ * @param healthCheck whether it was the exchange's health check (Binance {@code /api/v3/ping}, OKX
+ *                  {@code /api/v5/public/time}, Deribit {@code /api/v2/public/test}) rather than a market-data call
  */
 public record ServedRequest(Instant time, String exchange, String endpoint, String path, String query, int status,
-                            boolean banned, Delivery delivery) {
+                            boolean banned, Delivery delivery, boolean healthCheck) {
 
     /** What happened to the connection of a request. */
     public enum Delivery {

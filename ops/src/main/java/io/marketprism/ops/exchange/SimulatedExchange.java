@@ -32,14 +32,16 @@ import org.slf4j.LoggerFactory;
  * <p>URLs are {@code http://127.0.0.1:PORT/{exchange}/{endpoint}{path}}, e.g.
  * {@code /binance/api1/api/v3/depth?symbol=BTCUSDT&limit=100}; see {@link #endpoints()} for the endpoints. Bodies are
  * small and deterministic. A missing symbol, or one starting with {@code INVALID}, gets the exchange's invalid-symbol
- * error with status 400 (Binance -1121, OKX 51001, Deribit -32602); unknown paths get 404. Binance answers carry
+ * error with status 400 (Binance -1121, OKX 51001, Deribit -32602); unknown paths get 404. Each exchange also answers
+ * its health check, without parameters: Binance {@code /api/v3/ping} ({@code {}}), OKX {@code /api/v5/public/time}
+ * and Deribit {@code /api/v2/public/test}, under the same faults and bans as market data. Binance answers carry
  * {@code X-MBX-USED-WEIGHT-1M}: the weight used by all Binance endpoints together in the current clock minute.
  *
  * <p>Faults follow a {@link FaultProfile}: a global one, overridable per endpoint, also settable over HTTP at
  * {@code /admin/faults} (GET shows, PUT sets, DELETE clears; see the JSON keys in {@code FaultAdminHandler}).
  * Random decisions come from one {@link java.util.Random} seeded by the builder. Latency and hangs are served from a
  * scheduler, so they hold no handler thread. Every request to an exchange path is recorded as a
- * {@link ServedRequest}.
+ * {@link ServedRequest}, which tells health checks from market-data calls.
  */
 public final class SimulatedExchange implements AutoCloseable {
 

@@ -29,6 +29,8 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.CreateTopicsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Time;
 
@@ -115,11 +117,39 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
         try (Admin admin = Admin.create(adminProperties())) {
             admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            awaitPartitionsOnline(admin, name, partitions);
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("could not create topic " + name + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating topic " + name, e);
+        }
+    }
+
+    /**
+     * Waits until the broker serves every partition of a new topic, which it does a moment after the topic exists in
+     * the metadata. An idempotent producer writing in that moment can have its first batch refused as "not leader"
+     * while a later one is appended, and then retries the first one until it expires (KAFKA-15591); asking each
+     * partition's latest offset succeeds only once the partition is served.
+     */
+    private static void awaitPartitionsOnline(Admin admin, String topic, int partitions)
+            throws InterruptedException, TimeoutException {
+        Map<TopicPartition, OffsetSpec> latest = new LinkedHashMap<>();
+        for (int p = 0; p < partitions; p++) {
+            latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
+        }
+        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        while (true) {
+            try {
+                admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS);
+                return;
+            } catch (ExecutionException notServedYet) {
+                if (System.nanoTime() > deadline) {
+                    throw new TimeoutException("partitions of " + topic + " not online within " + READY_TIMEOUT
+                            + ": " + notServedYet.getCause());
+                }
+                Thread.sleep(READY_POLL_INTERVAL.toMillis());
+            }
         }
     }
 

@@ -83,6 +83,51 @@ class SimulatedExchangeTest {
         }
     }
 
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+            "binance, /api/v3/ping,        '',              ''",
+            "okx,     /api/v5/public/time, /data/0/ts,      1893456000000",
+            "deribit, /api/v2/public/test, /result/version, 1.2.26"})
+    void shouldAnswerEachExchangesHealthCheckAndRecordItAsOne(String exchange, String path, String field,
+                                                               String value) throws Exception {
+        SimulatedExchange simulated = start(SimulatedExchange.builder().clock(new MutableClock(START)));
+        String endpoint = ExchangeSimulation.DIALECTS.get(exchange).endpoints().get(1);
+
+        HttpResponse<String> response = get(simulated.baseUrl(exchange, endpoint) + path);
+        get(simulated.baseUrl(exchange, endpoint) + ExchangeSimulation.DIALECTS.get(exchange)
+                .pathOf(MarketData.TICKER) + "?" + ExchangeSimulation.DIALECTS.get(exchange).symbolParameter() + "=X");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(response.body()).at(field).asText()).isEqualTo(value);
+        assertThat(simulated.requests()).extracting(ServedRequest::path, ServedRequest::healthCheck)
+                .containsExactly(tuple(path, true),
+                        tuple(ExchangeSimulation.DIALECTS.get(exchange).pathOf(MarketData.TICKER), false));
+    }
+
+    @Test
+    void shouldApplyFaultsBansAndWeightToHealthChecksLikeToMarketData() throws Exception {
+        SimulatedExchange simulated = start(SimulatedExchange.builder().clock(new MutableClock(START)));
+        simulated.setFaults("binance", "api2", FaultProfile.builder().errorRate(1.0).build());
+        simulated.setFaults("okx", "www", FaultProfile.builder().rateLimitRate(1.0).retryAfterSeconds(1)
+                .banAfter429s(2).banDuration(Duration.ofSeconds(30)).build());
+
+        HttpResponse<String> failing = get(simulated.baseUrl("binance", "api2") + "/api/v3/ping");
+        HttpResponse<String> weighed = get(simulated.baseUrl("binance", "api3") + "/api/v3/ping");
+        List<Integer> okxStatuses = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            okxStatuses.add(get(simulated.baseUrl("okx", "www") + "/api/v5/public/time").statusCode());
+        }
+
+        assertThat(failing.statusCode()).isBetween(500, 503);
+        assertThat(weighed.headers().firstValue(BinanceDialect.WEIGHT_HEADER)).hasValue("2");
+        assertThat(okxStatuses).containsExactly(429, 429, 418);
+        assertThat(simulated.requests()).allMatch(ServedRequest::healthCheck);
+        assertThat(get(simulated.baseUrl("okx", "www") + "/api/v5/public/time?x=1").statusCode())
+                .as("still banned").isEqualTo(418);
+        assertThat(send("POST", simulated.baseUrl("okx", "aws") + "/api/v5/public/time", "").statusCode())
+                .isEqualTo(405);
+    }
+
     @Test
     void shouldShapeABinanceOrderBookAsLastUpdateIdWithStringPairs() throws Exception {
         SimulatedExchange simulated = start(SimulatedExchange.builder());
@@ -332,7 +377,7 @@ class SimulatedExchangeTest {
 
         assertThat(simulated.requestCount()).isEqualTo(3);
         assertThat(requests.get(0)).isEqualTo(new ServedRequest(START, "binance", "api1", "/api/v3/depth",
-                "symbol=BTCUSDT&limit=10", 200, false, Delivery.ANSWERED));
+                "symbol=BTCUSDT&limit=10", 200, false, Delivery.ANSWERED, false));
         assertThat(requests.get(1).time()).isEqualTo(START.plusMillis(5));
         assertThat(requests.get(1).endpointId()).isEqualTo("okx/aws");
         assertThat(requests.get(1).status()).isBetween(500, 503);

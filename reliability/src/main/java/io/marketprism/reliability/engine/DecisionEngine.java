@@ -16,6 +16,7 @@ import io.marketprism.reliability.retry.GiveUpReason;
 import io.marketprism.reliability.retry.RetryDecision;
 import io.marketprism.reliability.retry.RetryRequest;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,17 +28,27 @@ import java.util.Set;
  * limit domain a {@code PriorityRateLimiter} and a {@code RetryBudget}, per exchange a {@code LoadBalancer}, per
  * endpoint an {@code EndpointBreaker}, combined into decisions.
  *
- * <p><b>State.</b> Components are loaded from the caller's {@link StateStorage} on first use and kept in memory; after
- * every {@link #decide}, {@link #drain} and {@link #record} the engine saves exactly the components that call
- * changed, so a new engine over the same storage continues with identical decisions. Merely moving a component's
- * clock forward is not saved: it replays identically as long as {@code now} never goes backwards. Saved state that
- * no longer fits the configuration (or is damaged) is replaced by fresh state. After an exception, discard the
- * engine: its memory may be ahead of the storage.
+ * <p><b>State.</b> Components are loaded from the caller's {@link StateStorage} on first use and kept in memory.
+ * {@link #decide}, {@link #drain}, {@link #record} and {@link #recordProbe} only note which components they changed;
+ * {@link #saveChanges} writes each of them once, however many calls changed it. A new engine over the storage
+ * continues with exactly the decisions this one would make after its last {@code saveChanges}, so the caller saves
+ * wherever the storage must catch up with the calls made so far: the topology saves at the end of every Kafka Streams
+ * invocation, before Streams may commit. Merely moving a component's clock forward is not saved: it replays
+ * identically as long as {@code now} never goes backwards. Saved state that no longer fits the configuration (or is
+ * damaged) is replaced by fresh state. A call that throws still notes what it changed before the exception, so memory
+ * and storage agree again after the next save.
  *
  * <p><b>Calls.</b> Every {@link Decision.Dispatch} (from decide or drain) holds a breaker permission and counts as in
  * flight at the balancer until it is answered by exactly one {@link #record}. Breakers count only failures that say
  * something about the endpoint (NETWORK, TIMEOUT, SERVER, RETRYABLE); a NON_RETRYABLE or RATE_LIMITED answer shows
- * the endpoint is up. An ejection ends when its time is over: the next call to the endpoint is its probe.
+ * the endpoint is up.
+ *
+ * <p><b>Probes.</b> An endpoint the balancer ejected stays out of rotation after its ejection time, until an active
+ * health check succeeds (outside panic mode, when the balancer spreads calls over all endpoints). The engine makes
+ * no calls: {@link #probesDue} tells the caller which endpoints to check, and {@link #recordProbe} takes the outcome,
+ * restoring the endpoint or ejecting it again for longer. A probe handed out is outstanding until its outcome is
+ * recorded and is not handed out again meanwhile. Outstanding probes are kept in memory only: after a restart the
+ * due probes are simply due again, and an outcome reported to an engine that did not hand the probe out still counts.
  *
  * <p>Time is the caller's {@code now} in epoch millis. Not thread-safe: one engine per stream task.
  */
@@ -49,6 +60,11 @@ public final class DecisionEngine {
     private final Map<String, ExchangeRuntime> exchanges = new HashMap<>();
     private final Map<String, DomainRuntime> domains = new HashMap<>();
     private final SingleTaskView singleTask = new SingleTaskView();
+    /** Runtimes changed since the last {@link #saveChanges}, each listed once. */
+    private final List<ExchangeRuntime> changedExchanges = new ArrayList<>();
+    private final List<DomainRuntime> changedDomains = new ArrayList<>();
+    /** Whether {@link #probesDue} has loaded the exchanges the storage holds state of. */
+    private boolean savedExchangesLoaded;
     /** Where saved state is encoded before it is copied out to the storage. */
     private final ByteSink scratch = new ByteSink(2048);
 
@@ -65,19 +81,19 @@ public final class DecisionEngine {
      * it, and the balancer picks an endpoint, avoiding the last one after a NETWORK or TIMEOUT failure.
      */
     public Decision decide(TaskView task, WaitQueue queue, long now) {
-        ExchangeProfile profile = config.exchange(task.exchange());
+        ExchangeRuntime exchange = exchange(task.exchange(), now);
         if (task.deadline() != null && now > task.deadline()) {
             return expired(task, "deadline " + task.deadline() + " passed at " + now, now);
         }
         if (task.notBefore() != null && task.notBefore() > now) {
             return new Decision.Hold(task.taskId(), task.notBefore(), Decision.HoldReason.NOT_BEFORE);
         }
-        DomainRuntime domain = domain(task.domain(), profile, now);
-        ExchangeRuntime exchange = exchange(profile, now);
-        Decision decision = decideLoaded(task, queue, domain, exchange, now);
-        exchange.saveChanges(storage, scratch);
-        domain.saveChanges(storage, scratch);
-        return decision;
+        DomainRuntime domain = domain(task.domain(), exchange.profile, now);
+        try {
+            return decideLoaded(task, queue, domain, exchange, now);
+        } finally {
+            noteChanges(exchange, domain);
+        }
     }
 
     /**
@@ -92,10 +108,18 @@ public final class DecisionEngine {
             if (saved == null) {
                 return List.of();
             }
-            domain = domain(domainName, config.exchange(DomainRuntime.exchangeOf(saved)), now);
+            domain = domain(domainName, exchange(DomainRuntime.exchangeOf(saved), now).profile, now);
         }
-        ExchangeRuntime exchange = exchange(config.exchange(domain.exchange), now);
-        exchange.restoreDueProbes(now);
+        ExchangeRuntime exchange = exchange(domain.exchange, now);
+        try {
+            return drainLoaded(domain, exchange, queue, now);
+        } finally {
+            noteChanges(exchange, domain);
+        }
+    }
+
+    private List<Decision.Dispatch> drainLoaded(DomainRuntime domain, ExchangeRuntime exchange, WaitQueue queue,
+                                                long now) {
         List<Decision.Dispatch> dispatched = List.of();
         domain.drainHint = Long.MAX_VALUE;
         while (queue.totalDepth() > 0) {
@@ -115,8 +139,6 @@ public final class DecisionEngine {
             }
             dispatched.add(dispatch(exchange, admitted.get(0).taskId(), Set.of(), now));
         }
-        exchange.saveChanges(storage, scratch);
-        domain.saveChanges(storage, scratch);
         return dispatched;
     }
 
@@ -150,13 +172,141 @@ public final class DecisionEngine {
      * the retry policy whether and when to try again.
      */
     public AfterCall record(CallReport report, long now) {
-        ExchangeProfile profile = config.exchange(report.exchange());
-        ExchangeRuntime exchange = exchange(profile, now);
-        DomainRuntime domain = domain(report.domain(), profile, now);
-        AfterCall outcome = recordLoaded(report, exchange, domain, now);
-        exchange.saveChanges(storage, scratch);
-        domain.saveChanges(storage, scratch);
-        return outcome;
+        ExchangeRuntime exchange = exchange(report.exchange(), now);
+        DomainRuntime domain = domain(report.domain(), exchange.profile, now);
+        try {
+            return recordLoaded(report, exchange, domain, now);
+        } finally {
+            noteChanges(exchange, domain);
+        }
+    }
+
+    /**
+     * The active health checks to make now: ejected endpoints whose ejection time is over and whose probe is not
+     * outstanding, over every exchange with state (the first call loads each exchange the storage holds state of,
+     * with its domain of the same name). Each is outstanding from now until {@link #recordProbe} reports it, and not
+     * returned again meanwhile; outstanding probes live in memory only, so after a restart due probes are simply due
+     * again. No probe of an exchange is due while the exchange bans one of its limit domains, since checking a banned
+     * address can prolong the ban. Ordered by exchange name, then by endpoint as configured; empty when none is due.
+     */
+    public List<ProbeRequest> probesDue(long now) {
+        loadSavedExchanges(now);
+        List<ProbeRequest> due = List.of();
+        for (ExchangeRuntime exchange : exchanges.values()) {
+            if (banned(exchange.name, now)) {
+                continue;
+            }
+            List<String> taken = exchange.takeDueProbes(now);
+            for (int i = 0; i < taken.size(); i++) {
+                if (due.isEmpty()) {
+                    due = new ArrayList<>();
+                }
+                due.add(new ProbeRequest(exchange.name, taken.get(i)));
+            }
+        }
+        if (due.size() > 1) {
+            due.sort(Comparator.comparing(ProbeRequest::exchange));
+        }
+        return due;
+    }
+
+    /** Whether a probe of the endpoint was handed out by {@link #probesDue} and its outcome is not recorded yet. */
+    public boolean probeOutstanding(String exchangeName, String endpoint) {
+        ExchangeRuntime exchange = exchanges.get(exchangeName);
+        return exchange != null && exchange.probeOutstanding(endpoint);
+    }
+
+    /**
+     * Records the outcome of an active health check of an ejected endpoint and ends its outstanding probe: when
+     * {@code ok} the endpoint is restored to rotation, else it is ejected again for longer (an EndpointEjected event
+     * with reason PROBE_FAILED). An outcome for an endpoint that is no longer awaiting a probe is stale and ignored.
+     * Throws IllegalArgumentException for an exchange or endpoint that is not configured.
+     */
+    public void recordProbe(String exchangeName, String endpoint, boolean ok, long now) {
+        ExchangeRuntime exchange = exchange(exchangeName, now);
+        try {
+            if (exchange.recordProbe(endpoint, ok, now)) {
+                wakeDomainsOf(exchangeName, now);
+            }
+        } finally {
+            noteChanges(exchange);
+        }
+    }
+
+    /**
+     * Loads, once per engine, every configured exchange the storage holds a balancer of, with the limit domain named
+     * like it when the storage holds that one too, so that a new engine hands out the probes due before its first
+     * task of the exchange and still knows the usual domain's ban. State saved later comes from this engine, which
+     * has the exchange loaded already.
+     */
+    private void loadSavedExchanges(long now) {
+        if (savedExchangesLoaded) {
+            return;
+        }
+        savedExchangesLoaded = true;
+        for (String name : config.exchangeNames()) {
+            if (exchanges.containsKey(name) || storage.load(StateKind.BALANCER, name) == null) {
+                continue;
+            }
+            ExchangeRuntime exchange = exchange(name, now);
+            byte[] savedDomain = domains.containsKey(name) ? null : storage.load(StateKind.LIMITER, name);
+            if (savedDomain != null && DomainRuntime.exchangeOf(savedDomain).equals(name)) {
+                noteChanges(exchange, domain(name, exchange.profile, now));
+            } else {
+                noteChanges(exchange);
+            }
+        }
+    }
+
+    /** A restored endpoint may let waiting tasks of the exchange's domains go at once. */
+    private void wakeDomainsOf(String exchangeName, long now) {
+        for (DomainRuntime domain : domains.values()) {
+            if (domain.exchange.equals(exchangeName) && domain.drainHint != Long.MAX_VALUE) {
+                domain.drainHint = Math.min(domain.drainHint, now);
+            }
+        }
+    }
+
+    private boolean banned(String exchangeName, long now) {
+        for (DomainRuntime domain : domains.values()) {
+            if (domain.exchange.equals(exchangeName) && domain.limiter.bannedUntil() > now) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Saves every component changed since the last call, each once, and forgets the changes. After it, a new engine
+     * over the storage decides exactly as this one does.
+     */
+    public void saveChanges() {
+        for (int i = 0; i < changedExchanges.size(); i++) {
+            changedExchanges.get(i).saveChanges(storage, scratch);
+        }
+        changedExchanges.clear();
+        for (int i = 0; i < changedDomains.size(); i++) {
+            changedDomains.get(i).saveChanges(storage, scratch);
+        }
+        changedDomains.clear();
+    }
+
+    /** Whether a call changed a component that {@link #saveChanges} has not saved yet. */
+    public boolean hasUnsavedChanges() {
+        return !changedExchanges.isEmpty() || !changedDomains.isEmpty();
+    }
+
+    private void noteChanges(ExchangeRuntime exchange, DomainRuntime domain) {
+        noteChanges(exchange);
+        if (domain.needsListing()) {
+            changedDomains.add(domain);
+        }
+    }
+
+    private void noteChanges(ExchangeRuntime exchange) {
+        if (exchange.needsListing()) {
+            changedExchanges.add(exchange);
+        }
     }
 
     private Decision decideLoaded(TaskView task, WaitQueue queue, DomainRuntime domain, ExchangeRuntime exchange,
@@ -165,7 +315,6 @@ public final class DecisionEngine {
         if (bannedUntil > now) {
             return holdOrExpire(task, bannedUntil, Decision.HoldReason.BANNED, now);
         }
-        exchange.restoreDueProbes(now);
         long availableAt = exchange.availableAt(now);
         if (availableAt > now) {
             return holdOrExpire(task, availableAt, Decision.HoldReason.NO_ENDPOINT, now);
@@ -271,11 +420,12 @@ public final class DecisionEngine {
         return new AfterCall.GiveUp(giveUp.reason(), errorClass, giveUp.detail());
     }
 
-    private ExchangeRuntime exchange(ExchangeProfile profile, long now) {
-        ExchangeRuntime exchange = exchanges.get(profile.name());
+    /** The runtime of exchange {@code name}; IllegalArgumentException when it is not configured. */
+    private ExchangeRuntime exchange(String name, long now) {
+        ExchangeRuntime exchange = exchanges.get(name);
         if (exchange == null) {
-            exchange = new ExchangeRuntime(profile, storage, listener, now);
-            exchanges.put(profile.name(), exchange);
+            exchange = new ExchangeRuntime(config.exchange(name), storage, listener, now);
+            exchanges.put(name, exchange);
         }
         return exchange;
     }

@@ -29,6 +29,8 @@ final class DomainRuntime {
     private final byte[] exchangeBytes;
     private boolean limiterDirty;
     private boolean budgetDirty;
+    /** Whether the engine lists this domain among those to save. */
+    private boolean listed;
 
     private DomainRuntime(String domain, ExchangeProfile profile, LimiterSnapshot limiterState, StateStorage storage,
                           EventListener listener, long now) {
@@ -116,8 +118,21 @@ final class DomainRuntime {
         budgetDirty = true;
     }
 
+    /**
+     * True when something changed that is not saved and the domain is not yet listed for saving; it counts as listed
+     * from then until {@link #saveChanges}.
+     */
+    boolean needsListing() {
+        if (listed || !(limiterDirty || budgetDirty)) {
+            return false;
+        }
+        listed = true;
+        return true;
+    }
+
     /** Saves what changed since the last save, encoding through {@code scratch}. */
     void saveChanges(StateStorage storage, ByteSink scratch) {
+        listed = false;
         if (limiterDirty) {
             scratch.reset();
             writeEntryHeader(scratch, exchangeBytes);

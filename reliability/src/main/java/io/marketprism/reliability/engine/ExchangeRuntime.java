@@ -13,12 +13,16 @@ import io.marketprism.reliability.config.ExchangeProfile;
 import io.marketprism.reliability.internal.ByteSink;
 import io.marketprism.reliability.retry.ErrorClassifier;
 import io.marketprism.reliability.retry.RetryPolicy;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** One exchange's balancer and endpoint breakers in memory, with what changed since the last save. */
+/**
+ * One exchange's balancer and endpoint breakers in memory, with what changed since the last save, and which endpoints
+ * have a probe outstanding (in memory only: after a restart due probes are due again).
+ */
 final class ExchangeRuntime {
 
     final String name;
@@ -32,7 +36,12 @@ final class ExchangeRuntime {
     private final String[] breakerKeys;
     private final Map<String, Integer> indexOf;
     private final boolean[] breakerDirty;
+    /** Per endpoint: a probe was handed out by {@link #takeDueProbes} and its outcome is not recorded yet. */
+    private final boolean[] probeOutstanding;
+    private boolean anyBreakerDirty;
     private boolean balancerDirty;
+    /** Whether the engine lists this exchange among those to save. */
+    private boolean listed;
 
     ExchangeRuntime(ExchangeProfile profile, StateStorage storage, EventListener listener, long now) {
         this.name = profile.name();
@@ -45,6 +54,7 @@ final class ExchangeRuntime {
         this.breakers = new EndpointBreaker[n];
         this.breakerKeys = new String[n];
         this.breakerDirty = new boolean[n];
+        this.probeOutstanding = new boolean[n];
         this.indexOf = new HashMap<>(n * 2);
         for (int i = 0; i < n; i++) {
             String endpoint = endpoints[i];
@@ -56,6 +66,7 @@ final class ExchangeRuntime {
                 breakers[i] = EndpointBreaker.create(endpoint, profile.breaker(),
                         transition -> listener.onEvent(breakerEvent(transition)), now);
                 breakerDirty[i] = true;
+                anyBreakerDirty = true;
             }
         }
         BalancerConfig balancerConfig = profile.balancer();
@@ -78,24 +89,57 @@ final class ExchangeRuntime {
 
     void breakerChanged(int index) {
         breakerDirty[index] = true;
+        anyBreakerDirty = true;
     }
 
     void balancerChanged() {
         balancerDirty = true;
     }
 
-    /** Ends ejections whose time is over: the next real call to the endpoint is its probe. */
-    void restoreDueProbes(long now) {
+    /**
+     * Ejected endpoints whose ejection time is over and whose probe is not outstanding, in endpoint order; each counts
+     * as outstanding from now until {@link #recordProbe}.
+     */
+    List<String> takeDueProbes(long now) {
         List<String> due = balancer.probesDue(now);
+        List<String> taken = List.of();
         for (int i = 0; i < due.size(); i++) {
-            balancer.onProbe(due.get(i), true, now);
-            balancerDirty = true;
+            int index = index(due.get(i));
+            if (!probeOutstanding[index]) {
+                probeOutstanding[index] = true;
+                if (taken.isEmpty()) {
+                    taken = new ArrayList<>(due.size());
+                }
+                taken.add(endpoints[index]);
+            }
         }
+        return taken;
+    }
+
+    boolean probeOutstanding(String endpoint) {
+        return probeOutstanding[index(endpoint)];
+    }
+
+    /**
+     * Ends the endpoint's outstanding probe and feeds its outcome to the balancer: restored when {@code ok}, else
+     * ejected again for longer. An outcome for an endpoint that is not awaiting a probe (restored already, or ejected
+     * again by an earlier outcome) is stale and changes nothing. Returns whether the endpoint was restored.
+     */
+    boolean recordProbe(String endpoint, boolean ok, long now) {
+        probeOutstanding[index(endpoint)] = false;
+        if (!balancer.probesDue(now).contains(endpoint)) {
+            return false;
+        }
+        balancer.onProbe(endpoint, ok, now);
+        balancerDirty = true;
+        return ok;
     }
 
     /**
      * {@code now} when {@link LoadBalancer#pick} will find an endpoint, else the earliest time one could take a call:
-     * when a breaker's open wait ends, or when an ejection ends. Asks the breakers without changing them.
+     * when a breaker's open wait ends, or when an ejection ends. An ejected endpoint awaiting its probe has no known
+     * time: the balancer's retry interval stands in for it, so the answer always lies ahead. Asks the breakers without
+     * changing them.
      */
     long availableAt(long now) {
         int n = breakers.length;
@@ -124,18 +168,34 @@ final class ExchangeRuntime {
         }
         Pick none = balancer.pick(gate, Set.of(), now);
         balancerDirty = true;
-        return ((Pick.NoneAvailable) none).retryAt();
+        return Math.min(((Pick.NoneAvailable) none).retryAt(), earliestRefused);
+    }
+
+    /**
+     * True when something changed that is not saved and the exchange is not yet listed for saving; it counts as
+     * listed from then until {@link #saveChanges}.
+     */
+    boolean needsListing() {
+        if (listed || !(anyBreakerDirty || balancerDirty)) {
+            return false;
+        }
+        listed = true;
+        return true;
     }
 
     /** Saves what changed since the last save, encoding through {@code scratch}. */
     void saveChanges(StateStorage storage, ByteSink scratch) {
-        for (int i = 0; i < breakers.length; i++) {
-            if (breakerDirty[i]) {
-                scratch.reset();
-                breakers[i].writeState(scratch);
-                storage.save(StateKind.BREAKER, breakerKeys[i], scratch.toByteArray());
-                breakerDirty[i] = false;
+        listed = false;
+        if (anyBreakerDirty) {
+            for (int i = 0; i < breakers.length; i++) {
+                if (breakerDirty[i]) {
+                    scratch.reset();
+                    breakers[i].writeState(scratch);
+                    storage.save(StateKind.BREAKER, breakerKeys[i], scratch.toByteArray());
+                    breakerDirty[i] = false;
+                }
             }
+            anyBreakerDirty = false;
         }
         if (balancerDirty) {
             storage.save(StateKind.BALANCER, name, balancer.stateBytes());

@@ -21,6 +21,8 @@ public final class ClassificationRules {
     private final String exchange;
     private final Map<String, ErrorClass> exchangeCodes;
     private final Map<Integer, ErrorClass> statuses;
+    /** {@link #statuses} indexed by status (100 to 599), for the lookup on every failed call. */
+    private final ErrorClass[] byStatus = new ErrorClass[600];
     private final Map<String, ErrorClass> exceptions;
     private final Map<String, ErrorClass> messageFragments;
     private final ErrorClass fallback;
@@ -29,6 +31,7 @@ public final class ClassificationRules {
         this.exchange = b.exchange;
         this.exchangeCodes = Map.copyOf(b.exchangeCodes);
         this.statuses = Map.copyOf(b.statuses);
+        statuses.forEach((status, errorClass) -> byStatus[status] = errorClass);
         this.exceptions = Map.copyOf(b.exceptions);
         // insertion order: the first matching fragment wins, the same way in every JVM
         this.messageFragments = Collections.unmodifiableMap(new LinkedHashMap<>(b.messageFragments));
@@ -116,7 +119,7 @@ public final class ClassificationRules {
 
     /** The class of an HTTP error status, or null for statuses below 400 without a rule. */
     ErrorClass forStatus(int status) {
-        ErrorClass explicit = statuses.get(status);
+        ErrorClass explicit = status >= 0 && status < byStatus.length ? byStatus[status] : null;
         if (explicit != null) {
             return explicit;
         }

@@ -3,6 +3,8 @@ package io.marketprism.reliability.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.marketprism.reliability.Priority;
+import io.marketprism.reliability.balancer.EjectionReason;
+import io.marketprism.reliability.config.ReliabilityConfig;
 import io.marketprism.reliability.limiter.InMemoryWaitQueue;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -14,23 +16,31 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.RandomDistribution;
 import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.statistics.Statistics;
 
 class DecisionEngineRestorePropertiesTest {
 
-    /** One step: {@code kind} picks decide / record / drain / retry, {@code variant} the details. */
+    /**
+     * One step: {@code kind} picks decide (0-3), record (4-6), drain (7), retry (8-9), ask for due probes (10-11) or
+     * record a probe outcome (12-13); {@code variant} the details.
+     */
     record Op(int kind, Priority priority, int dt, int variant) {
     }
+
+    /** Ejects after one endpoint failure, so that runs often eject, probe, restore and panic. */
+    private static final ReliabilityConfig CONFIG = EngineFixture.configEjecting(1, 0.5, 0.5);
 
     @Provide
     Arbitrary<List<Op>> runs() {
         return Combinators.combine(
-                        Arbitraries.integers().between(0, 9),
+                        Arbitraries.integers().between(0, 13),
                         Arbitraries.of(Priority.class),
                         Arbitraries.integers().between(0, 1_500),
                         Arbitraries.integers().between(0, 99))
                 .as(Op::new)
-                .list().ofMinSize(1).ofMaxSize(150);
+                .list().ofMinSize(1).ofMaxSize(150).withSizeDistribution(RandomDistribution.uniform());
     }
 
     @Property(tries = 300)
@@ -47,6 +57,8 @@ class DecisionEngineRestorePropertiesTest {
                 assertThat(restarted.play(ops.get(i))).as("step %d: %s", i, ops.get(i)).isEqualTo(expected);
             }
         }
+        Statistics.collect(original.probeOutcomesApplied > 0 ? "probe outcome applied" : "no probe outcome");
+        Statistics.coverage(coverage -> coverage.check("probe outcome applied").percentage(p -> p >= 20));
     }
 
     /** Plays steps against one engine, tracking dispatched, waiting and retried tasks like a caller would. */
@@ -57,21 +69,34 @@ class DecisionEngineRestorePropertiesTest {
         final List<Object[]> inFlight = new ArrayList<>();
         final Map<String, TaskView> waiting = new HashMap<>();
         final List<TaskView> retries = new ArrayList<>();
+        /** Probes handed out and not answered yet, as a caller keeps them across a restart. */
+        final List<ProbeRequest> probing = new ArrayList<>();
         long now = EngineFixture.T0;
         int nextId;
+        /** Probe outcomes that restored an endpoint or ejected it again. */
+        int probeOutcomesApplied;
 
         Driver(InMemoryStateStorage storage, InMemoryWaitQueue queue) {
             this.storage = storage;
             this.queue = queue;
-            this.engine = new DecisionEngine(EngineFixture.config(), storage, EventListener.IGNORE);
+            this.engine = new DecisionEngine(CONFIG, storage, this::countProbeOutcomes);
+        }
+
+        private void countProbeOutcomes(ReliabilityEvent event) {
+            if (event instanceof ReliabilityEvent.EndpointRestored
+                    || event instanceof ReliabilityEvent.EndpointEjected e && e.reason() == EjectionReason.PROBE_FAILED) {
+                probeOutcomesApplied++;
+            }
         }
 
         /** A new engine over a copy of this one's storage, with copies of everything the caller keeps. */
         Driver restartedCopy() {
+            engine.saveChanges();
             Driver copy = new Driver(InMemoryStateStorage.copyOf(storage), InMemoryWaitQueue.copyOf(queue));
             copy.inFlight.addAll(inFlight);
             copy.waiting.putAll(waiting);
             copy.retries.addAll(retries);
+            copy.probing.addAll(probing);
             copy.now = now;
             copy.nextId = nextId;
             return copy;
@@ -93,7 +118,31 @@ class DecisionEngineRestorePropertiesTest {
                 dispatched.forEach(d -> inFlight.add(new Object[] {waiting.remove(d.taskId()), d.endpoint()}));
                 return List.of(dispatched, engine.nextWakeUp(now));
             }
-            return retries.isEmpty() ? "none" : decide(retries.remove(0));
+            if (op.kind() <= 9) {
+                return retries.isEmpty() ? "none" : decide(retries.remove(0));
+            }
+            if (op.kind() <= 11) {
+                return askForProbes();
+            }
+            return probing.isEmpty() ? "no probe" : recordProbe(v);
+        }
+
+        /**
+         * Starts the due probes the caller has not started yet: a restarted engine hands out again the probes the
+         * caller already runs, and the caller, knowing them, starts no second one.
+         */
+        private Object askForProbes() {
+            List<ProbeRequest> due = new ArrayList<>(engine.probesDue(now));
+            due.removeAll(probing);
+            probing.addAll(due);
+            return due;
+        }
+
+        private Object recordProbe(int v) {
+            ProbeRequest probe = probing.remove(v % probing.size());
+            boolean ok = v % 3 != 0;
+            engine.recordProbe(probe.exchange(), probe.endpoint(), ok, now);
+            return List.of(probe, ok);
         }
 
         private Object decide(TaskView task) {

@@ -5,9 +5,11 @@ import static io.marketprism.reliability.engine.EngineFixture.T0;
 import static io.marketprism.reliability.engine.EngineFixture.task;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.marketprism.reliability.ErrorClass;
 import io.marketprism.reliability.Priority;
+import io.marketprism.reliability.balancer.EjectionReason;
 import io.marketprism.reliability.breaker.BreakerState;
 import io.marketprism.reliability.config.ReliabilityConfig;
 import io.marketprism.reliability.limiter.InMemoryWaitQueue;
@@ -41,6 +43,7 @@ class DecisionEngineTest {
         assertThat(decision).isInstanceOf(Decision.DeadLetter.class);
         assertThat(((Decision.DeadLetter) decision).reason()).isEqualTo(GiveUpReason.EXPIRED);
         assertThat(events).singleElement().isInstanceOf(ReliabilityEvent.TaskGivenUp.class);
+        engine.saveChanges();
         assertThat(storage.saved).isEmpty();
     }
 
@@ -49,6 +52,7 @@ class DecisionEngineTest {
         Decision decision = engine.decide(task("t1").retry(2, T0 + 500, "a", ErrorClass.SERVER), queue, T0);
 
         assertThat(decision).isEqualTo(new Decision.Hold("t1", T0 + 500, Decision.HoldReason.NOT_BEFORE));
+        engine.saveChanges();
         assertThat(storage.saved).isEmpty();
     }
 
@@ -240,30 +244,52 @@ class DecisionEngineTest {
     }
 
     @Test
-    void shouldSaveExactlyTheComponentsACallChanged() {
+    void shouldSaveExactlyTheComponentsChangedSinceTheLastSave() {
         engine.decide(task("t1"), queue, T0);
+        engine.saveChanges();
         assertThat(storage.saved).containsExactlyInAnyOrder("LIMITER ex", "RETRY_BUDGET ex", "BALANCER ex",
                 "BREAKER ex/a", "BREAKER ex/b");
 
         storage.saved.clear();
         engine.decide(task("t2"), queue, T0);
+        engine.saveChanges();
         assertThat(storage.saved).as("a closed breaker's permission changes nothing")
                 .containsExactlyInAnyOrder("LIMITER ex", "BALANCER ex");
 
         storage.saved.clear();
         engine.record(CallReport.success(task("t1"), "a", 20), T0 + 20);
+        engine.saveChanges();
         assertThat(storage.saved).as("a success at full rate leaves the limiter as it was")
                 .containsExactlyInAnyOrder("RETRY_BUDGET ex", "BALANCER ex", "BREAKER ex/a");
 
         storage.saved.clear();
         engine.record(CallReport.status(task("t2").retry(2, null, "a", ErrorClass.SERVER), "b", 429, null, null, 20),
                 T0 + 20);
+        engine.saveChanges();
         assertThat(storage.saved).containsExactlyInAnyOrder("LIMITER ex", "RETRY_BUDGET ex", "BALANCER ex",
                 "BREAKER ex/b");
 
         storage.saved.clear();
         engine.decide(task("t3").retry(2, T0 + 500, "a", ErrorClass.SERVER), queue, T0 + 20);
+        engine.saveChanges();
         assertThat(storage.saved).isEmpty();
+        assertThat(engine.hasUnsavedChanges()).isFalse();
+    }
+
+    @Test
+    void shouldWriteNothingUntilSavedAndThenEachChangedComponentOnce() {
+        engine.decide(task("t1"), queue, T0);
+        engine.decide(task("t2"), queue, T0);
+        engine.record(CallReport.success(task("t1"), "a", 20), T0 + 20);
+        engine.record(CallReport.success(task("t2"), "b", 20), T0 + 20);
+        assertThat(storage.saved).isEmpty();
+        assertThat(engine.hasUnsavedChanges()).isTrue();
+
+        engine.saveChanges();
+
+        assertThat(storage.saved).containsExactlyInAnyOrder("LIMITER ex", "RETRY_BUDGET ex", "BALANCER ex",
+                "BREAKER ex/a", "BREAKER ex/b");
+        assertThat(engine.hasUnsavedChanges()).isFalse();
     }
 
     @Test
@@ -271,6 +297,7 @@ class DecisionEngineTest {
         engine.decide(task("t1"), queue, T0);
         engine.decide(task("t2"), queue, T0);
         engine.decide(task("t3"), queue, T0);
+        engine.saveChanges();
 
         DecisionEngine restarted = new DecisionEngine(EngineFixture.config(), storage, events::add);
 
@@ -285,6 +312,185 @@ class DecisionEngineTest {
         engine.decide(task("t1"), queue, T0);
         assertThatThrownBy(() -> engine.record(CallReport.success(task("t1"), "zz", 5), T0))
                 .hasMessageStartingWith("unknown endpoint 'zz' of exchange ex");
+    }
+
+    @Test
+    void shouldKeepAnEjectedEndpointOutOfRotationAfterItsTimeUntilAProbeSucceeds() {
+        engine = ejectingEngine(0.5);
+        ejectA(T0);
+
+        List<String> afterEjectionTime = List.of(dispatchedEndpoint("t2", T0 + 2_000),
+                dispatchedEndpoint("t3", T0 + 2_000));
+        List<ProbeRequest> due = engine.probesDue(T0 + 2_000);
+        engine.recordProbe("ex", "a", true, T0 + 2_000);
+        List<String> afterProbe = List.of(dispatchedEndpoint("t4", T0 + 4_000), dispatchedEndpoint("t5", T0 + 4_000));
+
+        assertThat(afterEjectionTime).containsOnly("b");
+        assertThat(due).containsExactly(new ProbeRequest("ex", "a"));
+        assertThat(afterProbe).containsExactly("a", "b");
+        assertThat(events).last().isEqualTo(new ReliabilityEvent.EndpointRestored(T0 + 2_000, "ex", "a"));
+    }
+
+    @Test
+    void shouldEjectAgainForLongerWhenAProbeFails() {
+        engine = ejectingEngine(0.5);
+        ejectA(T0);
+
+        List<ProbeRequest> firstDue = engine.probesDue(T0 + 1_000);
+        engine.recordProbe("ex", "a", false, T0 + 1_000);
+
+        assertThat(firstDue).containsExactly(new ProbeRequest("ex", "a"));
+        assertThat(events).filteredOn(ReliabilityEvent.EndpointEjected.class::isInstance)
+                .extracting(e -> ((ReliabilityEvent.EndpointEjected) e).reason(),
+                        e -> ((ReliabilityEvent.EndpointEjected) e).until())
+                .containsExactly(tuple(EjectionReason.CONSECUTIVE_FAILURES, T0 + 1_000),
+                        tuple(EjectionReason.PROBE_FAILED, T0 + 3_000));
+        assertThat(engine.probesDue(T0 + 2_999)).isEmpty();
+        assertThat(dispatchedEndpoint("t2", T0 + 2_999)).isEqualTo("b");
+        assertThat(engine.probesDue(T0 + 3_000)).containsExactly(new ProbeRequest("ex", "a"));
+    }
+
+    @Test
+    void shouldNotHandOutAProbeTwiceWhileItIsOutstanding() {
+        engine = ejectingEngine(0.5);
+        ejectA(T0);
+
+        List<ProbeRequest> first = engine.probesDue(T0 + 1_000);
+        boolean outstanding = engine.probeOutstanding("ex", "a");
+        List<ProbeRequest> again = engine.probesDue(T0 + 60_000);
+        engine.recordProbe("ex", "a", false, T0 + 60_000);
+
+        assertThat(first).containsExactly(new ProbeRequest("ex", "a"));
+        assertThat(outstanding).isTrue();
+        assertThat(again).isEmpty();
+        assertThat(engine.probeOutstanding("ex", "a")).isFalse();
+        assertThat(engine.probesDue(T0 + 62_000)).containsExactly(new ProbeRequest("ex", "a"));
+    }
+
+    @Test
+    void shouldHandOutDueProbesAgainAfterARestartBeforeAnyTaskAndCountTheOutcomeOfOneHandedOutBefore() {
+        engine = ejectingEngine(0.5);
+        ejectA(T0);
+        List<ProbeRequest> handedOutBefore = engine.probesDue(T0 + 1_000);
+        engine.saveChanges();
+
+        engine = new DecisionEngine(EngineFixture.configEjecting(1, 0.5, 1.0), storage, events::add);
+        List<ProbeRequest> dueAgain = engine.probesDue(T0 + 1_000);
+        engine.recordProbe("ex", "a", true, T0 + 1_100);
+        engine.recordProbe("ex", "a", true, T0 + 1_200);
+
+        assertThat(dueAgain).isEqualTo(handedOutBefore).containsExactly(new ProbeRequest("ex", "a"));
+        assertThat(events).filteredOn(ReliabilityEvent.EndpointRestored.class::isInstance)
+                .containsExactly(new ReliabilityEvent.EndpointRestored(T0 + 1_100, "ex", "a"));
+        assertThat(List.of(dispatchedEndpoint("t2", T0 + 2_000), dispatchedEndpoint("t3", T0 + 2_000)))
+                .containsExactly("b", "a");
+    }
+
+    @Test
+    void shouldHoldTasksAheadWhileEveryEndpointAwaitsAProbe() {
+        engine = ejectingEngine(1.0);
+        ejectA(T0);
+        Decision.Dispatch toB = (Decision.Dispatch) engine.decide(task("t2"), queue, T0);
+        engine.record(CallReport.status(task("t2"), toB.endpoint(), 500, null, null, 5), T0);
+
+        Decision firstHold = engine.decide(task("t3"), queue, T0 + 5_000);
+        Decision laterHold = engine.decide(task("t3"), queue, T0 + 9_000);
+        engine.probesDue(T0 + 9_000);
+        engine.recordProbe("ex", "b", true, T0 + 9_100);
+
+        assertThat(firstHold).isEqualTo(new Decision.Hold("t3", T0 + 6_000, Decision.HoldReason.NO_ENDPOINT));
+        assertThat(laterHold).isEqualTo(new Decision.Hold("t3", T0 + 10_000, Decision.HoldReason.NO_ENDPOINT));
+        assertThat(engine.decide(task("t3"), queue, T0 + 9_100)).isEqualTo(new Decision.Dispatch("t3", "b", false));
+    }
+
+    @Test
+    void shouldWakeTheDrainOfWaitingTasksWhenAProbeRestoresAnEndpoint() {
+        engine = ejectingEngine(1.0);
+        engine.decide(task("t1"), queue, T0);
+        engine.decide(task("t2"), queue, T0);
+        Decision queued = engine.decide(task("t3"), queue, T0);
+        engine.record(CallReport.status(task("t1"), "a", 500, null, null, 5), T0);
+        engine.record(CallReport.status(task("t2"), "b", 500, null, null, 5), T0);
+        List<Decision.Dispatch> whileAwaitingProbes = engine.drain("ex", queue, T0 + 5_000);
+        long wakeUpWhileAwaitingProbes = engine.nextWakeUp(T0 + 5_000);
+
+        engine.probesDue(T0 + 5_000);
+        engine.recordProbe("ex", "a", true, T0 + 5_100);
+
+        assertThat(queued).isInstanceOf(Decision.Queued.class);
+        assertThat(whileAwaitingProbes).isEmpty();
+        assertThat(wakeUpWhileAwaitingProbes).isEqualTo(T0 + 6_000);
+        assertThat(engine.nextWakeUp(T0 + 5_100)).isEqualTo(T0 + 5_100);
+        assertThat(engine.drain("ex", queue, T0 + 5_100)).containsExactly(new Decision.Dispatch("t3", "a", false));
+    }
+
+    @Test
+    void shouldIgnoreAProbeOutcomeForAnEndpointNotAwaitingOne() {
+        engine = ejectingEngine(0.5);
+        ejectA(T0);
+        engine.recordProbe("ex", "b", false, T0 + 1_000);
+        engine.recordProbe("ex", "a", false, T0 + 1_000);
+        int eventsBefore = events.size();
+
+        engine.recordProbe("ex", "a", false, T0 + 1_500);
+        engine.recordProbe("ex", "a", true, T0 + 1_500);
+
+        assertThat(events).hasSize(eventsBefore);
+        assertThat(engine.probesDue(T0 + 2_999)).isEmpty();
+        assertThat(engine.probesDue(T0 + 3_000)).containsExactly(new ProbeRequest("ex", "a"));
+    }
+
+    @Test
+    void shouldNotProbeWhileTheExchangeBansTheDomain() {
+        engine = ejectingEngine(0.5);
+        ejectA(T0);
+        engine.decide(task("t2"), queue, T0);
+        engine.record(CallReport.status(task("t2"), "b", 418, null, 5_000L, 10), T0 + 10);
+
+        assertThat(engine.probesDue(T0 + 2_000)).isEmpty();
+        assertThat(engine.probesDue(T0 + 5_010)).containsExactly(new ProbeRequest("ex", "a"));
+    }
+
+    @Test
+    void shouldSaveOnlyTheBalancerAfterARecordedProbe() {
+        engine = ejectingEngine(0.5);
+        ejectA(T0);
+        engine.saveChanges();
+        storage.saved.clear();
+
+        engine.probesDue(T0 + 1_000);
+        boolean changedByHandingOut = engine.hasUnsavedChanges();
+        engine.recordProbe("ex", "a", true, T0 + 1_000);
+        engine.saveChanges();
+
+        assertThat(changedByHandingOut).isFalse();
+        assertThat(storage.saved).containsExactly("BALANCER ex");
+        DecisionEngine restarted = new DecisionEngine(EngineFixture.configEjecting(1, 0.5, 1.0), storage, events::add);
+        assertThat(restarted.probesDue(T0 + 1_000)).as("restored in the saved state").isEmpty();
+    }
+
+    @Test
+    void shouldRefuseProbeOutcomesOfUnknownExchangesAndEndpoints() {
+        assertThatThrownBy(() -> engine.recordProbe("kraken", "a", true, T0))
+                .hasMessageStartingWith("exchange 'kraken' is not configured");
+        assertThatThrownBy(() -> engine.recordProbe("ex", "zz", true, T0))
+                .hasMessageStartingWith("unknown endpoint 'zz' of exchange ex");
+    }
+
+    /** An engine whose balancer ejects after one failure for 1 s (doubling), and never panics. */
+    private DecisionEngine ejectingEngine(double maxEjectedShare) {
+        return new DecisionEngine(EngineFixture.configEjecting(1, maxEjectedShare, 1.0), storage, events::add);
+    }
+
+    /** Dispatches t1 to a and fails it at {@code at}: a is ejected until {@code at} + 1 s. */
+    private void ejectA(long at) {
+        Decision.Dispatch dispatch = (Decision.Dispatch) engine.decide(task("t1"), queue, at);
+        assertThat(dispatch.endpoint()).isEqualTo("a");
+        engine.record(CallReport.status(task("t1"), "a", 500, null, null, 5), at);
+    }
+
+    private String dispatchedEndpoint(String taskId, long now) {
+        return ((Decision.Dispatch) engine.decide(task(taskId), queue, now)).endpoint();
     }
 
     private void fillBucketAndQueue(Priority queued) {

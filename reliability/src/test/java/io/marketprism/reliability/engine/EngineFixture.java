@@ -37,6 +37,19 @@ final class EngineFixture {
                 .build());
     }
 
+    /**
+     * {@link #config()} with endpoints ejected after {@code failures} endpoint failures in a row, for 1 s doubling up
+     * to 8 s, at most {@code maxEjectedShare} of them at once, and panic above {@code panicThreshold}.
+     */
+    static ReliabilityConfig configEjecting(int failures, double maxEjectedShare, double panicThreshold) {
+        ExchangeProfile base = config().exchange("ex");
+        return ReliabilityConfig.of(base.toBuilder()
+                .balancer(base.balancer().toBuilder().consecutiveFailuresToEject(failures).baseEjectionMillis(1_000)
+                        .maxEjectionMillis(8_000).maxEjectedShare(maxEjectedShare).panicThreshold(panicThreshold)
+                        .build())
+                .build());
+    }
+
     static TaskView task(String id) {
         return TaskView.of(id, "ex", "TRADES");
     }

@@ -21,6 +21,7 @@ class SavedStateTest {
     void shouldExposeTheLimiterAndBalancerAsSavedAfterADispatch() {
         Decision.Dispatch dispatch = (Decision.Dispatch) engine.decide(TaskView.of("t1", "okx", "TICKER"),
                 new InMemoryWaitQueue(), NOW);
+        engine.saveChanges();
 
         byte[] saved = storage.load(StateKind.LIMITER, "okx");
         LimiterSnapshot limiter = SavedState.limiter(saved);
@@ -37,6 +38,7 @@ class SavedStateTest {
         TaskView first = TaskView.of("t1", "okx", "TICKER");
         Decision.Dispatch dispatch = (Decision.Dispatch) engine.decide(first, new InMemoryWaitQueue(), NOW);
         engine.record(CallReport.status(first, dispatch.endpoint(), 418, null, 60_000L, 5), NOW + 5);
+        engine.saveChanges();
         LimiterSnapshot banned = SavedState.limiter(storage.load(StateKind.LIMITER, "okx"));
         assertThat(banned.bannedUntil()).isGreaterThan(NOW + 5);
 

@@ -10,8 +10,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The public REST paths of the supported exchanges: which path and query a task's data type maps to, and where each
- * exchange puts its error code in a response.
+ * The public REST paths of the supported exchanges: which path and query a task's data type maps to, which cheap
+ * request checks an endpoint's health, and where each exchange puts its error code in a response.
  */
 public final class ExchangeApi {
 
@@ -38,6 +38,12 @@ public final class ExchangeApi {
                     DataType.FUNDING_RATE, "/api/v2/public/get_funding_rate_value",
                     DataType.OPEN_INTEREST, "/api/v2/public/get_book_summary_by_instrument")));
 
+    /** The cheapest public request of each exchange: a ping, or the server time. */
+    private static final Map<String, String> HEALTH_PATHS = Map.of(
+            "binance", "/api/v3/ping",
+            "okx", "/api/v5/public/time",
+            "deribit", "/api/v2/public/test");
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private ExchangeApi() {
@@ -62,6 +68,23 @@ public final class ExchangeApi {
         query.forEach((k, v) -> sb.append(encode(k)).append('=').append(encode(v)).append('&'));
         sb.setLength(sb.length() - 1);
         return sb.toString();
+    }
+
+    /**
+     * The path a health check of an endpoint of {@code exchange} appends to the endpoint's base URL; empty, so that
+     * the base URL itself is checked, for an exchange without a known health path.
+     */
+    public static String healthPath(String exchange) {
+        return HEALTH_PATHS.getOrDefault(exchange, "");
+    }
+
+    /**
+     * Whether a health check shows the endpoint up: a response arrived with a status below 500 that is not a rate
+     * limit (429) or a ban (418). Timeouts, connection failures and server errors show it down.
+     */
+    public static boolean isHealthy(CallResult probe) {
+        int status = probe.httpStatus();
+        return probe.hasResponse() && status < 500 && status != 429 && status != 418;
     }
 
     /**

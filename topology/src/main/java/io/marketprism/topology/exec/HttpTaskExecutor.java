@@ -9,13 +9,16 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Supplier;
 
 /**
- * Executes tasks with the JDK's asynchronous {@link HttpClient}: the stream thread only starts the call; the response
- * is handled on the client's own threads, with a per-call timeout.
+ * Executes tasks and health checks with the JDK's asynchronous {@link HttpClient}: the stream thread only starts the
+ * call; the response is handled on the client's own threads, with a per-call timeout.
  */
 public final class HttpTaskExecutor implements TaskExecutor {
 
@@ -43,23 +46,34 @@ public final class HttpTaskExecutor implements TaskExecutor {
 
     @Override
     public CompletionStage<CallResult> execute(CollectorTask task, Endpoint endpoint) {
+        return get(endpoint, () -> ExchangeApi.pathAndQuery(task));
+    }
+
+    /** A GET of the exchange's health path ({@link ExchangeApi#healthPath}), or of the base URL when none is known. */
+    @Override
+    public CompletionStage<CallResult> probe(Endpoint endpoint) {
+        return get(endpoint, () -> ExchangeApi.healthPath(endpoint.exchange()));
+    }
+
+    /** Sends a GET of {@code pathAndQuery} appended to the endpoint's base URL, with the per-call timeout. */
+    private CompletionStage<CallResult> get(Endpoint endpoint, Supplier<String> pathAndQuery) {
         long started = clock.millis();
         long startNanos = System.nanoTime();
         HttpRequest request;
         try {
-            request = HttpRequest.newBuilder(URI.create(endpoint.baseUrl() + ExchangeApi.pathAndQuery(task)))
+            request = HttpRequest.newBuilder(URI.create(endpoint.baseUrl() + pathAndQuery.get()))
                     .timeout(timeout)
                     .header("Accept", "application/json")
                     .GET()
                     .build();
         } catch (RuntimeException e) {
-            return java.util.concurrent.CompletableFuture.completedFuture(CallResult.failure(started, 0, e));
+            return CompletableFuture.completedFuture(CallResult.failure(started, 0, e));
         }
         return client.sendAsync(request, HttpResponse.BodyHandlers.ofString())
                 .handle((response, error) -> {
                     long latency = (System.nanoTime() - startNanos) / 1_000_000;
                     if (error != null) {
-                        Throwable cause = error.getCause() != null && error instanceof java.util.concurrent.CompletionException
+                        Throwable cause = error.getCause() != null && error instanceof CompletionException
                                 ? error.getCause() : error;
                         return CallResult.failure(started, latency, cause);
                     }

@@ -69,6 +69,8 @@ public final class MetricNames {
     public static final String ENDPOINT_EJECTED = PREFIX + "endpoint.ejected";
     /** marketprism_endpoint_ejections_total, tag reason. */
     public static final String ENDPOINT_EJECTIONS = PREFIX + "endpoint.ejections";
+    /** marketprism_probes_total, tag result (ok/failed): health checks of ejected endpoints. */
+    public static final String PROBES = PREFIX + "probes";
 
     // ---- terminal outcomes
     /** marketprism_results_total, tag priority. */
@@ -102,6 +104,7 @@ public final class MetricNames {
             Map.entry(ENDPOINT_HEALTH, "Moving success rate seen by the balancer, 1 healthy to 0 failing"),
             Map.entry(ENDPOINT_EJECTED, "1 while the balancer keeps the endpoint out of rotation"),
             Map.entry(ENDPOINT_EJECTIONS, "Endpoint ejections by the balancer"),
+            Map.entry(PROBES, "Health checks of ejected endpoints by result"),
             Map.entry(RESULTS, "Results produced"),
             Map.entry(DEAD_LETTERS, "Dead letters produced"),
             Map.entry(TASK_LATENCY, "Task created to result produced"));
@@ -123,6 +126,10 @@ public final class MetricNames {
     public static final String TAG_FROM = "from";
     public static final String TAG_TO = "to";
     public static final String TAG_WINDOW = "window";
+    public static final String TAG_RESULT = "result";
+    /** Values of result. */
+    public static final String OK = "ok";
+    public static final String FAILED = "failed";
     /** Value of error_class when there was no error. */
     public static final String NONE = "none";
     /** Value of exchange for records that name no known exchange (malformed input). */

@@ -108,6 +108,14 @@ public final class ReliabilityMetrics {
         }
     }
 
+    /** A health check of the ejected endpoint {@code endpointId} finished: {@code ok} when it showed it up. */
+    public void onProbe(String endpointId, boolean ok) {
+        EndpointMeters meters = endpoints.get(endpointId);
+        if (meters != null) {
+            (ok ? meters.probesOk : meters.probesFailed).increment();
+        }
+    }
+
     /** A task of {@code domain} waited {@code waitMillis} in the queue before it was dispatched. */
     public void onQueueWait(String domain, Priority priority, long waitMillis) {
         DomainMeters meters = domains.get(domain);
@@ -275,6 +283,8 @@ public final class ReliabilityMetrics {
         /** Index 0 counts successes, index 1 + ordinal failures of each {@link ErrorClass}. */
         final Counter[] calls = new Counter[ERROR_CLASSES.length + 1];
         final Timer latency;
+        final Counter probesOk;
+        final Counter probesFailed;
         final GaugeValue state;
         final GaugeValue failureRate;
         final GaugeValue slowCallRate;
@@ -297,6 +307,10 @@ public final class ReliabilityMetrics {
             }
             latency = Timer.builder(CALL_LATENCY).description(describe(CALL_LATENCY)).tags(tags).publishPercentileHistogram()
                     .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofMinutes(2))
+                    .register(registry);
+            probesOk = Counter.builder(PROBES).description(describe(PROBES)).tags(tags).tags(TAG_RESULT, OK)
+                    .register(registry);
+            probesFailed = Counter.builder(PROBES).description(describe(PROBES)).tags(tags).tags(TAG_RESULT, FAILED)
                     .register(registry);
             state = gauge(BREAKER_STATE, tags);
             failureRate = gauge(BREAKER_FAILURE_RATE, tags);

@@ -6,6 +6,7 @@ import io.marketprism.reliability.engine.AfterCall;
 import io.marketprism.reliability.engine.CallReport;
 import io.marketprism.reliability.engine.Decision;
 import io.marketprism.reliability.engine.DecisionEngine;
+import io.marketprism.reliability.engine.ProbeRequest;
 import io.marketprism.reliability.engine.ReliabilityEvent;
 import io.marketprism.reliability.engine.StateKind;
 import io.marketprism.reliability.engine.TaskView;
@@ -30,9 +31,10 @@ import io.marketprism.topology.state.RetryTimers;
 import io.marketprism.topology.state.StoreWaitQueue;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.LinkedHashSet;
@@ -58,8 +60,16 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * calls run on the executor's threads and finished calls are handed back by a wall-clock punctuator, which also
  * releases held tasks and drains the queues.
  *
+ * <p>Health checks: at every tick the punctuator starts the probes the engine says are due (ejected endpoints whose
+ * ejection time is over) and records the finished ones with the engine, which restores an endpoint after a
+ * successful probe and ejects it again for longer after a failed one. Probes are not tasks: they have no ledger
+ * entry, no output record and no place under the per-endpoint bound on calls in flight.
+ *
  * <p>Exactly once: a task enters the ledger (or the queue, or the held store) in the transaction that consumes it;
  * its outcome is produced in the transaction that deletes it. After a restore every ledger entry is called again.
+ * The engine saves its changed components into the engine store once at the end of every invocation (a record or a
+ * tick), so a tick that hands back many finished calls writes each breaker, balancer and limiter once, and every
+ * commit, which Streams makes only between invocations, covers the engine state of the records it covers.
  *
  * <p>Operations: the processor feeds {@link ReliabilityMetrics} (dispatches, finished calls, queue waits, engine
  * events) and publishes the gauges of the domains it owns, queue depths and calls in flight at every tick and the
@@ -81,7 +91,11 @@ public final class ReliabilityProcessor implements Processor<String, CollectorTa
     /** How often the engine state behind the breaker, balancer and limiter gauges is decoded and published. */
     static final long STATE_PUBLISH_INTERVAL_MS = 1_000;
 
-    private record Completion(String taskId, String endpointId, CallResult result) {
+    /** A finished call, from the processor's {@code generation} that started it. */
+    private record Completion(int generation, String taskId, String endpointId, CallResult result) {
+    }
+
+    private record FinishedProbe(ProbeRequest probe, boolean ok) {
     }
 
     private final ReliabilityConfig reliability;
@@ -96,7 +110,17 @@ public final class ReliabilityProcessor implements Processor<String, CollectorTa
     private final AdminCommandApplier commandApplier;
 
     private final Queue<Completion> completions = new ConcurrentLinkedQueue<>();
-    private final Map<String, InFlightLedger.Entry> notStarted = new LinkedHashMap<>();
+    private final Queue<FinishedProbe> finishedProbes = new ConcurrentLinkedQueue<>();
+    /**
+     * Endpoint ids with a probe running. An engine replaced after admin commands hands out those probes again; their
+     * outcome is on its way, so no second one is started.
+     */
+    private final Set<String> probesRunning = new HashSet<>();
+    /** Dispatched tasks whose call has not started, per endpoint id, oldest first. */
+    private final Map<String, ArrayDeque<InFlightLedger.Entry>> waitingToStart = new LinkedHashMap<>();
+    private int waitingToStartCount;
+    /** Tasks whose call is running, by task id: their outcome is produced from here, without reading the ledger. */
+    private final Map<String, InFlightLedger.Entry> started = new HashMap<>();
     private final Map<String, Integer> inFlightByEndpoint = new HashMap<>();
     private final Map<String, StoreWaitQueue> queues = new HashMap<>();
     private final List<ReliabilityEvent> events = new ArrayList<>();
@@ -113,6 +137,8 @@ public final class ReliabilityProcessor implements Processor<String, CollectorTa
     private KeyValueStore<String, byte[]> engineStore;
     private int partition;
     private long lastStatePublish = Long.MIN_VALUE;
+    /** Counts inits: a call started before the latest one finishes into a ledger that no longer expects it. */
+    private int generation;
     private volatile boolean closed;
 
     public ReliabilityProcessor(ReliabilityConfig reliability, TaskExecutor executor,
@@ -134,8 +160,13 @@ public final class ReliabilityProcessor implements Processor<String, CollectorTa
     public void init(ProcessorContext<String, Outcome> context) {
         this.context = context;
         this.closed = false;
+        generation++;
         completions.clear();
-        notStarted.clear();
+        finishedProbes.clear();
+        probesRunning.clear();
+        waitingToStart.clear();
+        waitingToStartCount = 0;
+        started.clear();
         inFlightByEndpoint.clear();
         queues.clear();
         events.clear();
@@ -149,7 +180,7 @@ public final class ReliabilityProcessor implements Processor<String, CollectorTa
         this.engineStore = context.getStateStore(ENGINE_STORE);
         this.engine = newEngine();
         // Stores are restored before init: every ledger entry was dispatched but its outcome never produced.
-        ledger.forEach(notStarted::put);
+        ledger.forEach((taskId, entry) -> waitToStart(entry));
         for (String domain : domains) {
             if (queue(domain).totalDepth() > 0 || engineStore.get(StateKind.LIMITER.name() + ':' + domain) != null) {
                 ownedDomains.add(domain);
@@ -165,19 +196,29 @@ public final class ReliabilityProcessor implements Processor<String, CollectorTa
     @Override
     public void process(Record<String, CollectorTask> record) {
         long now = context.currentSystemTimeMs();
-        admit(record.value(), now);
-        startCalls(now);
+        try {
+            admit(record.value(), now);
+            startCalls(now);
+        } finally {
+            engine.saveChanges();
+        }
         publishEvents(now);
     }
 
     private void onTick(long now) {
-        applyAdminCommands(now);
-        handBackFinishedCalls(now);
-        for (CollectorTask task : held.takeDue(now, MAX_RELEASED_PER_TICK)) {
-            admit(task, now);
+        try {
+            applyAdminCommands(now);
+            handBackFinishedCalls(now);
+            recordFinishedProbes(now);
+            startDueProbes(now);
+            for (CollectorTask task : held.takeDue(now, MAX_RELEASED_PER_TICK)) {
+                admit(task, now);
+            }
+            drainQueues(now);
+            startCalls(now);
+        } finally {
+            engine.saveChanges();
         }
-        drainQueues(now);
-        startCalls(now);
         publishEvents(now);
         publishGauges(now);
     }
@@ -234,38 +275,92 @@ public final class ReliabilityProcessor implements Processor<String, CollectorTa
         String endpointId = task.getExchange() + "/" + endpointName;
         metrics.onDispatched(endpointId);
         ledger.put(endpointId, task);
-        notStarted.put(task.getTaskId(), new InFlightLedger.Entry(endpointId, task));
+        waitToStart(new InFlightLedger.Entry(endpointId, task));
+    }
+
+    private void waitToStart(InFlightLedger.Entry entry) {
+        waitingToStart.computeIfAbsent(entry.endpointId(), id -> new ArrayDeque<>()).add(entry);
+        waitingToStartCount++;
     }
 
     /**
-     * Starts the calls of dispatched tasks whose endpoint has a free slot, oldest first. Calls of a domain the
-     * exchange has banned since they were dispatched wait until the ban is over.
+     * Starts the calls of dispatched tasks whose endpoint has a free slot, oldest first per endpoint. Calls of a
+     * domain the exchange has banned since they were dispatched wait until the ban is over. Costs one look per
+     * endpoint with waiting calls, however many wait.
      */
     private void startCalls(long now) {
-        Iterator<Map.Entry<String, InFlightLedger.Entry>> it = notStarted.entrySet().iterator();
-        while (it.hasNext()) {
-            Map.Entry<String, InFlightLedger.Entry> next = it.next();
-            String taskId = next.getKey();
-            String endpointId = next.getValue().endpointId();
-            if (inFlightByEndpoint.getOrDefault(endpointId, 0) >= maxInFlightPerEndpoint
-                    || engine.bannedUntil(Routing.domainOf(next.getValue().task())) > now) {
+        if (waitingToStartCount == 0) {
+            return;
+        }
+        for (Map.Entry<String, ArrayDeque<InFlightLedger.Entry>> waiting : waitingToStart.entrySet()) {
+            ArrayDeque<InFlightLedger.Entry> calls = waiting.getValue();
+            if (calls.isEmpty() || engine.bannedUntil(Routing.domainOf(calls.peek().task())) > now) {
                 continue;
             }
-            it.remove();
-            inFlightByEndpoint.merge(endpointId, 1, Integer::sum);
+            String endpointId = waiting.getKey();
+            int inFlight = inFlightByEndpoint.getOrDefault(endpointId, 0);
+            while (inFlight < maxInFlightPerEndpoint && !calls.isEmpty()) {
+                start(calls.poll(), now);
+                waitingToStartCount--;
+                inFlight++;
+            }
+            inFlightByEndpoint.put(endpointId, inFlight);
+        }
+    }
+
+    private void start(InFlightLedger.Entry entry, long now) {
+        String taskId = entry.task().getTaskId();
+        String endpointId = entry.endpointId();
+        started.put(taskId, entry);
+        Endpoint endpoint = endpointsById.get(endpointId);
+        int startedIn = generation;
+        if (endpoint == null) {
+            completions.add(new Completion(startedIn, taskId, endpointId, CallResult.failure(now, 0,
+                    new IllegalStateException("endpoint " + endpointId + " is no longer configured"))));
+            return;
+        }
+        executor.execute(entry.task(), endpoint).whenComplete((result, error) -> {
+            if (!closed) {
+                completions.add(new Completion(startedIn, taskId, endpointId,
+                        error != null ? CallResult.failure(0, 0, error) : result));
+            }
+        });
+    }
+
+    // ---- health checks
+
+    /** Starts a health check of every endpoint the engine says is due for one, unless one is running already. */
+    private void startDueProbes(long now) {
+        for (ProbeRequest probe : engine.probesDue(now)) {
+            String endpointId = endpointId(probe);
+            if (!probesRunning.add(endpointId)) {
+                continue;
+            }
             Endpoint endpoint = endpointsById.get(endpointId);
             if (endpoint == null) {
-                completions.add(new Completion(taskId, endpointId, CallResult.failure(now, 0,
-                        new IllegalStateException("endpoint " + endpointId + " is no longer configured"))));
+                finishedProbes.add(new FinishedProbe(probe, false));
                 continue;
             }
-            executor.execute(next.getValue().task(), endpoint).whenComplete((result, error) -> {
+            executor.probe(endpoint).whenComplete((result, error) -> {
                 if (!closed) {
-                    completions.add(new Completion(taskId, endpointId,
-                            error != null ? CallResult.failure(0, 0, error) : result));
+                    finishedProbes.add(new FinishedProbe(probe, error == null && ExchangeApi.isHealthy(result)));
                 }
             });
         }
+    }
+
+    private void recordFinishedProbes(long now) {
+        FinishedProbe done;
+        while ((done = finishedProbes.poll()) != null) {
+            String endpointId = endpointId(done.probe());
+            probesRunning.remove(endpointId);
+            metrics.onProbe(endpointId, done.ok());
+            engine.recordProbe(done.probe().exchange(), done.probe().endpoint(), done.ok(), now);
+        }
+    }
+
+    private static String endpointId(ProbeRequest probe) {
+        return probe.exchange() + "/" + probe.endpoint();
     }
 
     // ---- outcome
@@ -273,8 +368,11 @@ public final class ReliabilityProcessor implements Processor<String, CollectorTa
     private void handBackFinishedCalls(long now) {
         Completion done;
         while ((done = completions.poll()) != null) {
+            if (done.generation() != generation) {
+                continue;
+            }
             inFlightByEndpoint.merge(done.endpointId(), -1, Integer::sum);
-            InFlightLedger.Entry entry = ledger.get(done.taskId());
+            InFlightLedger.Entry entry = started.remove(done.taskId());
             if (entry == null) {
                 continue;
             }
@@ -388,6 +486,7 @@ public final class ReliabilityProcessor implements Processor<String, CollectorTa
         if (command == null) {
             return;
         }
+        engine.saveChanges();
         boolean changed = false;
         for (; command != null; command = mailbox.poll(partition)) {
             changed |= commandApplier.apply(command, engineStore, now, events::add);

@@ -59,6 +59,7 @@ class AdminStateTest {
         // Given one call to binance, answered by a 503
         Decision.Dispatch dispatch = (Decision.Dispatch) engine.decide(task("t1"), new InMemoryWaitQueue(), NOW);
         engine.record(CallReport.status(task("t1"), dispatch.endpoint(), 503, null, null, 30), NOW + 30);
+        engine.saveChanges();
 
         // When the breakers are listed
         List<AdminViews.BreakerView> breakers = LocalState.breakers(store, "host-a:8080");
@@ -79,6 +80,7 @@ class AdminStateTest {
     @Test
     void shouldRenderViewsAsAListingWithItemsAndUnreachableInstances() throws Exception {
         engine.decide(task("t1"), new InMemoryWaitQueue(), NOW);
+        engine.saveChanges();
 
         byte[] json = AdminJson.listing(AdminJson.rows(LocalState.endpoints(store, "host-a:8080")), List.of("host-b:8080"));
 
@@ -95,6 +97,7 @@ class AdminStateTest {
     @Test
     void shouldForceOpenABreakerThroughTheStoreAndReportTheTransition() {
         engine.decide(task("t1"), new InMemoryWaitQueue(), NOW);
+        engine.saveChanges();
         List<ReliabilityEvent> events = new ArrayList<>();
         AdminCommand command = AdminCommand.of(AdminCommand.Action.FORCE_OPEN, "binance", "api1");
 
@@ -113,6 +116,7 @@ class AdminStateTest {
         // Given binance banned by a 418 for two minutes
         Decision.Dispatch dispatch = (Decision.Dispatch) engine.decide(task("t1"), new InMemoryWaitQueue(), NOW);
         engine.record(CallReport.status(task("t1"), dispatch.endpoint(), 418, null, 120_000L, 5), NOW + 5);
+        engine.saveChanges();
         assertThat(LocalState.domains(store, config, "", NOW + 10)).singleElement()
                 .satisfies(d -> assertThat(d.banned()).isTrue());
 
@@ -130,6 +134,7 @@ class AdminStateTest {
     @Test
     void shouldRefuseToLiftABanThatDoesNotExist() {
         engine.decide(task("t1"), new InMemoryWaitQueue(), NOW);
+        engine.saveChanges();
         AdminCommand lift = AdminCommand.of(AdminCommand.Action.LIFT_BAN, "binance", null);
 
         boolean applied = new AdminCommandApplier(config).apply(lift, store, NOW, e -> { });

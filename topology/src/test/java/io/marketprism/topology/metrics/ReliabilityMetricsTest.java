@@ -73,6 +73,17 @@ class ReliabilityMetricsTest {
     }
 
     @Test
+    void shouldCountProbesByEndpointAndResult() {
+        metrics.onProbe("binance/api", false);
+        metrics.onProbe("binance/api", true);
+        metrics.onProbe("binance/api", true);
+
+        assertThat(probes("api", MetricNames.OK)).isEqualTo(2);
+        assertThat(probes("api", MetricNames.FAILED)).isEqualTo(1);
+        assertThat(probes("api1", MetricNames.OK)).isZero();
+    }
+
+    @Test
     void shouldMoveBreakerStateGaugeAndCountTransitionOnBreakerEvent() {
         metrics.onEvent(new ReliabilityEvent.BreakerTransitioned(1_000, "binance", "api", BreakerState.CLOSED,
                 BreakerState.OPEN, TransitionCause.FAILURE_RATE));
@@ -112,6 +123,11 @@ class ReliabilityMetricsTest {
         assertThat(registry.get(MetricNames.ENDPOINT_IN_FLIGHT).tag("endpoint", "api").gauge().value()).isNaN();
         metrics.publishQueueDepth("okx", Priority.LOW, 2);
         assertThat(depthOf("okx", "LOW")).isEqualTo(2);
+    }
+
+    private double probes(String endpoint, String result) {
+        return registry.get(MetricNames.PROBES).tags("exchange", "binance", "endpoint", endpoint, "result", result)
+                .counter().count();
     }
 
     private double calls(String outcome, String errorClass) {

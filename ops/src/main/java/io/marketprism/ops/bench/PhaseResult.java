@@ -1,0 +1,40 @@
+package io.marketprism.ops.bench;
+
+import io.marketprism.ops.bench.BenchmarkSettings.Phase;
+import java.util.Optional;
+
+/**
+ * The figures of one phase.
+ *
+ * @param phase            which phase
+ * @param measuredTasks    tasks committed between the first look after the warm-up and the last record
+ * @param measuredNanos    time between those two looks
+ * @param sinceStartNanos  time from starting Kafka Streams to the last record, start-up and warm-up included
+ * @param deadLetters      dead letters among the terminal records (0 when nothing was refused or shed)
+ * @param commitLag        how long after its outcome was decided a result became visible under read_committed;
+ *                         empty for the ceiling, whose records keep the producer's timestamps
+ */
+public record PhaseResult(Phase phase, long measuredTasks, long measuredNanos, long sinceStartNanos, long deadLetters,
+                          Optional<LatencyPercentiles> commitLag) {
+
+    /**
+     * The figures between two looks at the output.
+     *
+     * @throws IllegalStateException if both looks saw the same count or time: too few tasks to tell a rate
+     */
+    static PhaseResult between(Phase phase, Observation first, Observation last, long startedNanos, long deadLetters,
+                               Optional<LatencyPercentiles> commitLag) {
+        long tasks = last.count() - first.count();
+        long nanos = last.nanos() - first.nanos();
+        if (tasks <= 0 || nanos <= 0) {
+            throw new IllegalStateException(phase + ": all output arrived at once (" + first + " to " + last
+                    + "); raise --tasks to measure a rate");
+        }
+        return new PhaseResult(phase, tasks, nanos, last.nanos() - startedNanos, deadLetters, commitLag);
+    }
+
+    /** Measured tasks per second of wall-clock time. */
+    public double tasksPerSecond() {
+        return measuredTasks * 1e9 / measuredNanos;
+    }
+}
