@@ -2,11 +2,15 @@ package io.marketprism.schemas.codec;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeType;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.marketprism.schemas.CollectorTask;
 import io.marketprism.schemas.DataType;
@@ -14,6 +18,8 @@ import io.marketprism.schemas.DeadLetterReason;
 import io.marketprism.schemas.Priority;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -42,6 +48,10 @@ public final class TaskJson {
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
             .build();
+
+    /** Reads one nested value of a task as a tree, leaving the parser on its last token for the rest of the task. */
+    private static final ObjectReader NESTED_VALUES = MAPPER.reader()
+            .without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private TaskJson() {
     }
@@ -75,32 +85,29 @@ public final class TaskJson {
     /**
      * Parses and validates one JSON task.
      *
+     * <p>The object is read with a streaming parser into one {@link Value} per field (containers other than
+     * {@code params} are read as trees, which only invalid tasks have). A document the streaming read does not take
+     * as one object (another root value, or tokens after the object) is parsed again as a tree so that its rejection
+     * reads exactly as it always did.
+     *
      * @param defaultTaskId the id of a task that gives none
      * @param recordTimestampMillis the createdAt of a task that gives none; negative when the record has no timestamp
      */
     static TaskReadResult read(byte[] json, String defaultTaskId, long recordTimestampMillis) {
-        JsonNode root;
-        try {
-            root = MAPPER.readTree(json);
+        FieldReader fields;
+        try (JsonParser parser = MAPPER.createParser(json)) {
+            fields = FieldReader.parse(parser);
         } catch (JacksonException e) {
             return new TaskReadResult.Rejected(DeadLetterReason.MALFORMED, "invalid JSON: " + describe(e));
         } catch (IOException e) {
             return new TaskReadResult.Rejected(DeadLetterReason.MALFORMED, "unreadable JSON: " + e.getMessage());
         }
-        if (!(root instanceof ObjectNode object)) {
-            return new TaskReadResult.Rejected(DeadLetterReason.MALFORMED,
-                    "expected one JSON object, got " + typeOf(root));
+        if (fields == null) {
+            return rejectedAsTree(json);
         }
-        FieldReader fields = new FieldReader(object);
-        List<String> unknown = new ArrayList<>();
-        object.fieldNames().forEachRemaining(name -> {
-            if (!FIELDS.contains(name)) {
-                unknown.add("'" + name + "'");
-            }
-        });
-        if (!unknown.isEmpty()) {
-            fields.problems.add((unknown.size() == 1 ? "unknown field " : "unknown fields ")
-                    + String.join(", ", unknown) + "; allowed fields: " + FIELD_LIST);
+        if (!fields.unknown.isEmpty()) {
+            fields.problems.add((fields.unknown.size() == 1 ? "unknown field " : "unknown fields ")
+                    + String.join(", ", fields.unknown) + "; allowed fields: " + FIELD_LIST);
         }
         String taskId = fields.text("taskId", defaultTaskId);
         String exchange = fields.requiredText("exchange");
@@ -140,6 +147,19 @@ public final class TaskJson {
         return new TaskReadResult.Accepted(task, TaskReadResult.Format.JSON);
     }
 
+    /** The rejection of a document that is not exactly one JSON object, as the tree parser words it. */
+    private static TaskReadResult.Rejected rejectedAsTree(byte[] json) {
+        try {
+            JsonNode root = MAPPER.readTree(json);
+            return new TaskReadResult.Rejected(DeadLetterReason.MALFORMED,
+                    "expected one JSON object, got " + typeOf(root));
+        } catch (JacksonException e) {
+            return new TaskReadResult.Rejected(DeadLetterReason.MALFORMED, "invalid JSON: " + describe(e));
+        } catch (IOException e) {
+            return new TaskReadResult.Rejected(DeadLetterReason.MALFORMED, "unreadable JSON: " + e.getMessage());
+        }
+    }
+
     private static String describe(JacksonException e) {
         JsonLocation location = e.getLocation();
         return location == null ? e.getOriginalMessage()
@@ -147,22 +167,98 @@ public final class TaskJson {
     }
 
     private static String typeOf(JsonNode node) {
-        return node.getNodeType().name().toLowerCase(Locale.ROOT);
+        return typeName(node.getNodeType());
+    }
+
+    private static String typeName(JsonNodeType type) {
+        return type.name().toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * One JSON value as far as the task rules look at it: its type; the text of a string or boolean; the number as
+     * the tree parser would hold it ({@code Integer}, {@code Long} or {@code BigInteger} for integers,
+     * {@code BigDecimal} for the others); the members of the {@code params} object.
+     */
+    private record Value(JsonNodeType type, String text, Number number, Map<String, Value> members) {
+
+        static final Value NULL = new Value(JsonNodeType.NULL, null, null, null);
+        static final Value TRUE = new Value(JsonNodeType.BOOLEAN, "true", null, null);
+        static final Value FALSE = new Value(JsonNodeType.BOOLEAN, "false", null, null);
+
+        /** Reads the value whose first token is current; containers are read whole, as a tree. */
+        static Value read(JsonParser parser) throws IOException {
+            return switch (parser.currentToken()) {
+                case VALUE_STRING -> new Value(JsonNodeType.STRING, parser.getText(), null, null);
+                case VALUE_NUMBER_INT -> new Value(JsonNodeType.NUMBER, null, parser.getNumberValue(), null);
+                case VALUE_NUMBER_FLOAT -> new Value(JsonNodeType.NUMBER, null, parser.getDecimalValue(), null);
+                case VALUE_TRUE -> TRUE;
+                case VALUE_FALSE -> FALSE;
+                case VALUE_NULL -> NULL;
+                default -> new Value(NESTED_VALUES.<JsonNode>readTree(parser).getNodeType(), null, null, null);
+            };
+        }
+
+        /** Reads the value of {@code params}: an object member by member, anything else as {@link #read} does. */
+        static Value readParams(JsonParser parser) throws IOException {
+            if (parser.currentToken() != JsonToken.START_OBJECT) {
+                return read(parser);
+            }
+            Map<String, Value> members = new LinkedHashMap<>();
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String name = parser.currentName();
+                parser.nextToken();
+                members.put(name, read(parser));
+            }
+            return new Value(JsonNodeType.OBJECT, null, null, members);
+        }
+
+        boolean isIntegral() {
+            return number instanceof Integer || number instanceof Long || number instanceof BigInteger;
+        }
     }
 
     /** Reads the fields of one JSON task, collecting a problem per bad field; null or blank counts as missing. */
     private static final class FieldReader {
 
-        private final ObjectNode json;
+        private static final int PARAMS = FIELDS.indexOf("params");
+
+        private final Value[] values = new Value[FIELDS.size()];
+        private final List<String> unknown = new ArrayList<>();
         private final List<String> problems = new ArrayList<>();
 
-        FieldReader(ObjectNode json) {
-            this.json = json;
+        /**
+         * Reads the object the parser is at the start of, up to the end of the input; null when the input is not
+         * exactly one object.
+         */
+        static FieldReader parse(JsonParser parser) throws IOException {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            FieldReader fields = new FieldReader();
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String name = parser.currentName();
+                int index = FIELDS.indexOf(name);
+                parser.nextToken();
+                if (index == PARAMS) {
+                    fields.values[index] = Value.readParams(parser);
+                } else if (index >= 0) {
+                    fields.values[index] = Value.read(parser);
+                } else {
+                    Value.read(parser);
+                    fields.unknown.add("'" + name + "'");
+                }
+            }
+            return parser.nextToken() == null ? fields : null;
+        }
+
+        private Value value(String field) {
+            return values[FIELDS.indexOf(field)];
         }
 
         boolean present(String field) {
-            JsonNode node = json.get(field);
-            return node != null && !node.isNull() && !(node.isTextual() && node.textValue().isBlank());
+            Value value = value(field);
+            return value != null && value.type() != JsonNodeType.NULL
+                    && !(value.type() == JsonNodeType.STRING && value.text().isBlank());
         }
 
         String requiredText(String field) {
@@ -177,11 +273,11 @@ public final class TaskJson {
             if (!present(field)) {
                 return absent;
             }
-            JsonNode node = json.get(field);
-            if (!node.isTextual()) {
-                return wrongType(field, "a string", node);
+            Value value = value(field);
+            if (value.type() != JsonNodeType.STRING) {
+                return wrongType(field, "a string", value);
             }
-            return node.textValue();
+            return value.text();
         }
 
         /** The named constant, case-insensitive; the field is required when {@code absent} is null. */
@@ -204,63 +300,64 @@ public final class TaskJson {
             if (!present(field)) {
                 return absent;
             }
-            JsonNode node = json.get(field);
-            if (!node.isIntegralNumber()) {
-                return wrongType(field, "an integer", node);
+            Value value = value(field);
+            if (!value.isIntegral()) {
+                return wrongType(field, "an integer", value);
             }
-            if (!node.canConvertToInt()) {
-                problems.add("field '" + field + "': " + node.asText() + " is out of the 32-bit integer range");
+            if (!(value.number() instanceof Integer number)) {
+                problems.add("field '" + field + "': " + value.number() + " is out of the 32-bit integer range");
                 return null;
             }
-            return node.intValue();
+            return number;
         }
 
         Instant instant(String field, Instant absent) {
             if (!present(field)) {
                 return absent;
             }
-            JsonNode node = json.get(field);
-            if (node.isIntegralNumber() && node.canConvertToLong()) {
-                return Instant.ofEpochMilli(node.longValue());
+            Value value = value(field);
+            if (value.number() instanceof Integer || value.number() instanceof Long) {
+                return Instant.ofEpochMilli(value.number().longValue());
             }
-            if (node.isTextual()) {
+            if (value.type() == JsonNodeType.STRING) {
                 try {
-                    return Instant.ofEpochMilli(Instant.parse(node.textValue().strip()).toEpochMilli());
+                    return Instant.ofEpochMilli(IsoInstants.toEpochMilli(value.text().strip()));
                 } catch (DateTimeParseException | ArithmeticException e) {
-                    problems.add("field '" + field + "': '" + node.textValue()
+                    problems.add("field '" + field + "': '" + value.text()
                             + "' is neither epoch millis nor an ISO-8601 instant");
                     return absent;
                 }
             }
-            return wrongType(field, "epoch millis or an ISO-8601 instant", node);
+            return wrongType(field, "epoch millis or an ISO-8601 instant", value);
         }
 
         Map<String, String> params() {
             Map<String, String> params = new LinkedHashMap<>();
-            JsonNode node = json.get("params");
-            if (node == null || node.isNull()) {
+            Value value = values[PARAMS];
+            if (value == null || value.type() == JsonNodeType.NULL) {
                 return params;
             }
-            if (!node.isObject()) {
-                wrongType("params", "an object", node);
+            if (value.members() == null) {
+                wrongType("params", "an object", value);
                 return params;
             }
-            for (Map.Entry<String, JsonNode> entry : node.properties()) {
-                JsonNode value = entry.getValue();
-                if (value.isTextual() || value.isBoolean() || value.isIntegralNumber()) {
-                    params.put(entry.getKey(), value.asText());
-                } else if (value.isNumber()) {
-                    params.put(entry.getKey(), value.decimalValue().toPlainString());
+            value.members().forEach((name, member) -> {
+                if (member.type() == JsonNodeType.STRING || member.type() == JsonNodeType.BOOLEAN) {
+                    params.put(name, member.text());
+                } else if (member.isIntegral()) {
+                    params.put(name, member.number().toString());
+                } else if (member.number() instanceof BigDecimal decimal) {
+                    params.put(name, decimal.toPlainString());
                 } else {
-                    problems.add("field 'params': value of '" + entry.getKey()
-                            + "' must be a string, number or boolean, got " + typeOf(value));
+                    problems.add("field 'params': value of '" + name
+                            + "' must be a string, number or boolean, got " + typeName(member.type()));
                 }
-            }
+            });
             return params;
         }
 
-        private <T> T wrongType(String field, String expected, JsonNode actual) {
-            problems.add("field '" + field + "': expected " + expected + " but got " + typeOf(actual));
+        private <T> T wrongType(String field, String expected, Value actual) {
+            problems.add("field '" + field + "': expected " + expected + " but got " + typeName(actual.type()));
             return null;
         }
     }

@@ -46,6 +46,54 @@ class AvroCodecTest {
     }
 
     @Test
+    void shouldEncodeTheSameBytesAsTheGeneratedClassesOwnEncoder() throws Exception {
+        // Given records of every codec, the task with the custom-coded RecordOrigin inside
+        CollectorTask task = SampleRecords.retriedTask();
+        TaskResult result = SampleRecords.result();
+        DeadLetter deadLetter = SampleRecords.deadLetter();
+
+        // Then the codec writes what Avro's BinaryMessageEncoder over the generated model writes
+        assertThat(AvroCodec.tasks().encode(SampleRecords.typicalTask()))
+                .isEqualTo(bytesOf(SampleRecords.typicalTask().toByteBuffer()));
+        assertThat(AvroCodec.tasks().encode(task)).isEqualTo(bytesOf(task.toByteBuffer()));
+        assertThat(AvroCodec.results().encode(result)).isEqualTo(bytesOf(result.toByteBuffer()));
+        assertThat(AvroCodec.deadLetters().encode(deadLetter)).isEqualTo(bytesOf(deadLetter.toByteBuffer()));
+    }
+
+    @Test
+    void shouldEncodeCorrectlyOnAThreadWhoseLastEncodeFailedHalfway() throws Exception {
+        CollectorTask missingSymbol = SampleRecords.retriedTask();
+        missingSymbol.setSymbol(null);
+        assertThatThrownBy(() -> AvroCodec.tasks().encode(missingSymbol)).isInstanceOf(IllegalArgumentException.class);
+
+        byte[] next = AvroCodec.tasks().encode(SampleRecords.typicalTask());
+
+        assertThat(next).isEqualTo(bytesOf(SampleRecords.typicalTask().toByteBuffer()));
+    }
+
+    @Test
+    void shouldEncodeCorrectlyAfterARecordLargerThanTheRetainedBuffer() throws Exception {
+        TaskResult large = SampleRecords.result();
+        large.setBody("x".repeat(200_000));
+        assertThat(AvroCodec.results().encode(large)).isEqualTo(bytesOf(large.toByteBuffer()));
+
+        byte[] next = AvroCodec.results().encode(SampleRecords.result());
+
+        assertThat(next).isEqualTo(bytesOf(SampleRecords.result().toByteBuffer()));
+    }
+
+    @Test
+    void shouldDecodeFromAnArrayWithoutBeingConfusedByTheDecodeBeforeIt() {
+        byte[] retried = AvroCodec.tasks().encode(SampleRecords.retriedTask());
+        byte[] truncated = Arrays.copyOf(retried, retried.length - 7);
+        assertThatThrownBy(() -> AvroCodec.tasks().decode(truncated)).isInstanceOf(RecordDecodingException.class);
+
+        CollectorTask decoded = AvroCodec.tasks().decode(AvroCodec.tasks().encode(SampleRecords.typicalTask()));
+
+        assertThat(decoded).isEqualTo(SampleRecords.typicalTask());
+    }
+
+    @Test
     void shouldWriteTheSingleObjectHeaderWithTheLittleEndianFingerprintOfTheCurrentSchema() {
         byte[] bytes = AvroCodec.tasks().encode(SampleRecords.typicalTask());
 
@@ -160,6 +208,12 @@ class AvroCodecTest {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    static byte[] bytesOf(ByteBuffer buffer) {
+        byte[] bytes = new byte[buffer.remaining()];
+        buffer.duplicate().get(bytes);
+        return bytes;
     }
 
     private static byte[] bytes(int... values) {

@@ -55,6 +55,12 @@ class TaskReaderPropertiesTest {
     }
 
     @Property
+    void encodingGivesTheBytesOfTheGeneratedClassesOwnEncoder(@ForAll("anyTasks") CollectorTask task)
+            throws Exception {
+        assertThat(AvroCodec.tasks().encode(task)).isEqualTo(AvroCodecTest.bytesOf(task.toByteBuffer()));
+    }
+
+    @Property
     void readingAWrittenJsonTaskGivesItBack(@ForAll("jsonTasks") CollectorTask task) {
         byte[] json = TaskJson.write(task).getBytes(StandardCharsets.UTF_8);
 
