@@ -4,6 +4,7 @@ import io.marketprism.schemas.Attempt;
 import io.marketprism.schemas.CollectorTask;
 import io.marketprism.schemas.DeadLetter;
 import io.marketprism.schemas.TaskResult;
+import io.marketprism.schemas.codec.AvroCodec;
 import io.marketprism.schemas.codec.TaskReader;
 import io.marketprism.topology.admin.AdminMailbox;
 import io.marketprism.topology.config.ServiceConfig;
@@ -54,7 +55,7 @@ public final class ReliabilityTopology {
     public static Topology build(ServiceConfig config, TaskExecutor executor, ReliabilityMetrics metrics,
                                  AdminMailbox mailbox) {
         var topics = config.topics();
-        AvroSerde<CollectorTask> taskSerde = AvroSerde.tasks();
+        AvroCodec<CollectorTask> taskCodec = AvroCodec.tasks();
         TaskReader reader = new TaskReader();
         // the topology-level settings are the service's own (a bare StreamsBuilder would build them from defaults)
         StreamsBuilder builder = new StreamsBuilder(
@@ -70,9 +71,11 @@ public final class ReliabilityTopology {
         routeTerminal(decodedBranches.get("decoded-rejected"), config, metrics, "decode");
 
         addStores(builder);
+        // The repartition topic carries the task's single-object encoding; the reliability processor decodes it and
+        // keeps the bytes for its ledger, so a dispatched task is encoded once on its way through.
         KStream<String, Outcome> executed = decodedBranches.get("decoded-accepted")
-                .mapValues(outcome -> ((Outcome.Accepted) outcome).task(), Named.as("accepted-task"))
-                .repartition(Repartitioned.with(Serdes.String(), taskSerde)
+                .mapValues(outcome -> taskCodec.encode(((Outcome.Accepted) outcome).task()), Named.as("accepted-task"))
+                .repartition(Repartitioned.with(Serdes.String(), Serdes.ByteArray())
                         .withName("by-domain")
                         .withNumberOfPartitions(config.topicPartitions()))
                 .process(() -> new ReliabilityProcessor(config.reliability(), executor, config.endpointsByExchange(),

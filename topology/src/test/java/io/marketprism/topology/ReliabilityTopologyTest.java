@@ -21,10 +21,14 @@ import io.marketprism.topology.serde.AvroSerde;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
@@ -257,6 +261,70 @@ class ReliabilityTopologyTest {
         tick();
         assertThat(results.readKeyValuesToMap()).containsOnlyKeys("p-1");
         assertThat(driver.getKeyValueStore(ReliabilityProcessor.LEDGER_STORE).get("p-1")).isNull();
+    }
+
+    @Test
+    void shouldStoreInTheLedgerTheTaskBytesTheRepartitionTopicCarried() {
+        executor.holding();
+        startDriver(testConfig());
+        TestOutputTopic<String, byte[]> repartition = driver.createOutputTopic(repartitionTopic(),
+                new StringDeserializer(), new ByteArrayDeserializer());
+
+        send("p-1", "okx", "TRADES", "BTC-USDT");
+
+        byte[] carried = repartition.readValue();
+        byte[] ledgerEntry = (byte[]) driver.getKeyValueStore(ReliabilityProcessor.LEDGER_STORE).get("p-1");
+        byte[] endpoint = "okx/www".getBytes(StandardCharsets.UTF_8);
+        assertThat(ledgerEntry).hasSize(2 + endpoint.length + carried.length);
+        assertThat(Arrays.copyOfRange(ledgerEntry, 2 + endpoint.length, ledgerEntry.length)).isEqualTo(carried);
+        CollectorTask stored = AvroCodec.tasks().decode(carried);
+        assertThat(stored.getTaskId()).isEqualTo("p-1");
+        assertThat(stored.getOrigin().getTopic()).isEqualTo(config.topics().tasks());
+        assertThat(executor.tasksCalled()).containsExactly("p-1");
+    }
+
+    @Test
+    void shouldDeadLetterAnUndecodableRepartitionRecordAndKeepProcessing() {
+        executor.answering((task, endpoint) -> FakeExecutor.ok("{}"));
+        startDriver(testConfig());
+        TestInputTopic<String, byte[]> repartition = driver.createInputTopic(repartitionTopic(),
+                new StringSerializer(), new ByteArraySerializer());
+        byte[] garbage = {(byte) 0xC3, 0x01, 0, 0, 0, 0, 0, 0, 0, 0, 0x05};
+        Headers headers = OutputHeaders.of("bad-1", "okx", null, null);
+
+        repartition.pipeInput(new TestRecord<>("okx", garbage, headers));
+        send("good-1", "okx", "TRADES", "BTC-USDT");
+        tick();
+
+        TestRecord<String, DeadLetter> dead = deadLetters.readRecord();
+        assertThat(dead.key()).isEqualTo("bad-1");
+        assertThat(dead.value().getReason()).isEqualTo(DeadLetterReason.PROCESSING_ERROR);
+        assertThat(dead.value().getRawValue().array()).isEqualTo(garbage);
+        assertThat(results.readKeyValuesToMap()).containsOnlyKeys("good-1");
+    }
+
+    @Test
+    void shouldEndTheLedgerChangelogOfAFinishedTaskWithATombstone() {
+        executor.holding();
+        startDriver(testConfig());
+        TestOutputTopic<String, byte[]> changelog = driver.createOutputTopic(
+                config.applicationId() + "-" + ReliabilityProcessor.LEDGER_STORE + "-changelog",
+                new StringDeserializer(), new ByteArrayDeserializer());
+        send("c-1", "okx", "TRADES", "BTC-USDT");
+        tick();
+
+        executor.calls().get(0).future().complete(FakeExecutor.ok("{}"));
+        tick();
+
+        List<TestRecord<String, byte[]>> logged = changelog.readRecordsToList();
+        assertThat(logged).extracting(TestRecord::key).containsOnly("c-1");
+        assertThat(logged.get(0).value()).isNotNull();
+        assertThat(logged.get(logged.size() - 1).value()).isNull();
+        assertThat(results.readKeyValuesToMap()).containsOnlyKeys("c-1");
+    }
+
+    private String repartitionTopic() {
+        return config.applicationId() + "-by-domain-repartition";
     }
 
     @Test

@@ -36,7 +36,6 @@ public final class DecodeProcessor implements Processor<byte[], byte[], String, 
     public void process(Record<byte[], byte[]> record) {
         RecordOrigin origin = origin();
         long now = context.currentSystemTimeMs();
-        String fallbackId = origin.getTopic() + "-" + origin.getPartition() + "-" + origin.getOffset();
         Outcome outcome;
         try {
             TaskReadResult read = reader.read(record.value(), origin.getTopic(), origin.getPartition(),
@@ -45,11 +44,11 @@ public final class DecodeProcessor implements Processor<byte[], byte[], String, 
                 outcome = validate(accepted.task(), origin, record.value(), now);
             } else {
                 TaskReadResult.Rejected rejected = (TaskReadResult.Rejected) read;
-                outcome = new Outcome.DeadLettered(DeadLetters.forRawRecord(fallbackId, record.value(),
+                outcome = new Outcome.DeadLettered(DeadLetters.forRawRecord(fallbackId(origin), record.value(),
                         rejected.reason(), rejected.detail(), null, origin, now));
             }
         } catch (RuntimeException e) {
-            outcome = new Outcome.DeadLettered(DeadLetters.forRawRecord(fallbackId, record.value(),
+            outcome = new Outcome.DeadLettered(DeadLetters.forRawRecord(fallbackId(origin), record.value(),
                     DeadLetterReason.PROCESSING_ERROR, "unexpected error while decoding", DeadLetters.describe(e),
                     origin, now));
         }
@@ -70,6 +69,11 @@ public final class DecodeProcessor implements Processor<byte[], byte[], String, 
             return new Outcome.DeadLettered(DeadLetters.forTask(task, DeadLetterReason.INVALID, problem, null, now));
         }
         return new Outcome.Accepted(task);
+    }
+
+    /** The id of a record that could not be read as a task: its coordinates. */
+    private static String fallbackId(RecordOrigin origin) {
+        return origin.getTopic() + "-" + origin.getPartition() + "-" + origin.getOffset();
     }
 
     private RecordOrigin origin() {

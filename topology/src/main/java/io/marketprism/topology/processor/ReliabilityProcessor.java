@@ -16,6 +16,7 @@ import io.marketprism.schemas.CollectorTask;
 import io.marketprism.schemas.DeadLetterReason;
 import io.marketprism.schemas.ErrorClass;
 import io.marketprism.schemas.TaskResult;
+import io.marketprism.schemas.codec.AvroCodec;
 import io.marketprism.topology.admin.AdminCommand;
 import io.marketprism.topology.admin.AdminCommandApplier;
 import io.marketprism.topology.admin.AdminMailbox;
@@ -76,7 +77,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * engine's saved state every {@link #STATE_PUBLISH_INTERVAL_MS}. At every tick it also applies the admin commands
  * queued for its partition, through the engine store, then continues with a new engine over the changed state.
  */
-public final class ReliabilityProcessor implements Processor<String, CollectorTask, String, Outcome> {
+public final class ReliabilityProcessor implements Processor<String, byte[], String, Outcome> {
 
     /** Waiting tasks per domain, by priority then arrival. */
     public static final String QUEUE_STORE = "waiting-tasks";
@@ -87,6 +88,7 @@ public final class ReliabilityProcessor implements Processor<String, CollectorTa
     /** Limiter, breaker, balancer and retry-budget state. */
     public static final String ENGINE_STORE = "reliability-state";
 
+    private static final AvroCodec<CollectorTask> TASKS = AvroCodec.tasks();
     private static final int MAX_RELEASED_PER_TICK = 5_000;
     /** How often the engine state behind the breaker, balancer and limiter gauges is decoded and published. */
     static final long STATE_PUBLISH_INTERVAL_MS = 1_000;
@@ -193,11 +195,17 @@ public final class ReliabilityProcessor implements Processor<String, CollectorTa
         return new DecisionEngine(reliability, new EngineStateStorage(engineStore), events::add);
     }
 
+    /**
+     * Admits one task from the repartition topic. The value is the task's single-object encoding; the processor
+     * decodes it here, rather than in a deserializer, so that the very bytes can go into the ledger unchanged. A value
+     * that does not decode throws before the engine is touched, and the processing exception handler dead-letters it.
+     */
     @Override
-    public void process(Record<String, CollectorTask> record) {
+    public void process(Record<String, byte[]> record) {
         long now = context.currentSystemTimeMs();
+        CollectorTask task = TASKS.decode(record.value());
         try {
-            admit(record.value(), now);
+            admit(task, record.value(), now);
             startCalls(now);
         } finally {
             engine.saveChanges();
@@ -212,7 +220,7 @@ public final class ReliabilityProcessor implements Processor<String, CollectorTa
             recordFinishedProbes(now);
             startDueProbes(now);
             for (CollectorTask task : held.takeDue(now, MAX_RELEASED_PER_TICK)) {
-                admit(task, now);
+                admit(task, null, now);
             }
             drainQueues(now);
             startCalls(now);
@@ -225,7 +233,8 @@ public final class ReliabilityProcessor implements Processor<String, CollectorTa
 
     // ---- admission and routing
 
-    private void admit(CollectorTask task, long now) {
+    /** @param encodedTask the task's encoding as received, stored as is if it is dispatched; null to encode it */
+    private void admit(CollectorTask task, byte[] encodedTask, long now) {
         String domain = Routing.domainOf(task);
         ownedDomains.add(domain);
         StoreWaitQueue queue = queue(domain);
@@ -233,7 +242,7 @@ public final class ReliabilityProcessor implements Processor<String, CollectorTa
         Decision decision = engine.decide(TaskViews.of(task), queue, now);
         queue.stage(null);
         if (decision instanceof Decision.Dispatch dispatch) {
-            dispatch(task, dispatch.endpoint());
+            dispatch(task, encodedTask, dispatch.endpoint());
         } else if (decision instanceof Decision.Queued queued) {
             queuedAt.put(task.getTaskId(), now);
             queued.displaced().ifPresent(queuedAt::remove);
@@ -260,7 +269,7 @@ public final class ReliabilityProcessor implements Processor<String, CollectorTa
                 if (since != null) {
                     metrics.onQueueWait(entry.getKey(), Priority.valueOf(task.getPriority().name()), now - since);
                 }
-                dispatch(task, dispatch.endpoint());
+                dispatch(task, null, dispatch.endpoint());
             }
         }
     }
@@ -271,10 +280,15 @@ public final class ReliabilityProcessor implements Processor<String, CollectorTa
 
     // ---- execution
 
-    private void dispatch(CollectorTask task, String endpointName) {
+    /** @param encodedTask the task's encoding as received, written to the ledger as is; null to encode it */
+    private void dispatch(CollectorTask task, byte[] encodedTask, String endpointName) {
         String endpointId = task.getExchange() + "/" + endpointName;
         metrics.onDispatched(endpointId);
-        ledger.put(endpointId, task);
+        if (encodedTask == null) {
+            ledger.put(endpointId, task);
+        } else {
+            ledger.put(endpointId, task, encodedTask);
+        }
         waitToStart(new InFlightLedger.Entry(endpointId, task));
     }
 
@@ -404,38 +418,23 @@ public final class ReliabilityProcessor implements Processor<String, CollectorTa
         }
         metrics.onCallFinished(done.endpointId(), success ? null : errorClass != null ? errorClass : ErrorClass.UNKNOWN,
                 call.latencyMillis());
-        Attempt attempt = Attempt.newBuilder()
-                .setNumber(view.attempt())
-                .setEndpoint(done.endpointId())
-                .setStartedAt(Instant.ofEpochMilli(call.startedAt()))
-                .setLatencyMs(call.latencyMillis())
-                .setOutcome(success ? AttemptOutcome.SUCCESS
-                        : errorClass == ErrorClass.TIMEOUT ? AttemptOutcome.TIMEOUT : AttemptOutcome.FAILURE)
-                .setErrorClass(errorClass)
-                .setHttpStatus(call.hasResponse() ? call.httpStatus() : null)
-                .setMessage(success ? null : failureMessage(call, errorCode))
-                .setDelayBeforeNextMs(delay)
-                .build();
-        List<Attempt> history = new ArrayList<>(task.getAttempts());
+        // All-args constructors, not builders: a builder validates every field against the schema and a result is
+        // built per call. Every required field is set here, and the encoder rejects a null one anyway.
+        Attempt attempt = new Attempt(view.attempt(), done.endpointId(), Instant.ofEpochMilli(call.startedAt()),
+                call.latencyMillis(), success ? AttemptOutcome.SUCCESS
+                        : errorClass == ErrorClass.TIMEOUT ? AttemptOutcome.TIMEOUT : AttemptOutcome.FAILURE,
+                errorClass, call.hasResponse() ? call.httpStatus() : null,
+                success ? null : failureMessage(call, errorCode), delay);
+        List<Attempt> history = new ArrayList<>(task.getAttempts().size() + 1);
+        history.addAll(task.getAttempts());
         history.add(attempt);
         task.setAttempts(history);
         task.setAttempt(view.attempt());
 
         if (after instanceof AfterCall.Completed) {
-            return new Outcome.Succeeded(TaskResult.newBuilder()
-                    .setTaskId(task.getTaskId())
-                    .setExchange(task.getExchange())
-                    .setMarket(task.getMarket())
-                    .setDataType(task.getDataType())
-                    .setSymbol(task.getSymbol())
-                    .setPriority(task.getPriority())
-                    .setEndpoint(done.endpointId())
-                    .setHttpStatus(call.httpStatus())
-                    .setBody(call.body())
-                    .setCreatedAt(task.getCreatedAt())
-                    .setCompletedAt(Instant.ofEpochMilli(now))
-                    .setAttempts(history)
-                    .build());
+            return new Outcome.Succeeded(new TaskResult(task.getTaskId(), task.getExchange(), task.getMarket(),
+                    task.getDataType(), task.getSymbol(), task.getPriority(), done.endpointId(), call.httpStatus(),
+                    call.body(), task.getCreatedAt(), Instant.ofEpochMilli(now), history));
         }
         if (after instanceof AfterCall.RetryAt retry) {
             task.setNotBefore(Instant.ofEpochMilli(retry.dueAt()));
@@ -496,7 +495,7 @@ public final class ReliabilityProcessor implements Processor<String, CollectorTa
             for (String domain : ownedDomains) {
                 StoreWaitQueue queue = queue(domain);
                 for (Decision.Dispatch dispatch : engine.drain(domain, queue, now)) {
-                    dispatch(queue.takeRemoved(dispatch.taskId()), dispatch.endpoint());
+                    dispatch(queue.takeRemoved(dispatch.taskId()), null, dispatch.endpoint());
                 }
             }
             lastStatePublish = Long.MIN_VALUE;

@@ -28,11 +28,19 @@ public final class InFlightLedger {
         this.store = store;
     }
 
+    /** Records that {@code task} was dispatched to {@code endpointId}. */
     public void put(String endpointId, CollectorTask task) {
+        put(endpointId, task, TASKS.encode(task));
+    }
+
+    /**
+     * Records that {@code task} was dispatched to {@code endpointId}, storing {@code encodedTask}, the task's
+     * single-object encoding as it was received, as is: a task read from the repartition topic is not encoded again.
+     */
+    public void put(String endpointId, CollectorTask task, byte[] encodedTask) {
         byte[] endpoint = endpointId.getBytes(StandardCharsets.UTF_8);
-        byte[] body = TASKS.encode(task);
-        store.put(task.getTaskId(), ByteBuffer.allocate(2 + endpoint.length + body.length)
-                .putShort((short) endpoint.length).put(endpoint).put(body).array());
+        store.put(task.getTaskId(), ByteBuffer.allocate(2 + endpoint.length + encodedTask.length)
+                .putShort((short) endpoint.length).put(endpoint).put(encodedTask).array());
     }
 
     /** The entry for a task, or null when its outcome was already produced. */
@@ -41,8 +49,13 @@ public final class InFlightLedger {
         return value == null ? null : decode(value);
     }
 
+    /**
+     * Deletes the entry of a task whose outcome is produced. Writes the tombstone with {@code put(taskId, null)}, which
+     * the store documents as a delete: {@code delete} would first read the old value, from RocksDB when the entry has
+     * already left the cache, only to return it.
+     */
     public void remove(String taskId) {
-        store.delete(taskId);
+        store.put(taskId, null);
     }
 
     /** Every entry, for re-dispatch after a restore. */
