@@ -15,9 +15,11 @@ import io.marketprism.schemas.Priority;
 import io.marketprism.schemas.TaskResult;
 import io.marketprism.schemas.codec.AvroCodec;
 import io.marketprism.topology.config.ServiceConfig;
+import io.marketprism.topology.exec.CallResult;
 import io.marketprism.topology.processor.OutputHeaders;
 import io.marketprism.topology.processor.ReliabilityProcessor;
 import io.marketprism.topology.serde.AvroSerde;
+import java.net.ConnectException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -506,6 +508,45 @@ class ReliabilityTopologyTest {
 
         assertThat(executor.tasksCalled()).containsExactly(
                 "q-0-NORMAL", "q-5-CRITICAL", "q-3-HIGH", "q-2-NORMAL", "q-1-LOW", "q-4-LOW");
+    }
+
+    @Test
+    void shouldRetryOnTheOtherEndpointAfterAConnectionErrorEvenWhenTheRetryWaitedInTheQueue() {
+        executor.answering((task, endpoint) -> task.getTaskId().equals("net-1") && task.getAttempt() == 0
+                ? CallResult.failure(0, 3, new ConnectException("Connection refused"))
+                : FakeExecutor.ok("{}"));
+        startDriver(testConfig()
+                .reliability("exchange.binance.limiter.bucket.capacity", "1")
+                .reliability("exchange.binance.limiter.refill.per.second", "1")
+                .reliability("exchange.binance.limiter.critical.reserve", "0")
+                .reliability("exchange.binance.limiter.windows", "requests:1000/1000")
+                .reliability("exchange.binance.limiter.used.weight.window.ms", "0"));
+
+        // Given net-1 failed to connect on its first endpoint, and a newer task waits for the empty bucket
+        sendJson(oneWeightTask("net-1"));
+        tick();
+        sendJson(oneWeightTask("filler"));
+        // When the retry of net-1 comes due behind it, queues, and is drained a second after the filler
+        advance(Duration.ofMillis(1_100));
+        assertThat(executor.tasksCalled()).as("calls before the retry left the queue")
+                .containsExactly("net-1", "filler");
+        advance(Duration.ofMillis(1_000));
+        tick();
+
+        // Then the retry went to the other endpoint, where round robin alone would have sent it back to the first
+        List<String> endpoints = executor.endpointsCalled();
+        assertThat(executor.tasksCalled()).containsExactly("net-1", "filler", "net-1");
+        assertThat(endpoints.get(2)).isNotEqualTo(endpoints.get(0)).isEqualTo(endpoints.get(1));
+        TaskResult retried = results.readKeyValuesToMap().get("net-1");
+        assertThat(retried.getAttempts()).extracting(Attempt::getErrorClass)
+                .containsExactly(io.marketprism.schemas.ErrorClass.NETWORK, null);
+        assertThat(retried.getAttempts()).extracting(Attempt::getEndpoint)
+                .containsExactly("binance/" + endpoints.get(0), "binance/" + endpoints.get(2));
+    }
+
+    private static String oneWeightTask(String taskId) {
+        return "{\"taskId\":\"" + taskId + "\",\"exchange\":\"binance\",\"dataType\":\"FUNDING_RATE\","
+                + "\"symbol\":\"BTCUSDT\",\"weight\":1}";
     }
 
     @Test

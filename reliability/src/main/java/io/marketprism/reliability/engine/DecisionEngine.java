@@ -98,8 +98,9 @@ public final class DecisionEngine {
 
     /**
      * Dispatches waiting tasks of {@code domain} in priority order (FIFO within one) while its limiter admits them
-     * and an endpoint can take them. Waiting tasks carry no failover history, so a drained task may go back to the
-     * endpoint of its previous attempt. Returns an empty list for a domain the engine has no state of.
+     * and an endpoint can take them. A waiting task keeps its failover history: one whose previous attempt failed
+     * with NETWORK or TIMEOUT avoids that endpoint, as in {@link #decide}. Returns an empty list for a domain the
+     * engine has no state of.
      */
     public List<Decision.Dispatch> drain(String domainName, WaitQueue queue, long now) {
         DomainRuntime domain = domains.get(domainName);
@@ -137,7 +138,8 @@ public final class DecisionEngine {
             if (dispatched.isEmpty()) {
                 dispatched = new ArrayList<>();
             }
-            dispatched.add(dispatch(exchange, admitted.get(0).taskId(), Set.of(), now));
+            Waiting next = admitted.get(0);
+            dispatched.add(dispatch(exchange, next.taskId(), avoiding(next.avoidEndpoint()), now));
         }
         return dispatched;
     }
@@ -320,8 +322,9 @@ public final class DecisionEngine {
             return holdOrExpire(task, availableAt, Decision.HoldReason.NO_ENDPOINT, now);
         }
         int weight = task.weight() != null ? task.weight() : exchange.profile.weightOf(task.dataType(), task.params());
-        Admission admission = domain.limiter.offer(new AdmissionRequest(task.taskId(), task.priority(), weight),
-                queue, now);
+        String avoidEndpoint = task.avoidEndpoint();
+        Admission admission = domain.limiter.offer(
+                new AdmissionRequest(task.taskId(), task.priority(), weight, avoidEndpoint), queue, now);
         domain.limiterChanged();
         if (admission instanceof Admission.Enqueued enqueued) {
             domain.drainHint = Math.min(domain.drainHint, enqueued.retryHintAt());
@@ -331,9 +334,7 @@ public final class DecisionEngine {
         if (admission instanceof Admission.Shed shed) {
             return new Decision.Shed(task.taskId(), shed.reason());
         }
-        boolean failover = task.lastEndpoint() != null
-                && (task.lastError() == ErrorClass.NETWORK || task.lastError() == ErrorClass.TIMEOUT);
-        return dispatch(exchange, task.taskId(), failover ? Set.of(task.lastEndpoint()) : Set.of(), now);
+        return dispatch(exchange, task.taskId(), avoiding(avoidEndpoint), now);
     }
 
     private Decision holdOrExpire(TaskView task, long until, Decision.HoldReason reason, long now) {
@@ -347,6 +348,11 @@ public final class DecisionEngine {
         listener.onEvent(new ReliabilityEvent.TaskGivenUp(now, task.exchange(), task.domain(), task.taskId(),
                 GiveUpReason.EXPIRED, null, why));
         return new Decision.DeadLetter(task.taskId(), GiveUpReason.EXPIRED, why);
+    }
+
+    /** The endpoints to exclude from a pick: {@code avoidEndpoint} when set, else none. */
+    private static Set<String> avoiding(String avoidEndpoint) {
+        return avoidEndpoint == null ? Set.of() : Set.of(avoidEndpoint);
     }
 
     /** Picks an endpoint (one is available: checked before), takes its breaker permission, counts it in flight. */

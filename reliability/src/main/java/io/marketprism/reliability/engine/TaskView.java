@@ -39,6 +39,15 @@ public record TaskView(String taskId, String exchange, String domain, String dat
         }
     }
 
+    /**
+     * The endpoint this attempt should steer clear of: the last one when it failed with NETWORK or TIMEOUT, else
+     * null. The balancer still falls back to it when no other endpoint is usable.
+     */
+    public String avoidEndpoint() {
+        boolean networkFailure = lastError == ErrorClass.NETWORK || lastError == ErrorClass.TIMEOUT;
+        return networkFailure ? lastEndpoint : null;
+    }
+
     /** A first attempt of {@code taskId} in the domain named like its exchange, NORMAL priority, no limits. */
     public static TaskView of(String taskId, String exchange, String dataType) {
         return new TaskView(taskId, exchange, exchange, dataType, Map.of(), Priority.NORMAL, null, 1, null, null,

@@ -143,7 +143,8 @@ public final class PriorityRateLimiter {
             displaced.ifPresent(victim -> listener.onEvent(new LimiterEvent.Shed(
                     domain, victim.taskId(), victim.priority(), ShedReason.DISPLACED, at)));
         }
-        Waiting waiting = new Waiting(request.taskId(), priority, request.weight(), nextArrivalSeq++, at);
+        Waiting waiting = new Waiting(request.taskId(), priority, request.weight(), nextArrivalSeq++, at,
+                request.avoidEndpoint());
         queue.add(waiting);
         return new Admission.Enqueued(waiting, nextDrainAt(queue, at), displaced);
     }

@@ -23,6 +23,8 @@ import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class DecisionEngineTest {
 
@@ -96,6 +98,33 @@ class DecisionEngineTest {
         assertThat(engine.drain("ex", queue, T0 + 2_000)).extracting(Decision.Dispatch::taskId)
                 .containsExactly("low");
         assertThat(engine.nextWakeUp(T0 + 2_000)).isEqualTo(Long.MAX_VALUE);
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = ErrorClass.class, names = {"NETWORK", "TIMEOUT"})
+    void shouldDrainAQueuedRetryAwayFromTheEndpointItsLastAttemptCouldNotReach(ErrorClass lastError) {
+        engine.decide(task("t1"), queue, T0);
+        engine.decide(task("t2"), queue, T0);
+        TaskView retried = task("t3").retry(2, null, "a", lastError);
+
+        Decision queued = engine.decide(retried, queue, T0);
+        List<Decision.Dispatch> drained = engine.drain("ex", queue, T0 + 1_000);
+
+        assertThat(queued).isInstanceOf(Decision.Queued.class);
+        assertThat(drained).containsExactly(new Decision.Dispatch("t3", "b", false));
+    }
+
+    @Test
+    void shouldDrainAQueuedRetryAfterAServerErrorToWhicheverEndpointIsNext() {
+        engine.decide(task("t1"), queue, T0);
+        engine.decide(task("t2"), queue, T0);
+        TaskView retried = task("t3").retry(2, null, "a", ErrorClass.SERVER);
+
+        Decision queued = engine.decide(retried, queue, T0);
+        List<Decision.Dispatch> drained = engine.drain("ex", queue, T0 + 1_000);
+
+        assertThat(queued).isInstanceOf(Decision.Queued.class);
+        assertThat(drained).containsExactly(new Decision.Dispatch("t3", "a", false));
     }
 
     @Test

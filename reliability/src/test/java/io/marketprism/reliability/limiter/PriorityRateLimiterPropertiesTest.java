@@ -77,7 +77,7 @@ class PriorityRateLimiterPropertiesTest {
                 now += op.dt();
                 if (op.kind() <= 5) {
                     List<Waiting> before = queue.contents();
-                    AdmissionRequest request = new AdmissionRequest("t" + nextId++, op.priority(), op.weight());
+                    AdmissionRequest request = new AdmissionRequest("t" + nextId++, op.priority(), op.weight(), null);
                     Admission admission = limiter.offer(request, queue, now);
                     decisions.add(admission);
                     if (admission instanceof Admission.Admit) {

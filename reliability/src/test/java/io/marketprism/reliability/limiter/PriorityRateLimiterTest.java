@@ -6,6 +6,7 @@ import static io.marketprism.reliability.Priority.LOW;
 import static io.marketprism.reliability.Priority.NORMAL;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.marketprism.reliability.Priority;
 import java.io.ByteArrayOutputStream;
@@ -36,7 +37,7 @@ class PriorityRateLimiterTest {
     }
 
     private static AdmissionRequest task(String id, Priority priority, int weight) {
-        return new AdmissionRequest(id, priority, weight);
+        return new AdmissionRequest(id, priority, weight, null);
     }
 
     private static List<String> ids(List<Waiting> tasks) {
@@ -393,13 +394,28 @@ class PriorityRateLimiterTest {
     @Test
     void inMemoryQueueShouldRemoveNewestAndRejectOutOfOrderArrivals() {
         InMemoryWaitQueue fifo = new InMemoryWaitQueue();
-        fifo.add(new Waiting("a", LOW, 1, 1, 0));
-        fifo.add(new Waiting("b", LOW, 1, 2, 0));
+        fifo.add(new Waiting("a", LOW, 1, 1, 0, null));
+        fifo.add(new Waiting("b", LOW, 1, 2, 0, null));
 
         assertThat(fifo.removeNewest(LOW).map(Waiting::taskId)).contains("b");
         assertThat(fifo.removeNewest(HIGH)).isEqualTo(Optional.empty());
-        assertThatThrownBy(() -> fifo.add(new Waiting("c", LOW, 1, 1, 0)))
+        assertThatThrownBy(() -> fifo.add(new Waiting("c", LOW, 1, 1, 0, null)))
                 .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void shouldCarryTheEndpointToAvoidIntoTheQueueAndItsCopy() {
+        PriorityRateLimiter limiter = limiter(smallBucket().build());
+        limiter.offer(task("burst", NORMAL, 10), queue, 0);
+
+        limiter.offer(new AdmissionRequest("retried", NORMAL, 1, "api1"), queue, 0);
+        limiter.offer(task("fresh", NORMAL, 1), queue, 0);
+        InMemoryWaitQueue copy = InMemoryWaitQueue.copyOf(queue);
+
+        assertThat(queue.contents()).extracting(Waiting::taskId, Waiting::avoidEndpoint)
+                .containsExactly(tuple("retried", "api1"), tuple("fresh", null));
+        assertThat(limiter.drain(copy, 200)).extracting(Waiting::taskId, Waiting::avoidEndpoint)
+                .containsExactly(tuple("retried", "api1"), tuple("fresh", null));
     }
 
     @Test

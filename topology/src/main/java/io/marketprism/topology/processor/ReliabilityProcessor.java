@@ -275,7 +275,7 @@ public final class ReliabilityProcessor implements Processor<String, byte[], Str
     }
 
     private StoreWaitQueue queue(String domain) {
-        return queues.computeIfAbsent(domain, d -> new StoreWaitQueue(queueStore, d));
+        return queues.computeIfAbsent(domain, d -> new StoreWaitQueue(queueStore, d, TaskViews::avoidEndpoint));
     }
 
     // ---- execution

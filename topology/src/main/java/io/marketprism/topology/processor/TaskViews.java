@@ -25,6 +25,14 @@ final class TaskViews {
                 last == null || last.getErrorClass() == null ? null : ErrorClass.valueOf(last.getErrorClass().name()));
     }
 
+    /**
+     * The endpoint the task's next attempt should steer clear of ({@link TaskView#avoidEndpoint()}), or null: what a
+     * task waiting in the limiter's queue keeps of its failover history.
+     */
+    static String avoidEndpoint(CollectorTask task) {
+        return of(task).avoidEndpoint();
+    }
+
     /** {@code binance/api1} → {@code api1}. */
     static String endpointName(String endpointId) {
         int slash = endpointId.indexOf('/');

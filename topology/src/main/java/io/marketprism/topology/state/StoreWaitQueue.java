@@ -9,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.NoSuchElementException;
 import java.util.Optional;
 import org.apache.kafka.common.utils.Bytes;
@@ -25,7 +26,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  *
  * <p>The limiter decides with {@link Waiting} values only; the task itself travels beside them: {@link #stage} names
  * the task a following {@link #add} stores, and tasks taken out by the limiter are collected for the caller with
- * {@link #takeRemoved}.
+ * {@link #takeRemoved}. The stored value is the task itself with its attempts, so a {@link Waiting} read back knows
+ * which endpoint to avoid after a network failure, as the caller's {@code avoidEndpointOf} reads it from the task.
  */
 public final class StoreWaitQueue implements WaitQueue {
 
@@ -35,10 +37,14 @@ public final class StoreWaitQueue implements WaitQueue {
     private final byte[] domainPrefix;
     private final int[] depths = new int[Priority.values().length];
     private final Map<String, CollectorTask> removed = new HashMap<>();
+    private final Function<CollectorTask, String> avoidEndpointOf;
     private CollectorTask staged;
 
-    public StoreWaitQueue(KeyValueStore<Bytes, byte[]> store, String domain) {
+    /** @param avoidEndpointOf the endpoint a task's next attempt should steer clear of, or null */
+    public StoreWaitQueue(KeyValueStore<Bytes, byte[]> store, String domain,
+                          Function<CollectorTask, String> avoidEndpointOf) {
         this.store = store;
+        this.avoidEndpointOf = avoidEndpointOf;
         byte[] name = domain.getBytes(StandardCharsets.UTF_8);
         this.domainPrefix = ByteBuffer.allocate(name.length + 1).put(name).put((byte) 0).array();
         for (Priority priority : Priority.values()) {
@@ -131,7 +137,7 @@ public final class StoreWaitQueue implements WaitQueue {
                 .put((byte) waiting.priority().ordinal()).put(body).array();
     }
 
-    private static Entry decode(byte[] value) {
+    private Entry decode(byte[] value) {
         ByteBuffer buffer = ByteBuffer.wrap(value);
         long seq = buffer.getLong();
         int weight = buffer.getInt();
@@ -140,6 +146,7 @@ public final class StoreWaitQueue implements WaitQueue {
         byte[] body = new byte[buffer.remaining()];
         buffer.get(body);
         CollectorTask task = TASKS.decode(body);
-        return new Entry(new Waiting(task.getTaskId(), priority, weight, seq, enqueuedAt), task);
+        return new Entry(new Waiting(task.getTaskId(), priority, weight, seq, enqueuedAt,
+                avoidEndpointOf.apply(task)), task);
     }
 }
