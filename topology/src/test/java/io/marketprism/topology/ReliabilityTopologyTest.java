@@ -485,15 +485,20 @@ class ReliabilityTopologyTest {
         throw new AssertionError(element + " occurs fewer than " + n + " times in " + list);
     }
 
-    @Test
-    void shouldDrainTheQueueByPriorityThenArrival() {
-        executor.answering((task, endpoint) -> FakeExecutor.ok("{}"));
-        startDriver(testConfig()
+    /** Binance admits one task per second (bucket of 1, no reserve, no other limit), so further tasks queue. */
+    private static ServiceConfig.Builder oneTaskPerSecondOnBinance() {
+        return testConfig()
                 .reliability("exchange.binance.limiter.bucket.capacity", "1")
                 .reliability("exchange.binance.limiter.refill.per.second", "1")
                 .reliability("exchange.binance.limiter.critical.reserve", "0")
                 .reliability("exchange.binance.limiter.windows", "requests:1000/1000")
-                .reliability("exchange.binance.limiter.used.weight.window.ms", "0"));
+                .reliability("exchange.binance.limiter.used.weight.window.ms", "0");
+    }
+
+    @Test
+    void shouldDrainTheQueueByPriorityThenArrival() {
+        executor.answering((task, endpoint) -> FakeExecutor.ok("{}"));
+        startDriver(oneTaskPerSecondOnBinance());
 
         String[] priorities = {"NORMAL", "LOW", "NORMAL", "HIGH", "LOW", "CRITICAL"};
         for (int i = 0; i < priorities.length; i++) {
@@ -515,12 +520,7 @@ class ReliabilityTopologyTest {
         executor.answering((task, endpoint) -> task.getTaskId().equals("net-1") && task.getAttempt() == 0
                 ? CallResult.failure(0, 3, new ConnectException("Connection refused"))
                 : FakeExecutor.ok("{}"));
-        startDriver(testConfig()
-                .reliability("exchange.binance.limiter.bucket.capacity", "1")
-                .reliability("exchange.binance.limiter.refill.per.second", "1")
-                .reliability("exchange.binance.limiter.critical.reserve", "0")
-                .reliability("exchange.binance.limiter.windows", "requests:1000/1000")
-                .reliability("exchange.binance.limiter.used.weight.window.ms", "0"));
+        startDriver(oneTaskPerSecondOnBinance());
 
         // Given net-1 failed to connect on its first endpoint, and a newer task waits for the empty bucket
         sendJson(oneWeightTask("net-1"));

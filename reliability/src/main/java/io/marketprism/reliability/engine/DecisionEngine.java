@@ -61,8 +61,7 @@ public final class DecisionEngine {
     private final Map<String, DomainRuntime> domains = new HashMap<>();
     private final SingleTaskView singleTask = new SingleTaskView();
     /** Runtimes changed since the last {@link #saveChanges}, each listed once. */
-    private final List<ExchangeRuntime> changedExchanges = new ArrayList<>();
-    private final List<DomainRuntime> changedDomains = new ArrayList<>();
+    private final List<SavedRuntime> changed = new ArrayList<>();
     /** Whether {@link #probesDue} has loaded the exchanges the storage holds state of. */
     private boolean savedExchangesLoaded;
     /** Where saved state is encoded before it is copied out to the storage. */
@@ -283,31 +282,25 @@ public final class DecisionEngine {
      * over the storage decides exactly as this one does.
      */
     public void saveChanges() {
-        for (int i = 0; i < changedExchanges.size(); i++) {
-            changedExchanges.get(i).saveChanges(storage, scratch);
+        for (int i = 0; i < changed.size(); i++) {
+            changed.get(i).saveChanges(storage, scratch);
         }
-        changedExchanges.clear();
-        for (int i = 0; i < changedDomains.size(); i++) {
-            changedDomains.get(i).saveChanges(storage, scratch);
-        }
-        changedDomains.clear();
+        changed.clear();
     }
 
     /** Whether a call changed a component that {@link #saveChanges} has not saved yet. */
     public boolean hasUnsavedChanges() {
-        return !changedExchanges.isEmpty() || !changedDomains.isEmpty();
+        return !changed.isEmpty();
     }
 
     private void noteChanges(ExchangeRuntime exchange, DomainRuntime domain) {
         noteChanges(exchange);
-        if (domain.needsListing()) {
-            changedDomains.add(domain);
-        }
+        noteChanges(domain);
     }
 
-    private void noteChanges(ExchangeRuntime exchange) {
-        if (exchange.needsListing()) {
-            changedExchanges.add(exchange);
+    private void noteChanges(SavedRuntime runtime) {
+        if (runtime.needsListing()) {
+            changed.add(runtime);
         }
     }
 

@@ -16,7 +16,7 @@ import java.util.Arrays;
  * entry also records the domain's exchange, so {@link DecisionEngine#drain} can find it after a restart: version
  * byte, exchange name length and UTF-8 bytes, then the limiter snapshot.
  */
-final class DomainRuntime {
+final class DomainRuntime extends SavedRuntime {
 
     private static final byte FORMAT_VERSION = 1;
 
@@ -29,8 +29,6 @@ final class DomainRuntime {
     private final byte[] exchangeBytes;
     private boolean limiterDirty;
     private boolean budgetDirty;
-    /** Whether the engine lists this domain among those to save. */
-    private boolean listed;
 
     private DomainRuntime(String domain, ExchangeProfile profile, LimiterSnapshot limiterState, StateStorage storage,
                           EventListener listener, long now) {
@@ -118,21 +116,13 @@ final class DomainRuntime {
         budgetDirty = true;
     }
 
-    /**
-     * True when something changed that is not saved and the domain is not yet listed for saving; it counts as listed
-     * from then until {@link #saveChanges}.
-     */
-    boolean needsListing() {
-        if (listed || !(limiterDirty || budgetDirty)) {
-            return false;
-        }
-        listed = true;
-        return true;
+    @Override
+    boolean hasUnsavedChanges() {
+        return limiterDirty || budgetDirty;
     }
 
-    /** Saves what changed since the last save, encoding through {@code scratch}. */
-    void saveChanges(StateStorage storage, ByteSink scratch) {
-        listed = false;
+    @Override
+    void writeChanges(StateStorage storage, ByteSink scratch) {
         if (limiterDirty) {
             scratch.reset();
             writeEntryHeader(scratch, exchangeBytes);

@@ -23,7 +23,7 @@ import java.util.Set;
  * One exchange's balancer and endpoint breakers in memory, with what changed since the last save, and which endpoints
  * have a probe outstanding (in memory only: after a restart due probes are due again).
  */
-final class ExchangeRuntime {
+final class ExchangeRuntime extends SavedRuntime {
 
     final String name;
     final ExchangeProfile profile;
@@ -40,8 +40,6 @@ final class ExchangeRuntime {
     private final boolean[] probeOutstanding;
     private boolean anyBreakerDirty;
     private boolean balancerDirty;
-    /** Whether the engine lists this exchange among those to save. */
-    private boolean listed;
 
     ExchangeRuntime(ExchangeProfile profile, StateStorage storage, EventListener listener, long now) {
         this.name = profile.name();
@@ -171,21 +169,13 @@ final class ExchangeRuntime {
         return Math.min(((Pick.NoneAvailable) none).retryAt(), earliestRefused);
     }
 
-    /**
-     * True when something changed that is not saved and the exchange is not yet listed for saving; it counts as
-     * listed from then until {@link #saveChanges}.
-     */
-    boolean needsListing() {
-        if (listed || !(anyBreakerDirty || balancerDirty)) {
-            return false;
-        }
-        listed = true;
-        return true;
+    @Override
+    boolean hasUnsavedChanges() {
+        return anyBreakerDirty || balancerDirty;
     }
 
-    /** Saves what changed since the last save, encoding through {@code scratch}. */
-    void saveChanges(StateStorage storage, ByteSink scratch) {
-        listed = false;
+    @Override
+    void writeChanges(StateStorage storage, ByteSink scratch) {
         if (anyBreakerDirty) {
             for (int i = 0; i < breakers.length; i++) {
                 if (breakerDirty[i]) {

@@ -8,8 +8,8 @@ import io.marketprism.reliability.config.ReliabilityConfig;
 import io.marketprism.reliability.engine.DecisionEngine;
 import io.marketprism.reliability.engine.EventListener;
 import io.marketprism.reliability.engine.ReliabilityEvent;
-import io.marketprism.reliability.engine.StateKind;
 import io.marketprism.reliability.engine.StateStorage;
+import io.marketprism.topology.state.EngineStateStorage;
 import io.marketprism.reliability.engine.CallReport;
 import io.marketprism.reliability.engine.Decision;
 import io.marketprism.reliability.engine.TaskView;
@@ -40,17 +40,7 @@ class AdminStateTest {
         store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore("reliability-state"), Serdes.String(),
                 Serdes.ByteArray()).withLoggingDisabled().build();
         store.init(new MockProcessorContext<>().getStateStoreContext(), store);
-        storage = new StateStorage() {
-            @Override
-            public byte[] load(StateKind kind, String key) {
-                return store.get(kind.name() + ':' + key);
-            }
-
-            @Override
-            public void save(StateKind kind, String key, byte[] value) {
-                store.put(kind.name() + ':' + key, value);
-            }
-        };
+        storage = new EngineStateStorage(store);
         engine = new DecisionEngine(config, storage, EventListener.IGNORE);
     }
 
