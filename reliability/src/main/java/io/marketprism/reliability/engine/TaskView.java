@@ -44,6 +44,14 @@ public record TaskView(String taskId, String exchange, String domain, String dat
      * null. The balancer still falls back to it when no other endpoint is usable.
      */
     public String avoidEndpoint() {
+        return endpointToAvoid(lastEndpoint, lastError);
+    }
+
+    /**
+     * {@link #avoidEndpoint()} of a task whose last attempt went to {@code lastEndpoint} and ended in
+     * {@code lastError}.
+     */
+    public static String endpointToAvoid(String lastEndpoint, ErrorClass lastError) {
         boolean networkFailure = lastError == ErrorClass.NETWORK || lastError == ErrorClass.TIMEOUT;
         return networkFailure ? lastEndpoint : null;
     }

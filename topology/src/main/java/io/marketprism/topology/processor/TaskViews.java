@@ -15,22 +15,36 @@ final class TaskViews {
 
     /** The engine's view of the next attempt of a task. */
     static TaskView of(CollectorTask task) {
-        List<Attempt> history = task.getAttempts();
-        Attempt last = history.isEmpty() ? null : history.get(history.size() - 1);
+        Attempt last = lastAttempt(task);
         return new TaskView(task.getTaskId(), task.getExchange(), Routing.domainOf(task), task.getDataType().name(),
                 task.getParams(), Priority.valueOf(task.getPriority().name()), task.getWeight(), task.getAttempt() + 1,
                 task.getDeadline() == null ? null : task.getDeadline().toEpochMilli(),
                 task.getNotBefore() == null ? null : task.getNotBefore().toEpochMilli(),
-                last == null ? null : endpointName(last.getEndpoint()),
-                last == null || last.getErrorClass() == null ? null : ErrorClass.valueOf(last.getErrorClass().name()));
+                endpointOf(last), errorOf(last));
     }
 
     /**
      * The endpoint the task's next attempt should steer clear of ({@link TaskView#avoidEndpoint()}), or null: what a
-     * task waiting in the limiter's queue keeps of its failover history.
+     * task waiting in the limiter's queue keeps of its failover history. Reads only the last attempt, since the queue
+     * asks on every look at a waiting task.
      */
     static String avoidEndpoint(CollectorTask task) {
-        return of(task).avoidEndpoint();
+        Attempt last = lastAttempt(task);
+        return TaskView.endpointToAvoid(endpointOf(last), errorOf(last));
+    }
+
+    private static Attempt lastAttempt(CollectorTask task) {
+        List<Attempt> history = task.getAttempts();
+        return history.isEmpty() ? null : history.get(history.size() - 1);
+    }
+
+    private static String endpointOf(Attempt attempt) {
+        return attempt == null ? null : endpointName(attempt.getEndpoint());
+    }
+
+    private static ErrorClass errorOf(Attempt attempt) {
+        return attempt == null || attempt.getErrorClass() == null ? null
+                : ErrorClass.valueOf(attempt.getErrorClass().name());
     }
 
     /** {@code binance/api1} → {@code api1}. */
