@@ -17,7 +17,7 @@ import io.marketprism.schemas.codec.AvroCodec;
 import io.marketprism.topology.config.ServiceConfig;
 import io.marketprism.topology.exec.CallResult;
 import io.marketprism.topology.processor.OutputHeaders;
-import io.marketprism.topology.processor.ReliabilityProcessor;
+import io.marketprism.topology.processor.ProcessorSettings;
 import io.marketprism.topology.serde.AvroSerde;
 import java.net.ConnectException;
 import java.nio.charset.StandardCharsets;
@@ -129,7 +129,7 @@ class ReliabilityTopologyTest {
                 .satisfies(c -> assertThat(c.task().getParams()).containsEntry("limit", "100"));
         assertThat(results.isEmpty()).isTrue();
         assertThat(deadLetters.isEmpty()).isTrue();
-        assertThat(driver.getKeyValueStore(ReliabilityProcessor.LEDGER_STORE).get("t-1")).isNull();
+        assertThat(driver.getKeyValueStore(ProcessorSettings.LEDGER_STORE).get("t-1")).isNull();
     }
 
     @Test
@@ -258,11 +258,11 @@ class ReliabilityTopologyTest {
 
         assertThat(results.isEmpty()).isTrue();
         assertThat(deadLetters.isEmpty()).isTrue();
-        assertThat(driver.getKeyValueStore(ReliabilityProcessor.LEDGER_STORE).get("p-1")).isNotNull();
+        assertThat(driver.getKeyValueStore(ProcessorSettings.LEDGER_STORE).get("p-1")).isNotNull();
         executor.calls().get(0).future().complete(FakeExecutor.ok("{}"));
         tick();
         assertThat(results.readKeyValuesToMap()).containsOnlyKeys("p-1");
-        assertThat(driver.getKeyValueStore(ReliabilityProcessor.LEDGER_STORE).get("p-1")).isNull();
+        assertThat(driver.getKeyValueStore(ProcessorSettings.LEDGER_STORE).get("p-1")).isNull();
     }
 
     @Test
@@ -275,7 +275,7 @@ class ReliabilityTopologyTest {
         send("p-1", "okx", "TRADES", "BTC-USDT");
 
         byte[] carried = repartition.readValue();
-        byte[] ledgerEntry = (byte[]) driver.getKeyValueStore(ReliabilityProcessor.LEDGER_STORE).get("p-1");
+        byte[] ledgerEntry = (byte[]) driver.getKeyValueStore(ProcessorSettings.LEDGER_STORE).get("p-1");
         byte[] endpoint = "okx/www".getBytes(StandardCharsets.UTF_8);
         assertThat(ledgerEntry).hasSize(2 + endpoint.length + carried.length);
         assertThat(Arrays.copyOfRange(ledgerEntry, 2 + endpoint.length, ledgerEntry.length)).isEqualTo(carried);
@@ -310,7 +310,7 @@ class ReliabilityTopologyTest {
         executor.holding();
         startDriver(testConfig());
         TestOutputTopic<String, byte[]> changelog = driver.createOutputTopic(
-                config.applicationId() + "-" + ReliabilityProcessor.LEDGER_STORE + "-changelog",
+                config.applicationId() + "-" + ProcessorSettings.LEDGER_STORE + "-changelog",
                 new StringDeserializer(), new ByteArrayDeserializer());
         send("c-1", "okx", "TRADES", "BTC-USDT");
         tick();
@@ -333,7 +333,7 @@ class ReliabilityTopologyTest {
     void shouldLeaveTheEngineStoreCurrentAfterEveryRecordAndTick() {
         executor.holding();
         startDriver(testConfig());
-        KeyValueStore<String, byte[]> engineState = driver.getKeyValueStore(ReliabilityProcessor.ENGINE_STORE);
+        KeyValueStore<String, byte[]> engineState = driver.getKeyValueStore(ProcessorSettings.ENGINE_STORE);
 
         send("s-1", "okx", "TRADES", "BTC-USDT");
         send("s-2", "okx", "TRADES", "ETH-USDT");

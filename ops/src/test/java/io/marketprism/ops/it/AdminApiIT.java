@@ -9,7 +9,7 @@ import io.marketprism.ops.exchange.SimulatedExchange;
 import io.marketprism.ops.kafka.EmbeddedKafka;
 import io.marketprism.topology.MarketPrismService;
 import io.marketprism.topology.config.ServiceConfig;
-import io.marketprism.topology.processor.ReliabilityProcessor;
+import io.marketprism.topology.processor.ProcessorSettings;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -105,7 +105,7 @@ class AdminApiIT {
 
     private static Owned ownedExchange(MarketPrismService a, MarketPrismService b) {
         for (String exchange : SimulatedExchange.endpoints().keySet()) {
-            KeyQueryMetadata owner = a.streams().queryMetadataForKey(ReliabilityProcessor.ENGINE_STORE, exchange,
+            KeyQueryMetadata owner = a.streams().queryMetadataForKey(ProcessorSettings.ENGINE_STORE, exchange,
                     new StringSerializer());
             if (owner == null || owner.equals(KeyQueryMetadata.NOT_AVAILABLE)) {
                 return null;

@@ -117,48 +117,60 @@ public final class DecisionEngine {
      * engine has no state of.
      */
     public List<Decision.Dispatch> drain(String domainName, WaitQueue queue, long now) {
+        List<Decision.Dispatch> dispatched = List.of();
+        for (Decision.Dispatch next = drainNext(domainName, queue, now); next != null;
+                next = drainNext(domainName, queue, now)) {
+            if (dispatched.isEmpty()) {
+                dispatched = new ArrayList<>();
+            }
+            dispatched.add(next);
+        }
+        return dispatched;
+    }
+
+    /**
+     * Dispatches the one waiting task of {@code domain} that {@link #drain} would dispatch first, or returns null when
+     * none can go now. For callers that handle each dispatched task on its own, so that a failure affects one task.
+     */
+    public Decision.Dispatch drainNext(String domainName, WaitQueue queue, long now) {
         DomainRuntime domain = domains.get(domainName);
         if (domain == null) {
             byte[] saved = storage.load(StateKind.LIMITER, domainName);
             if (saved == null) {
-                return List.of();
+                return null;
             }
             domain = domain(domainName, exchange(DomainRuntime.exchangeOf(saved), now).profile, now);
         }
         ExchangeRuntime exchange = exchange(domain.exchange, now);
         try {
-            return drainLoaded(domain, exchange, queue, now);
+            return drainOneLoaded(domain, exchange, queue, now);
         } finally {
             noteChanges(exchange, domain);
         }
     }
 
-    private List<Decision.Dispatch> drainLoaded(DomainRuntime domain, ExchangeRuntime exchange, WaitQueue queue,
-                                                long now) {
-        List<Decision.Dispatch> dispatched = List.of();
+    private Decision.Dispatch drainOneLoaded(DomainRuntime domain, ExchangeRuntime exchange, WaitQueue queue,
+                                             long now) {
         domain.drainHint = Long.MAX_VALUE;
-        while (queue.totalDepth() > 0) {
-            long availableAt = exchange.availableAt(now);
-            if (availableAt > now) {
-                domain.drainHint = availableAt;
-                break;
-            }
-            if (!exchange.hasCallSlot(now)) {
-                break;
-            }
-            List<Waiting> admitted = domain.limiter.drain(singleTask.over(queue), now);
-            domain.limiterChanged();
-            if (admitted.isEmpty()) {
-                domain.drainHint = domain.limiter.nextDrainAt(queue, now);
-                break;
-            }
-            if (dispatched.isEmpty()) {
-                dispatched = new ArrayList<>();
-            }
-            Waiting next = admitted.get(0);
-            dispatched.add(dispatch(exchange, next.taskId(), avoiding(next.avoidEndpoint()), now));
+        if (queue.totalDepth() == 0) {
+            return null;
         }
-        return dispatched;
+        long availableAt = exchange.availableAt(now);
+        if (availableAt > now) {
+            domain.drainHint = availableAt;
+            return null;
+        }
+        if (!exchange.hasCallSlot(now)) {
+            return null;
+        }
+        List<Waiting> admitted = domain.limiter.drain(singleTask.over(queue), now);
+        domain.limiterChanged();
+        if (admitted.isEmpty()) {
+            domain.drainHint = domain.limiter.nextDrainAt(queue, now);
+            return null;
+        }
+        Waiting next = admitted.get(0);
+        return dispatch(exchange, next.taskId(), avoiding(next.avoidEndpoint()), now);
     }
 
     /**
@@ -205,6 +217,19 @@ public final class DecisionEngine {
     /** Whether {@code endpoint} is configured for {@code exchangeName}, which must be configured. */
     public boolean hasEndpoint(String exchangeName, String endpoint) {
         return config.exchange(exchangeName).endpoints().contains(endpoint);
+    }
+
+    /**
+     * The exchange a limit domain belongs to, as this engine or its saved state knows it; null for a domain it has no
+     * state of. The exchange may no longer be configured: then the domain's waiting tasks are stranded.
+     */
+    public String exchangeOfDomain(String domainName) {
+        DomainRuntime domain = domains.get(domainName);
+        if (domain != null) {
+            return domain.exchange;
+        }
+        byte[] saved = storage.load(StateKind.LIMITER, domainName);
+        return saved == null ? null : SavedState.exchangeOfLimiter(saved);
     }
 
     /** Whether {@code exchangeName} is configured. */

@@ -3,7 +3,7 @@ package io.marketprism.topology.admin;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.marketprism.topology.admin.AdminViews.DomainView;
 import io.marketprism.topology.config.ServiceConfig;
-import io.marketprism.topology.processor.ReliabilityProcessor;
+import io.marketprism.topology.processor.ProcessorSettings;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -71,13 +71,13 @@ final class ClusterQueries {
     ArrayNode local(Listing listing) {
         String instance = self.host() + ":" + self.port();
         long now = clock.millis();
-        ReadOnlyKeyValueStore<String, byte[]> engine = store(ReliabilityProcessor.ENGINE_STORE);
+        ReadOnlyKeyValueStore<String, byte[]> engine = store(ProcessorSettings.ENGINE_STORE);
         return switch (listing) {
             case BREAKERS -> AdminJson.rows(LocalState.breakers(engine, instance));
             case ENDPOINTS -> AdminJson.rows(LocalState.endpoints(engine, instance));
             case BANS -> AdminJson.rows(LocalState.domains(engine, config.reliability(), instance, now).stream()
                     .filter(DomainView::banned).toList());
-            case QUEUES -> AdminJson.rows(LocalState.queues(this.<Bytes>store(ReliabilityProcessor.QUEUE_STORE),
+            case QUEUES -> AdminJson.rows(LocalState.queues(this.<Bytes>store(ProcessorSettings.QUEUE_STORE),
                     config.exchanges(), instance));
         };
     }
@@ -114,7 +114,7 @@ final class ClusterQueries {
      * never forwarded again.
      */
     Answer execute(AdminCommand command, String path, String authorization, boolean localOnly) {
-        KeyQueryMetadata owner = streams.get().queryMetadataForKey(ReliabilityProcessor.ENGINE_STORE,
+        KeyQueryMetadata owner = streams.get().queryMetadataForKey(ProcessorSettings.ENGINE_STORE,
                 command.domain(), new StringSerializer());
         if (owner == null || owner.equals(KeyQueryMetadata.NOT_AVAILABLE)) {
             return new Answer(503, AdminJson.message("error", "no instance owns domain '" + command.domain()

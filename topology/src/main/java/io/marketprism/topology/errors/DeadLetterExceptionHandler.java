@@ -49,7 +49,8 @@ public final class DeadLetterExceptionHandler
     @Override
     public ProcessingExceptionHandler.Response handleError(ErrorHandlerContext context, Record<?, ?> record,
                                                           Exception exception) {
-        return ProcessingExceptionHandler.Response.resume(deadLetter(context, record.headers(),
+        // Kafka Streams passes a null record for an exception in a punctuation: there is no input to dead-letter.
+        return ProcessingExceptionHandler.Response.resume(deadLetter(context, record == null ? null : record.headers(),
                 "processing failed in " + context.processorNodeId(), exception));
     }
 
