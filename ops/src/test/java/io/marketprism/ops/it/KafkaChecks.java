@@ -19,6 +19,7 @@ import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.streams.KafkaStreams;
 
 /**
  * Verification helpers modelled on Kafka's own exactly-once tests: read a topic to its end under read_committed, and
@@ -31,9 +32,29 @@ public final class KafkaChecks {
 
     /** Every committed record of a topic, read until the consumer's position reaches the end of every partition. */
     public static List<ConsumerRecord<String, byte[]>> readCommitted(String bootstrap, String topic) {
+        return read(bootstrap, topic, IsolationLevel.READ_COMMITTED);
+    }
+
+    /**
+     * Every record of a topic, aborted ones included (a read_uncommitted consumer returns the records of aborted
+     * transactions, not their markers): more than {@link #readCommitted} returns means some transaction aborted.
+     */
+    public static List<ConsumerRecord<String, byte[]>> readUncommitted(String bootstrap, String topic) {
+        return read(bootstrap, topic, IsolationLevel.READ_UNCOMMITTED);
+    }
+
+    /** Stream threads of this client that died since it started: Kafka Streams' {@code failed-stream-threads}. */
+    public static int failedStreamThreads(KafkaStreams streams) {
+        return streams.metrics().values().stream()
+                .filter(m -> m.metricName().name().equals("failed-stream-threads")
+                        && m.metricName().group().equals("stream-metrics"))
+                .mapToInt(m -> ((Number) m.metricValue()).intValue()).sum();
+    }
+
+    private static List<ConsumerRecord<String, byte[]>> read(String bootstrap, String topic, IsolationLevel level) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, level.toString());
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         try (KafkaConsumer<String, byte[]> consumer =
                      new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
