@@ -1,5 +1,7 @@
 package io.marketprism.ops.it;
 
+import static org.awaitility.Awaitility.await;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -110,6 +112,20 @@ public final class KafkaChecks {
             throw new IllegalStateException(e);
         } catch (ExecutionException e) {
             throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    /** Waits until the consumer group has {@code members} members. */
+    public static void awaitGroupMembers(String bootstrap, String group, int members) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(500)).until(() -> {
+                try {
+                    return admin.describeConsumerGroups(List.of(group)).all().get().get(group).members().size()
+                            == members;
+                } catch (Exception e) {
+                    return false;
+                }
+            });
         }
     }
 }
