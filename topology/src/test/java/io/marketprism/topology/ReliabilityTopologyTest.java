@@ -21,6 +21,7 @@ import io.marketprism.topology.processor.ProcessorSettings;
 import io.marketprism.topology.serde.AvroSerde;
 import java.net.ConnectException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
@@ -39,6 +40,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every path of the topology on TopologyTestDriver, with a fake executor and driven wall-clock time: results,
@@ -70,8 +72,12 @@ class ReliabilityTopologyTest {
                 .reliability("balancer.strategy", "ROUND_ROBIN");
     }
 
+    /** Each test's own state directory: RocksDB locks it, and other builds on the machine may run the same test. */
+    @TempDir
+    Path stateDir;
+
     private void startDriver(ServiceConfig.Builder builder) {
-        config = builder.build();
+        config = builder.stateDir(stateDir).build();
         Properties props = MarketPrismService.streamsProperties(config);
         driver = new TopologyTestDriver(ReliabilityTopology.build(config, executor), props, Instant.ofEpochMilli(START));
         tasks = driver.createInputTopic(config.topics().tasks(), new ByteArraySerializer(), new ByteArraySerializer(),
