@@ -28,17 +28,8 @@ class FaultIsolationTest {
 
     private final FakeExecutor executor = new FakeExecutor();
 
-    /** Binance with endpoints api and api1, OKX with www; round robin, fixed one-second retries. */
     private static ServiceConfig.Builder config() {
-        return ServiceConfig.builder()
-                .clearExchanges()
-                .exchange("binance", "api=http://127.0.0.1:1/binance/api,api1=http://127.0.0.1:1/binance/api1")
-                .exchange("okx", "www=http://127.0.0.1:1/okx/www")
-                .maxInFlightPerEndpoint(2)
-                .reliability("retry.strategy", "FIXED")
-                .reliability("retry.jitter", "NONE")
-                .reliability("retry.base.delay.ms", "1000")
-                .reliability("balancer.strategy", "ROUND_ROBIN");
+        return TestConfigs.twoExchanges();
     }
 
     private static CollectorTask task(String id, String exchange, String symbol) {

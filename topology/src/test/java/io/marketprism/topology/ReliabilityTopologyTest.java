@@ -59,17 +59,8 @@ class ReliabilityTopologyTest {
     private TestOutputTopic<String, DeadLetter> deadLetters;
     private TestOutputTopic<String, String> events;
 
-    /** Two Binance endpoints and one OKX endpoint; retries after a fixed second; round robin. */
     private static ServiceConfig.Builder testConfig() {
-        return ServiceConfig.builder()
-                .clearExchanges()
-                .exchange("binance", "api=http://127.0.0.1:1/binance/api,api1=http://127.0.0.1:1/binance/api1")
-                .exchange("okx", "www=http://127.0.0.1:1/okx/www")
-                .maxInFlightPerEndpoint(2)
-                .reliability("retry.strategy", "FIXED")
-                .reliability("retry.jitter", "NONE")
-                .reliability("retry.base.delay.ms", "1000")
-                .reliability("balancer.strategy", "ROUND_ROBIN");
+        return TestConfigs.twoExchanges();
     }
 
     /** Each test's own state directory: RocksDB locks it, and other builds on the machine may run the same test. */
