@@ -80,10 +80,11 @@ public final class ValueType<T> {
         return new ValueType<>(allowed, "a non-empty " + allowed, text -> text, v -> !v.isBlank(), v -> v, false);
     }
 
-    /** Text matching {@code regex} entirely; {@code allowed} describes it for people. */
+    /** Text matching {@code regex} entirely; {@code allowed} names it for people, e.g. {@code topic name: ...}. */
     public static ValueType<String> matching(String regex, String allowed) {
         Pattern pattern = Pattern.compile(regex);
-        return new ValueType<>(allowed, allowed, text -> text, v -> pattern.matcher(v).matches(), v -> v, false);
+        return new ValueType<>(allowed, "a " + allowed, text -> text, v -> pattern.matcher(v).matches(), v -> v,
+                false);
     }
 
     /** A file system path. */
@@ -91,7 +92,10 @@ public final class ValueType<T> {
         return new ValueType<>("path", "a path", Path::of, v -> !v.toString().isBlank(), Path::toString, false);
     }
 
-    /** A comma-separated list of names matching {@code regex}, at least one; blanks between commas are ignored. */
+    /**
+     * A comma-separated list of at least one name matching {@code regex}, blanks between commas ignored;
+     * {@code allowed} describes the whole list, e.g. {@code comma-separated names without '/'}.
+     */
     public static ValueType<List<String>> names(String regex, String allowed) {
         Pattern pattern = Pattern.compile(regex);
         return new ValueType<>(allowed, allowed, ValueType::splitList,
@@ -160,7 +164,9 @@ public final class ValueType<T> {
     /** Returns {@code value} when it is allowed for {@code key}, otherwise throws naming key, value and range. */
     public T check(String key, T value) {
         if (value == null || !accepts.test(value)) {
-            throw refused(key, value == null ? "null" : show(value), "");
+            boolean plain = value == null || secret || value instanceof Number || value instanceof Boolean;
+            throw refused(key, plain ? String.valueOf(value == null ? null : show(value)) : "'" + show(value) + "'",
+                    "");
         }
         return value;
     }
