@@ -7,11 +7,14 @@ import java.util.Collections;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The one configuration of the reliability module: an {@link ExchangeProfile} per exchange, each carrying its
@@ -168,10 +171,28 @@ public final class ReliabilityConfig {
             try {
                 part.close(builder, target);
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(prefix + part.prefix + ": " + e.getMessage(), e);
+                throw new IllegalArgumentException(prefix + part.prefix + ": " + inKeys(e.getMessage(), part, prefix,
+                        own), e);
             }
         });
         return target.build();
+    }
+
+    /**
+     * A component builder's message with its property names (e.g. {@code maxWaitInOpenMillis}) told as the keys
+     * that set them, the exchange's own key where it has one, else the global key.
+     */
+    private static String inKeys(String message, Setting.Part part, String prefix, Map<String, String> own) {
+        Map<String, String> keyByProperty = new LinkedHashMap<>();
+        for (Setting<?, ?> setting : Settings.BY_NAME.values()) {
+            if (setting.part == part && !setting.property.equals(setting.property.toLowerCase(Locale.ROOT))) {
+                keyByProperty.put(setting.property, own.containsKey(setting.name) ? prefix + setting.name
+                        : setting.name);
+            }
+        }
+        Matcher property = Pattern.compile("\\b(" + String.join("|", keyByProperty.keySet()) + ")\\b")
+                .matcher(String.valueOf(message));
+        return property.replaceAll(match -> Matcher.quoteReplacement(keyByProperty.get(match.group(1))));
     }
 
     /** Applies a key only an exchange has: a weight or a classification rule. */

@@ -9,7 +9,8 @@ import java.util.function.BiConsumer;
 import java.util.function.Function;
 
 /**
- * One flat key of a profile component: its name without the {@code exchange.<name>.} prefix, the type of its value
+ * One flat key of a profile component: its name without the {@code exchange.<name>.} prefix, the name the
+ * component's builder uses for it (so a builder's cross-field error can be told in keys), the type of its value
  * (parsing, range and the allowed values shown in the docs), which builder setter it feeds, and where a profile
  * keeps its value (so the documented default is the presets' value).
  *
@@ -79,16 +80,19 @@ final class Setting<B, T> {
 
     final Part part;
     final String name;
+    /** The name the component's builder gives the value in its messages, e.g. {@code maxWaitInOpenMillis}. */
+    final String property;
     final boolean perExchangeOnly;
     final ValueType<T> type;
     final String meaning;
     private final BiConsumer<B, T> setter;
     private final Function<ExchangeProfile, T> current;
 
-    private Setting(Part part, String name, boolean perExchangeOnly, ValueType<T> type, String meaning,
-                    BiConsumer<B, T> setter, Function<ExchangeProfile, T> current) {
+    private Setting(Part part, String name, String property, boolean perExchangeOnly, ValueType<T> type,
+                    String meaning, BiConsumer<B, T> setter, Function<ExchangeProfile, T> current) {
         this.part = part;
         this.name = name;
+        this.property = property;
         this.perExchangeOnly = perExchangeOnly;
         this.type = type;
         this.meaning = meaning;
@@ -97,15 +101,16 @@ final class Setting<B, T> {
     }
 
     /** A setting for every exchange ({@code name}) or for one ({@code exchange.<name>.name}). */
-    static <B, T> Setting<B, T> of(Part part, String name, ValueType<T> type, String meaning,
+    static <B, T> Setting<B, T> of(Part part, String name, String property, ValueType<T> type, String meaning,
                                    BiConsumer<B, T> setter, Function<ExchangeProfile, T> current) {
-        return new Setting<>(part, name, false, type, meaning, setter, current);
+        return new Setting<>(part, name, property, false, type, meaning, setter, current);
     }
 
     /** A setting only one exchange at a time may have ({@code exchange.<name>.name}), e.g. its budgets. */
-    static <B, T> Setting<B, T> perExchange(Part part, String name, ValueType<T> type, String meaning,
-                                            BiConsumer<B, T> setter, Function<ExchangeProfile, T> current) {
-        return new Setting<>(part, name, true, type, meaning, setter, current);
+    static <B, T> Setting<B, T> perExchange(Part part, String name, String property, ValueType<T> type,
+                                            String meaning, BiConsumer<B, T> setter,
+                                            Function<ExchangeProfile, T> current) {
+        return new Setting<>(part, name, property, true, type, meaning, setter, current);
     }
 
     /** The key as the configuration table shows it. */

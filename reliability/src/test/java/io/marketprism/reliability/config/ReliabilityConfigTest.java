@@ -168,10 +168,18 @@ class ReliabilityConfigTest {
     }
 
     @Test
-    void shouldNameTheComponentWhenSettingsContradictEachOther() {
+    void shouldNameTheKeysWhenSettingsContradictEachOther() {
         assertThatThrownBy(() -> ReliabilityConfig.fromMap(
                 Map.of("exchange.okx.breaker.max.wait.in.open.ms", "10")))
-                .hasMessageStartingWith("exchange.okx.breaker: maxWaitInOpenMillis");
+                .hasMessage("exchange.okx.breaker: exchange.okx.breaker.max.wait.in.open.ms (10) must be >="
+                        + " breaker.wait.in.open.ms (30000)");
+        assertThatThrownBy(() -> ReliabilityConfig.fromMap(Map.of(
+                "breaker.minimum.calls", "60", "exchange.binance.breaker.window.calls", "40")))
+                .hasMessage("exchange.binance.breaker: breaker.minimum.calls (60) must not exceed"
+                        + " exchange.binance.breaker.window.calls (40) for a COUNT_BASED window");
+        assertThatThrownBy(() -> ReliabilityConfig.fromMap(Map.of("exchange.okx.limiter.used.weight.window.ms", "5")))
+                .hasMessageStartingWith("exchange.okx.limiter: exchange.okx.limiter.used.weight.window.ms 5 must be 0"
+                        + " or the length of a WEIGHT window");
     }
 
     @Test
