@@ -1,5 +1,6 @@
 package io.marketprism.ops.cli;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.marketprism.topology.config.ServiceConfig;
@@ -29,6 +30,16 @@ class ServiceCommandTest {
 
         assertThatThrownBy(() -> ServiceConfig.fromProperties(command.properties(), command::originOf))
                 .hasMessage("--set: http.port must be in [0, 65535], was 99999");
+    }
+
+    @Test
+    void shouldAcceptTheConfigurationTheComposeStackShips() throws Exception {
+        ServiceCommand command = parse("--config", Path.of("docker", "service.properties").toString());
+
+        ServiceConfig config = ServiceConfig.fromProperties(command.properties(), command::originOf);
+
+        assertThat(config.bootstrapServers()).isEqualTo("kafka:19092");
+        assertThat(config.endpointsByExchange().get("deribit")).hasSize(2);
     }
 
     private static ServiceCommand parse(String... args) {

@@ -23,24 +23,25 @@ public final class ValueType<T> {
     private final String requirement;
     private final Function<String, T> reader;
     private final Predicate<T> accepts;
-    private final Function<String, String> failureDetail;
     private final Function<T, String> shown;
     private final boolean secret;
+    /** Whether the reader's exception message says why the text was refused (custom readers only). */
+    private final boolean readerExplains;
 
     private ValueType(String allowed, String requirement, Function<String, T> reader, Predicate<T> accepts,
                       Function<T, String> shown, boolean secret) {
-        this(allowed, requirement, reader, accepts, shown, secret, message -> "");
+        this(allowed, requirement, reader, accepts, shown, secret, false);
     }
 
     private ValueType(String allowed, String requirement, Function<String, T> reader, Predicate<T> accepts,
-                      Function<T, String> shown, boolean secret, Function<String, String> failureDetail) {
+                      Function<T, String> shown, boolean secret, boolean readerExplains) {
         this.allowed = allowed;
         this.requirement = requirement;
         this.reader = reader;
         this.accepts = accepts;
         this.shown = shown;
         this.secret = secret;
-        this.failureDetail = failureDetail;
+        this.readerExplains = readerExplains;
     }
 
     /** An int in {@code [min, max]}. */
@@ -132,8 +133,7 @@ public final class ValueType<T> {
      * reads.
      */
     public static <T> ValueType<T> of(String allowed, Function<String, T> reader, Function<T, String> shown) {
-        return new ValueType<>(allowed, "in " + allowed, reader, v -> true, shown, false,
-                message -> message == null ? "" : " (" + message + ")");
+        return new ValueType<>(allowed, "in " + allowed, reader, v -> true, shown, false, true);
     }
 
     /** This type, also allowing {@code special} (e.g. {@code -1} for "the broker's default"). */
@@ -141,7 +141,7 @@ public final class ValueType<T> {
         Predicate<T> inner = accepts;
         String text = shown.apply(special);
         return new ValueType<>(text + " or " + allowed, text + " or " + requirement, reader,
-                v -> special.equals(v) || inner.test(v), shown, secret, failureDetail);
+                v -> special.equals(v) || inner.test(v), shown, secret, readerExplains);
     }
 
     /** What is allowed, as the configuration table shows it. */
@@ -156,7 +156,8 @@ public final class ValueType<T> {
         try {
             value = reader.apply(trimmed);
         } catch (RuntimeException e) {
-            throw refused(key, secret ? "<hidden>" : "'" + trimmed + "'", failureDetail.apply(e.getMessage()));
+            String reason = readerExplains && e.getMessage() != null ? " (" + e.getMessage() + ")" : "";
+            throw refused(key, secret ? "<hidden>" : "'" + trimmed + "'", reason);
         }
         return check(key, value);
     }
@@ -164,9 +165,9 @@ public final class ValueType<T> {
     /** Returns {@code value} when it is allowed for {@code key}, otherwise throws naming key, value and range. */
     public T check(String key, T value) {
         if (value == null || !accepts.test(value)) {
-            boolean plain = value == null || secret || value instanceof Number || value instanceof Boolean;
-            throw refused(key, plain ? String.valueOf(value == null ? null : show(value)) : "'" + show(value) + "'",
-                    "");
+            String text = value == null ? "null" : show(value);
+            boolean quoted = value != null && !secret && !(value instanceof Number || value instanceof Boolean);
+            throw refused(key, quoted ? "'" + text + "'" : text, "");
         }
         return value;
     }

@@ -3,6 +3,7 @@ package io.marketprism.topology.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.marketprism.reliability.config.ConfigKey;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
 
@@ -108,6 +109,18 @@ class ServiceConfigTest {
         assertThat(config.toBuilder().httpPort(9000).build().httpPort()).isEqualTo(9000);
         assertThatThrownBy(() -> ServiceConfig.builder().httpPort(70_000))
                 .hasMessage("http.port must be in [0, 65535], was 70000");
+    }
+
+    @Test
+    void shouldReadBackEveryDeclaredDefaultFromTheTextItIsShownAs() {
+        for (ConfigKey<?> key : ServiceConfig.table().keys()) {
+            assertReadsBack(key);
+        }
+    }
+
+    private static <T> void assertReadsBack(ConfigKey<T> key) {
+        key.defaultValue().ifPresent(value ->
+                assertThat(key.parse(key.name(), key.type().show(value))).as(key.name()).isEqualTo(value));
     }
 
     @Test
