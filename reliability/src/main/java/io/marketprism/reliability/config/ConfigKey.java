@@ -69,11 +69,6 @@ public final class ConfigKey<T> {
         return matcher.matcher(key).matches();
     }
 
-    /** Whether the name has parts a user chooses. */
-    public boolean isPattern() {
-        return name.indexOf('<') >= 0;
-    }
-
     /** Reads {@code text} as the value of {@code key} (this key or an instance of it), checking the range. */
     public T parse(String key, String text) {
         return type.parse(key, text);

@@ -108,6 +108,7 @@ public final class ServiceConfig {
         List<String> exchanges = null;
         for (String key : new TreeSet<>(props.stringPropertyNames())) {
             String value = props.getProperty(key).trim();
+            Optional<ConfigKey<?>> declared = ServiceKeys.TABLE.find(key);
             try {
                 if (key.startsWith(KAFKA_PREFIX)) {
                     b.kafka(key.substring(KAFKA_PREFIX.length()), value);
@@ -115,8 +116,8 @@ public final class ServiceConfig {
                     endpointSpecs.put(exchangeOf(key), value);
                 } else if (key.equals(EXCHANGES)) {
                     exchanges = ServiceKeys.EXCHANGES.parse(key, value);
-                } else if (ServiceKeys.TABLE.find(key).isPresent()) {
-                    b.values.parse(ServiceKeys.TABLE.find(key).get(), value);
+                } else if (declared.isPresent()) {
+                    b.values.parse(declared.get(), value);
                 } else if (ReliabilityConfig.ownsKey(key)) {
                     b.reliability(key, value);
                 } else {
