@@ -160,7 +160,7 @@ public final class ConfigTable {
         boolean alike = true;
         for (int i = 0; i < wanted.length; i++) {
             boolean placeholder = wanted[i].startsWith("<") && wanted[i].endsWith(">");
-            alike = alike && i < given.length && (placeholder || wanted[i].equals(given[i]));
+            alike = alike && i < given.length && (placeholder || editDistance(wanted[i], given[i]) <= 1);
             if (placeholder && alike) {
                 spelled.add(i == wanted.length - 1 ? String.join(".", List.of(given).subList(i, given.length))
                         : given[i]);
@@ -181,24 +181,28 @@ public final class ConfigTable {
         return dot < 0 ? key : key.substring(0, dot);
     }
 
-    /** Levenshtein distance: insertions, deletions and substitutions, each costing one. */
+    /**
+     * Edit distance counting an insertion, a deletion, a substitution or a swap of two neighbours as one edit
+     * (optimal string alignment), so {@code kafak} is one edit from {@code kafka}.
+     */
     static int editDistance(String a, String b) {
-        int[] previous = new int[b.length() + 1];
-        int[] current = new int[b.length() + 1];
+        int[][] d = new int[a.length() + 1][b.length() + 1];
+        for (int i = 0; i <= a.length(); i++) {
+            d[i][0] = i;
+        }
         for (int j = 0; j <= b.length(); j++) {
-            previous[j] = j;
+            d[0][j] = j;
         }
         for (int i = 1; i <= a.length(); i++) {
-            current[0] = i;
             for (int j = 1; j <= b.length(); j++) {
-                int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
-                current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                d[i][j] = Math.min(d[i - 1][j - 1] + cost, Math.min(d[i - 1][j], d[i][j - 1]) + 1);
+                if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
+                    d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+                }
             }
-            int[] swap = previous;
-            previous = current;
-            current = swap;
         }
-        return previous[b.length()];
+        return d[a.length()][b.length()];
     }
 
     private static String escape(String text) {

@@ -37,6 +37,8 @@ class ConfigTableTest {
         assertThat(table.closest("topic.partitons")).containsExactly("topic.partitions");
         assertThat(table.closest("exchange.okx.endpoint")).containsExactly("exchange.okx.endpoints");
         assertThat(table.closest("exchange.okx.retry.max.atempts")).containsExactly("exchange.okx.retry.max.attempts");
+        assertThat(table.closest("topic.aprtitions")).containsExactly("topic.partitions");
+        assertThat(table.closest("exchagne.okx.endpoints")).containsExactly("exchange.okx.endpoints");
         assertThat(table.unknownKey("admin.tokn"))
                 .hasMessage("unknown configuration key 'admin.tokn'; did you mean admin.token?");
     }
@@ -108,5 +110,15 @@ class ConfigTableTest {
         int expected = key.charAt(at) == replacement ? 0 : 1;
         assertThat(ConfigTable.editDistance(key, typo)).isEqualTo(expected);
         assertThat(ConfigTable.editDistance(key, key.substring(0, at) + key.substring(at + 1))).isEqualTo(1);
+    }
+
+    @Property
+    void editDistanceCountsASwapOfNeighboursAsOneEdit(@ForAll @IntRange(min = 0, max = 28) int position) {
+        String key = "breaker.failure.rate.threshold";
+        String swapped = key.substring(0, position) + key.charAt(position + 1) + key.charAt(position)
+                + key.substring(position + 2);
+
+        int expected = key.charAt(position) == key.charAt(position + 1) ? 0 : 1;
+        assertThat(ConfigTable.editDistance(key, swapped)).isEqualTo(expected);
     }
 }
