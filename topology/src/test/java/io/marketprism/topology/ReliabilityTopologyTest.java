@@ -54,6 +54,9 @@ class ReliabilityTopologyTest {
     private final FakeExecutor executor = new FakeExecutor();
     private ServiceConfig config;
     private TopologyTestDriver driver;
+    /** Its own state directory: the default one is shared by every build on the machine. */
+    @TempDir
+    Path stateDir;
     private TestInputTopic<byte[], byte[]> tasks;
     private TestOutputTopic<String, TaskResult> results;
     private TestOutputTopic<String, DeadLetter> deadLetters;
@@ -62,10 +65,6 @@ class ReliabilityTopologyTest {
     private static ServiceConfig.Builder testConfig() {
         return TestConfigs.twoExchanges();
     }
-
-    /** Each test's own state directory: RocksDB locks it, and other builds on the machine may run the same test. */
-    @TempDir
-    Path stateDir;
 
     private void startDriver(ServiceConfig.Builder builder) {
         config = builder.stateDir(stateDir).build();
