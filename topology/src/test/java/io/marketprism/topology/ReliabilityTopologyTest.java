@@ -21,6 +21,7 @@ import io.marketprism.topology.processor.ProcessorSettings;
 import io.marketprism.topology.serde.AvroSerde;
 import java.net.ConnectException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
@@ -39,6 +40,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every path of the topology on TopologyTestDriver, with a fake executor and driven wall-clock time: results,
@@ -52,26 +54,20 @@ class ReliabilityTopologyTest {
     private final FakeExecutor executor = new FakeExecutor();
     private ServiceConfig config;
     private TopologyTestDriver driver;
+    /** Its own state directory: the default one is shared by every build on the machine. */
+    @TempDir
+    Path stateDir;
     private TestInputTopic<byte[], byte[]> tasks;
     private TestOutputTopic<String, TaskResult> results;
     private TestOutputTopic<String, DeadLetter> deadLetters;
     private TestOutputTopic<String, String> events;
 
-    /** Two Binance endpoints and one OKX endpoint; retries after a fixed second; round robin. */
     private static ServiceConfig.Builder testConfig() {
-        return ServiceConfig.builder()
-                .clearExchanges()
-                .exchange("binance", "api=http://127.0.0.1:1/binance/api,api1=http://127.0.0.1:1/binance/api1")
-                .exchange("okx", "www=http://127.0.0.1:1/okx/www")
-                .maxInFlightPerEndpoint(2)
-                .reliability("retry.strategy", "FIXED")
-                .reliability("retry.jitter", "NONE")
-                .reliability("retry.base.delay.ms", "1000")
-                .reliability("balancer.strategy", "ROUND_ROBIN");
+        return TestConfigs.twoExchanges();
     }
 
     private void startDriver(ServiceConfig.Builder builder) {
-        config = builder.build();
+        config = builder.stateDir(stateDir).build();
         Properties props = MarketPrismService.streamsProperties(config);
         driver = new TopologyTestDriver(ReliabilityTopology.build(config, executor), props, Instant.ofEpochMilli(START));
         tasks = driver.createInputTopic(config.topics().tasks(), new ByteArraySerializer(), new ByteArraySerializer(),

@@ -4,21 +4,17 @@ import io.marketprism.reliability.engine.DecisionEngine;
 import io.marketprism.reliability.engine.ReliabilityEvent;
 import io.marketprism.schemas.CollectorTask;
 import io.marketprism.schemas.DeadLetterReason;
-import io.marketprism.schemas.RecordOrigin;
-import io.marketprism.schemas.codec.AvroCodec;
 import io.marketprism.topology.state.EngineStateStorage;
 import io.marketprism.topology.state.InFlightLedger;
 import io.marketprism.topology.state.RetryTimers;
 import io.marketprism.topology.state.TaskIdRegistry;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,7 +33,6 @@ import org.slf4j.LoggerFactory;
 public final class ReliabilityProcessor implements Processor<String, byte[], String, Outcome> {
 
     private static final Logger LOG = LoggerFactory.getLogger(ReliabilityProcessor.class);
-    private static final AvroCodec<CollectorTask> TASKS = AvroCodec.tasks();
     private static final int MAX_RELEASED_PER_TICK = 5_000;
     private static final int MAX_IDS_FORGOTTEN_PER_TICK = 10_000;
 
@@ -57,6 +52,7 @@ public final class ReliabilityProcessor implements Processor<String, byte[], Str
     private CallOutcomes outcomes;
     private ProbeRunner probes;
     private GaugePublisher gauges;
+    private TaskDecoder decoder;
     private List<KeyValue<String, byte[]>> restoredCalls;
 
     public ReliabilityProcessor(ProcessorSettings settings) {
@@ -81,7 +77,8 @@ public final class ReliabilityProcessor implements Processor<String, byte[], Str
         gauges = new GaugePublisher(settings.metrics(), settings.reliability(), settings.endpointsOfDomain(),
                 engineStore);
         engine = settings.newEngine(new EngineStateStorage(engineStore), events::add);
-        commands = new OperatorCommands(settings, engineStore, context.taskId().partition());
+        commands = new OperatorCommands(settings, engineStore, context.taskId().partition(), context.metrics());
+        decoder = new TaskDecoder(sink, context.taskId().partition());
         // Stores are restored before init; forwarding is allowed from the first tick on.
         restoredCalls = ledger.entries();
         for (String domain : queues.withWaitingTasks()) {
@@ -100,7 +97,7 @@ public final class ReliabilityProcessor implements Processor<String, byte[], Str
     public void process(Record<String, byte[]> record) {
         long now = context.currentSystemTimeMs();
         try {
-            CollectorTask task = decode(record, now);
+            CollectorTask task = decoder.fromRecord(record, context.recordMetadata().orElseThrow(), now);
             if (task != null) {
                 boolean replay = record.headers().lastHeader(OutputHeaders.REPLAY_OF) != null;
                 isolation.run(task, "admission", now, () -> intake(task, record.value(), replay, now));
@@ -136,7 +133,10 @@ public final class ReliabilityProcessor implements Processor<String, byte[], Str
                     gauges.stateChanged();
                 }
             });
-            resumeRestoredCalls(now);
+            if (!restoredCalls.isEmpty()) {
+                admitter.resume(engine, restoredCalls, decoder, now);
+                restoredCalls = List.of();
+            }
             for (CallDispatcher.Finished done : dispatcher.takeFinished()) {
                 isolation.run(done.call().task(), "completion", now, () -> {
                     ledger.remove(done.call().task().getTaskId());
@@ -145,7 +145,7 @@ public final class ReliabilityProcessor implements Processor<String, byte[], Str
             }
             guarded("health checks", () -> probes.run(engine, now));
             for (byte[] due : held.takeDue(now, MAX_RELEASED_PER_TICK)) {
-                CollectorTask task = decodeStored(due, ProcessorSettings.HELD_STORE, now);
+                CollectorTask task = decoder.fromStore(ProcessorSettings.HELD_STORE, null, due, now);
                 if (task != null) {
                     isolation.run(task, "release", now, () -> admitter.admit(engine, task, null, now));
                 }
@@ -159,59 +159,6 @@ public final class ReliabilityProcessor implements Processor<String, byte[], Str
             endInvocation(now);
             guarded("gauges", () -> gauges.publish(queues, dispatcher, now));
         }
-    }
-
-    /** Carries on with the calls of the ledger as restored, once, at the first tick (init may not forward). */
-    private void resumeRestoredCalls(long now) {
-        if (restoredCalls.isEmpty()) {
-            return;
-        }
-        for (KeyValue<String, byte[]> restored : restoredCalls) {
-            InFlightLedger.Entry entry;
-            try {
-                entry = InFlightLedger.decode(restored.value);
-            } catch (RuntimeException damaged) {
-                ledger.remove(restored.key);
-                sink.rejected(DeadLetters.forRawRecord(restored.key, restored.value,
-                        DeadLetterReason.PROCESSING_ERROR, "damaged in-flight ledger entry",
-                        DeadLetters.describe(damaged), storeOrigin(ProcessorSettings.LEDGER_STORE), now), now);
-                continue;
-            }
-            isolation.run(entry.task(), "restore", now, () -> admitter.resume(engine, restored.key, entry, now));
-        }
-        restoredCalls = List.of();
-    }
-
-    /** The task of a repartitioned record, or null when its bytes do not decode (then they are dead-lettered). */
-    private CollectorTask decode(Record<String, byte[]> record, long now) {
-        try {
-            return TASKS.decode(record.value());
-        } catch (RuntimeException undecodable) {
-            RecordMetadata md = context.recordMetadata().orElseThrow();
-            String taskId = OutputHeaders.get(record.headers(), OutputHeaders.TASK_ID);
-            sink.rejected(DeadLetters.forRawRecord(
-                    taskId != null ? taskId : md.topic() + "-" + md.partition() + "-" + md.offset(), record.value(),
-                    DeadLetterReason.PROCESSING_ERROR, "the repartitioned task does not decode",
-                    DeadLetters.describe(undecodable), new RecordOrigin(md.topic(), md.partition(), md.offset()),
-                    now), now);
-            return null;
-        }
-    }
-
-    /** A task kept in {@code store}, or null when its bytes are damaged (then they are dead-lettered). */
-    private CollectorTask decodeStored(byte[] value, String store, long now) {
-        try {
-            return TASKS.decode(value);
-        } catch (RuntimeException damaged) {
-            sink.rejected(DeadLetters.forRawRecord(store + "-" + context.taskId().partition(), value,
-                    DeadLetterReason.PROCESSING_ERROR, "damaged entry in " + store, DeadLetters.describe(damaged),
-                    storeOrigin(store), now), now);
-            return null;
-        }
-    }
-
-    private RecordOrigin storeOrigin(String store) {
-        return new RecordOrigin(store, context.taskId().partition(), -1L);
     }
 
     /** Runs one step of a tick that is not one task's; a failure is logged and counted, the tick goes on. */

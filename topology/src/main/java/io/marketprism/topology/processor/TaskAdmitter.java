@@ -9,6 +9,8 @@ import io.marketprism.topology.metrics.ReliabilityMetrics;
 import io.marketprism.topology.state.InFlightLedger;
 import io.marketprism.topology.state.RetryTimers;
 import io.marketprism.topology.state.StoreWaitQueue;
+import java.util.List;
+import org.apache.kafka.streams.KeyValue;
 
 /**
  * Admission and routing: asks the engine about a task and carries out its decision in the stores. A dispatched task
@@ -113,11 +115,26 @@ final class TaskAdmitter {
     }
 
     /**
-     * Carries on with a ledger entry restored after a crash or a rebalance: its call is made again, to the recorded
-     * endpoint; when that endpoint is no longer configured the task is admitted afresh (another endpoint of the
-     * exchange), when its exchange is no longer configured it is a dead letter EXCHANGE_REMOVED.
+     * Carries on with the ledger entries restored after a crash or a rebalance, each on its own: its call is made
+     * again, to the recorded endpoint; when that endpoint is no longer configured the task is admitted afresh
+     * (another endpoint of the exchange), when its exchange is no longer configured it is a dead letter
+     * EXCHANGE_REMOVED; a damaged entry is a dead letter with its bytes.
      */
-    void resume(DecisionEngine engine, String taskId, InFlightLedger.Entry entry, long now) {
+    void resume(DecisionEngine engine, List<KeyValue<String, byte[]>> restored, TaskDecoder decoder, long now) {
+        for (KeyValue<String, byte[]> stored : restored) {
+            InFlightLedger.Entry entry;
+            try {
+                entry = InFlightLedger.decode(stored.value);
+            } catch (RuntimeException damaged) {
+                ledger.remove(stored.key);
+                decoder.rejectStored(ProcessorSettings.LEDGER_STORE, stored.key, stored.value, damaged, now);
+                continue;
+            }
+            isolation.run(entry.task(), "restore", now, () -> resume(engine, stored.key, entry, now));
+        }
+    }
+
+    private void resume(DecisionEngine engine, String taskId, InFlightLedger.Entry entry, long now) {
         CollectorTask task = entry.task();
         String endpoint = TaskViews.endpointName(entry.endpointId());
         if (!engine.hasExchange(task.getExchange())) {

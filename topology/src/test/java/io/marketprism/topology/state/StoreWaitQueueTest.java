@@ -135,4 +135,42 @@ class StoreWaitQueueTest {
         assertThatThrownBy(() -> queue.add(new Waiting("t1", Priority.NORMAL, 1, 0, 0, null)))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("no task staged for t1");
     }
+
+    @Test
+    void shouldFindEveryDomainWithWaitingTasksWithoutReadingTheirTasks() {
+        StoreWaitQueue okx = new StoreWaitQueue(store, "okx", NOTHING_TO_AVOID, UndoLog.NONE);
+        StoreWaitQueue gone = new StoreWaitQueue(store, "gone-exchange", NOTHING_TO_AVOID, UndoLog.NONE);
+        for (int i = 0; i < 5; i++) {
+            enqueue(okx, "o" + i, "okx", Priority.NORMAL);
+        }
+        enqueue(gone, "g1", "gone-exchange", Priority.LOW);
+
+        assertThat(StoreWaitQueue.domainsIn(store)).containsExactly("gone-exchange", "okx");
+    }
+
+    @Test
+    void shouldTellTheFirstArrivalSequenceNoWaitingTaskUses() {
+        StoreWaitQueue queue = new StoreWaitQueue(store, "okx", NOTHING_TO_AVOID, UndoLog.NONE);
+        assertThat(queue.nextFreeArrivalSeq()).isZero();
+        nextSeq = 41;
+        enqueue(queue, "a", "okx", Priority.LOW);
+        enqueue(queue, "b", "okx", Priority.CRITICAL);
+
+        assertThat(queue.nextFreeArrivalSeq()).isEqualTo(43);
+    }
+
+    @Test
+    void shouldRemoveAnAddedTaskWhenItsHandlingIsUndone() {
+        java.util.List<Runnable> undo = new java.util.ArrayList<>();
+        StoreWaitQueue queue = new StoreWaitQueue(store, "okx", NOTHING_TO_AVOID, undo::add);
+        enqueue(queue, "kept", "okx", Priority.NORMAL);
+        undo.clear();
+        enqueue(queue, "failed", "okx", Priority.NORMAL);
+
+        undo.forEach(Runnable::run);
+
+        assertThat(queue.depth(Priority.NORMAL)).isEqualTo(1);
+        assertThat(queue.removeHead(Priority.NORMAL).taskId()).isEqualTo("kept");
+        assertThat(store.approximateNumEntries()).isZero();
+    }
 }
