@@ -3,6 +3,7 @@ package io.marketprism.ops.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.marketprism.ops.exchange.FaultProfile;
 import io.marketprism.ops.exchange.SimulatedExchange;
 import io.marketprism.ops.kafka.EmbeddedKafka;
 import io.marketprism.topology.MarketPrismService;
@@ -22,14 +23,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * An instance whose clock runs 50 minutes ahead serves every exchange with its real budgets (OKX: 20 calls per 2 s),
- * saving breaker and limiter state stamped with its clock; then it stops and an instance with a correct clock takes
- * over on another machine. Tasks, including ones with a 40-minute deadline, flow again within seconds: the saved
- * instants from the future do not hold them until the skewed instant.
+ * An instance whose clock runs 50 minutes ahead serves the exchanges and saves what it decided, stamped with its
+ * clock; then it stops and an instance with a correct clock takes over on another machine. Tasks flow again within
+ * seconds: instants from the future in the saved state do not hold them until the skewed instant.
  *
  * <p>50 minutes, not a full hour: the broker refuses records stamped more than
  * {@code log.message.timestamp.after.max.ms} (1 h by default in Kafka 4) ahead of its own clock, and records produced
- * in a punctuation carry the instance's clock.
+ * in a punctuation carry the instance's clock; an instance further ahead cannot write at all.
  */
 class ClockSkewFailoverIT {
 
@@ -48,50 +48,111 @@ class ClockSkewFailoverIT {
         try (EmbeddedKafka kafka = EmbeddedKafka.builder().port(0).build().start();
              SimulatedExchange exchange = SimulatedExchange.builder().port(0).seed(29).build().start()) {
             String bootstrap = kafka.bootstrapServers();
-            Map<String, String> settings = Workloads.simulatedEndpoints(exchange);
-            settings.put("topic.partitions", "3");
-            settings.put("kafka.session.timeout.ms", "6000");
-            settings.put("kafka.heartbeat.interval.ms", "1000");
+            // The exchanges' real budgets (OKX: 20 calls per 2 s), which the instance ahead stamps with its clock
+            Map<String, String> settings = settings(Workloads.simulatedEndpoints(exchange));
 
             // Given an instance running ahead that served every exchange
-            ServiceConfig ahead = Workloads.serviceConfig(settings, bootstrap, APPLICATION_ID, dir.resolve("ahead"));
             Set<String> first = wave("ahead");
-            try (MarketPrismService skewed = new MarketPrismService(ahead, new HttpTaskExecutor(
-                    ahead.executionTimeout(), ahead.maxBodyBytes(), Clock.offset(Clock.systemUTC(), SKEW)),
-                    new SkewedTime(SKEW))) {
-                skewed.start();
-                skewed.awaitRunning(Duration.ofSeconds(60));
-                Workloads.produce(bootstrap, ahead.topics().tasks(), tasks(first, null), true);
+            try (MarketPrismService ahead = instanceAhead(settings, bootstrap)) {
+                ahead.start();
+                ahead.awaitRunning(Duration.ofSeconds(60));
+                Workloads.produce(bootstrap, "collector.tasks", tasks(first, null), true);
                 IsolationChecks.awaitEachTaskEndedOnce(bootstrap, first, Duration.ofMinutes(1));
-                IsolationChecks.assertThreadsAlive(skewed);
+                IsolationChecks.assertThreadsAlive(ahead);
             }
 
-            // When it stops and an instance with a correct clock, on another machine, takes over
-            ServiceConfig correct = Workloads.serviceConfig(settings, bootstrap, APPLICATION_ID, dir.resolve("correct"));
-            try (MarketPrismService failover = MarketPrismService.withHttp(correct)) {
+            // When it stops and an instance with a correct clock takes over and is sent tasks with 40-minute deadlines
+            try (MarketPrismService failover = MarketPrismService.withHttp(Workloads.serviceConfig(settings,
+                    bootstrap, APPLICATION_ID, dir.resolve("correct")))) {
                 failover.start();
                 failover.awaitRunning(Duration.ofSeconds(60));
                 Instant tookOver = Instant.now();
                 Set<String> second = wave("after");
-                Workloads.produce(bootstrap, correct.topics().tasks(),
+                Workloads.produce(bootstrap, "collector.tasks",
                         tasks(second, Instant.now().plus(Duration.ofMinutes(40))), true);
 
-                // Then the new tasks, with their 40-minute deadlines, all have results within seconds
+                // Then they all have results within seconds
+                awaitEndedSoonAfter(bootstrap, second, tookOver);
                 Set<String> all = new TreeSet<>(first);
                 all.addAll(second);
-                await().atMost(FLOWING_AGAIN_WITHIN).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
-                        assertThat(TerminalRecords.read(bootstrap).missing(second))
-                                .as("tasks without a terminal record %s after the failover",
-                                        Duration.between(tookOver, Instant.now()))
-                                .isEmpty());
                 TerminalRecords terminal = IsolationChecks.awaitEachTaskEndedOnce(bootstrap, all,
                         Duration.ofSeconds(10));
-                assertThat(terminal.deadLetters()).as("dead letters").extracting(d -> d.getReason() + ": " + d.getDetail())
-                        .isEmpty();
-                assertThat(terminal.succeeded()).containsAll(second);
+                assertThat(terminal.deadLetters()).as("dead letters")
+                        .extracting(d -> d.getReason() + ": " + d.getDetail()).isEmpty();
                 IsolationChecks.assertThreadsAlive(failover);
             }
         }
+    }
+
+    @Test
+    @Disabled("a retry scheduled by an instance ahead keeps its skewed due time (notBefore) on the retry topic and in"
+            + " held-tasks: the next owner holds it until then, 50 minutes; the clamp of saved engine state does not"
+            + " cover it")
+    void shouldCallTheRetriesScheduledByAnInstanceAheadSoonAfterFailover() throws Exception {
+        try (EmbeddedKafka kafka = EmbeddedKafka.builder().port(0).build().start();
+             SimulatedExchange exchange = SimulatedExchange.builder().port(0).seed(31)
+                     .faults(FaultProfile.builder().errorRate(1.0).build()).build().start()) {
+            String bootstrap = kafka.bootstrapServers();
+            // Every first call fails; its retry is due three seconds later, by the clock of whoever decided it
+            Map<String, String> settings = settings(Workloads.generousSettings(exchange));
+            settings.put("retry.strategy", "FIXED");
+            settings.put("retry.jitter", "NONE");
+            settings.put("retry.base.delay.ms", "3000");
+            settings.put("retry.max.delay.ms", "3000");
+            settings.put("retry.budget.ratio", "1.0");
+
+            // Given an instance running ahead whose calls failed and which scheduled their retries
+            Set<String> tasks = new TreeSet<>();
+            for (int i = 0; i < 9; i++) {
+                tasks.add("retried-" + i);
+            }
+            try (MarketPrismService ahead = instanceAhead(settings, bootstrap)) {
+                ahead.start();
+                ahead.awaitRunning(Duration.ofSeconds(60));
+                Workloads.produce(bootstrap, "collector.tasks", tasks(tasks, null), true);
+                await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(200)).until(() ->
+                        KafkaChecks.readCommitted(bootstrap, "collector.tasks.retry").size() >= tasks.size());
+                IsolationChecks.assertThreadsAlive(ahead);
+            }
+            exchange.resetFaults();
+
+            // When an instance with a correct clock takes over
+            try (MarketPrismService failover = MarketPrismService.withHttp(Workloads.serviceConfig(settings,
+                    bootstrap, APPLICATION_ID, dir.resolve("correct")))) {
+                failover.start();
+                failover.awaitRunning(Duration.ofSeconds(60));
+
+                // Then the retries are made within seconds and succeed
+                awaitEndedSoonAfter(bootstrap, tasks, Instant.now());
+                TerminalRecords terminal = IsolationChecks.awaitEachTaskEndedOnce(bootstrap, tasks,
+                        Duration.ofSeconds(10));
+                assertThat(terminal.succeeded()).isEqualTo(tasks);
+                IsolationChecks.assertThreadsAlive(failover);
+            }
+        }
+    }
+
+    /** {@code base} plus: three partitions, and a failover within seconds of a stop. */
+    private static Map<String, String> settings(Map<String, String> base) {
+        base.put("topic.partitions", "3");
+        base.put("kafka.session.timeout.ms", "6000");
+        base.put("kafka.heartbeat.interval.ms", "1000");
+        return base;
+    }
+
+    /** An instance whose clock, Kafka Streams' and its HTTP calls', runs {@link #SKEW} ahead. */
+    private MarketPrismService instanceAhead(Map<String, String> settings, String bootstrap) {
+        ServiceConfig config = Workloads.serviceConfig(settings, bootstrap, APPLICATION_ID, dir.resolve("ahead"));
+        return new MarketPrismService(config, new HttpTaskExecutor(config.executionTimeout(), config.maxBodyBytes(),
+                Clock.offset(Clock.systemUTC(), SKEW)), new SkewedTime(SKEW));
+    }
+
+    private static void awaitEndedSoonAfter(String bootstrap, Set<String> ids, Instant tookOver) {
+        await().atMost(FLOWING_AGAIN_WITHIN).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
+                assertThat(TerminalRecords.read(bootstrap).missing(ids))
+                        .as("tasks without a terminal record %s after the failover",
+                                Duration.between(tookOver, Instant.now()))
+                        .isEmpty());
     }
 
     private static Set<String> wave(String prefix) {
