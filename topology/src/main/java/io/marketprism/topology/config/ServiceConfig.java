@@ -1,6 +1,7 @@
 package io.marketprism.topology.config;
 
 import io.marketprism.reliability.config.ReliabilityConfig;
+import io.marketprism.schemas.codec.OutputFormat;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -45,11 +46,12 @@ public final class ServiceConfig {
     public static final String HTTP_PORT = "http.port";
     public static final String ADMIN_TOKEN = "admin.token";
     public static final String APPLICATION_SERVER = "application.server";
+    public static final String OUTPUT_FORMAT = "output.format";
 
     private static final Set<String> SCALAR_KEYS = Set.of(BOOTSTRAP_SERVERS, APPLICATION_ID, STATE_DIR, TOPIC_TASKS,
             TOPIC_RESULTS, TOPIC_RETRY, TOPIC_DLQ, TOPIC_EVENTS, TOPIC_PARTITIONS, TOPIC_REPLICATION_FACTOR, EXCHANGES,
             EXECUTION_TIMEOUT_MS, EXECUTION_MAX_IN_FLIGHT, EXECUTION_TICK_MS, HTTP_HOST, HTTP_PORT, ADMIN_TOKEN,
-            APPLICATION_SERVER);
+            APPLICATION_SERVER, OUTPUT_FORMAT);
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]*");
 
     /** Public REST endpoints of the exchanges known out of the box. */
@@ -75,6 +77,7 @@ public final class ServiceConfig {
     private final int httpPort;
     private final String adminToken;
     private final String applicationServer;
+    private final OutputFormat outputFormat;
     private final ReliabilityConfig reliability;
 
     private ServiceConfig(Builder b, ReliabilityConfig reliability) {
@@ -95,6 +98,7 @@ public final class ServiceConfig {
         this.httpPort = b.httpPort;
         this.adminToken = b.adminToken;
         this.applicationServer = b.applicationServer;
+        this.outputFormat = b.outputFormat;
     }
 
     public static Builder builder() {
@@ -146,6 +150,7 @@ public final class ServiceConfig {
                     case HTTP_PORT -> b.httpPort(parseInt(key, value));
                     case ADMIN_TOKEN -> b.adminToken(value);
                     case APPLICATION_SERVER -> b.applicationServer(value);
+                    case OUTPUT_FORMAT -> b.outputFormat(value);
                     default -> throw new IllegalStateException("unhandled key " + key);
                 }
             }
@@ -268,6 +273,11 @@ public final class ServiceConfig {
         return Optional.ofNullable(applicationServer);
     }
 
+    /** How results, retries and dead letters are written; Avro unless configured otherwise. */
+    public OutputFormat outputFormat() {
+        return outputFormat;
+    }
+
     /** The same configuration with some values changed. */
     public Builder toBuilder() {
         Builder b = new Builder();
@@ -292,6 +302,7 @@ public final class ServiceConfig {
         b.httpPort = httpPort;
         b.adminToken = adminToken;
         b.applicationServer = applicationServer;
+        b.outputFormat = outputFormat;
         return b;
     }
 
@@ -324,6 +335,7 @@ public final class ServiceConfig {
         private int httpPort = 8080;
         private String adminToken;
         private String applicationServer;
+        private OutputFormat outputFormat = OutputFormat.AVRO;
 
         private Builder() {
             DEFAULT_ENDPOINTS.entrySet().stream().sorted(Map.Entry.comparingByKey())
@@ -478,6 +490,16 @@ public final class ServiceConfig {
                 throw new ConfigException(APPLICATION_SERVER, value, "expected host:port with port 1..65535");
             }
             this.applicationServer = text;
+            return this;
+        }
+
+        /** avro or json, case-insensitive. */
+        public Builder outputFormat(String value) {
+            try {
+                this.outputFormat = OutputFormat.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(OUTPUT_FORMAT, value, "allowed: avro, json");
+            }
             return this;
         }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Properties;
+import io.marketprism.schemas.codec.OutputFormat;
 import org.junit.jupiter.api.Test;
 
 class ServiceConfigTest {
@@ -58,6 +59,15 @@ class ServiceConfigTest {
                 .hasMessageContaining("1..10000");
         assertThatThrownBy(() -> ServiceConfig.fromProperties(props("execution.timeout.ms", "soon")))
                 .hasMessageContaining("must be an integer");
+    }
+
+    @Test
+    void shouldWriteAvroUnlessJsonIsAskedForAndRefuseOtherFormats() {
+        assertThat(ServiceConfig.ofDefaults().outputFormat()).isEqualTo(OutputFormat.AVRO);
+        assertThat(ServiceConfig.fromProperties(props("output.format", "JSON")).outputFormat())
+                .isEqualTo(OutputFormat.JSON);
+        assertThatThrownBy(() -> ServiceConfig.fromProperties(props("output.format", "xml")))
+                .hasMessageContaining("output.format").hasMessageContaining("xml").hasMessageContaining("avro, json");
     }
 
     @Test
