@@ -1,5 +1,6 @@
 package io.marketprism.ops.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.marketprism.ops.tools.OutputTopic;
 import io.marketprism.ops.tools.TailFilter;
 import io.marketprism.ops.tools.TimeBound;
@@ -59,6 +60,9 @@ final class TailCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (max < -1) {
+            throw new IllegalArgumentException("--max must be >= 0, got " + max);
+        }
         TailFilter filter = TailFilter.of(exchanges, dataTypes, reasons).checkFor(output);
         Instant from = since == null ? null : TimeBound.parse("--since", since, Instant.now());
         String name = topic != null ? topic : output.defaultTopic(ServiceConfig.ofDefaults().topics());
@@ -77,8 +81,16 @@ final class TailCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(onExit);
         try {
             TopicTail.read(kafka.clientProperties(), name, from, follow, done::get, record -> {
-                var json = output.toJson(record);
-                if (!done.get() && (json.has("error") && json.has("offset") || filter.matches(output, json))) {
+                JsonNode json;
+                boolean shown;
+                try {
+                    json = output.toJson(record);
+                    shown = filter.matches(output, json);
+                } catch (IllegalArgumentException e) {
+                    json = OutputTopic.unreadable(record, e.getMessage());
+                    shown = true;  // whatever the filters: an unreadable record is never silently skipped
+                }
+                if (shown && !done.get()) {
                     out.println(json);
                     out.flush();
                     if (++printed[0] == max) {

@@ -65,25 +65,34 @@ public enum OutputTopic {
     }
 
     /**
-     * The record's value as JSON; a value that cannot be decoded becomes an object with its coordinates, the
-     * {@code error} and the {@code value} in base64, so that nothing read is silently left out.
+     * The record's value as JSON.
+     *
+     * @throws IllegalArgumentException saying why the value cannot be decoded
      */
     public JsonNode toJson(ConsumerRecord<byte[], byte[]> record) {
-        try {
-            if (record.value() == null) {
-                throw new IllegalArgumentException("the record has no value");
-            }
-            return decode(record.value());
-        } catch (IOException | RecordDecodingException | IllegalArgumentException e) {
-            ObjectNode unreadable = MAPPER.createObjectNode();
-            unreadable.put("topic", record.topic());
-            unreadable.put("partition", record.partition());
-            unreadable.put("offset", record.offset());
-            unreadable.put("error", e instanceof JacksonException json ? json.getOriginalMessage()
-                    : e.getMessage());
-            unreadable.put("value", record.value() == null ? null
-                    : Base64.getEncoder().encodeToString(record.value()));
-            return unreadable;
+        if (record.value() == null) {
+            throw new IllegalArgumentException("the record has no value");
         }
+        try {
+            return decode(record.value());
+        } catch (JacksonException e) {
+            throw new IllegalArgumentException("invalid JSON: " + e.getOriginalMessage(), e);
+        } catch (IOException | RecordDecodingException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A record that could not be decoded, as JSON: its coordinates, the {@code error} and the {@code value} in base64,
+     * so that nothing read is silently left out.
+     */
+    public static JsonNode unreadable(ConsumerRecord<byte[], byte[]> record, String error) {
+        ObjectNode unreadable = MAPPER.createObjectNode();
+        unreadable.put("topic", record.topic());
+        unreadable.put("partition", record.partition());
+        unreadable.put("offset", record.offset());
+        unreadable.put("error", error);
+        unreadable.put("value", record.value() == null ? null : Base64.getEncoder().encodeToString(record.value()));
+        return unreadable;
     }
 }

@@ -35,11 +35,16 @@ class OutputTopicTest {
     }
 
     @Test
-    void shouldTurnAnUndecodableRecordIntoAnObjectWithItsCoordinatesAndBytes() {
-        JsonNode unreadable = OutputTopic.RESULTS.toJson(record("garbage".getBytes(StandardCharsets.UTF_8)));
+    void shouldSayWhyARecordCannotBeDecodedAndRenderItWithItsCoordinatesAndBytes() {
+        ConsumerRecord<byte[], byte[]> garbage = record("garbage".getBytes(StandardCharsets.UTF_8));
 
+        assertThatThrownBy(() -> OutputTopic.RESULTS.toJson(garbage))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("neither Avro single-object encoding");
+        assertThatThrownBy(() -> OutputTopic.EVENTS.toJson(garbage)).hasMessageStartingWith("invalid JSON: ");
+        JsonNode unreadable = OutputTopic.unreadable(garbage, "why");
         assertThat(unreadable.get("offset").longValue()).isEqualTo(7);
-        assertThat(unreadable.get("error").textValue()).contains("neither Avro single-object encoding");
+        assertThat(unreadable.get("error").textValue()).isEqualTo("why");
         assertThat(unreadable.get("value").textValue()).isEqualTo("Z2FyYmFnZQ==");
     }
 
