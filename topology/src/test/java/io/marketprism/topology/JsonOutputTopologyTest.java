@@ -9,6 +9,7 @@ import io.marketprism.schemas.codec.RecordCodec;
 import io.marketprism.topology.config.ServiceConfig;
 import io.marketprism.topology.processor.OutputHeaders;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -19,6 +20,7 @@ import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code output.format=json} on TopologyTestDriver: results and dead letters are JSON text carrying the records'
@@ -37,8 +39,12 @@ class JsonOutputTopologyTest {
     private TestOutputTopic<String, String> deadLetters;
     private ServiceConfig config;
 
+    @TempDir
+    Path stateDir;
+
     private void startDriver() {
         config = ServiceConfig.builder()
+                .stateDir(stateDir)
                 .clearExchanges()
                 .exchange("binance", "api=http://127.0.0.1:1/binance/api")
                 .reliability("retry.strategy", "FIXED")

@@ -14,14 +14,15 @@ import io.marketprism.schemas.DeadLetterReason;
 import io.marketprism.schemas.Priority;
 import io.marketprism.schemas.TaskResult;
 import io.marketprism.schemas.codec.AvroCodec;
+import io.marketprism.schemas.codec.OutputFormat;
 import io.marketprism.topology.config.ServiceConfig;
 import io.marketprism.topology.exec.CallResult;
 import io.marketprism.topology.processor.OutputHeaders;
 import io.marketprism.topology.processor.ReliabilityProcessor;
-import io.marketprism.schemas.codec.OutputFormat;
 import io.marketprism.topology.serde.RecordSerde;
 import java.net.ConnectException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
@@ -40,6 +41,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every path of the topology on TopologyTestDriver, with a fake executor and driven wall-clock time: results,
@@ -71,8 +73,12 @@ class ReliabilityTopologyTest {
                 .reliability("balancer.strategy", "ROUND_ROBIN");
     }
 
+    /** Each test's own state directory: builds running side by side must not share one. */
+    @TempDir
+    Path stateDir;
+
     private void startDriver(ServiceConfig.Builder builder) {
-        config = builder.build();
+        config = builder.stateDir(stateDir).build();
         Properties props = MarketPrismService.streamsProperties(config);
         driver = new TopologyTestDriver(ReliabilityTopology.build(config, executor), props, Instant.ofEpochMilli(START));
         tasks = driver.createInputTopic(config.topics().tasks(), new ByteArraySerializer(), new ByteArraySerializer(),
