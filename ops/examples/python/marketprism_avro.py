@@ -158,7 +158,7 @@ class Schemas:
 
     def decode(self, record_name, value):
         """The record in value, Avro single-object or JSON, as a dict; raises ValueError saying why not."""
-        if value[:1] == b"{" or value.lstrip()[:1] == b"{":
+        if value.lstrip()[:1] == b"{":
             return json.loads(value)
         if len(value) < HEADER_LENGTH or value[:2] != MARKER:
             raise ValueError("neither JSON nor Avro single-object encoding: starts with " + value[:10].hex(" "))
