@@ -14,11 +14,12 @@ import io.marketprism.schemas.DeadLetterReason;
 import io.marketprism.schemas.Priority;
 import io.marketprism.schemas.TaskResult;
 import io.marketprism.schemas.codec.AvroCodec;
+import io.marketprism.schemas.codec.OutputFormat;
 import io.marketprism.topology.config.ServiceConfig;
 import io.marketprism.topology.exec.CallResult;
 import io.marketprism.topology.processor.OutputHeaders;
 import io.marketprism.topology.processor.ProcessorSettings;
-import io.marketprism.topology.serde.AvroSerde;
+import io.marketprism.topology.serde.RecordSerde;
 import java.net.ConnectException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -73,9 +74,9 @@ class ReliabilityTopologyTest {
         tasks = driver.createInputTopic(config.topics().tasks(), new ByteArraySerializer(), new ByteArraySerializer(),
                 Instant.ofEpochMilli(START), Duration.ZERO);
         results = driver.createOutputTopic(config.topics().results(), new StringDeserializer(),
-                AvroSerde.results().deserializer());
+                RecordSerde.results(OutputFormat.AVRO).deserializer());
         deadLetters = driver.createOutputTopic(config.topics().deadLetters(), new StringDeserializer(),
-                AvroSerde.deadLetters().deserializer());
+                RecordSerde.deadLetters(OutputFormat.AVRO).deserializer());
         events = driver.createOutputTopic(config.topics().events(), new StringDeserializer(), new StringDeserializer());
     }
 

@@ -1,5 +1,6 @@
 package io.marketprism.topology.config;
 
+import io.marketprism.schemas.codec.OutputFormat;
 import io.marketprism.reliability.config.ConfigKey;
 import io.marketprism.reliability.config.ConfigTable;
 import io.marketprism.reliability.config.ConfigValues;
@@ -48,6 +49,7 @@ public final class ServiceConfig {
     public static final String EXECUTION_TICK_MS = "execution.tick.ms";
     public static final String EXECUTION_MAX_BODY_BYTES = "execution.max.body.bytes";
     public static final String DEDUPE_WINDOW_MS = "dedupe.window.ms";
+    public static final String OUTPUT_FORMAT = "output.format";
     public static final String KAFKA_PREFIX = "kafka.";
     public static final String HTTP_HOST = "http.host";
     public static final String HTTP_PORT = "http.port";
@@ -221,6 +223,11 @@ public final class ServiceConfig {
         return Duration.ofMillis(values.get(ServiceKeys.DEDUPE_WINDOW_MS));
     }
 
+    /** How results, retries and dead letters are written: Avro single-object encoding, or JSON text. */
+    public OutputFormat outputFormat() {
+        return values.get(ServiceKeys.OUTPUT_FORMAT);
+    }
+
     /** Breaker, limiter, retry and balancer settings of every exchange, endpoints as configured here. */
     public ReliabilityConfig reliability() {
         return reliability;
@@ -358,6 +365,11 @@ public final class ServiceConfig {
 
         public Builder dedupeWindow(Duration value) {
             return set(ServiceKeys.DEDUPE_WINDOW_MS, value.toMillis());
+        }
+
+        /** @param value {@code avro} or {@code json}, in any case */
+        public Builder outputFormat(String value) {
+            return set(ServiceKeys.OUTPUT_FORMAT, ServiceKeys.OUTPUT_FORMAT.parse(OUTPUT_FORMAT, value));
         }
 
         public Builder httpHost(String value) {

@@ -5,6 +5,7 @@ import static io.marketprism.reliability.config.ValueType.integer;
 import static io.marketprism.reliability.config.ValueType.longInteger;
 import static io.marketprism.reliability.config.ValueType.matching;
 import static io.marketprism.reliability.config.ValueType.names;
+import static io.marketprism.reliability.config.ValueType.oneOf;
 import static io.marketprism.reliability.config.ValueType.path;
 import static io.marketprism.reliability.config.ValueType.secret;
 import static io.marketprism.reliability.config.ValueType.text;
@@ -12,6 +13,7 @@ import static io.marketprism.reliability.config.ValueType.text;
 import io.marketprism.reliability.config.ConfigKey;
 import io.marketprism.reliability.config.ConfigTable;
 import io.marketprism.reliability.config.ValueType;
+import io.marketprism.schemas.codec.OutputFormat;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -79,6 +81,10 @@ public final class ServiceKeys {
     public static final ConfigKey<Long> DEDUPE_WINDOW_MS = DECLARE.define(ServiceConfig.DEDUPE_WINDOW_MS,
             longInteger(1_000, 7L * 24 * 3600 * 1000), 3_600_000L,
             "how long finished task ids are remembered: a task sent again within it is not called again");
+    public static final ConfigKey<OutputFormat> OUTPUT_FORMAT = DECLARE.define(ServiceConfig.OUTPUT_FORMAT,
+            oneOf(OutputFormat.class), OutputFormat.AVRO,
+            "how results, retries and dead letters are written: Avro single-object encoding, or JSON text (readable"
+                    + " with kcat); readers tell the two apart per record");
     public static final ConfigKey<String> HTTP_HOST = DECLARE.define(ServiceConfig.HTTP_HOST,
             text("host or IP"), "127.0.0.1",
             "address of the metrics, health and admin server; `0.0.0.0` in containers");

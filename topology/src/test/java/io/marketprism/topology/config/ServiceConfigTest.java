@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.marketprism.reliability.config.ConfigKey;
 import java.util.Properties;
+import io.marketprism.schemas.codec.OutputFormat;
 import org.junit.jupiter.api.Test;
 
 class ServiceConfigTest {
@@ -139,6 +140,15 @@ class ServiceConfigTest {
     void shouldRefuseTopicsSharingAName() {
         assertThatThrownBy(() -> ServiceConfig.fromProperties(props("topic.retry", "collector.tasks")))
                 .hasMessageContaining("the five topics must have distinct names");
+    }
+
+    @Test
+    void shouldWriteAvroUnlessJsonIsAskedForAndRefuseOtherFormats() {
+        assertThat(ServiceConfig.ofDefaults().outputFormat()).isEqualTo(OutputFormat.AVRO);
+        assertThat(ServiceConfig.fromProperties(props("output.format", "JSON")).outputFormat())
+                .isEqualTo(OutputFormat.JSON);
+        assertThatThrownBy(() -> ServiceConfig.fromProperties(props("output.format", "xml")))
+                .hasMessageContaining("output.format").hasMessageContaining("xml").hasMessageContaining("{AVRO, JSON}");
     }
 
     @Test
