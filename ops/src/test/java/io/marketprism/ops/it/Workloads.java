@@ -10,6 +10,7 @@ import io.marketprism.topology.config.ServiceConfig;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -87,20 +88,14 @@ final class Workloads {
 
     /** Produces {@code count} tasks, even ones as JSON and odd ones as Avro, over every exchange; returns their ids. */
     static Set<String> produceTasks(String bootstrap, String topic, int count, String prefix) {
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
         Set<String> ids = new LinkedHashSet<>();
-        try (KafkaProducer<byte[], byte[]> producer =
-                     new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
-            for (int i = 0; i < count; i++) {
-                String id = prefix + "-" + i;
-                ids.add(id);
-                producer.send(new ProducerRecord<>(topic, task(id, i)));
-            }
-            producer.flush();
+        List<byte[]> tasks = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            String id = prefix + "-" + i;
+            ids.add(id);
+            tasks.add(task(id, i));
         }
+        produce(bootstrap, topic, tasks, true);
         return ids;
     }
 
