@@ -7,8 +7,8 @@ import io.marketprism.topology.errors.DeadLetterExceptionHandler;
 import io.marketprism.topology.exec.HttpTaskExecutor;
 import io.marketprism.topology.exec.TaskExecutor;
 import io.marketprism.topology.metrics.ReliabilityMetrics;
+import io.marketprism.topology.metrics.ServiceMeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -94,7 +94,7 @@ public final class MarketPrismService implements AutoCloseable {
     /** Creates missing topics and starts processing; returns once the threads are started. */
     public synchronized void start() {
         createMissingTopics();
-        registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        registry = new ServiceMeterRegistry();
         ReliabilityMetrics.bindJvmMetrics(registry);
         ReliabilityMetrics metrics = new ReliabilityMetrics(registry, config);
         AdminMailbox mailbox = new AdminMailbox();
