@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.config.MeterFilter;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -61,7 +62,7 @@ public final class PrometheusConventions implements MeterFilter {
             scales.put(name, scale);
         }
         if (name.equals(id.getName()) && description.equals(id.getDescription())
-                && java.util.Objects.equals(baseUnit, id.getBaseUnit())) {
+                && Objects.equals(baseUnit, id.getBaseUnit())) {
             return id;
         }
         return new Meter.Id(name, Tags.of(id.getTagsAsIterable()), baseUnit, description, id.getType());
