@@ -21,6 +21,7 @@ import io.marketprism.topology.processor.ReliabilityProcessor;
 import io.marketprism.topology.serde.AvroSerde;
 import java.net.ConnectException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
@@ -39,6 +40,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every path of the topology on TopologyTestDriver, with a fake executor and driven wall-clock time: results,
@@ -56,6 +58,9 @@ class ReliabilityTopologyTest {
     private TestOutputTopic<String, TaskResult> results;
     private TestOutputTopic<String, DeadLetter> deadLetters;
     private TestOutputTopic<String, String> events;
+    /** Its own state directory: the default one is shared by every process on the machine. */
+    @TempDir
+    Path stateDir;
 
     /** Two Binance endpoints and one OKX endpoint; retries after a fixed second; round robin. */
     private static ServiceConfig.Builder testConfig() {
@@ -71,7 +76,7 @@ class ReliabilityTopologyTest {
     }
 
     private void startDriver(ServiceConfig.Builder builder) {
-        config = builder.build();
+        config = builder.stateDir(stateDir).build();
         Properties props = MarketPrismService.streamsProperties(config);
         driver = new TopologyTestDriver(ReliabilityTopology.build(config, executor), props, Instant.ofEpochMilli(START));
         tasks = driver.createInputTopic(config.topics().tasks(), new ByteArraySerializer(), new ByteArraySerializer(),

@@ -9,6 +9,7 @@ import io.marketprism.topology.metrics.ReliabilityMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -16,6 +17,7 @@ import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The accounting counters through the whole topology: every accepted task ends once (a result, a dead letter or a
@@ -31,9 +33,15 @@ class TaskAccountingTopologyTest {
     private TopologyTestDriver driver;
     private TestInputTopic<byte[], byte[]> tasks;
 
+    /** Its own state directory: the default one is shared by every process on the machine. */
+    @TempDir
+    Path stateDir;
+
     @AfterEach
     void closeDriver() {
-        driver.close();
+        if (driver != null) {
+            driver.close();
+        }
     }
 
     @Test
@@ -73,6 +81,7 @@ class TaskAccountingTopologyTest {
     private void startDriver() {
         config = ServiceConfig.builder().clearExchanges()
                 .exchange("binance", "api=http://127.0.0.1:1/binance/api")
+                .stateDir(stateDir)
                 .reliability("retry.strategy", "FIXED")
                 .reliability("retry.jitter", "NONE")
                 .reliability("retry.base.delay.ms", "1000")
