@@ -102,6 +102,7 @@ public final class MarketPrismService implements AutoCloseable {
         HostInfo advertised = http.start();
         Properties props = streamsProperties(config);
         props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, advertised.host() + ":" + advertised.port());
+        props.put(DeadLetterExceptionHandler.METRICS_CONFIG, metrics);
         streams = new KafkaStreams(ReliabilityTopology.build(config, executor, metrics, mailbox), props);
         streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(registry);

@@ -4,24 +4,30 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.marketprism.topology.admin.AdminMailbox;
 import io.marketprism.topology.config.ServiceConfig;
+import io.marketprism.topology.errors.DeadLetterExceptionHandler;
 import io.marketprism.topology.metrics.MetricNames;
 import io.marketprism.topology.metrics.ReliabilityMetrics;
+import io.marketprism.topology.processor.OutputHeaders;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Properties;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The accounting counters through the whole topology: every accepted task ends once (a result, a dead letter or a
- * rejection), every retry written is read back, and bytes that are no task are not accepted.
+ * rejection), every retry written is read back, and bytes that are no task are not accepted; dead letters of the
+ * exception handler are counted too.
  */
 class TaskAccountingTopologyTest {
 
@@ -78,6 +84,22 @@ class TaskAccountingTopologyTest {
                 .counter().count()).as("counted as a dead letter, not as a task").isEqualTo(1);
     }
 
+    @Test
+    void shouldCountTheDeadLettersOfTheExceptionHandler() {
+        executor.answering((task, endpoint) -> FakeExecutor.ok("{}"));
+        startDriver();
+        TestInputTopic<String, byte[]> repartition = driver.createInputTopic(
+                config.applicationId() + "-by-domain-repartition", new StringSerializer(), new ByteArraySerializer());
+
+        // When a record the reliability processor cannot decode reaches it
+        repartition.pipeInput(new TestRecord<>("binance", new byte[] {(byte) 0xC3, 0x01, 0, 5},
+                OutputHeaders.of("bad-1", "binance", null, null)));
+
+        // Then its dead letter, written by the exception handler, is counted like the others
+        assertThat(registry.get(MetricNames.DEAD_LETTERS).tags("exchange", "binance", "reason", "PROCESSING_ERROR")
+                .counter().count()).isEqualTo(1);
+    }
+
     private void startDriver() {
         config = ServiceConfig.builder().clearExchanges()
                 .exchange("binance", "api=http://127.0.0.1:1/binance/api")
@@ -87,8 +109,10 @@ class TaskAccountingTopologyTest {
                 .reliability("retry.base.delay.ms", "1000")
                 .build();
         ReliabilityMetrics metrics = new ReliabilityMetrics(registry, config);
+        Properties props = MarketPrismService.streamsProperties(config);
+        props.put(DeadLetterExceptionHandler.METRICS_CONFIG, metrics);
         driver = new TopologyTestDriver(ReliabilityTopology.build(config, executor, metrics, new AdminMailbox()),
-                MarketPrismService.streamsProperties(config), Instant.ofEpochMilli(START));
+                props, Instant.ofEpochMilli(START));
         tasks = driver.createInputTopic(config.topics().tasks(), new ByteArraySerializer(), new ByteArraySerializer(),
                 Instant.ofEpochMilli(START), Duration.ZERO);
     }
