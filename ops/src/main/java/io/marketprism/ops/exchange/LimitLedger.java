@@ -90,6 +90,11 @@ final class LimitLedger {
         return usage;
     }
 
+    /** Windows held now (for tests of idle eviction). */
+    int windowCount() {
+        return windows.size();
+    }
+
     /** Forgets all windows and counters. */
     void clear() {
         windows.clear();

@@ -1,5 +1,6 @@
 package io.marketprism.ops.exchange;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -77,11 +78,20 @@ record Venue(String name, Dialect dialect, List<LimitRule> limits, BanPolicy ban
 
     /** Every venue strict mode serves, by name, in a stable order. */
     static Map<String, Venue> all() {
-        Map<String, Venue> venues = new LinkedHashMap<>();
-        for (Venue venue : List.of(BinanceVenues.spot(), BinanceVenues.usdMargined(), BinanceVenues.coinMargined(),
-                OkxVenue.create(), DeribitVenue.create(), BybitVenue.create())) {
-            venues.put(venue.name(), venue);
+        return Catalogue.VENUES;
+    }
+
+    /** Built on first use, so the venue tables can refer to this record's nested types while loading. */
+    private static final class Catalogue {
+        private static final Map<String, Venue> VENUES;
+
+        static {
+            Map<String, Venue> venues = new LinkedHashMap<>();
+            for (Venue venue : List.of(BinanceVenues.spot(), BinanceVenues.usdMargined(),
+                    BinanceVenues.coinMargined(), OkxVenue.create(), DeribitVenue.create(), BybitVenue.create())) {
+                venues.put(venue.name(), venue);
+            }
+            VENUES = Collections.unmodifiableMap(venues);
         }
-        return venues;
     }
 }
