@@ -11,9 +11,10 @@ import java.util.Optional;
 /**
  * The decisions of strict mode, free of HTTP: URLs are {@code /{venue}/{route}{path}}, where the venue is a host
  * family ({@link Venue#all()}) and the route names the client, standing for its source IP: every limit is counted per
- * route, so two egress routes are two base URLs. A path the venue does not have is 404, as on the real host; then
- * bans, parameter rules, limits and the instrument are checked, in that order. Not thread-safe: its owner serialises
- * calls.
+ * route, so two egress routes are two base URLs. A path the venue does not have is 404, as on the real host, and
+ * costs nothing; then bans, limits, parameter rules and the instrument are checked, in that order, so a malformed
+ * request is charged like any other (Binance charges failed requests their weight: binance-spot-api-docs
+ * {@code CHANGELOG.md}, 2026-03-27). Not thread-safe: its owner serialises calls.
  */
 final class StrictExchange {
 
@@ -43,6 +44,11 @@ final class StrictExchange {
         if (nowMillis < standing.bannedUntilMillis) {
             return banned(venue, route, standing, headers, nowMillis);
         }
+        Optional<LimitLedger.Breach> breach = ledger.tryCharge(venueName, route, demands(venue, endpoint, query),
+                nowMillis);
+        if (breach.isPresent()) {
+            return rejected(venue, route, standing, breach.get(), headers, nowMillis);
+        }
         Optional<ParameterRule.Violation> violation = endpoint.parameters().stream()
                 .map(rule -> rule.check(query)).flatMap(Optional::stream).findFirst();
         if (violation.isPresent()) {
@@ -51,11 +57,6 @@ final class StrictExchange {
                     ? venue.dialect().missingParameterBody(parameter)
                     : venue.dialect().invalidParameterBody(parameter);
             return answer(venue, route, venue.statuses().parameterError(), headers, body, nowMillis);
-        }
-        Optional<LimitLedger.Breach> breach = ledger.tryCharge(venueName, route, demands(venue, endpoint, query),
-                nowMillis);
-        if (breach.isPresent()) {
-            return rejected(venue, route, standing, breach.get(), headers, nowMillis);
         }
         if (endpoint.data().isEmpty()) {
             return answer(venue, route, 200, headers, venue.dialect().healthCheckBody(nowMillis), nowMillis);

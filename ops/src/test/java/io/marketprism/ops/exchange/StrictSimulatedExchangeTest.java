@@ -191,6 +191,41 @@ class StrictSimulatedExchangeTest {
     }
 
     @Test
+    void shouldChargeAMalformedRequestLikeAnyOther() throws Exception {
+        SimulatedExchange simulated = strict();
+
+        HttpResponse<String> malformed = get(simulated.strictBaseUrl("binance-spot", "r0") + "/api/v3/depth");
+
+        assertThat(malformed.statusCode()).isEqualTo(400);
+        assertThat(malformed.headers().firstValue(BinanceVenues.WEIGHT_HEADER)).hasValue("5");
+    }
+
+    @Test
+    void shouldNeverRefuseAClientThatKeepsToTheDocumentedBudgetsAndLetItUseThemWhole() throws Exception {
+        // Given a client that sends OKX books every 50 ms (40 per 2 s) and 6,000 spot weight at each minute's start
+        SimulatedExchange simulated = strict();
+        String books = simulated.strictBaseUrl("okx", "r0") + "/api/v5/market/books?instId=BTC-USDT";
+        String depth = simulated.strictBaseUrl("binance-spot", "r0") + "/api/v3/depth?symbol=BTCUSDT&limit=5000";
+        clock.advance(Duration.ofSeconds(30));
+
+        // When it does so for three minutes
+        for (int tick = 0; tick < 3 * 60 * 20; tick++) {
+            if (tick % (60 * 20) == 0) {
+                for (int i = 0; i < 24; i++) {
+                    assertThat(get(depth).statusCode()).isEqualTo(200);
+                }
+            }
+            assertThat(get(books).statusCode()).isEqualTo(200);
+            clock.advance(Duration.ofMillis(50));
+        }
+
+        // Then nothing was refused and each budget was used whole
+        assertThat(simulated.limitUsage()).allSatisfy(u -> assertThat(u.rejected()).isZero())
+                .filteredOn(u -> !u.group().equals(BinanceVenues.RAW_REQUESTS))
+                .allSatisfy(u -> assertThat(u.peakShare()).as(u.group()).isEqualTo(1.0));
+    }
+
+    @Test
     void shouldGiveUsdMarginedFuturesTheirOwn2400WeightPerMinute() throws Exception {
         SimulatedExchange simulated = strict();
         String depth = simulated.strictBaseUrl("binance-usdm", "r0") + "/fapi/v1/depth?symbol=BTCUSDT&limit=1000";
