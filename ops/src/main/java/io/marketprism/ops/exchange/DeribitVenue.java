@@ -11,8 +11,9 @@ import java.util.Optional;
  * Deribit API v2 public methods over HTTP GET ({@code www.deribit.com/api/v2/public/...}): one credit pool per client
  * for every non-matching-engine request; an empty pool answers error 10028 {@code too_many_requests}.
  *
- * <p>Sources: https://docs.deribit.com/ (methods public/get_order_book, get_last_trades_by_instrument, ticker,
- * get_funding_rate_value, get_book_summary_by_instrument, get_tradingview_chart_data, test; "RPC Error Codes"),
+ * <p>Sources: https://docs.deribit.com/ (anchors #public-get_order_book, #public-get_last_trades_by_instrument,
+ * #public-ticker, #public-get_funding_rate_value, #public-get_book_summary_by_instrument,
+ * #public-get_tradingview_chart_data, #public-test; "RPC Error Codes"),
  * mirrored in rosssaunders/coincise {@code docs/deribit/endpoints/public/*.md} and {@code error_codes.md}; limits:
  * https://support.deribit.com/hc/en-us/articles/25944617523357-Rate-Limits ("Default Settings for Non-Matching
  * Engine Requests").

@@ -12,7 +12,7 @@ import java.util.Optional;
  * 2 seconds; a breach is error 50011.
  *
  * <p>Sources: https://www.okx.com/docs-v5/en/ sections "Rate Limits", "Error Code" (REST, public 50000-53999) and
- * the endpoint sections named next to each entry (mirrored in rosssaunders/coincise {@code docs/okx/
+ * the endpoint sections whose anchors are named next to each entry (parameters are in the same sections) (mirrored in rosssaunders/coincise {@code docs/okx/
  * order_book_trading.md}, {@code public_data.md}, {@code rate_limits.md}, {@code error_codes.md},
  * {@code endpoints/public/get_long_short_ratio.md}, {@code endpoints/private/get_contract_long_short_ratio.md}).
  * OKX does not say whether its 2-second windows roll or are aligned; the simulator rolls them (the stricter reading).
@@ -36,23 +36,23 @@ final class OkxVenue {
 
     static Venue create() {
         return new Venue("okx", new OkxDialect(), List.of(
-                // "Get order book": 40 requests per 2 s, rule IP.
+                // #order-book-trading-market-data-get-order-book: 40 requests per 2 s, rule IP.
                 LimitRule.rolling("books", "requests", 40, TWO_SECONDS),
-                // "Get trades": 100 per 2 s, IP.
+                // #order-book-trading-market-data-get-trades: 100 per 2 s, IP.
                 LimitRule.rolling("trades", "requests", 100, TWO_SECONDS),
-                // "Get ticker": 20 per 2 s, IP.
+                // #order-book-trading-market-data-get-ticker: 20 per 2 s, IP.
                 LimitRule.rolling("ticker", "requests", 20, TWO_SECONDS),
-                // "Get candlesticks": 40 per 2 s, IP.
+                // #order-book-trading-market-data-get-candlesticks: 40 per 2 s, IP.
                 LimitRule.rolling("candles", "requests", 40, TWO_SECONDS),
-                // "Get funding rate": 10 per 2 s, rule IP + Instrument ID.
+                // #public-data-rest-api-get-funding-rate: 10 per 2 s, rule IP + Instrument ID.
                 LimitRule.rollingPer("funding-rate", "requests", 10, TWO_SECONDS, "instId"),
-                // "Get open interest": 20 per 2 s, rule IP + Instrument ID.
+                // #public-data-rest-api-get-open-interest: 20 per 2 s, rule IP + Instrument ID.
                 LimitRule.rollingPer("open-interest", "requests", 20, TWO_SECONDS, "instId"),
-                // "Get long/short ratio" (Trading statistics, by currency): 5 per 2 s, IP.
+                // #trading-statistics-rest-api-get-long-short-ratio (by currency): 5 per 2 s, IP.
                 LimitRule.rolling("long-short-account-ratio", "requests", 5, TWO_SECONDS),
-                // "Get contract long/short ratio": 5 per 2 s, rule IP + Instrument ID.
+                // #trading-statistics-rest-api-get-contract-long-short-ratio: 5 per 2 s, IP + Instrument ID.
                 LimitRule.rollingPer("long-short-account-ratio-contract", "requests", 5, TWO_SECONDS, "instId"),
-                // "Get system time": 10 per 2 s, IP.
+                // #public-data-rest-api-get-system-time: 10 per 2 s, IP.
                 LimitRule.rolling("time", "requests", 10, TWO_SECONDS)),
                 BanPolicy.NEVER, STATUSES, Optional.empty(), List.of(
                 // instId mandatory; sz optional (max 400).
