@@ -41,6 +41,8 @@ public final class LoadBalancer {
     private long randomState;
     private boolean panic;
     private int ejectedCount;
+    /** Grows whenever the saved state changes; see {@link #changeCount()}. */
+    private long changes;
 
     private LoadBalancer(String exchange, BalancerConfig config, BalancerListener listener,
                          BalancerSnapshot snapshot) {
@@ -86,6 +88,14 @@ public final class LoadBalancer {
         return new LoadBalancer(exchange, config, listener, Objects.requireNonNull(snapshot, "snapshot"));
     }
 
+    /**
+     * A number that grows whenever something that {@link #snapshot} saves changes (a pick, a call sent or answered,
+     * an ejection, a probe, panic mode): a caller saves the balancer when it moved since its last save.
+     */
+    public long changeCount() {
+        return changes;
+    }
+
     /** The balancer's state as a value; later changes to the balancer do not affect it. */
     public BalancerSnapshot snapshot() {
         List<EndpointState> copies = new ArrayList<>(endpoints.length);
@@ -128,12 +138,14 @@ public final class LoadBalancer {
         if (count == 0) {
             return noneAvailable(permittedCount, now);
         }
+        changes++;
         return new Pick.Picked(endpoints[choose(count)].id, panic);
     }
 
     /** Counts a call as sent to {@code endpoint} (in flight until {@link #onResult}). */
     public void onDispatch(String endpoint) {
         EndpointState state = state(endpoint);
+        changes++;
         state.inFlight++;
         state.recordStale = true;
     }
@@ -146,6 +158,7 @@ public final class LoadBalancer {
      */
     public void onResult(String endpoint, boolean success, long latencyMillis, ErrorClass error, long now) {
         EndpointState state = state(endpoint);
+        changes++;
         state.recordStale = true;
         state.inFlight = Math.max(0, state.inFlight - 1);
         state.recordLatency(latencyMillis, config.ewmaAlpha());
@@ -186,6 +199,7 @@ public final class LoadBalancer {
         if (!state.ejected) {
             return;
         }
+        changes++;
         state.recordStale = true;
         if (ok) {
             state.ejected = false;
@@ -207,11 +221,6 @@ public final class LoadBalancer {
 
     public BalancerConfig config() {
         return config;
-    }
-
-    /** Whether the last pick was made in panic mode. */
-    public boolean inPanic() {
-        return panic;
     }
 
     /**
@@ -249,6 +258,7 @@ public final class LoadBalancer {
             return;
         }
         panic = panicNow;
+        changes++;
         listener.onEvent(panicNow ? new BalancerEvent.PanicEntered(exchange, unavailable, endpoints.length, now)
                 : new BalancerEvent.PanicLeft(exchange, now));
     }

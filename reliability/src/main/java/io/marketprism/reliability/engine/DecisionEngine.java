@@ -2,8 +2,6 @@ package io.marketprism.reliability.engine;
 
 import io.marketprism.reliability.ErrorClass;
 import io.marketprism.reliability.balancer.Pick;
-import io.marketprism.reliability.breaker.BreakerState;
-import io.marketprism.reliability.breaker.EndpointBreaker;
 import io.marketprism.reliability.config.ExchangeProfile;
 import io.marketprism.reliability.config.ReliabilityConfig;
 import io.marketprism.reliability.internal.ByteSink;
@@ -121,17 +119,9 @@ public final class DecisionEngine {
     private List<Decision.Dispatch> drainLoaded(DomainRuntime domain, ExchangeRuntime exchange, WaitQueue queue,
                                                 long now) {
         List<Decision.Dispatch> dispatched = List.of();
-        domain.drainHint = Long.MAX_VALUE;
-        while (queue.totalDepth() > 0) {
-            long availableAt = exchange.availableAt(now);
-            if (availableAt > now) {
-                domain.drainHint = availableAt;
-                break;
-            }
+        while (queue.totalDepth() > 0 && exchange.availableAt(now) <= now) {
             List<Waiting> admitted = domain.limiter.drain(singleTask.over(queue), now);
-            domain.limiterChanged();
             if (admitted.isEmpty()) {
-                domain.drainHint = domain.limiter.nextDrainAt(queue, now);
                 break;
             }
             if (dispatched.isEmpty()) {
@@ -141,19 +131,6 @@ public final class DecisionEngine {
             dispatched.add(dispatch(exchange, next.taskId(), avoiding(next.avoidEndpoint()), now));
         }
         return dispatched;
-    }
-
-    /**
-     * The earliest time a {@link #drain} of a domain this engine has seen may dispatch something, from what decide
-     * and drain learned; Long.MAX_VALUE when no task is known to wait. A new engine knows nothing until each domain
-     * with waiting tasks has been drained once.
-     */
-    public long nextWakeUp(long now) {
-        long earliest = Long.MAX_VALUE;
-        for (DomainRuntime domain : domains.values()) {
-            earliest = Math.min(earliest, domain.drainHint);
-        }
-        return earliest == Long.MAX_VALUE ? earliest : Math.max(now, earliest);
     }
 
     /**
@@ -211,12 +188,6 @@ public final class DecisionEngine {
         return due;
     }
 
-    /** Whether a probe of the endpoint was handed out by {@link #probesDue} and its outcome is not recorded yet. */
-    public boolean probeOutstanding(String exchangeName, String endpoint) {
-        ExchangeRuntime exchange = exchanges.get(exchangeName);
-        return exchange != null && exchange.probeOutstanding(endpoint);
-    }
-
     /**
      * Records the outcome of an active health check of an ejected endpoint and ends its outstanding probe: when
      * {@code ok} the endpoint is restored to rotation, else it is ejected again for longer (an EndpointEjected event
@@ -226,9 +197,7 @@ public final class DecisionEngine {
     public void recordProbe(String exchangeName, String endpoint, boolean ok, long now) {
         ExchangeRuntime exchange = exchange(exchangeName, now);
         try {
-            if (exchange.recordProbe(endpoint, ok, now)) {
-                wakeDomainsOf(exchangeName, now);
-            }
+            exchange.recordProbe(endpoint, ok, now);
         } finally {
             noteChanges(exchange);
         }
@@ -259,15 +228,6 @@ public final class DecisionEngine {
         }
     }
 
-    /** A restored endpoint may let waiting tasks of the exchange's domains go at once. */
-    private void wakeDomainsOf(String exchangeName, long now) {
-        for (DomainRuntime domain : domains.values()) {
-            if (domain.exchange.equals(exchangeName) && domain.drainHint != Long.MAX_VALUE) {
-                domain.drainHint = Math.min(domain.drainHint, now);
-            }
-        }
-    }
-
     private boolean banned(String exchangeName, long now) {
         for (DomainRuntime domain : domains.values()) {
             if (domain.exchange.equals(exchangeName) && domain.limiter.bannedUntil() > now) {
@@ -286,11 +246,6 @@ public final class DecisionEngine {
             changed.get(i).saveChanges(storage, scratch);
         }
         changed.clear();
-    }
-
-    /** Whether a call changed a component that {@link #saveChanges} has not saved yet. */
-    public boolean hasUnsavedChanges() {
-        return !changed.isEmpty();
     }
 
     private void noteChanges(ExchangeRuntime exchange, DomainRuntime domain) {
@@ -318,9 +273,7 @@ public final class DecisionEngine {
         String avoidEndpoint = task.avoidEndpoint();
         Admission admission = domain.limiter.offer(
                 new AdmissionRequest(task.taskId(), task.priority(), weight, avoidEndpoint), queue, now);
-        domain.limiterChanged();
         if (admission instanceof Admission.Enqueued enqueued) {
-            domain.drainHint = Math.min(domain.drainHint, enqueued.retryHintAt());
             return new Decision.Queued(task.taskId(), enqueued.retryHintAt(),
                     enqueued.displaced().map(Waiting::taskId));
         }
@@ -351,18 +304,12 @@ public final class DecisionEngine {
     /** Picks an endpoint (one is available: checked before), takes its breaker permission, counts it in flight. */
     private Decision.Dispatch dispatch(ExchangeRuntime exchange, String taskId, Set<String> exclude, long now) {
         Pick pick = exchange.balancer.pick(exchange.gate, exclude, now);
-        exchange.balancerChanged();
         if (!(pick instanceof Pick.Picked picked)) {
             throw new IllegalStateException("no endpoint of " + exchange.name + " after the check found one: " + pick);
         }
         int index = exchange.index(picked.endpoint());
-        EndpointBreaker breaker = exchange.breakers[index];
-        boolean closed = breaker.state() == BreakerState.CLOSED;
-        if (!breaker.tryAcquire(now)) {
+        if (!exchange.breakers[index].tryAcquire(now)) {
             throw new IllegalStateException("breaker of " + picked.endpoint() + " refused after its gate permitted");
-        }
-        if (!closed) {
-            exchange.breakerChanged(index);
         }
         exchange.balancer.onDispatch(picked.endpoint());
         return new Decision.Dispatch(taskId, picked.endpoint(), picked.panic());
@@ -379,23 +326,14 @@ public final class DecisionEngine {
         } else {
             exchange.breakers[index].onSuccess(report.latencyMillis(), now);
         }
-        exchange.breakerChanged(index);
         exchange.balancer.onResult(report.endpoint(), report.success(), report.latencyMillis(), errorClass, now);
-        exchange.balancerChanged();
         int status = report.httpStatus() != null ? report.httpStatus() : report.success() ? 200 : 0;
         if (errorClass == ErrorClass.RATE_LIMITED && status != 429 && status != 418) {
             status = 429;
         }
-        double rateBefore = domain.limiter.rateFactor();
-        long banBefore = domain.limiter.bannedUntil();
         domain.limiter.onResponse(status, report.retryAfterMillis(), report.usedWeight(), now);
-        if (report.usedWeight() != null || domain.limiter.rateFactor() != rateBefore
-                || domain.limiter.bannedUntil() != banBefore) {
-            domain.limiterChanged();
-        }
         if (report.attempt() == 1) {
             domain.budget.recordRequest(now);
-            domain.budgetChanged();
         }
         if (report.success()) {
             return new AfterCall.Completed();
@@ -407,13 +345,9 @@ public final class DecisionEngine {
                 exchange.balancer.recentFailureRate(), now);
         RetryDecision decision = exchange.retryPolicy.decide(request, domain.budget);
         if (decision instanceof RetryDecision.RetryAt retry) {
-            domain.budgetChanged();
             return new AfterCall.RetryAt(retry.dueAt(), retry.delayMillis(), errorClass);
         }
         RetryDecision.GiveUp giveUp = (RetryDecision.GiveUp) decision;
-        if (giveUp.reason() == GiveUpReason.BUDGET_EXHAUSTED) {
-            domain.budgetChanged();
-        }
         listener.onEvent(new ReliabilityEvent.TaskGivenUp(now, report.exchange(), report.domain(), report.taskId(),
                 giveUp.reason(), errorClass, giveUp.detail()));
         return new AfterCall.GiveUp(giveUp.reason(), errorClass, giveUp.detail());

@@ -24,11 +24,10 @@ final class DomainRuntime extends SavedRuntime {
     final String exchange;
     final PriorityRateLimiter limiter;
     final RetryBudget budget;
-    /** Earliest time a drain may dispatch a waiting task; Long.MAX_VALUE when none is known to wait. */
-    long drainHint = Long.MAX_VALUE;
     private final byte[] exchangeBytes;
-    private boolean limiterDirty;
-    private boolean budgetDirty;
+    /** The components' change counts when they were last saved; -1 for state not saved yet. */
+    private long limiterSavedAt;
+    private long budgetSavedAt;
 
     private DomainRuntime(String domain, ExchangeProfile profile, LimiterSnapshot limiterState, StateStorage storage,
                           EventListener listener, long now) {
@@ -42,7 +41,7 @@ final class DomainRuntime extends SavedRuntime {
         }
         this.limiter = restored != null ? restored
                 : PriorityRateLimiter.create(domain, profile.limiter(), event -> listener.onEvent(limiterEvent(event)));
-        this.limiterDirty = restored == null;
+        this.limiterSavedAt = restored == null ? -1 : limiter.changeCount();
         byte[] savedBudget = storage.load(StateKind.RETRY_BUDGET, domain);
         RetryBudget budgetRestored = null;
         if (savedBudget != null) {
@@ -53,7 +52,7 @@ final class DomainRuntime extends SavedRuntime {
             }
         }
         this.budget = budgetRestored != null ? budgetRestored : RetryBudget.create(profile.retryBudget(), now);
-        this.budgetDirty = budgetRestored == null;
+        this.budgetSavedAt = budgetRestored == null ? -1 : budget.changeCount();
     }
 
     /** A fresh domain of {@code profile}'s exchange. */
@@ -108,33 +107,25 @@ final class DomainRuntime extends SavedRuntime {
         return new DomainRuntime(domain, profile, snapshot, storage, listener, now);
     }
 
-    void limiterChanged() {
-        limiterDirty = true;
-    }
-
-    void budgetChanged() {
-        budgetDirty = true;
-    }
-
     @Override
     boolean hasUnsavedChanges() {
-        return limiterDirty || budgetDirty;
+        return limiter.changeCount() != limiterSavedAt || budget.changeCount() != budgetSavedAt;
     }
 
     @Override
     void writeChanges(StateStorage storage, ByteSink scratch) {
-        if (limiterDirty) {
+        if (limiter.changeCount() != limiterSavedAt) {
             scratch.reset();
             writeEntryHeader(scratch, exchangeBytes);
             limiter.writeState(scratch);
             storage.save(StateKind.LIMITER, domain, scratch.toByteArray());
-            limiterDirty = false;
+            limiterSavedAt = limiter.changeCount();
         }
-        if (budgetDirty) {
+        if (budget.changeCount() != budgetSavedAt) {
             scratch.reset();
             budget.writeState(scratch);
             storage.save(StateKind.RETRY_BUDGET, domain, scratch.toByteArray());
-            budgetDirty = false;
+            budgetSavedAt = budget.changeCount();
         }
     }
 

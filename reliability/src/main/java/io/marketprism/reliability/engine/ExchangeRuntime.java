@@ -35,11 +35,11 @@ final class ExchangeRuntime extends SavedRuntime {
     final EndpointGate gate;
     private final String[] breakerKeys;
     private final Map<String, Integer> indexOf;
-    private final boolean[] breakerDirty;
+    /** The components' change counts when they were last saved; -1 for state not saved yet. */
+    private final long[] breakerSavedAt;
+    private long balancerSavedAt;
     /** Per endpoint: a probe was handed out by {@link #takeDueProbes} and its outcome is not recorded yet. */
     private final boolean[] probeOutstanding;
-    private boolean anyBreakerDirty;
-    private boolean balancerDirty;
 
     ExchangeRuntime(ExchangeProfile profile, StateStorage storage, EventListener listener, long now) {
         this.name = profile.name();
@@ -51,7 +51,7 @@ final class ExchangeRuntime extends SavedRuntime {
         this.endpoints = ids.toArray(new String[0]);
         this.breakers = new EndpointBreaker[n];
         this.breakerKeys = new String[n];
-        this.breakerDirty = new boolean[n];
+        this.breakerSavedAt = new long[n];
         this.probeOutstanding = new boolean[n];
         this.indexOf = new HashMap<>(n * 2);
         for (int i = 0; i < n; i++) {
@@ -63,8 +63,9 @@ final class ExchangeRuntime extends SavedRuntime {
             if (breakers[i] == null) {
                 breakers[i] = EndpointBreaker.create(endpoint, profile.breaker(),
                         transition -> listener.onEvent(breakerEvent(transition)), now);
-                breakerDirty[i] = true;
-                anyBreakerDirty = true;
+                breakerSavedAt[i] = -1;
+            } else {
+                breakerSavedAt[i] = breakers[i].changeCount();
             }
         }
         BalancerConfig balancerConfig = profile.balancer();
@@ -72,7 +73,7 @@ final class ExchangeRuntime extends SavedRuntime {
         LoadBalancer restored = saved == null ? null : restoreBalancer(saved, balancerConfig, listener);
         this.balancer = restored != null ? restored
                 : LoadBalancer.create(name, balancerConfig, event -> listener.onEvent(balancerEvent(event)));
-        this.balancerDirty = restored == null;
+        this.balancerSavedAt = restored == null ? -1 : balancer.changeCount();
         this.gate = new BreakerGate();
     }
 
@@ -83,15 +84,6 @@ final class ExchangeRuntime extends SavedRuntime {
                     + "; configured: " + List.of(endpoints));
         }
         return index;
-    }
-
-    void breakerChanged(int index) {
-        breakerDirty[index] = true;
-        anyBreakerDirty = true;
-    }
-
-    void balancerChanged() {
-        balancerDirty = true;
     }
 
     /**
@@ -114,23 +106,16 @@ final class ExchangeRuntime extends SavedRuntime {
         return taken;
     }
 
-    boolean probeOutstanding(String endpoint) {
-        return probeOutstanding[index(endpoint)];
-    }
-
     /**
      * Ends the endpoint's outstanding probe and feeds its outcome to the balancer: restored when {@code ok}, else
      * ejected again for longer. An outcome for an endpoint that is not awaiting a probe (restored already, or ejected
-     * again by an earlier outcome) is stale and changes nothing. Returns whether the endpoint was restored.
+     * again by an earlier outcome) is stale and changes nothing.
      */
-    boolean recordProbe(String endpoint, boolean ok, long now) {
+    void recordProbe(String endpoint, boolean ok, long now) {
         probeOutstanding[index(endpoint)] = false;
-        if (!balancer.probesDue(now).contains(endpoint)) {
-            return false;
+        if (balancer.probesDue(now).contains(endpoint)) {
+            balancer.onProbe(endpoint, ok, now);
         }
-        balancer.onProbe(endpoint, ok, now);
-        balancerDirty = true;
-        return ok;
     }
 
     /**
@@ -165,31 +150,35 @@ final class ExchangeRuntime extends SavedRuntime {
                     : earliestRefused;
         }
         Pick none = balancer.pick(gate, Set.of(), now);
-        balancerDirty = true;
         return Math.min(((Pick.NoneAvailable) none).retryAt(), earliestRefused);
     }
 
     @Override
     boolean hasUnsavedChanges() {
-        return anyBreakerDirty || balancerDirty;
+        if (balancer.changeCount() != balancerSavedAt) {
+            return true;
+        }
+        for (int i = 0; i < breakers.length; i++) {
+            if (breakers[i].changeCount() != breakerSavedAt[i]) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override
     void writeChanges(StateStorage storage, ByteSink scratch) {
-        if (anyBreakerDirty) {
-            for (int i = 0; i < breakers.length; i++) {
-                if (breakerDirty[i]) {
-                    scratch.reset();
-                    breakers[i].writeState(scratch);
-                    storage.save(StateKind.BREAKER, breakerKeys[i], scratch.toByteArray());
-                    breakerDirty[i] = false;
-                }
+        for (int i = 0; i < breakers.length; i++) {
+            if (breakers[i].changeCount() != breakerSavedAt[i]) {
+                scratch.reset();
+                breakers[i].writeState(scratch);
+                storage.save(StateKind.BREAKER, breakerKeys[i], scratch.toByteArray());
+                breakerSavedAt[i] = breakers[i].changeCount();
             }
-            anyBreakerDirty = false;
         }
-        if (balancerDirty) {
+        if (balancer.changeCount() != balancerSavedAt) {
             storage.save(StateKind.BALANCER, name, balancer.stateBytes());
-            balancerDirty = false;
+            balancerSavedAt = balancer.changeCount();
         }
     }
 

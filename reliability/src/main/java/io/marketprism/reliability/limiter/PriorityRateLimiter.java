@@ -42,6 +42,10 @@ public final class PriorityRateLimiter {
     private long bannedUntil;
     private boolean banActive;
     private long nextArrivalSeq;
+    /** False until the first {@link #offer} of a fresh limiter has checked the queue's arrival numbers. */
+    private boolean arrivalsChecked;
+    /** Grows whenever the saved state changes; see {@link #changeCount()}. */
+    private long changes;
 
     private PriorityRateLimiter(String domain, LimiterConfig config, LimiterListener listener,
                                 LimiterSnapshot snapshot) {
@@ -86,6 +90,7 @@ public final class PriorityRateLimiter {
         this.bannedUntil = snapshot == null ? NO_BAN : snapshot.bannedUntil();
         this.banActive = snapshot != null && snapshot.banActive();
         this.nextArrivalSeq = snapshot == null ? 0 : snapshot.nextArrivalSeq();
+        this.arrivalsChecked = snapshot != null;
         bucket.setRate(TokenBucket.microsPerMilli(config.refillPerSecond() * rateFactor));
     }
 
@@ -101,6 +106,15 @@ public final class PriorityRateLimiter {
     public static PriorityRateLimiter restore(String domain, LimiterConfig config, LimiterSnapshot snapshot,
                                               LimiterListener listener) {
         return new PriorityRateLimiter(domain, config, listener, Objects.requireNonNull(snapshot, "snapshot"));
+    }
+
+    /**
+     * A number that grows whenever something that {@link #snapshot} saves changes (weight taken, a task queued, the
+     * rate or a ban), and not when the clock merely moves: a caller saves the limiter when it moved since its last
+     * save.
+     */
+    public long changeCount() {
+        return changes;
     }
 
     /** The limiter's state as a value; later changes to the limiter do not affect it. */
@@ -122,9 +136,21 @@ public final class PriorityRateLimiter {
      * Decides on a newcomer: admits it when no task of equal or higher priority waits and every budget allows it;
      * otherwise queues it, shedding the newest task of the lowest priority when the queue is full (the newcomer
      * itself when nothing waiting ranks below it). A task heavier than any budget its priority may use is shed.
+     *
+     * <p>A fresh limiter (created, not restored) numbers its first queued task after the highest arrival number
+     * waiting in {@code queue} ({@link WaitQueue#maxArrivalSeq()}), so that a limiter whose saved state was lost
+     * never reuses the number, and so the queue key, of a task still waiting.
      */
     public Admission offer(AdmissionRequest request, WaitQueue queue, long now) {
         long at = advanceTo(now);
+        if (!arrivalsChecked) {
+            arrivalsChecked = true;
+            long highestWaiting = queue.maxArrivalSeq();
+            if (highestWaiting >= nextArrivalSeq) {
+                nextArrivalSeq = highestWaiting + 1;
+                changes++;
+            }
+        }
         Priority priority = request.priority();
         if (request.weight() > maxWeight[priority.ordinal()]) {
             return shedNewcomer(request, ShedReason.EXCEEDS_BUDGET, at);
@@ -145,6 +171,7 @@ public final class PriorityRateLimiter {
         }
         Waiting waiting = new Waiting(request.taskId(), priority, request.weight(), nextArrivalSeq++, at,
                 request.avoidEndpoint());
+        changes++;
         queue.add(waiting);
         return new Admission.Enqueued(waiting, nextDrainAt(queue, at), displaced);
     }
@@ -213,6 +240,7 @@ public final class PriorityRateLimiter {
         }
         if (usedWeight != null && usedWeightWindow != null) {
             usedWeightWindow.correctTo(usedWeight);
+            changes++;
         }
     }
 
@@ -242,6 +270,7 @@ public final class PriorityRateLimiter {
         }
         if (banActive && clock >= bannedUntil) {
             banActive = false;
+            changes++;
             listener.onEvent(new LimiterEvent.BanEnded(domain, bannedUntil));
         }
         return clock;
@@ -266,6 +295,7 @@ public final class PriorityRateLimiter {
     }
 
     private void consume(int weight) {
+        changes++;
         bucket.take(weight * TokenBucket.MICROS_PER_TOKEN);
         for (SlidingWindow window : windows) {
             window.record(window.amountOf(weight));
@@ -318,6 +348,7 @@ public final class PriorityRateLimiter {
         }
         double previous = rateFactor;
         rateFactor = newFactor;
+        changes++;
         bucket.setRate(TokenBucket.microsPerMilli(config.refillPerSecond() * rateFactor));
         if (newFactor < previous) {
             listener.onEvent(new LimiterEvent.RateCut(domain, previous, newFactor, clock));
@@ -332,6 +363,7 @@ public final class PriorityRateLimiter {
         if (until > bannedUntil) {
             bannedUntil = until;
             banActive = true;
+            changes++;
             listener.onEvent(new LimiterEvent.BanStarted(domain, until, status, at));
         }
     }

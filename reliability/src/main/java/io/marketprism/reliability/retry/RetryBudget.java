@@ -21,6 +21,8 @@ public final class RetryBudget {
     private long newestBucket;
     private long requestsInWindow;
     private long retriesInWindow;
+    /** Grows whenever the saved state changes; see {@link #changeCount()}. */
+    private long changes;
 
     private RetryBudget(RetryBudgetConfig config, long newestBucket) {
         this.config = Objects.requireNonNull(config, "config");
@@ -62,6 +64,7 @@ public final class RetryBudget {
         advanceTo(now);
         requests[slot(newestBucket)]++;
         requestsInWindow++;
+        changes++;
     }
 
     /** Grants and counts a retry at {@code now} if the budget allows one. */
@@ -72,6 +75,7 @@ public final class RetryBudget {
         }
         retries[slot(newestBucket)]++;
         retriesInWindow++;
+        changes++;
         return true;
     }
 
@@ -79,6 +83,14 @@ public final class RetryBudget {
     public long availableRetries(long now) {
         advanceTo(now);
         return Math.max(0, allowance() - retriesInWindow);
+    }
+
+    /**
+     * A number that grows whenever a request or a granted retry is counted, not when the window merely moves on: a
+     * caller saves the budget when it moved since its last save.
+     */
+    public long changeCount() {
+        return changes;
     }
 
     public RetryBudgetSnapshot snapshot() {
