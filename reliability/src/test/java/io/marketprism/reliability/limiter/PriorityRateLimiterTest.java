@@ -59,6 +59,23 @@ class PriorityRateLimiterTest {
     }
 
     @Test
+    void shouldNumberArrivalsAfterTheTasksStillWaitingWhenTheLimiterStartsFresh() {
+        PriorityRateLimiter before = limiter(smallBucket().build());
+        before.offer(task("burst", NORMAL, 10), queue, 0);
+        before.offer(task("w1", NORMAL, 1), queue, 0);
+        before.offer(task("w2", LOW, 1), queue, 0);
+        before.offer(task("w3", NORMAL, 1), queue, 0);
+
+        // its saved state is lost (unreadable, or written by another release): the queue outlives it
+        PriorityRateLimiter fresh = limiter(smallBucket().build());
+        Admission newcomer = fresh.offer(task("w4", NORMAL, 1), queue, 0);
+
+        assertThat(((Admission.Enqueued) newcomer).waiting().arrivalSeq()).isEqualTo(3);
+        assertThat(queue.maxArrivalSeq()).isEqualTo(3);
+        assertThat(ids(queue.contents())).containsExactly("w1", "w3", "w4", "w2");
+    }
+
+    @Test
     void shouldRefillBucketAtConfiguredRateAndDrainWhenEnoughAccrued() {
         PriorityRateLimiter limiter = limiter(smallBucket().build());
         limiter.offer(task("burst", NORMAL, 10), queue, 0);
