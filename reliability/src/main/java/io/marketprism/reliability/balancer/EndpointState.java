@@ -169,38 +169,6 @@ final class EndpointState {
         }
     }
 
-    /** Reads a record of the first format, which wrote every field at its fixed width. */
-    static EndpointState readFixedWidthFrom(DataInput in) throws IOException {
-        String id = in.readUTF();
-        int inFlight = in.readInt();
-        boolean hasLatency = in.readBoolean();
-        double latencyEwma = in.readDouble();
-        double successEwma = in.readDouble();
-        int consecutiveFailures = in.readInt();
-        int capacity = in.readInt();
-        if (capacity < 1 || capacity > MAX_OUTCOME_CAPACITY) {
-            throw new IOException("outcome ring capacity " + capacity + " outside [1, " + MAX_OUTCOME_CAPACITY + "]");
-        }
-        EndpointState state = new EndpointState(id, capacity);
-        state.inFlight = inFlight;
-        state.hasLatency = hasLatency;
-        state.latencyEwma = latencyEwma;
-        state.successEwma = successEwma;
-        state.consecutiveFailures = consecutiveFailures;
-        state.outcomeNext = in.readInt();
-        state.outcomeCount = in.readInt();
-        state.outcomeFailures = in.readInt();
-        for (int i = 0; i < state.outcomeBits.length; i++) {
-            state.outcomeBits[i] = in.readLong();
-        }
-        state.ejected = in.readBoolean();
-        state.ejectedUntil = in.readLong();
-        state.ejectionCount = in.readInt();
-        state.restoredAt = in.readLong();
-        state.swrrCurrent = in.readLong();
-        return state;
-    }
-
     /** A copy with an outcome ring of {@code capacity}; the ring starts empty when its size changed. */
     EndpointState copy(int capacity) {
         EndpointState copy = new EndpointState(id, capacity);

@@ -41,6 +41,8 @@ public final class LoadBalancer {
     private long randomState;
     private boolean panic;
     private int ejectedCount;
+    /** The latest time the balancer was told (epoch millis), for {@link BalancerSnapshot#rebasedTo}. */
+    private long clock;
     /** Grows whenever the saved state changes; see {@link #changeCount()}. */
     private long changes;
 
@@ -72,6 +74,7 @@ public final class LoadBalancer {
         this.cursor = snapshot == null ? 0 : Math.floorMod(snapshot.cursor(), n);
         this.randomState = snapshot == null ? config.seed() : snapshot.randomState();
         this.panic = snapshot != null && snapshot.panic();
+        this.clock = snapshot == null ? Long.MIN_VALUE : snapshot.clock();
     }
 
     /** A fresh balancer: every endpoint healthy, nothing in flight. */
@@ -102,13 +105,13 @@ public final class LoadBalancer {
         for (EndpointState endpoint : endpoints) {
             copies.add(endpoint.copy(endpoint.outcomeCapacity));
         }
-        return new BalancerSnapshot(cursor, randomState, panic, List.copyOf(copies));
+        return new BalancerSnapshot(cursor, randomState, panic, clock, List.copyOf(copies));
     }
 
     /** The bytes of {@code snapshot().toBytes()}, reusing the records of endpoints that did not change. */
     public byte[] stateBytes() {
         encoded.reset();
-        BalancerSnapshot.writeHeader(encoded, cursor, randomState, panic, endpoints.length);
+        BalancerSnapshot.writeHeader(encoded, cursor, randomState, panic, clock, endpoints.length);
         for (EndpointState endpoint : endpoints) {
             endpoint.writeTo(encoded);
         }
@@ -121,6 +124,7 @@ public final class LoadBalancer {
      * is usable. Does not count the call as dispatched: call {@link #onDispatch} when it is sent.
      */
     public Pick pick(EndpointGate gate, Set<String> exclude, long now) {
+        clock = Math.max(clock, now);
         int n = endpoints.length;
         int unavailable = 0;
         int permittedCount = 0;
@@ -158,6 +162,7 @@ public final class LoadBalancer {
      */
     public void onResult(String endpoint, boolean success, long latencyMillis, ErrorClass error, long now) {
         EndpointState state = state(endpoint);
+        clock = Math.max(clock, now);
         changes++;
         state.recordStale = true;
         state.inFlight = Math.max(0, state.inFlight - 1);
@@ -200,6 +205,7 @@ public final class LoadBalancer {
             return;
         }
         changes++;
+        clock = Math.max(clock, now);
         state.recordStale = true;
         if (ok) {
             state.ejected = false;

@@ -67,6 +67,24 @@ public record BreakerSnapshot(
     }
 
     /**
+     * This state as seen from {@code now} when the breaker's clock shows a later time (another instance's clock ran
+     * ahead, or this one's stepped back): the clock, the transition time and the recorded calls are moved back to at
+     * most {@code now}, so an OPEN breaker waits its full wait from {@code now} and nothing waits for the future
+     * clock. Unchanged when the clock is not ahead of {@code now}.
+     */
+    public BreakerSnapshot rebasedTo(long now) {
+        if (clockMillis <= now) {
+            return this;
+        }
+        return new BreakerSnapshot(endpoint, state, Math.min(lastTransitionAt, now), now, openingsInARow,
+                clampCalls(window, now), consecutiveFailures, halfOpenPermitsIssued, clampCalls(halfOpenOutcomes, now));
+    }
+
+    private static List<RecordedCall> clampCalls(List<RecordedCall> calls, long now) {
+        return calls.stream().map(c -> c.at() <= now ? c : new RecordedCall(now, c.failure(), c.slow())).toList();
+    }
+
+    /**
      * Binary form: version byte, endpoint (modified UTF-8), state ordinal, last transition and clock as longs, then
      * variable-length ints, and each call as a variable-length zig-zag time delta from the previous one with the
      * two flag bits packed below it.

@@ -1,5 +1,6 @@
 package io.marketprism.reliability.config;
 
+import io.marketprism.reliability.Checks;
 import io.marketprism.reliability.ErrorClass;
 import io.marketprism.reliability.retry.ClassificationRules;
 import java.util.ArrayList;
@@ -24,14 +25,22 @@ import java.util.function.UnaryOperator;
 public final class ReliabilityConfig {
 
     private static final String EXCHANGE_PREFIX = "exchange.";
+    /** Key of {@link #clockSkewToleranceMillis()}. */
+    public static final String CLOCK_SKEW_TOLERANCE_KEY = "state.clock.skew.tolerance.ms";
+    /** Default of {@link #clockSkewToleranceMillis()}. */
+    public static final long DEFAULT_CLOCK_SKEW_TOLERANCE_MILLIS = 5_000;
+    private static final long MAX_CLOCK_SKEW_TOLERANCE_MILLIS = 3_600_000;
     private static final List<String> OWN_PREFIXES =
-            List.of("breaker.", "retry.", "balancer.", "limiter.", EXCHANGE_PREFIX);
+            List.of("breaker.", "retry.", "balancer.", "limiter.", "state.", EXCHANGE_PREFIX);
 
     private final Map<String, ExchangeProfile> exchanges;
+    private final long clockSkewToleranceMillis;
 
-    private ReliabilityConfig(Map<String, ExchangeProfile> exchanges) {
+    private ReliabilityConfig(Map<String, ExchangeProfile> exchanges, long clockSkewToleranceMillis) {
         // sorted for listing, hashed for the lookup on every engine call
         this.exchanges = Collections.unmodifiableMap(new LinkedHashMap<>(new TreeMap<>(exchanges)));
+        this.clockSkewToleranceMillis = Checks.inRange(CLOCK_SKEW_TOLERANCE_KEY, clockSkewToleranceMillis, 0,
+                MAX_CLOCK_SKEW_TOLERANCE_MILLIS);
     }
 
     /** The Binance, OKX and Deribit presets with the module's default settings. */
@@ -47,7 +56,7 @@ public final class ReliabilityConfig {
                 throw new IllegalArgumentException("exchange " + profile.name() + " is configured twice");
             }
         }
-        return new ReliabilityConfig(byName);
+        return new ReliabilityConfig(byName, DEFAULT_CLOCK_SKEW_TOLERANCE_MILLIS);
     }
 
     /**
@@ -60,8 +69,11 @@ public final class ReliabilityConfig {
         Map<String, String> sorted = new TreeMap<>(entries);
         Map<String, String> global = new TreeMap<>();
         Map<String, Map<String, String>> perExchange = new TreeMap<>();
+        long[] clockSkewTolerance = {DEFAULT_CLOCK_SKEW_TOLERANCE_MILLIS};
         sorted.forEach((key, value) -> {
-            if (key.startsWith(EXCHANGE_PREFIX)) {
+            if (key.equals(CLOCK_SKEW_TOLERANCE_KEY)) {
+                clockSkewTolerance[0] = Setting.longIn(0, MAX_CLOCK_SKEW_TOLERANCE_MILLIS).parse(key, value);
+            } else if (key.startsWith(EXCHANGE_PREFIX)) {
                 int dot = key.indexOf('.', EXCHANGE_PREFIX.length());
                 if (dot < 0) {
                     throw unknownKey(key);
@@ -93,7 +105,7 @@ public final class ReliabilityConfig {
         }
         profiles.replaceAll((name, profile) ->
                 applyKeys(profile, global, perExchange.getOrDefault(name, Map.of())));
-        return new ReliabilityConfig(profiles);
+        return new ReliabilityConfig(profiles, clockSkewTolerance[0]);
     }
 
     /** Whether {@code key} belongs to this configuration (so a service can pick its keys out of one file). */
@@ -115,7 +127,22 @@ public final class ReliabilityConfig {
     public ReliabilityConfig with(ExchangeProfile profile) {
         Map<String, ExchangeProfile> copy = new TreeMap<>(exchanges);
         copy.put(profile.name(), Objects.requireNonNull(profile, "profile"));
-        return new ReliabilityConfig(copy);
+        return new ReliabilityConfig(copy, clockSkewToleranceMillis);
+    }
+
+    /** This configuration with another {@link #clockSkewToleranceMillis()}, in [0, 3600000] ms. */
+    public ReliabilityConfig withClockSkewToleranceMillis(long millis) {
+        return new ReliabilityConfig(exchanges, millis);
+    }
+
+    /**
+     * How far ahead of the engine's {@code now} a saved clock may be before it counts as skewed: saved state whose
+     * clock is further ahead (written by an instance whose clock ran fast) is moved back to {@code now} when loaded,
+     * and so is loaded state when the engine's {@code now} steps back by more than this. Within it, the components'
+     * clocks simply do not move backwards.
+     */
+    public long clockSkewToleranceMillis() {
+        return clockSkewToleranceMillis;
     }
 
     /** The profile of {@code exchange}; IllegalArgumentException when it is not configured. */
@@ -141,6 +168,10 @@ public final class ReliabilityConfig {
             String pattern = (setting.perExchangeOnly ? "exchange.<name>." : "[exchange.<name>.]") + setting.name;
             keys.add(new ConfigKey(pattern, defaultsOf(presets, setting::valueIn), setting.allowed, setting.meaning));
         }
+        keys.add(new ConfigKey(CLOCK_SKEW_TOLERANCE_KEY, String.valueOf(DEFAULT_CLOCK_SKEW_TOLERANCE_MILLIS),
+                "[0, " + MAX_CLOCK_SKEW_TOLERANCE_MILLIS + "]", "saved limiter, breaker, balancer and retry-budget "
+                + "clocks further ahead of this instance's clock are moved back to now when loaded (a clock-skew "
+                + "event), and so is loaded state when this instance's clock steps back further"));
         keys.add(new ConfigKey("exchange.<name>.endpoints",
                 defaultsOf(presets, p -> String.join(",", p.endpoints())), "comma-separated names without '/'",
                 "the exchange's endpoints; the service configuration normally supplies them"));
@@ -175,7 +206,7 @@ public final class ReliabilityConfig {
 
     @Override
     public String toString() {
-        return "ReliabilityConfig" + exchanges.values();
+        return "ReliabilityConfig" + exchanges.values() + ", clockSkewToleranceMillis=" + clockSkewToleranceMillis;
     }
 
     private static ExchangeProfile applyKeys(ExchangeProfile base, Map<String, String> global,

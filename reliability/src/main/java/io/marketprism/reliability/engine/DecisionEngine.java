@@ -64,11 +64,35 @@ public final class DecisionEngine {
     private boolean savedExchangesLoaded;
     /** Where saved state is encoded before it is copied out to the storage. */
     private final ByteSink scratch = new ByteSink(2048);
+    private final SkewGuard skew;
+    /** The latest {@code now} a call gave; {@link Long#MIN_VALUE} before the first. */
+    private long latestNow = Long.MIN_VALUE;
 
     public DecisionEngine(ReliabilityConfig config, StateStorage storage, EventListener listener) {
         this.config = Objects.requireNonNull(config, "config");
         this.storage = Objects.requireNonNull(storage, "storage");
         this.listener = Objects.requireNonNull(listener, "listener");
+        this.skew = new SkewGuard(config.clockSkewToleranceMillis(), listener);
+    }
+
+    /**
+     * Notes the time of a call. When it lies more than the clock-skew tolerance before the latest time seen (this
+     * instance's clock stepped back), every loaded component whose clock is now too far ahead is moved back to
+     * {@code now}, as saved state from the future is when it is loaded.
+     */
+    private void observe(long now) {
+        if (skew.steppedBack(latestNow, now)) {
+            for (ExchangeRuntime exchange : exchanges.values()) {
+                exchange.rebaseTo(now);
+                noteChanges(exchange);
+            }
+            for (DomainRuntime domain : domains.values()) {
+                domain.rebaseTo(now);
+                noteChanges(domain);
+            }
+            latestNow = now;
+        }
+        latestNow = Math.max(latestNow, now);
     }
 
     /**
@@ -78,6 +102,7 @@ public final class DecisionEngine {
      * it, and the balancer picks an endpoint, avoiding the last one after a NETWORK or TIMEOUT failure.
      */
     public Decision decide(TaskView task, WaitQueue queue, long now) {
+        observe(now);
         ExchangeRuntime exchange = exchange(task.exchange(), now);
         if (task.deadline() != null && now > task.deadline()) {
             return expired(task, "deadline " + task.deadline() + " passed at " + now, now);
@@ -100,6 +125,7 @@ public final class DecisionEngine {
      * engine has no state of.
      */
     public List<Decision.Dispatch> drain(String domainName, WaitQueue queue, long now) {
+        observe(now);
         DomainRuntime domain = domains.get(domainName);
         if (domain == null) {
             byte[] saved = storage.load(StateKind.LIMITER, domainName);
@@ -150,6 +176,7 @@ public final class DecisionEngine {
      * the retry policy whether and when to try again.
      */
     public AfterCall record(CallReport report, long now) {
+        observe(now);
         ExchangeRuntime exchange = exchange(report.exchange(), now);
         DomainRuntime domain = domain(report.domain(), exchange.profile, now);
         try {
@@ -168,6 +195,7 @@ public final class DecisionEngine {
      * address can prolong the ban. Ordered by exchange name, then by endpoint as configured; empty when none is due.
      */
     public List<ProbeRequest> probesDue(long now) {
+        observe(now);
         loadSavedExchanges(now);
         List<ProbeRequest> due = List.of();
         for (ExchangeRuntime exchange : exchanges.values()) {
@@ -195,6 +223,7 @@ public final class DecisionEngine {
      * Throws IllegalArgumentException for an exchange or endpoint that is not configured.
      */
     public void recordProbe(String exchangeName, String endpoint, boolean ok, long now) {
+        observe(now);
         ExchangeRuntime exchange = exchange(exchangeName, now);
         try {
             exchange.recordProbe(endpoint, ok, now);
@@ -357,7 +386,7 @@ public final class DecisionEngine {
     private ExchangeRuntime exchange(String name, long now) {
         ExchangeRuntime exchange = exchanges.get(name);
         if (exchange == null) {
-            exchange = new ExchangeRuntime(config.exchange(name), storage, listener, now);
+            exchange = new ExchangeRuntime(config.exchange(name), storage, listener, skew, now);
             exchanges.put(name, exchange);
         }
         return exchange;
@@ -371,8 +400,8 @@ public final class DecisionEngine {
                 throw new IllegalArgumentException("limit domain " + name + " belongs to exchange "
                         + DomainRuntime.exchangeOf(saved) + ", not " + profile.name());
             }
-            domain = saved == null ? DomainRuntime.create(name, profile, storage, listener, now)
-                    : DomainRuntime.restore(name, saved, profile, storage, listener, now);
+            domain = saved == null ? DomainRuntime.create(name, profile, storage, listener, skew, now)
+                    : DomainRuntime.restore(name, saved, profile, storage, listener, skew, now);
             domains.put(name, domain);
         } else if (!domain.exchange.equals(profile.name())) {
             throw new IllegalArgumentException("limit domain " + name + " belongs to exchange " + domain.exchange

@@ -22,43 +22,89 @@ final class DomainRuntime extends SavedRuntime {
 
     final String domain;
     final String exchange;
-    final PriorityRateLimiter limiter;
-    final RetryBudget budget;
+    private final ExchangeProfile profile;
+    private final EventListener listener;
+    private final SkewGuard skew;
+    PriorityRateLimiter limiter;
+    RetryBudget budget;
     private final byte[] exchangeBytes;
     /** The components' change counts when they were last saved; -1 for state not saved yet. */
     private long limiterSavedAt;
     private long budgetSavedAt;
 
     private DomainRuntime(String domain, ExchangeProfile profile, LimiterSnapshot limiterState, StateStorage storage,
-                          EventListener listener, long now) {
+                          EventListener listener, SkewGuard skew, long now) {
         this.domain = domain;
         this.exchange = profile.name();
+        this.profile = profile;
+        this.listener = listener;
+        this.skew = skew;
         this.exchangeBytes = exchange.getBytes(StandardCharsets.UTF_8);
-        PriorityRateLimiter restored = null;
-        if (limiterState != null) {
-            restored = PriorityRateLimiter.restore(domain, profile.limiter(), limiterState,
+        if (limiterState == null) {
+            this.limiter = PriorityRateLimiter.create(domain, profile.limiter(),
                     event -> listener.onEvent(limiterEvent(event)));
+            this.limiterSavedAt = -1;
+        } else {
+            restoreLimiter(limiterState, now);
         }
-        this.limiter = restored != null ? restored
-                : PriorityRateLimiter.create(domain, profile.limiter(), event -> listener.onEvent(limiterEvent(event)));
-        this.limiterSavedAt = restored == null ? -1 : limiter.changeCount();
         byte[] savedBudget = storage.load(StateKind.RETRY_BUDGET, domain);
-        RetryBudget budgetRestored = null;
+        RetryBudgetSnapshot budgetState = null;
         if (savedBudget != null) {
             try {
-                budgetRestored = RetryBudget.restore(RetryBudgetSnapshot.fromBytes(savedBudget), profile.retryBudget());
+                budgetState = RetryBudgetSnapshot.fromBytes(savedBudget);
+                restoreBudget(budgetState, now);
             } catch (IllegalArgumentException unusable) {
-                budgetRestored = null;
+                skew.discarded(now, exchange, domain, StateKind.RETRY_BUDGET, unusable);
+                budgetState = null;
             }
         }
-        this.budget = budgetRestored != null ? budgetRestored : RetryBudget.create(profile.retryBudget(), now);
-        this.budgetSavedAt = budgetRestored == null ? -1 : budget.changeCount();
+        if (budgetState == null) {
+            this.budget = RetryBudget.create(profile.retryBudget(), now);
+            this.budgetSavedAt = -1;
+        }
     }
 
     /** A fresh domain of {@code profile}'s exchange. */
     static DomainRuntime create(String domain, ExchangeProfile profile, StateStorage storage, EventListener listener,
-                                long now) {
-        return new DomainRuntime(domain, profile, null, storage, listener, now);
+                                SkewGuard skew, long now) {
+        return new DomainRuntime(domain, profile, null, storage, listener, skew, now);
+    }
+
+    /** Restores the limiter from saved {@code state}, moved back to {@code now} when its clock is too far ahead. */
+    private void restoreLimiter(LimiterSnapshot state, long now) {
+        boolean skewed = skew.ahead(state.clock(), now, exchange, domain, StateKind.LIMITER);
+        limiter = limiterFrom(skewed ? state.rebasedTo(now) : state);
+        limiterSavedAt = skewed ? -1 : limiter.changeCount();
+    }
+
+    /** Restores the retry budget from saved {@code state}, moved back to {@code now} when it lies too far ahead. */
+    private void restoreBudget(RetryBudgetSnapshot state, long now) {
+        boolean skewed = skew.ahead(state.newestBucketStart(), now, exchange, domain, StateKind.RETRY_BUDGET);
+        budget = budgetFrom(skewed ? state.rebasedTo(now, profile.retryBudget().bucketMillis()) : state);
+        budgetSavedAt = skewed ? -1 : budget.changeCount();
+    }
+
+    /** After the engine's clock stepped back: moves each component whose clock is too far ahead back to {@code now}. */
+    void rebaseTo(long now) {
+        LimiterSnapshot limiterState = limiter.snapshot();
+        if (skew.ahead(limiterState.clock(), now, exchange, domain, StateKind.LIMITER)) {
+            limiter = limiterFrom(limiterState.rebasedTo(now));
+            limiterSavedAt = -1;
+        }
+        RetryBudgetSnapshot budgetState = budget.snapshot();
+        if (skew.ahead(budgetState.newestBucketStart(), now, exchange, domain, StateKind.RETRY_BUDGET)) {
+            budget = budgetFrom(budgetState.rebasedTo(now, profile.retryBudget().bucketMillis()));
+            budgetSavedAt = -1;
+        }
+    }
+
+    private PriorityRateLimiter limiterFrom(LimiterSnapshot state) {
+        return PriorityRateLimiter.restore(domain, profile.limiter(), state,
+                event -> listener.onEvent(limiterEvent(event)));
+    }
+
+    private RetryBudget budgetFrom(RetryBudgetSnapshot state) {
+        return RetryBudget.restore(state, profile.retryBudget());
     }
 
     /** The exchange a saved LIMITER entry belongs to. */
@@ -97,14 +143,15 @@ final class DomainRuntime extends SavedRuntime {
 
     /** The domain as saved; a limiter snapshot that no longer parses starts fresh. */
     static DomainRuntime restore(String domain, byte[] saved, ExchangeProfile profile, StateStorage storage,
-                                 EventListener listener, long now) {
+                                 EventListener listener, SkewGuard skew, long now) {
         LimiterSnapshot snapshot;
         try {
             snapshot = limiterOf(saved);
         } catch (IllegalArgumentException unusable) {
+            skew.discarded(now, profile.name(), domain, StateKind.LIMITER, unusable);
             snapshot = null;
         }
-        return new DomainRuntime(domain, profile, snapshot, storage, listener, now);
+        return new DomainRuntime(domain, profile, snapshot, storage, listener, skew, now);
     }
 
     @Override

@@ -1,6 +1,5 @@
 package io.marketprism.reliability.engine;
 
-import io.marketprism.reliability.balancer.BalancerConfig;
 import io.marketprism.reliability.balancer.BalancerEvent;
 import io.marketprism.reliability.balancer.BalancerSnapshot;
 import io.marketprism.reliability.balancer.EndpointGate;
@@ -29,7 +28,7 @@ final class ExchangeRuntime extends SavedRuntime {
     final ExchangeProfile profile;
     final ErrorClassifier classifier;
     final RetryPolicy retryPolicy;
-    final LoadBalancer balancer;
+    LoadBalancer balancer;
     final String[] endpoints;
     final EndpointBreaker[] breakers;
     final EndpointGate gate;
@@ -40,8 +39,12 @@ final class ExchangeRuntime extends SavedRuntime {
     private long balancerSavedAt;
     /** Per endpoint: a probe was handed out by {@link #takeDueProbes} and its outcome is not recorded yet. */
     private final boolean[] probeOutstanding;
+    private final EventListener listener;
+    private final SkewGuard skew;
 
-    ExchangeRuntime(ExchangeProfile profile, StateStorage storage, EventListener listener, long now) {
+    ExchangeRuntime(ExchangeProfile profile, StateStorage storage, EventListener listener, SkewGuard skew, long now) {
+        this.listener = listener;
+        this.skew = skew;
         this.name = profile.name();
         this.profile = profile;
         this.classifier = new ErrorClassifier(profile.classification());
@@ -59,22 +62,41 @@ final class ExchangeRuntime extends SavedRuntime {
             indexOf.put(endpoint, i);
             breakerKeys[i] = name + "/" + endpoint;
             byte[] saved = storage.load(StateKind.BREAKER, breakerKeys[i]);
-            breakers[i] = saved == null ? null : restoreBreaker(saved, endpoint, listener);
-            if (breakers[i] == null) {
+            if (saved == null || !restoreBreaker(i, saved, now)) {
                 breakers[i] = EndpointBreaker.create(endpoint, profile.breaker(),
                         transition -> listener.onEvent(breakerEvent(transition)), now);
                 breakerSavedAt[i] = -1;
-            } else {
-                breakerSavedAt[i] = breakers[i].changeCount();
             }
         }
-        BalancerConfig balancerConfig = profile.balancer();
         byte[] saved = storage.load(StateKind.BALANCER, name);
-        LoadBalancer restored = saved == null ? null : restoreBalancer(saved, balancerConfig, listener);
-        this.balancer = restored != null ? restored
-                : LoadBalancer.create(name, balancerConfig, event -> listener.onEvent(balancerEvent(event)));
-        this.balancerSavedAt = restored == null ? -1 : balancer.changeCount();
+        if (saved == null || !restoreBalancer(saved, now)) {
+            this.balancer = LoadBalancer.create(name, profile.balancer(),
+                    event -> listener.onEvent(balancerEvent(event)));
+            this.balancerSavedAt = -1;
+        }
         this.gate = new BreakerGate();
+    }
+
+    /** After the engine's clock stepped back: moves each component whose clock is too far ahead back to {@code now}. */
+    void rebaseTo(long now) {
+        for (int i = 0; i < breakers.length; i++) {
+            BreakerSnapshot state = breakers[i].snapshot();
+            if (skew.ahead(state.clockMillis(), now, name, endpoints[i], StateKind.BREAKER)) {
+                try {
+                    breakers[i] = breakerFrom(state.rebasedTo(now));
+                } catch (IllegalArgumentException unusable) {
+                    skew.discarded(now, name, endpoints[i], StateKind.BREAKER, unusable);
+                    breakers[i] = EndpointBreaker.create(endpoints[i], profile.breaker(),
+                            transition -> listener.onEvent(breakerEvent(transition)), now);
+                }
+                breakerSavedAt[i] = -1;
+            }
+        }
+        BalancerSnapshot state = balancer.snapshot();
+        if (skew.ahead(state.clock(), now, name, name, StateKind.BALANCER)) {
+            balancer = balancerFrom(state.rebasedTo(now));
+            balancerSavedAt = -1;
+        }
     }
 
     int index(String endpoint) {
@@ -182,22 +204,43 @@ final class ExchangeRuntime extends SavedRuntime {
         }
     }
 
-    private EndpointBreaker restoreBreaker(byte[] saved, String endpoint, EventListener listener) {
+    /**
+     * Restores breaker {@code i} from its saved bytes, moved back to {@code now} when its clock is too far ahead;
+     * false, with a StateDiscarded event, when they are not usable.
+     */
+    private boolean restoreBreaker(int i, byte[] saved, long now) {
         try {
-            return EndpointBreaker.restore(BreakerSnapshot.fromBytes(saved), profile.breaker(),
-                    transition -> listener.onEvent(breakerEvent(transition)));
+            BreakerSnapshot state = BreakerSnapshot.fromBytes(saved);
+            boolean skewed = skew.ahead(state.clockMillis(), now, name, endpoints[i], StateKind.BREAKER);
+            breakers[i] = breakerFrom(skewed ? state.rebasedTo(now) : state);
+            breakerSavedAt[i] = skewed ? -1 : breakers[i].changeCount();
+            return true;
         } catch (IllegalArgumentException unusable) {
-            return null;
+            skew.discarded(now, name, endpoints[i], StateKind.BREAKER, unusable);
+            return false;
         }
     }
 
-    private LoadBalancer restoreBalancer(byte[] saved, BalancerConfig config, EventListener listener) {
+    /** Restores the balancer like {@link #restoreBreaker}. */
+    private boolean restoreBalancer(byte[] saved, long now) {
         try {
-            return LoadBalancer.restore(name, config, BalancerSnapshot.fromBytes(saved),
-                    event -> listener.onEvent(balancerEvent(event)));
+            BalancerSnapshot state = BalancerSnapshot.fromBytes(saved);
+            boolean skewed = skew.ahead(state.clock(), now, name, name, StateKind.BALANCER);
+            balancer = balancerFrom(skewed ? state.rebasedTo(now) : state);
+            balancerSavedAt = skewed ? -1 : balancer.changeCount();
+            return true;
         } catch (IllegalArgumentException unusable) {
-            return null;
+            skew.discarded(now, name, name, StateKind.BALANCER, unusable);
+            return false;
         }
+    }
+
+    private EndpointBreaker breakerFrom(BreakerSnapshot state) {
+        return EndpointBreaker.restore(state, profile.breaker(), transition -> listener.onEvent(breakerEvent(transition)));
+    }
+
+    private LoadBalancer balancerFrom(BalancerSnapshot state) {
+        return LoadBalancer.restore(name, profile.balancer(), state, event -> listener.onEvent(balancerEvent(event)));
     }
 
     /** Lets a call through where the endpoint's breaker would; breakers are in the balancer's endpoint order. */

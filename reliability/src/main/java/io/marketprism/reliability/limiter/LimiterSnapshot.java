@@ -113,13 +113,29 @@ public final class LimiterSnapshot {
         return usage;
     }
 
+    /**
+     * This state as seen from {@code now} when the limiter's clock shows a later time (another instance's clock ran
+     * ahead, or this one's stepped back): the clock and the token bucket's last refill move back to {@code now}, the
+     * windows keep their counts by age but end at {@code now}, and a ban keeps the time it had left. Unchanged when
+     * the clock is not ahead of {@code now}.
+     */
+    public LimiterSnapshot rebasedTo(long now) {
+        if (clock <= now) {
+            return this;
+        }
+        long until = bannedUntil > clock ? now + (bannedUntil - clock) : Math.min(bannedUntil, now);
+        return new LimiterSnapshot(now, rateFactor, until, banActive, nextArrivalSeq, bucket.rebasedTo(now),
+                windows.stream().map(w -> w.rebasedTo(now)).toList());
+    }
+
+    /** The latest time the limiter had seen (epoch millis); its clock never moves backwards. */
+    public long clock() {
+        return clock;
+    }
+
     /** This state with no ban: what an operator lifting the domain's ban wants the limiter to continue from. */
     public LimiterSnapshot withoutBan() {
         return new LimiterSnapshot(clock, rateFactor, Long.MIN_VALUE, false, nextArrivalSeq, bucket, windows);
-    }
-
-    long clock() {
-        return clock;
     }
 
     boolean banActive() {

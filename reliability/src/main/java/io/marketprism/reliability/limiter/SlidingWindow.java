@@ -104,6 +104,24 @@ final class SlidingWindow {
         }
     }
 
+    /**
+     * A copy whose newest slot is no later than the slot of {@code now}; the slots keep their counts by age, so the
+     * window counts the same amounts, ending at {@code now}.
+     */
+    SlidingWindow rebasedTo(long now) {
+        long slot = Math.floorDiv(now, slotMillis);
+        if (newestSlot == EMPTY || newestSlot <= slot) {
+            return copy();
+        }
+        SlidingWindow rebased = new SlidingWindow(limit);
+        for (int age = 0; age < counts.length; age++) {
+            rebased.counts[rebased.index(slot - age)] = counts[index(newestSlot - age)];
+        }
+        rebased.newestSlot = slot;
+        rebased.total = total;
+        return rebased;
+    }
+
     SlidingWindow copy() {
         SlidingWindow copy = new SlidingWindow(limit);
         System.arraycopy(counts, 0, copy.counts, 0, counts.length);

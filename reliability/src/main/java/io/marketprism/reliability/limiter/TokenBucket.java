@@ -74,6 +74,11 @@ final class TokenBucket {
         return new TokenBucket(capacityTokens * MICROS_PER_TOKEN, tokensMicros, lastRefillAt);
     }
 
+    /** This bucket with its last refill no later than {@code now}. */
+    TokenBucket rebasedTo(long now) {
+        return lastRefillAt <= now ? this : new TokenBucket(capacityMicros, tokensMicros, now);
+    }
+
     void writeTo(ByteSink out) {
         out.writeLong(tokensMicros);
         out.writeLong(lastRefillAt);

@@ -37,6 +37,21 @@ public record RetryBudgetSnapshot(long newestBucketStart, List<Bucket> buckets) 
         }
     }
 
+    /**
+     * This state as seen from {@code now} when its newest bucket lies after the bucket of {@code now} (another
+     * instance's clock ran ahead, or this one's stepped back): every bucket moves back by the same whole number of
+     * buckets of {@code bucketMillis}, so the window ends at {@code now} with the same counts. Unchanged otherwise.
+     */
+    public RetryBudgetSnapshot rebasedTo(long now, long bucketMillis) {
+        long nowBucketStart = Math.floorDiv(now, bucketMillis) * bucketMillis;
+        long shift = newestBucketStart - nowBucketStart;
+        if (shift <= 0) {
+            return this;
+        }
+        return new RetryBudgetSnapshot(nowBucketStart, buckets.stream()
+                .map(b -> new Bucket(b.start() - shift, b.requests(), b.retries())).toList());
+    }
+
     /** Version byte, newest bucket start, bucket count, then per bucket its age in buckets' millis and counts. */
     public byte[] toBytes() {
         ByteSink out = new ByteSink(13 + 16 * buckets.size());

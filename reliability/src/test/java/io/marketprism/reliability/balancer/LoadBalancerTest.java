@@ -339,7 +339,7 @@ class LoadBalancerTest {
         bytes[0] = 7;
 
         assertThatThrownBy(() -> BalancerSnapshot.fromBytes(bytes)).hasMessageContaining("format 7");
-        assertThatThrownBy(() -> BalancerSnapshot.fromBytes(new byte[] {1, 0, 0}))
+        assertThatThrownBy(() -> BalancerSnapshot.fromBytes(new byte[] {BalancerSnapshot.FORMAT_VERSION, 0, 0}))
                 .hasMessage("damaged balancer snapshot");
     }
 }

@@ -1,0 +1,39 @@
+package io.marketprism.reliability.engine;
+
+/**
+ * Decides whether a component's clock lies too far ahead of the engine's time ({@code now}), and reports it: saved
+ * state written by an instance whose clock ran fast, or loaded state after this instance's clock stepped back.
+ * Within the tolerance, components simply keep their clocks, which never move backwards.
+ */
+final class SkewGuard {
+
+    private final long toleranceMillis;
+    private final EventListener listener;
+
+    SkewGuard(long toleranceMillis, EventListener listener) {
+        this.toleranceMillis = toleranceMillis;
+        this.listener = listener;
+    }
+
+    /**
+     * Whether {@code clock} is more than the tolerance ahead of {@code now}; if so, reports a
+     * {@link ReliabilityEvent.ClockSkewed} for the component. {@link Long#MIN_VALUE} is a clock never set.
+     */
+    boolean ahead(long clock, long now, String exchange, String subject, StateKind component) {
+        if (clock == Long.MIN_VALUE || clock <= now || clock - now <= toleranceMillis) {
+            return false;
+        }
+        listener.onEvent(new ReliabilityEvent.ClockSkewed(now, exchange, subject, component, clock - now));
+        return true;
+    }
+
+    /** Reports that unusable saved state of a component was replaced by fresh state. */
+    void discarded(long now, String exchange, String subject, StateKind component, RuntimeException why) {
+        listener.onEvent(new ReliabilityEvent.StateDiscarded(now, exchange, subject, component, why.getMessage()));
+    }
+
+    /** Whether {@code now} lies more than the tolerance before {@code latest}: the engine's clock stepped back. */
+    boolean steppedBack(long latest, long now) {
+        return latest != Long.MIN_VALUE && latest - now > toleranceMillis;
+    }
+}
