@@ -13,6 +13,11 @@ import io.marketprism.reliability.retry.CallFailure;
 import io.marketprism.reliability.retry.GiveUpReason;
 import io.marketprism.reliability.retry.RetryDecision;
 import io.marketprism.reliability.retry.RetryRequest;
+import io.marketprism.reliability.breaker.EndpointBreaker;
+import io.marketprism.reliability.state.DomainId;
+import io.marketprism.reliability.state.EndpointId;
+import io.marketprism.reliability.state.StateKey;
+import io.marketprism.reliability.state.StateStorage;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -126,13 +131,9 @@ public final class DecisionEngine {
      */
     public List<Decision.Dispatch> drain(String domainName, WaitQueue queue, long now) {
         observe(now);
-        DomainRuntime domain = domains.get(domainName);
+        DomainRuntime domain = knownDomain(domainName, now);
         if (domain == null) {
-            byte[] saved = storage.load(StateKind.LIMITER, domainName);
-            if (saved == null) {
-                return List.of();
-            }
-            domain = domain(domainName, exchange(DomainRuntime.exchangeOf(saved), now).profile, now);
+            return List.of();
         }
         ExchangeRuntime exchange = exchange(domain.exchange, now);
         try {
@@ -140,6 +141,54 @@ public final class DecisionEngine {
         } finally {
             noteChanges(exchange, domain);
         }
+    }
+
+    /** The domain as loaded or saved, loading it with its exchange; null when the engine has no state of it. */
+    private DomainRuntime knownDomain(String domainName, long now) {
+        DomainRuntime domain = domains.get(domainName);
+        if (domain == null) {
+            byte[] saved = storage.load(StateKey.limiter(new DomainId(domainName)));
+            if (saved == null) {
+                return null;
+            }
+            domain = domain(domainName, exchange(DomainRuntime.exchangeOf(saved), now).profile, now);
+        }
+        return domain;
+    }
+
+    /**
+     * Applies an operator's command at {@code now} and returns a one-line summary of the result: forces a breaker
+     * open, closes or resets it (a BreakerTransitioned event), or lifts a domain's ban (a BanEnded event). The change
+     * is saved by the next {@link #saveChanges}, as any other; the engine goes on from it, so no new engine is
+     * needed. Throws IllegalArgumentException, changing nothing, for an exchange or endpoint that is not configured,
+     * or a domain that is not banned.
+     */
+    public String apply(OperatorCommand command, long now) {
+        observe(now);
+        if (command instanceof OperatorCommand.LiftBan lift) {
+            DomainRuntime domain = knownDomain(lift.domain().name(), now);
+            long until = domain == null ? Long.MIN_VALUE : domain.limiter.bannedUntil();
+            if (domain == null || !domain.limiter.liftBan(now)) {
+                throw new IllegalArgumentException("domain '" + lift.domain() + "' is not banned");
+            }
+            noteChanges(domain);
+            return "ban of " + lift.domain() + " lifted (was until " + until + ")";
+        }
+        EndpointId endpoint = ((OperatorCommand.BreakerCommand) command).endpoint();
+        ExchangeRuntime exchange = exchange(endpoint.exchange(), now);
+        EndpointBreaker breaker = exchange.breakers[exchange.index(endpoint.endpoint())];
+        try {
+            if (command instanceof OperatorCommand.ForceOpenBreaker) {
+                breaker.forceOpen(now);
+            } else if (command instanceof OperatorCommand.CloseBreaker) {
+                breaker.close(now);
+            } else {
+                breaker.reset(now);
+            }
+        } finally {
+            noteChanges(exchange);
+        }
+        return "breaker " + endpoint + " is " + breaker.state();
     }
 
     private List<Decision.Dispatch> drainLoaded(DomainRuntime domain, ExchangeRuntime exchange, WaitQueue queue,
@@ -244,11 +293,11 @@ public final class DecisionEngine {
         }
         savedExchangesLoaded = true;
         for (String name : config.exchangeNames()) {
-            if (exchanges.containsKey(name) || storage.load(StateKind.BALANCER, name) == null) {
+            if (exchanges.containsKey(name) || storage.load(StateKey.balancer(name)) == null) {
                 continue;
             }
             ExchangeRuntime exchange = exchange(name, now);
-            byte[] savedDomain = domains.containsKey(name) ? null : storage.load(StateKind.LIMITER, name);
+            byte[] savedDomain = domains.containsKey(name) ? null : storage.load(StateKey.limiter(new DomainId(name)));
             if (savedDomain != null && DomainRuntime.exchangeOf(savedDomain).equals(name)) {
                 noteChanges(exchange, domain(name, exchange.profile, now));
             } else {
@@ -395,7 +444,7 @@ public final class DecisionEngine {
     private DomainRuntime domain(String name, ExchangeProfile profile, long now) {
         DomainRuntime domain = domains.get(name);
         if (domain == null) {
-            byte[] saved = storage.load(StateKind.LIMITER, name);
+            byte[] saved = storage.load(StateKey.limiter(new DomainId(name)));
             if (saved != null && !DomainRuntime.exchangeOf(saved).equals(profile.name())) {
                 throw new IllegalArgumentException("limit domain " + name + " belongs to exchange "
                         + DomainRuntime.exchangeOf(saved) + ", not " + profile.name());

@@ -7,6 +7,10 @@ import io.marketprism.reliability.limiter.LimiterSnapshot;
 import io.marketprism.reliability.limiter.PriorityRateLimiter;
 import io.marketprism.reliability.retry.RetryBudget;
 import io.marketprism.reliability.retry.RetryBudgetSnapshot;
+import io.marketprism.reliability.state.DomainId;
+import io.marketprism.reliability.state.StateKey;
+import io.marketprism.reliability.state.StateKind;
+import io.marketprism.reliability.state.StateStorage;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -28,6 +32,8 @@ final class DomainRuntime extends SavedRuntime {
     PriorityRateLimiter limiter;
     RetryBudget budget;
     private final byte[] exchangeBytes;
+    private final StateKey limiterKey;
+    private final StateKey budgetKey;
     /** The components' change counts when they were last saved; -1 for state not saved yet. */
     private long limiterSavedAt;
     private long budgetSavedAt;
@@ -40,6 +46,8 @@ final class DomainRuntime extends SavedRuntime {
         this.listener = listener;
         this.skew = skew;
         this.exchangeBytes = exchange.getBytes(StandardCharsets.UTF_8);
+        this.limiterKey = StateKey.limiter(new DomainId(domain));
+        this.budgetKey = StateKey.retryBudget(new DomainId(domain));
         if (limiterState == null) {
             this.limiter = PriorityRateLimiter.create(domain, profile.limiter(),
                     event -> listener.onEvent(limiterEvent(event)));
@@ -47,7 +55,7 @@ final class DomainRuntime extends SavedRuntime {
         } else {
             restoreLimiter(limiterState, now);
         }
-        byte[] savedBudget = storage.load(StateKind.RETRY_BUDGET, domain);
+        byte[] savedBudget = storage.load(budgetKey);
         RetryBudgetSnapshot budgetState = null;
         if (savedBudget != null) {
             try {
@@ -126,14 +134,6 @@ final class DomainRuntime extends SavedRuntime {
         return LimiterSnapshot.fromBytes(Arrays.copyOfRange(saved, limiterStart, saved.length));
     }
 
-    /** A LIMITER entry for a domain of {@code exchange} holding {@code limiter}. */
-    static byte[] entry(byte[] exchangeBytes, LimiterSnapshot limiter) {
-        ByteSink out = new ByteSink(64);
-        writeEntryHeader(out, exchangeBytes);
-        out.write(limiter.toBytes());
-        return out.toByteArray();
-    }
-
     /** The start of a LIMITER entry, before the limiter snapshot. */
     private static void writeEntryHeader(ByteSink out, byte[] exchangeBytes) {
         out.writeByte(FORMAT_VERSION);
@@ -165,13 +165,13 @@ final class DomainRuntime extends SavedRuntime {
             scratch.reset();
             writeEntryHeader(scratch, exchangeBytes);
             limiter.writeState(scratch);
-            storage.save(StateKind.LIMITER, domain, scratch.toByteArray());
+            storage.save(limiterKey, scratch.toByteArray());
             limiterSavedAt = limiter.changeCount();
         }
         if (budget.changeCount() != budgetSavedAt) {
             scratch.reset();
             budget.writeState(scratch);
-            storage.save(StateKind.RETRY_BUDGET, domain, scratch.toByteArray());
+            storage.save(budgetKey, scratch.toByteArray());
             budgetSavedAt = budget.changeCount();
         }
     }

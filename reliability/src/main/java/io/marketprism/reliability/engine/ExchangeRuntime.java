@@ -12,6 +12,10 @@ import io.marketprism.reliability.config.ExchangeProfile;
 import io.marketprism.reliability.internal.ByteSink;
 import io.marketprism.reliability.retry.ErrorClassifier;
 import io.marketprism.reliability.retry.RetryPolicy;
+import io.marketprism.reliability.state.EndpointId;
+import io.marketprism.reliability.state.StateKey;
+import io.marketprism.reliability.state.StateKind;
+import io.marketprism.reliability.state.StateStorage;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -32,7 +36,7 @@ final class ExchangeRuntime extends SavedRuntime {
     final String[] endpoints;
     final EndpointBreaker[] breakers;
     final EndpointGate gate;
-    private final String[] breakerKeys;
+    private final StateKey[] breakerKeys;
     private final Map<String, Integer> indexOf;
     /** The components' change counts when they were last saved; -1 for state not saved yet. */
     private final long[] breakerSavedAt;
@@ -41,11 +45,13 @@ final class ExchangeRuntime extends SavedRuntime {
     private final boolean[] probeOutstanding;
     private final EventListener listener;
     private final SkewGuard skew;
+    private final StateKey balancerKey;
 
     ExchangeRuntime(ExchangeProfile profile, StateStorage storage, EventListener listener, SkewGuard skew, long now) {
         this.listener = listener;
         this.skew = skew;
         this.name = profile.name();
+        this.balancerKey = StateKey.balancer(name);
         this.profile = profile;
         this.classifier = new ErrorClassifier(profile.classification());
         this.retryPolicy = new RetryPolicy(profile.retry());
@@ -53,22 +59,22 @@ final class ExchangeRuntime extends SavedRuntime {
         int n = ids.size();
         this.endpoints = ids.toArray(new String[0]);
         this.breakers = new EndpointBreaker[n];
-        this.breakerKeys = new String[n];
+        this.breakerKeys = new StateKey[n];
         this.breakerSavedAt = new long[n];
         this.probeOutstanding = new boolean[n];
         this.indexOf = new HashMap<>(n * 2);
         for (int i = 0; i < n; i++) {
             String endpoint = endpoints[i];
             indexOf.put(endpoint, i);
-            breakerKeys[i] = name + "/" + endpoint;
-            byte[] saved = storage.load(StateKind.BREAKER, breakerKeys[i]);
+            breakerKeys[i] = StateKey.breaker(new EndpointId(name, endpoint));
+            byte[] saved = storage.load(breakerKeys[i]);
             if (saved == null || !restoreBreaker(i, saved, now)) {
                 breakers[i] = EndpointBreaker.create(endpoint, profile.breaker(),
                         transition -> listener.onEvent(breakerEvent(transition)), now);
                 breakerSavedAt[i] = -1;
             }
         }
-        byte[] saved = storage.load(StateKind.BALANCER, name);
+        byte[] saved = storage.load(balancerKey);
         if (saved == null || !restoreBalancer(saved, now)) {
             this.balancer = LoadBalancer.create(name, profile.balancer(),
                     event -> listener.onEvent(balancerEvent(event)));
@@ -194,12 +200,12 @@ final class ExchangeRuntime extends SavedRuntime {
             if (breakers[i].changeCount() != breakerSavedAt[i]) {
                 scratch.reset();
                 breakers[i].writeState(scratch);
-                storage.save(StateKind.BREAKER, breakerKeys[i], scratch.toByteArray());
+                storage.save(breakerKeys[i], scratch.toByteArray());
                 breakerSavedAt[i] = breakers[i].changeCount();
             }
         }
         if (balancer.changeCount() != balancerSavedAt) {
-            storage.save(StateKind.BALANCER, name, balancer.stateBytes());
+            storage.save(balancerKey, balancer.stateBytes());
             balancerSavedAt = balancer.changeCount();
         }
     }

@@ -1,5 +1,6 @@
 package io.marketprism.reliability.engine;
 
+import io.marketprism.reliability.state.StateKind;
 import io.marketprism.reliability.ErrorClass;
 import io.marketprism.reliability.Priority;
 import io.marketprism.reliability.balancer.EjectionReason;

@@ -1,5 +1,6 @@
 package io.marketprism.reliability.engine;
 
+import io.marketprism.reliability.state.StateStorage;
 import io.marketprism.reliability.internal.ByteSink;
 
 /**

@@ -1,12 +1,11 @@
 package io.marketprism.reliability.engine;
 
+import io.marketprism.reliability.state.StateKind;
 import io.marketprism.reliability.limiter.LimiterSnapshot;
-import java.nio.charset.StandardCharsets;
 
 /**
  * Reads and rewrites the values the {@link DecisionEngine} saves under {@link StateKind#LIMITER}, which carry the
- * domain's exchange before the limiter snapshot. For tools that inspect or repair saved state; an engine over the
- * storage must be recreated to see a rewritten value.
+ * domain's exchange before the limiter snapshot. For tools that inspect saved state.
  */
 public final class SavedState {
 
@@ -31,10 +30,5 @@ public final class SavedState {
             throw damaged instanceof IllegalArgumentException e ? e
                     : new IllegalArgumentException("damaged limiter state", damaged);
         }
-    }
-
-    /** A LIMITER value for a domain of {@code exchange} holding {@code limiter}. */
-    public static byte[] limiterValue(String exchange, LimiterSnapshot limiter) {
-        return DomainRuntime.entry(exchange.getBytes(StandardCharsets.UTF_8), limiter);
     }
 }

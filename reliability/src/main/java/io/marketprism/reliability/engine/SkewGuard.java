@@ -1,5 +1,7 @@
 package io.marketprism.reliability.engine;
 
+import io.marketprism.reliability.state.StateKind;
+
 /**
  * Decides whether a component's clock lies too far ahead of the engine's time ({@code now}), and reports it: saved
  * state written by an instance whose clock ran fast, or loaded state after this instance's clock stepped back.

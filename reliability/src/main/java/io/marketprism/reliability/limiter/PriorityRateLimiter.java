@@ -244,6 +244,19 @@ public final class PriorityRateLimiter {
         }
     }
 
+    /** Operator action: ends a ban at {@code now} (a BanEnded event); false, changing nothing, when none lasts. */
+    public boolean liftBan(long now) {
+        long at = advanceTo(now);
+        if (!isBanned(at)) {
+            return false;
+        }
+        bannedUntil = NO_BAN;
+        banActive = false;
+        changes++;
+        listener.onEvent(new LimiterEvent.BanEnded(domain, at));
+        return true;
+    }
+
     public String domain() {
         return domain;
     }

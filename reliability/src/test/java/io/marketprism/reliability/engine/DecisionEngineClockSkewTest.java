@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.marketprism.reliability.config.ReliabilityConfig;
 import io.marketprism.reliability.limiter.InMemoryWaitQueue;
+import io.marketprism.reliability.state.InMemoryStateStorage;
+import io.marketprism.reliability.state.StateKind;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -6,6 +6,7 @@ import io.marketprism.reliability.Priority;
 import io.marketprism.reliability.balancer.EjectionReason;
 import io.marketprism.reliability.config.ReliabilityConfig;
 import io.marketprism.reliability.limiter.InMemoryWaitQueue;
+import io.marketprism.reliability.state.InMemoryStateStorage;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

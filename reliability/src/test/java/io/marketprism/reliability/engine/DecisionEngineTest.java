@@ -15,6 +15,9 @@ import io.marketprism.reliability.config.ReliabilityConfig;
 import io.marketprism.reliability.limiter.InMemoryWaitQueue;
 import io.marketprism.reliability.limiter.ShedReason;
 import io.marketprism.reliability.retry.GiveUpReason;
+import io.marketprism.reliability.state.InMemoryStateStorage;
+import io.marketprism.reliability.state.StateKey;
+import io.marketprism.reliability.state.StateStorage;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -529,14 +532,14 @@ class DecisionEngineTest {
         final Set<String> saved = new HashSet<>();
 
         @Override
-        public byte[] load(StateKind kind, String key) {
-            return inner.load(kind, key);
+        public byte[] load(StateKey key) {
+            return inner.load(key);
         }
 
         @Override
-        public void save(StateKind kind, String key, byte[] value) {
-            saved.add(kind + " " + key);
-            inner.save(kind, key, value);
+        public void save(StateKey key, byte[] value) {
+            saved.add(key.kind() + " " + key.id());
+            inner.save(key, value);
         }
     }
 }

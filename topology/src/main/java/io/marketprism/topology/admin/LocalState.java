@@ -6,11 +6,14 @@ import io.marketprism.reliability.breaker.BreakerSnapshot;
 import io.marketprism.reliability.breaker.RecordedCall;
 import io.marketprism.reliability.config.ReliabilityConfig;
 import io.marketprism.reliability.engine.SavedState;
-import io.marketprism.reliability.engine.StateKind;
 import io.marketprism.reliability.limiter.LimiterSnapshot;
 import io.marketprism.reliability.limiter.WindowLimit;
 import io.marketprism.reliability.retry.RetryBudget;
 import io.marketprism.reliability.retry.RetryBudgetSnapshot;
+import io.marketprism.reliability.state.DomainId;
+import io.marketprism.reliability.state.EndpointId;
+import io.marketprism.reliability.state.StateKey;
+import io.marketprism.reliability.state.StateKind;
 import io.marketprism.topology.admin.AdminViews.BreakerView;
 import io.marketprism.topology.admin.AdminViews.DomainView;
 import io.marketprism.topology.admin.AdminViews.EndpointView;
@@ -48,7 +51,7 @@ public final class LocalState {
             List<RecordedCall> window = snapshot.window();
             long failed = window.stream().filter(RecordedCall::failure).count();
             long slow = window.stream().filter(RecordedCall::slow).count();
-            views.add(new BreakerView(instance, exchangeOf(key), snapshot.endpoint(), snapshot.state().name(),
+            views.add(new BreakerView(instance, EndpointId.parse(key).exchange(), snapshot.endpoint(), snapshot.state().name(),
                     percent(failed, window.size()), percent(slow, window.size()), window.size(),
                     snapshot.openingsInARow(), snapshot.lastTransitionAt()));
         });
@@ -79,7 +82,7 @@ public final class LocalState {
                 usage.put(windowName(w.getKey()), (double) w.getValue() / w.getKey().limit());
             }
             long budget = -1;
-            byte[] savedBudget = engineStore.get(StateKind.RETRY_BUDGET.name() + ':' + domain);
+            byte[] savedBudget = engineStore.get(StateKey.retryBudget(new DomainId(domain)).asString());
             if (savedBudget != null && config.exchangeNames().contains(exchange)) {
                 budget = RetryBudget.restore(RetryBudgetSnapshot.fromBytes(savedBudget),
                         config.exchange(exchange).retryBudget()).availableRetries(now);
@@ -129,14 +132,9 @@ public final class LocalState {
         return whole == 0 ? -1 : 100.0 * part / whole;
     }
 
-    private static String exchangeOf(String endpointKey) {
-        int slash = endpointKey.indexOf('/');
-        return slash < 0 ? endpointKey : endpointKey.substring(0, slash);
-    }
-
     private static void scan(ReadOnlyKeyValueStore<String, byte[]> store, StateKind kind,
                              BiConsumer<String, byte[]> visitor) {
-        String prefix = kind.name() + ':';
+        String prefix = StateKey.prefix(kind);
         try (KeyValueIterator<String, byte[]> it = store.prefixScan(prefix, new StringSerializer())) {
             while (it.hasNext()) {
                 KeyValue<String, byte[]> entry = it.next();

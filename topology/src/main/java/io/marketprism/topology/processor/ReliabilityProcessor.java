@@ -8,8 +8,9 @@ import io.marketprism.reliability.engine.Decision;
 import io.marketprism.reliability.engine.DecisionEngine;
 import io.marketprism.reliability.engine.ProbeRequest;
 import io.marketprism.reliability.engine.ReliabilityEvent;
-import io.marketprism.reliability.engine.StateKind;
 import io.marketprism.reliability.engine.TaskView;
+import io.marketprism.reliability.state.DomainId;
+import io.marketprism.reliability.state.StateKey;
 import io.marketprism.schemas.Attempt;
 import io.marketprism.schemas.AttemptOutcome;
 import io.marketprism.schemas.CollectorTask;
@@ -75,7 +76,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * <p>Operations: the processor feeds {@link ReliabilityMetrics} (dispatches, finished calls, queue waits, engine
  * events) and publishes the gauges of the domains it owns, queue depths and calls in flight at every tick and the
  * engine's saved state every {@link #STATE_PUBLISH_INTERVAL_MS}. At every tick it also applies the admin commands
- * queued for its partition, through the engine store, then continues with a new engine over the changed state.
+ * queued for its partition through the engine ({@code DecisionEngine.apply}).
  */
 public final class ReliabilityProcessor implements Processor<String, byte[], String, Outcome> {
 
@@ -109,7 +110,6 @@ public final class ReliabilityProcessor implements Processor<String, byte[], Str
     private final Duration tick;
     private final ReliabilityMetrics metrics;
     private final AdminMailbox mailbox;
-    private final AdminCommandApplier commandApplier;
 
     private final Queue<Completion> completions = new ConcurrentLinkedQueue<>();
     private final Queue<FinishedProbe> finishedProbes = new ConcurrentLinkedQueue<>();
@@ -149,7 +149,6 @@ public final class ReliabilityProcessor implements Processor<String, byte[], Str
         this.reliability = reliability;
         this.metrics = metrics;
         this.mailbox = mailbox;
-        this.commandApplier = new AdminCommandApplier(reliability);
         this.executor = executor;
         endpointsByExchange.values().forEach(list -> list.forEach(e -> endpointsById.put(e.id(), e)));
         this.endpointsOfDomain = Map.copyOf(endpointsByExchange);
@@ -184,7 +183,8 @@ public final class ReliabilityProcessor implements Processor<String, byte[], Str
         // Stores are restored before init: every ledger entry was dispatched but its outcome never produced.
         ledger.forEach((taskId, entry) -> waitToStart(entry));
         for (String domain : domains) {
-            if (queue(domain).totalDepth() > 0 || engineStore.get(StateKind.LIMITER.name() + ':' + domain) != null) {
+            if (queue(domain).totalDepth() > 0
+                    || engineStore.get(StateKey.limiter(new DomainId(domain)).asString()) != null) {
                 ownedDomains.add(domain);
             }
         }
@@ -475,30 +475,12 @@ public final class ReliabilityProcessor implements Processor<String, byte[], Str
 
     // ---- operations
 
-    /**
-     * Applies the admin commands queued for this partition to the engine store, then replaces the engine by one over
-     * the changed store (the old one holds the previous state in memory) and loads every owned domain into it, so
-     * ban checks of calls not yet started see the domains at once.
-     */
+    /** Applies the admin commands queued for this partition through the engine, which saves them with its state. */
     private void applyAdminCommands(long now) {
-        AdminCommand command = mailbox.poll(partition);
-        if (command == null) {
-            return;
-        }
-        engine.saveChanges();
-        boolean changed = false;
-        for (; command != null; command = mailbox.poll(partition)) {
-            changed |= commandApplier.apply(command, engineStore, now, events::add);
-        }
-        if (changed) {
-            engine = newEngine();
-            for (String domain : ownedDomains) {
-                StoreWaitQueue queue = queue(domain);
-                for (Decision.Dispatch dispatch : engine.drain(domain, queue, now)) {
-                    dispatch(queue.takeRemoved(dispatch.taskId()), null, dispatch.endpoint());
-                }
+        for (AdminCommand command = mailbox.poll(partition); command != null; command = mailbox.poll(partition)) {
+            if (AdminCommandApplier.apply(command, engine, now)) {
+                lastStatePublish = Long.MIN_VALUE;
             }
-            lastStatePublish = Long.MIN_VALUE;
         }
     }
 
