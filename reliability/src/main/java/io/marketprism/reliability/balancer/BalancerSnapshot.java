@@ -1,21 +1,14 @@
 package io.marketprism.reliability.balancer;
 
-import io.marketprism.reliability.internal.ByteSink;
-import java.io.ByteArrayInputStream;
-import java.io.DataInputStream;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * The complete state of a {@link LoadBalancer} as a compact value (about 35 bytes per endpoint plus its id).
+ * The complete state of a {@link LoadBalancer} as a value; {@link BalancerCodec} saves it.
  * Restoring it with the same config gives exactly the decisions the original would have made.
  */
 public final class BalancerSnapshot {
-
-    /** Leading byte of {@link #toBytes()}.  */
-    public static final byte FORMAT_VERSION = 3;
 
     private final int cursor;
     private final long randomState;
@@ -29,56 +22,6 @@ public final class BalancerSnapshot {
         this.panic = panic;
         this.clock = clock;
         this.endpoints = endpoints;
-    }
-
-    public byte[] toBytes() {
-        ByteSink out = new ByteSink(32 + 100 * endpoints.size());
-        writeHeader(out, cursor, randomState, panic, clock, endpoints.size());
-        for (EndpointState endpoint : endpoints) {
-            endpoint.writeTo(out);
-        }
-        return out.toByteArray();
-    }
-
-    /** Writes the start of the {@link #toBytes()} form; {@code endpointCount} endpoint records follow. */
-    static void writeHeader(ByteSink out, int cursor, long randomState, boolean panic, long clock,
-                            int endpointCount) {
-        out.writeByte(FORMAT_VERSION);
-        out.writeInt(cursor);
-        out.writeLong(randomState);
-        out.writeBoolean(panic);
-        out.writeLong(clock);
-        out.writeInt(endpointCount);
-    }
-
-    /** Parses {@link #toBytes()} output; fails on an unknown format version or damaged bytes. */
-    public static BalancerSnapshot fromBytes(byte[] bytes) {
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
-            byte version = in.readByte();
-            if (version != FORMAT_VERSION) {
-                throw new IllegalArgumentException("balancer snapshot format " + version + " is not " + FORMAT_VERSION);
-            }
-            int cursor = in.readInt();
-            long randomState = in.readLong();
-            boolean panic = in.readBoolean();
-            long clock = in.readLong();
-            int count = in.readInt();
-            if (count < 0 || count > 10_000) {
-                throw new IOException("endpoint count " + count + " outside [0, 10000]");
-            }
-            List<EndpointState> endpoints = new ArrayList<>(count);
-            for (int i = 0; i < count; i++) {
-                endpoints.add(EndpointState.readFrom(in));
-            }
-            if (in.available() > 0) {
-                throw new IllegalArgumentException("balancer snapshot has " + in.available() + " trailing bytes");
-            }
-            return new BalancerSnapshot(cursor, randomState, panic, clock, List.copyOf(endpoints));
-        } catch (IllegalArgumentException e) {
-            throw e;
-        } catch (IOException | RuntimeException e) {
-            throw new IllegalArgumentException("damaged balancer snapshot", e);
-        }
     }
 
     /**
@@ -143,6 +86,10 @@ public final class BalancerSnapshot {
 
     boolean panic() {
         return panic;
+    }
+
+    List<EndpointState> endpoints() {
+        return endpoints;
     }
 
     Optional<EndpointState> endpoint(String id) {

@@ -1,7 +1,6 @@
 package io.marketprism.reliability.balancer;
 
 import io.marketprism.reliability.ErrorClass;
-import io.marketprism.reliability.internal.ByteSink;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -34,8 +33,6 @@ public final class LoadBalancer {
     private final boolean[] permitted;
     private final int[] candidates;
     private final long[] weights;
-    /** Where {@link #stateBytes} encodes. */
-    private final ByteSink encoded = new ByteSink(256);
 
     private int cursor;
     private long randomState;
@@ -108,16 +105,6 @@ public final class LoadBalancer {
         return new BalancerSnapshot(cursor, randomState, panic, clock, List.copyOf(copies));
     }
 
-    /** The bytes of {@code snapshot().toBytes()}, reusing the records of endpoints that did not change. */
-    public byte[] stateBytes() {
-        encoded.reset();
-        BalancerSnapshot.writeHeader(encoded, cursor, randomState, panic, clock, endpoints.length);
-        for (EndpointState endpoint : endpoints) {
-            endpoint.writeTo(encoded);
-        }
-        return encoded.toByteArray();
-    }
-
     /**
      * Chooses an endpoint the gate permits and that is not ejected (ejected ones too in panic mode), preferring
      * endpoints outside {@code exclude} (failover after a failure there) but falling back to them when nothing else
@@ -151,7 +138,6 @@ public final class LoadBalancer {
         EndpointState state = state(endpoint);
         changes++;
         state.inFlight++;
-        state.recordStale = true;
     }
 
     /**
@@ -164,7 +150,6 @@ public final class LoadBalancer {
         EndpointState state = state(endpoint);
         clock = Math.max(clock, now);
         changes++;
-        state.recordStale = true;
         state.inFlight = Math.max(0, state.inFlight - 1);
         state.recordLatency(latencyMillis, config.ewmaAlpha());
         if (!success && (error == ErrorClass.NON_RETRYABLE || error == ErrorClass.RATE_LIMITED)) {
@@ -206,7 +191,6 @@ public final class LoadBalancer {
         }
         changes++;
         clock = Math.max(clock, now);
-        state.recordStale = true;
         if (ok) {
             state.ejected = false;
             ejectedCount--;

@@ -1,7 +1,6 @@
 package io.marketprism.reliability.breaker;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.marketprism.reliability.internal.ByteSink;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -214,12 +213,6 @@ public final class EndpointBreaker {
     public BreakerSnapshot snapshot() {
         return new BreakerSnapshot(endpoint, state, lastTransitionAt, clockMillis, openingsInARow, window.toList(),
                 consecutiveFailures, halfOpenPermitsIssued, halfOpenOutcomes.toList());
-    }
-
-    /** Writes {@code snapshot().toBytes()} to {@code out} without building the snapshot. */
-    public void writeState(ByteSink out) {
-        BreakerSnapshot.write(out, endpoint, state, lastTransitionAt, clockMillis, openingsInARow,
-                consecutiveFailures, halfOpenPermitsIssued, window, halfOpenOutcomes);
     }
 
     private void record(long latencyMillis, long now, boolean failure) {

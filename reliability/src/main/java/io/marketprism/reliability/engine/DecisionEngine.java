@@ -4,7 +4,6 @@ import io.marketprism.reliability.ErrorClass;
 import io.marketprism.reliability.balancer.Pick;
 import io.marketprism.reliability.config.ExchangeProfile;
 import io.marketprism.reliability.config.ReliabilityConfig;
-import io.marketprism.reliability.internal.ByteSink;
 import io.marketprism.reliability.limiter.Admission;
 import io.marketprism.reliability.limiter.AdmissionRequest;
 import io.marketprism.reliability.limiter.WaitQueue;
@@ -17,6 +16,7 @@ import io.marketprism.reliability.breaker.EndpointBreaker;
 import io.marketprism.reliability.state.DomainId;
 import io.marketprism.reliability.state.EndpointId;
 import io.marketprism.reliability.state.StateKey;
+import io.marketprism.reliability.state.StateKind;
 import io.marketprism.reliability.state.StateStorage;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -67,8 +67,6 @@ public final class DecisionEngine {
     private final List<SavedRuntime> changed = new ArrayList<>();
     /** Whether {@link #probesDue} has loaded the exchanges the storage holds state of. */
     private boolean savedExchangesLoaded;
-    /** Where saved state is encoded before it is copied out to the storage. */
-    private final ByteSink scratch = new ByteSink(2048);
     private final SkewGuard skew;
     /** The latest {@code now} a call gave; {@link Long#MIN_VALUE} before the first. */
     private long latestNow = Long.MIN_VALUE;
@@ -146,14 +144,27 @@ public final class DecisionEngine {
     /** The domain as loaded or saved, loading it with its exchange; null when the engine has no state of it. */
     private DomainRuntime knownDomain(String domainName, long now) {
         DomainRuntime domain = domains.get(domainName);
-        if (domain == null) {
-            byte[] saved = storage.load(StateKey.limiter(new DomainId(domainName)));
-            if (saved == null) {
-                return null;
-            }
-            domain = domain(domainName, exchange(DomainRuntime.exchangeOf(saved), now).profile, now);
+        if (domain != null) {
+            return domain;
         }
-        return domain;
+        String exchange = exchangeOfSaved(domainName);
+        return exchange == null ? null : domain(domainName, exchange(exchange, now).profile, now);
+    }
+
+    /**
+     * The exchange a domain's saved entry names; null when there is none. For an entry that cannot be read, the
+     * exchange of the same name when one is configured (loading the domain then replaces the entry), else null.
+     */
+    private String exchangeOfSaved(String domainName) {
+        byte[] saved = storage.load(StateKey.limiter(new DomainId(domainName)));
+        if (saved == null) {
+            return null;
+        }
+        try {
+            return DomainEntryCodec.INSTANCE.decode(saved).exchange();
+        } catch (IllegalArgumentException unreadable) {
+            return config.exchangeNames().contains(domainName) ? domainName : null;
+        }
     }
 
     /**
@@ -297,8 +308,7 @@ public final class DecisionEngine {
                 continue;
             }
             ExchangeRuntime exchange = exchange(name, now);
-            byte[] savedDomain = domains.containsKey(name) ? null : storage.load(StateKey.limiter(new DomainId(name)));
-            if (savedDomain != null && DomainRuntime.exchangeOf(savedDomain).equals(name)) {
+            if (!domains.containsKey(name) && name.equals(exchangeOfSaved(name))) {
                 noteChanges(exchange, domain(name, exchange.profile, now));
             } else {
                 noteChanges(exchange);
@@ -321,7 +331,7 @@ public final class DecisionEngine {
      */
     public void saveChanges() {
         for (int i = 0; i < changed.size(); i++) {
-            changed.get(i).saveChanges(storage, scratch);
+            changed.get(i).saveChanges(storage);
         }
         changed.clear();
     }
@@ -441,16 +451,30 @@ public final class DecisionEngine {
         return exchange;
     }
 
+    /** A domain's saved entry; null when there is none, or when it cannot be read (a StateDiscarded event). */
+    private DomainEntry savedEntry(String name, String exchange, long now) {
+        byte[] saved = storage.load(StateKey.limiter(new DomainId(name)));
+        if (saved == null) {
+            return null;
+        }
+        try {
+            return DomainEntryCodec.INSTANCE.decode(saved);
+        } catch (IllegalArgumentException unreadable) {
+            skew.discarded(now, exchange, name, StateKind.LIMITER, unreadable);
+            return null;
+        }
+    }
+
     private DomainRuntime domain(String name, ExchangeProfile profile, long now) {
         DomainRuntime domain = domains.get(name);
         if (domain == null) {
-            byte[] saved = storage.load(StateKey.limiter(new DomainId(name)));
-            if (saved != null && !DomainRuntime.exchangeOf(saved).equals(profile.name())) {
+            DomainEntry saved = savedEntry(name, profile.name(), now);
+            if (saved != null && !saved.exchange().equals(profile.name())) {
                 throw new IllegalArgumentException("limit domain " + name + " belongs to exchange "
-                        + DomainRuntime.exchangeOf(saved) + ", not " + profile.name());
+                        + saved.exchange() + ", not " + profile.name());
             }
-            domain = saved == null ? DomainRuntime.create(name, profile, storage, listener, skew, now)
-                    : DomainRuntime.restore(name, saved, profile, storage, listener, skew, now);
+            domain = DomainRuntime.load(name, profile, saved == null ? null : saved.limiter(), storage, listener, skew,
+                    now);
             domains.put(name, domain);
         } else if (!domain.exchange.equals(profile.name())) {
             throw new IllegalArgumentException("limit domain " + name + " belongs to exchange " + domain.exchange

@@ -1,28 +1,23 @@
 package io.marketprism.reliability.engine;
 
 import io.marketprism.reliability.config.ExchangeProfile;
-import io.marketprism.reliability.internal.ByteSink;
 import io.marketprism.reliability.limiter.LimiterEvent;
 import io.marketprism.reliability.limiter.LimiterSnapshot;
 import io.marketprism.reliability.limiter.PriorityRateLimiter;
 import io.marketprism.reliability.retry.RetryBudget;
+import io.marketprism.reliability.retry.RetryBudgetCodec;
 import io.marketprism.reliability.retry.RetryBudgetSnapshot;
 import io.marketprism.reliability.state.DomainId;
 import io.marketprism.reliability.state.StateKey;
 import io.marketprism.reliability.state.StateKind;
 import io.marketprism.reliability.state.StateStorage;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 
 /**
- * One limit domain's rate limiter and retry budget in memory, with what changed since the last save. The LIMITER
- * entry also records the domain's exchange, so {@link DecisionEngine#drain} can find it after a restart: version
- * byte, exchange name length and UTF-8 bytes, then the limiter snapshot.
+ * One limit domain's rate limiter and retry budget in memory, with what changed since the last save. The limiter is
+ * saved as a {@link DomainEntry}, which also records the domain's exchange, so {@link DecisionEngine#drain} can find
+ * it after a restart.
  */
 final class DomainRuntime extends SavedRuntime {
-
-    private static final byte FORMAT_VERSION = 1;
 
     final String domain;
     final String exchange;
@@ -31,7 +26,6 @@ final class DomainRuntime extends SavedRuntime {
     private final SkewGuard skew;
     PriorityRateLimiter limiter;
     RetryBudget budget;
-    private final byte[] exchangeBytes;
     private final StateKey limiterKey;
     private final StateKey budgetKey;
     /** The components' change counts when they were last saved; -1 for state not saved yet. */
@@ -45,7 +39,6 @@ final class DomainRuntime extends SavedRuntime {
         this.profile = profile;
         this.listener = listener;
         this.skew = skew;
-        this.exchangeBytes = exchange.getBytes(StandardCharsets.UTF_8);
         this.limiterKey = StateKey.limiter(new DomainId(domain));
         this.budgetKey = StateKey.retryBudget(new DomainId(domain));
         if (limiterState == null) {
@@ -59,7 +52,7 @@ final class DomainRuntime extends SavedRuntime {
         RetryBudgetSnapshot budgetState = null;
         if (savedBudget != null) {
             try {
-                budgetState = RetryBudgetSnapshot.fromBytes(savedBudget);
+                budgetState = RetryBudgetCodec.INSTANCE.decode(savedBudget);
                 restoreBudget(budgetState, now);
             } catch (IllegalArgumentException unusable) {
                 skew.discarded(now, exchange, domain, StateKind.RETRY_BUDGET, unusable);
@@ -72,10 +65,13 @@ final class DomainRuntime extends SavedRuntime {
         }
     }
 
-    /** A fresh domain of {@code profile}'s exchange. */
-    static DomainRuntime create(String domain, ExchangeProfile profile, StateStorage storage, EventListener listener,
-                                SkewGuard skew, long now) {
-        return new DomainRuntime(domain, profile, null, storage, listener, skew, now);
+    /**
+     * The domain of {@code profile}'s exchange, continuing from {@code limiterState} when it is not null, else with a
+     * fresh limiter; its retry budget is loaded from {@code storage}.
+     */
+    static DomainRuntime load(String domain, ExchangeProfile profile, LimiterSnapshot limiterState,
+                              StateStorage storage, EventListener listener, SkewGuard skew, long now) {
+        return new DomainRuntime(domain, profile, limiterState, storage, listener, skew, now);
     }
 
     /** Restores the limiter from saved {@code state}, moved back to {@code now} when its clock is too far ahead. */
@@ -115,63 +111,19 @@ final class DomainRuntime extends SavedRuntime {
         return RetryBudget.restore(state, profile.retryBudget());
     }
 
-    /** The exchange a saved LIMITER entry belongs to. */
-    static String exchangeOf(byte[] saved) {
-        ByteBuffer in = ByteBuffer.wrap(saved);
-        byte version = in.get();
-        if (version != FORMAT_VERSION) {
-            throw new IllegalArgumentException("domain state format " + version + " is not " + FORMAT_VERSION);
-        }
-        byte[] name = new byte[in.getShort()];
-        in.get(name);
-        return new String(name, StandardCharsets.UTF_8);
-    }
-
-    /** The limiter part of a saved LIMITER entry; throws IllegalArgumentException when it does not parse. */
-    static LimiterSnapshot limiterOf(byte[] saved) {
-        exchangeOf(saved);
-        int limiterStart = 1 + 2 + ByteBuffer.wrap(saved).getShort(1);
-        return LimiterSnapshot.fromBytes(Arrays.copyOfRange(saved, limiterStart, saved.length));
-    }
-
-    /** The start of a LIMITER entry, before the limiter snapshot. */
-    private static void writeEntryHeader(ByteSink out, byte[] exchangeBytes) {
-        out.writeByte(FORMAT_VERSION);
-        out.writeShort(exchangeBytes.length);
-        out.write(exchangeBytes);
-    }
-
-    /** The domain as saved; a limiter snapshot that no longer parses starts fresh. */
-    static DomainRuntime restore(String domain, byte[] saved, ExchangeProfile profile, StateStorage storage,
-                                 EventListener listener, SkewGuard skew, long now) {
-        LimiterSnapshot snapshot;
-        try {
-            snapshot = limiterOf(saved);
-        } catch (IllegalArgumentException unusable) {
-            skew.discarded(now, profile.name(), domain, StateKind.LIMITER, unusable);
-            snapshot = null;
-        }
-        return new DomainRuntime(domain, profile, snapshot, storage, listener, skew, now);
-    }
-
     @Override
     boolean hasUnsavedChanges() {
         return limiter.changeCount() != limiterSavedAt || budget.changeCount() != budgetSavedAt;
     }
 
     @Override
-    void writeChanges(StateStorage storage, ByteSink scratch) {
+    void writeChanges(StateStorage storage) {
         if (limiter.changeCount() != limiterSavedAt) {
-            scratch.reset();
-            writeEntryHeader(scratch, exchangeBytes);
-            limiter.writeState(scratch);
-            storage.save(limiterKey, scratch.toByteArray());
+            storage.save(limiterKey, DomainEntryCodec.INSTANCE.encode(new DomainEntry(exchange, limiter.snapshot())));
             limiterSavedAt = limiter.changeCount();
         }
         if (budget.changeCount() != budgetSavedAt) {
-            scratch.reset();
-            budget.writeState(scratch);
-            storage.save(budgetKey, scratch.toByteArray());
+            storage.save(budgetKey, RetryBudgetCodec.INSTANCE.encode(budget.snapshot()));
             budgetSavedAt = budget.changeCount();
         }
     }

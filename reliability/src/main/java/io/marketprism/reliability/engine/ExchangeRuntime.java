@@ -1,15 +1,16 @@
 package io.marketprism.reliability.engine;
 
+import io.marketprism.reliability.balancer.BalancerCodec;
 import io.marketprism.reliability.balancer.BalancerEvent;
 import io.marketprism.reliability.balancer.BalancerSnapshot;
 import io.marketprism.reliability.balancer.EndpointGate;
 import io.marketprism.reliability.balancer.LoadBalancer;
 import io.marketprism.reliability.balancer.Pick;
+import io.marketprism.reliability.breaker.BreakerCodec;
 import io.marketprism.reliability.breaker.BreakerSnapshot;
 import io.marketprism.reliability.breaker.BreakerTransition;
 import io.marketprism.reliability.breaker.EndpointBreaker;
 import io.marketprism.reliability.config.ExchangeProfile;
-import io.marketprism.reliability.internal.ByteSink;
 import io.marketprism.reliability.retry.ErrorClassifier;
 import io.marketprism.reliability.retry.RetryPolicy;
 import io.marketprism.reliability.state.EndpointId;
@@ -195,17 +196,15 @@ final class ExchangeRuntime extends SavedRuntime {
     }
 
     @Override
-    void writeChanges(StateStorage storage, ByteSink scratch) {
+    void writeChanges(StateStorage storage) {
         for (int i = 0; i < breakers.length; i++) {
             if (breakers[i].changeCount() != breakerSavedAt[i]) {
-                scratch.reset();
-                breakers[i].writeState(scratch);
-                storage.save(breakerKeys[i], scratch.toByteArray());
+                storage.save(breakerKeys[i], BreakerCodec.INSTANCE.encode(breakers[i].snapshot()));
                 breakerSavedAt[i] = breakers[i].changeCount();
             }
         }
         if (balancer.changeCount() != balancerSavedAt) {
-            storage.save(balancerKey, balancer.stateBytes());
+            storage.save(balancerKey, BalancerCodec.INSTANCE.encode(balancer.snapshot()));
             balancerSavedAt = balancer.changeCount();
         }
     }
@@ -216,7 +215,7 @@ final class ExchangeRuntime extends SavedRuntime {
      */
     private boolean restoreBreaker(int i, byte[] saved, long now) {
         try {
-            BreakerSnapshot state = BreakerSnapshot.fromBytes(saved);
+            BreakerSnapshot state = BreakerCodec.INSTANCE.decode(saved);
             boolean skewed = skew.ahead(state.clockMillis(), now, name, endpoints[i], StateKind.BREAKER);
             breakers[i] = breakerFrom(skewed ? state.rebasedTo(now) : state);
             breakerSavedAt[i] = skewed ? -1 : breakers[i].changeCount();
@@ -230,7 +229,7 @@ final class ExchangeRuntime extends SavedRuntime {
     /** Restores the balancer like {@link #restoreBreaker}. */
     private boolean restoreBalancer(byte[] saved, long now) {
         try {
-            BalancerSnapshot state = BalancerSnapshot.fromBytes(saved);
+            BalancerSnapshot state = BalancerCodec.INSTANCE.decode(saved);
             boolean skewed = skew.ahead(state.clock(), now, name, name, StateKind.BALANCER);
             balancer = balancerFrom(skewed ? state.rebasedTo(now) : state);
             balancerSavedAt = skewed ? -1 : balancer.changeCount();

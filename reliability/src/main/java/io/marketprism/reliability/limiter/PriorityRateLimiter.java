@@ -1,7 +1,6 @@
 package io.marketprism.reliability.limiter;
 
 import io.marketprism.reliability.Priority;
-import io.marketprism.reliability.internal.ByteSink;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -27,8 +26,6 @@ public final class PriorityRateLimiter {
     private final LimiterListener listener;
     private final TokenBucket bucket;
     private final SlidingWindow[] windows;
-    /** {@link #windows} as a list, for {@link #writeState}. */
-    private final List<SlidingWindow> windowList;
     private final SlidingWindow usedWeightWindow;
     /** Usable part of each window, by [window][priority]. */
     private final long[][] windowUsable;
@@ -68,7 +65,6 @@ public final class PriorityRateLimiter {
             }
         }
         this.usedWeightWindow = headerWindow;
-        this.windowList = List.of(windows);
         this.bucket = snapshot == null ? new TokenBucket(config.bucketCapacity())
                 : snapshot.bucket().copyWithCapacity(config.bucketCapacity());
         long capacityMicros = bucket.capacityMicros();
@@ -125,11 +121,6 @@ public final class PriorityRateLimiter {
         }
         return new LimiterSnapshot(clock, rateFactor, bannedUntil, banActive, nextArrivalSeq,
                 bucket.copyWithCapacity(config.bucketCapacity()), List.copyOf(copies));
-    }
-
-    /** Writes {@code snapshot().toBytes()} to {@code out} without building the snapshot. */
-    public void writeState(ByteSink out) {
-        LimiterSnapshot.write(out, clock, rateFactor, bannedUntil, banActive, nextArrivalSeq, bucket, windowList);
     }
 
     /**

@@ -1,6 +1,5 @@
 package io.marketprism.reliability.retry;
 
-import io.marketprism.reliability.internal.ByteSink;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -102,22 +101,6 @@ public final class RetryBudget {
             }
         }
         return new RetryBudgetSnapshot(newestBucket * bucketMillis, buckets);
-    }
-
-    /** Writes {@code snapshot().toBytes()} to {@code out} without building the snapshot. */
-    public void writeState(ByteSink out) {
-        int count = 0;
-        for (int slot = 0; slot < requests.length; slot++) {
-            count += requests[slot] != 0 || retries[slot] != 0 ? 1 : 0;
-        }
-        long newestStart = newestBucket * bucketMillis;
-        RetryBudgetSnapshot.writeHeader(out, newestStart, count);
-        for (long number = newestBucket - config.buckets() + 1; number <= newestBucket; number++) {
-            int slot = slot(number);
-            if (requests[slot] != 0 || retries[slot] != 0) {
-                RetryBudgetSnapshot.writeBucket(out, newestStart, number * bucketMillis, requests[slot], retries[slot]);
-            }
-        }
     }
 
     private long allowance() {
