@@ -11,6 +11,7 @@ import io.marketprism.topology.config.ServiceConfig;
 import io.marketprism.topology.exec.TaskExecutor;
 import io.marketprism.topology.processor.DecodeProcessor;
 import io.marketprism.topology.processor.EventJson;
+import io.marketprism.topology.processor.ProcessorSettings;
 import io.marketprism.topology.processor.ReliabilityProcessor;
 import io.marketprism.topology.processor.Outcome;
 import io.marketprism.topology.metrics.ReliabilityMetrics;
@@ -57,6 +58,7 @@ public final class ReliabilityTopology {
         var topics = config.topics();
         AvroCodec<CollectorTask> taskCodec = AvroCodec.tasks();
         TaskReader reader = new TaskReader();
+        ProcessorSettings settings = ProcessorSettings.of(config, executor, metrics, mailbox);
         // the topology-level settings are the service's own (a bare StreamsBuilder would build them from defaults)
         StreamsBuilder builder = new StreamsBuilder(
                 new TopologyConfig(new StreamsConfig(MarketPrismService.streamsProperties(config))));
@@ -78,10 +80,8 @@ public final class ReliabilityTopology {
                 .repartition(Repartitioned.with(Serdes.String(), Serdes.ByteArray())
                         .withName("by-domain")
                         .withNumberOfPartitions(config.topicPartitions()))
-                .process(() -> new ReliabilityProcessor(config.reliability(), executor, config.endpointsByExchange(),
-                        config.maxInFlightPerEndpoint(), config.executionTick(), metrics, mailbox),
-                        Named.as("reliability"), ReliabilityProcessor.QUEUE_STORE, ReliabilityProcessor.HELD_STORE,
-                        ReliabilityProcessor.LEDGER_STORE, ReliabilityProcessor.ENGINE_STORE);
+                .process(() -> new ReliabilityProcessor(settings), Named.as("reliability"),
+                        ProcessorSettings.STORES.toArray(new String[0]));
         routeTerminal(executed, config, metrics, "reliability");
         return builder.build();
     }
@@ -93,16 +93,19 @@ public final class ReliabilityTopology {
      */
     private static void addStores(StreamsBuilder builder) {
         builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(ReliabilityProcessor.QUEUE_STORE), Serdes.Bytes(), Serdes.ByteArray())
+                Stores.persistentKeyValueStore(ProcessorSettings.QUEUE_STORE), Serdes.Bytes(), Serdes.ByteArray())
                 .withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(ReliabilityProcessor.HELD_STORE), Serdes.Bytes(), Serdes.ByteArray())
+                Stores.persistentKeyValueStore(ProcessorSettings.HELD_STORE), Serdes.Bytes(), Serdes.ByteArray())
                 .withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(ReliabilityProcessor.LEDGER_STORE), Serdes.String(), Serdes.ByteArray())
+                Stores.persistentKeyValueStore(ProcessorSettings.LEDGER_STORE), Serdes.String(), Serdes.ByteArray())
                 .withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(ReliabilityProcessor.ENGINE_STORE), Serdes.String(), Serdes.ByteArray())
+                Stores.persistentKeyValueStore(ProcessorSettings.ENGINE_STORE), Serdes.String(), Serdes.ByteArray())
+                .withCachingEnabled());
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(ProcessorSettings.TASK_ID_STORE), Serdes.Bytes(), Serdes.ByteArray())
                 .withCachingEnabled());
     }
 

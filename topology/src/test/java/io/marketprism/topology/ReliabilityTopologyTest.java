@@ -18,10 +18,11 @@ import io.marketprism.schemas.codec.AvroCodec;
 import io.marketprism.topology.config.ServiceConfig;
 import io.marketprism.topology.exec.CallResult;
 import io.marketprism.topology.processor.OutputHeaders;
-import io.marketprism.topology.processor.ReliabilityProcessor;
+import io.marketprism.topology.processor.ProcessorSettings;
 import io.marketprism.topology.serde.AvroSerde;
 import java.net.ConnectException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
@@ -40,6 +41,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every path of the topology on TopologyTestDriver, with a fake executor and driven wall-clock time: results,
@@ -58,21 +60,16 @@ class ReliabilityTopologyTest {
     private TestOutputTopic<String, DeadLetter> deadLetters;
     private TestOutputTopic<String, String> events;
 
-    /** Two Binance endpoints and one OKX endpoint; retries after a fixed second; round robin. */
     private static ServiceConfig.Builder testConfig() {
-        return ServiceConfig.builder()
-                .clearExchanges()
-                .exchange("binance", "api=http://127.0.0.1:1/binance/api,api1=http://127.0.0.1:1/binance/api1")
-                .exchange("okx", "www=http://127.0.0.1:1/okx/www")
-                .maxInFlightPerEndpoint(2)
-                .reliability("retry.strategy", "FIXED")
-                .reliability("retry.jitter", "NONE")
-                .reliability("retry.base.delay.ms", "1000")
-                .reliability("balancer.strategy", "ROUND_ROBIN");
+        return TestConfigs.twoExchanges();
     }
 
+    /** Each test's own state directory: RocksDB locks it, and other builds on the machine may run the same test. */
+    @TempDir
+    Path stateDir;
+
     private void startDriver(ServiceConfig.Builder builder) {
-        config = builder.build();
+        config = builder.stateDir(stateDir).build();
         Properties props = MarketPrismService.streamsProperties(config);
         driver = new TopologyTestDriver(ReliabilityTopology.build(config, executor), props, Instant.ofEpochMilli(START));
         tasks = driver.createInputTopic(config.topics().tasks(), new ByteArraySerializer(), new ByteArraySerializer(),
@@ -130,7 +127,7 @@ class ReliabilityTopologyTest {
                 .satisfies(c -> assertThat(c.task().getParams()).containsEntry("limit", "100"));
         assertThat(results.isEmpty()).isTrue();
         assertThat(deadLetters.isEmpty()).isTrue();
-        assertThat(driver.getKeyValueStore(ReliabilityProcessor.LEDGER_STORE).get("t-1")).isNull();
+        assertThat(driver.getKeyValueStore(ProcessorSettings.LEDGER_STORE).get("t-1")).isNull();
     }
 
     @Test
@@ -259,11 +256,11 @@ class ReliabilityTopologyTest {
 
         assertThat(results.isEmpty()).isTrue();
         assertThat(deadLetters.isEmpty()).isTrue();
-        assertThat(driver.getKeyValueStore(ReliabilityProcessor.LEDGER_STORE).get("p-1")).isNotNull();
+        assertThat(driver.getKeyValueStore(ProcessorSettings.LEDGER_STORE).get("p-1")).isNotNull();
         executor.calls().get(0).future().complete(FakeExecutor.ok("{}"));
         tick();
         assertThat(results.readKeyValuesToMap()).containsOnlyKeys("p-1");
-        assertThat(driver.getKeyValueStore(ReliabilityProcessor.LEDGER_STORE).get("p-1")).isNull();
+        assertThat(driver.getKeyValueStore(ProcessorSettings.LEDGER_STORE).get("p-1")).isNull();
     }
 
     @Test
@@ -276,7 +273,7 @@ class ReliabilityTopologyTest {
         send("p-1", "okx", "TRADES", "BTC-USDT");
 
         byte[] carried = repartition.readValue();
-        byte[] ledgerEntry = (byte[]) driver.getKeyValueStore(ReliabilityProcessor.LEDGER_STORE).get("p-1");
+        byte[] ledgerEntry = (byte[]) driver.getKeyValueStore(ProcessorSettings.LEDGER_STORE).get("p-1");
         byte[] endpoint = "okx/www".getBytes(StandardCharsets.UTF_8);
         assertThat(ledgerEntry).hasSize(2 + endpoint.length + carried.length);
         assertThat(Arrays.copyOfRange(ledgerEntry, 2 + endpoint.length, ledgerEntry.length)).isEqualTo(carried);
@@ -311,7 +308,7 @@ class ReliabilityTopologyTest {
         executor.holding();
         startDriver(testConfig());
         TestOutputTopic<String, byte[]> changelog = driver.createOutputTopic(
-                config.applicationId() + "-" + ReliabilityProcessor.LEDGER_STORE + "-changelog",
+                config.applicationId() + "-" + ProcessorSettings.LEDGER_STORE + "-changelog",
                 new StringDeserializer(), new ByteArrayDeserializer());
         send("c-1", "okx", "TRADES", "BTC-USDT");
         tick();
@@ -337,7 +334,7 @@ class ReliabilityTopologyTest {
     void shouldLeaveTheEngineStoreCurrentAfterEveryRecordAndTick() {
         executor.holding();
         startDriver(testConfig());
-        KeyValueStore<String, byte[]> engineState = driver.getKeyValueStore(ReliabilityProcessor.ENGINE_STORE);
+        KeyValueStore<String, byte[]> engineState = driver.getKeyValueStore(ProcessorSettings.ENGINE_STORE);
 
         send("s-1", "okx", "TRADES", "BTC-USDT");
         send("s-2", "okx", "TRADES", "ETH-USDT");

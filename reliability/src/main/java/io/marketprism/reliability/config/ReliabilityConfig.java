@@ -145,6 +145,18 @@ public final class ReliabilityConfig {
         return clockSkewToleranceMillis;
     }
 
+    /**
+     * This configuration with only the exchanges named (those a service serves): the others, presets included, are
+     * not configured in it. IllegalArgumentException for a name that has no profile.
+     */
+    public ReliabilityConfig servingOnly(java.util.Collection<String> names) {
+        Map<String, ExchangeProfile> served = new TreeMap<>();
+        for (String name : names) {
+            served.put(name, exchange(name));
+        }
+        return new ReliabilityConfig(served, clockSkewToleranceMillis);
+    }
+
     /** The profile of {@code exchange}; IllegalArgumentException when it is not configured. */
     public ExchangeProfile exchange(String exchange) {
         ExchangeProfile profile = exchanges.get(exchange);

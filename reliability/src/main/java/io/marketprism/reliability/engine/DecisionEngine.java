@@ -60,6 +60,7 @@ public final class DecisionEngine {
     private final ReliabilityConfig config;
     private final StateStorage storage;
     private final EventListener listener;
+    private final int callSlotsPerEndpoint;
     private final Map<String, ExchangeRuntime> exchanges = new HashMap<>();
     private final Map<String, DomainRuntime> domains = new HashMap<>();
     private final SingleTaskView singleTask = new SingleTaskView();
@@ -71,10 +72,24 @@ public final class DecisionEngine {
     /** The latest {@code now} a call gave; {@link Long#MIN_VALUE} before the first. */
     private long latestNow = Long.MIN_VALUE;
 
+    /** An engine without a bound on calls in flight per endpoint. */
     public DecisionEngine(ReliabilityConfig config, StateStorage storage, EventListener listener) {
+        this(config, storage, listener, Integer.MAX_VALUE);
+    }
+
+    /**
+     * @param callSlotsPerEndpoint calls one endpoint may have in flight: a task is dispatched only to an endpoint with
+     *                             a free slot, so beyond it tasks wait in the limiter's queue, in priority order
+     */
+    public DecisionEngine(ReliabilityConfig config, StateStorage storage, EventListener listener,
+                          int callSlotsPerEndpoint) {
         this.config = Objects.requireNonNull(config, "config");
         this.storage = Objects.requireNonNull(storage, "storage");
         this.listener = Objects.requireNonNull(listener, "listener");
+        if (callSlotsPerEndpoint < 1) {
+            throw new IllegalArgumentException("callSlotsPerEndpoint must be at least 1, not " + callSlotsPerEndpoint);
+        }
+        this.callSlotsPerEndpoint = callSlotsPerEndpoint;
         this.skew = new SkewGuard(config.clockSkewToleranceMillis(), listener);
     }
 
@@ -128,14 +143,30 @@ public final class DecisionEngine {
      * engine has no state of.
      */
     public List<Decision.Dispatch> drain(String domainName, WaitQueue queue, long now) {
+        List<Decision.Dispatch> dispatched = List.of();
+        for (Decision.Dispatch next = drainNext(domainName, queue, now); next != null;
+                next = drainNext(domainName, queue, now)) {
+            if (dispatched.isEmpty()) {
+                dispatched = new ArrayList<>();
+            }
+            dispatched.add(next);
+        }
+        return dispatched;
+    }
+
+    /**
+     * Dispatches the one waiting task of {@code domain} that {@link #drain} would dispatch first, or returns null when
+     * none can go now. For callers that handle each dispatched task on its own, so that a failure affects one task.
+     */
+    public Decision.Dispatch drainNext(String domainName, WaitQueue queue, long now) {
         observe(now);
         DomainRuntime domain = knownDomain(domainName, now);
         if (domain == null) {
-            return List.of();
+            return null;
         }
         ExchangeRuntime exchange = exchange(domain.exchange, now);
         try {
-            return drainLoaded(domain, exchange, queue, now);
+            return drainOneLoaded(domain, exchange, queue, now);
         } finally {
             noteChanges(exchange, domain);
         }
@@ -202,21 +233,17 @@ public final class DecisionEngine {
         return "breaker " + endpoint + " is " + breaker.state();
     }
 
-    private List<Decision.Dispatch> drainLoaded(DomainRuntime domain, ExchangeRuntime exchange, WaitQueue queue,
-                                                long now) {
-        List<Decision.Dispatch> dispatched = List.of();
-        while (queue.totalDepth() > 0 && exchange.availableAt(now) <= now) {
-            List<Waiting> admitted = domain.limiter.drain(singleTask.over(queue), now);
-            if (admitted.isEmpty()) {
-                break;
-            }
-            if (dispatched.isEmpty()) {
-                dispatched = new ArrayList<>();
-            }
-            Waiting next = admitted.get(0);
-            dispatched.add(dispatch(exchange, next.taskId(), avoiding(next.avoidEndpoint()), now));
+    private Decision.Dispatch drainOneLoaded(DomainRuntime domain, ExchangeRuntime exchange, WaitQueue queue,
+                                             long now) {
+        if (queue.totalDepth() == 0 || exchange.availableAt(now) > now || !exchange.hasCallSlot(now)) {
+            return null;
         }
-        return dispatched;
+        List<Waiting> admitted = domain.limiter.drain(singleTask.over(queue), now);
+        if (admitted.isEmpty()) {
+            return null;
+        }
+        Waiting next = admitted.get(0);
+        return dispatch(exchange, next.taskId(), avoiding(next.avoidEndpoint()), now);
     }
 
     /**
@@ -227,6 +254,44 @@ public final class DecisionEngine {
     public long bannedUntil(String domainName) {
         DomainRuntime domain = domains.get(domainName);
         return domain == null ? 0 : domain.limiter.bannedUntil();
+    }
+
+    /**
+     * Answers a {@link Decision.Dispatch} whose call is not made (its task expired before the call, or it is routed
+     * elsewhere): the breaker permission is handed back and the call no longer counts as in flight; nothing is learned
+     * about the endpoint. An endpoint that is no longer configured has nothing to hand back.
+     */
+    public void release(String exchangeName, String endpoint, long now) {
+        observe(now);
+        ExchangeRuntime exchange = exchange(exchangeName, now);
+        if (!exchange.hasEndpoint(endpoint)) {
+            return;
+        }
+        try {
+            exchange.breakers[exchange.index(endpoint)].release(now);
+            exchange.balancer.onDropped(endpoint);
+        } finally {
+            noteChanges(exchange);
+        }
+    }
+
+    /** Whether {@code endpoint} is configured for {@code exchangeName}, which must be configured. */
+    public boolean hasEndpoint(String exchangeName, String endpoint) {
+        return config.exchange(exchangeName).endpoints().contains(endpoint);
+    }
+
+    /**
+     * The exchange a limit domain belongs to, as this engine or its saved state knows it; null for a domain it has no
+     * state of. The exchange may no longer be configured: then the domain's waiting tasks are stranded.
+     */
+    public String exchangeOfDomain(String domainName) {
+        DomainRuntime domain = domains.get(domainName);
+        return domain != null ? domain.exchange : exchangeOfSaved(domainName);
+    }
+
+    /** Whether {@code exchangeName} is configured. */
+    public boolean hasExchange(String exchangeName) {
+        return config.exchangeNames().contains(exchangeName);
     }
 
     /**
@@ -359,8 +424,9 @@ public final class DecisionEngine {
         }
         int weight = task.weight() != null ? task.weight() : exchange.profile.weightOf(task.dataType(), task.params());
         String avoidEndpoint = task.avoidEndpoint();
-        Admission admission = domain.limiter.offer(
-                new AdmissionRequest(task.taskId(), task.priority(), weight, avoidEndpoint), queue, now);
+        AdmissionRequest request = new AdmissionRequest(task.taskId(), task.priority(), weight, avoidEndpoint);
+        Admission admission = exchange.hasCallSlot(now) ? domain.limiter.offer(request, queue, now)
+                : domain.limiter.enqueue(request, queue, now);
         if (admission instanceof Admission.Enqueued enqueued) {
             return new Decision.Queued(task.taskId(), enqueued.retryHintAt(),
                     enqueued.displaced().map(Waiting::taskId));
@@ -445,7 +511,7 @@ public final class DecisionEngine {
     private ExchangeRuntime exchange(String name, long now) {
         ExchangeRuntime exchange = exchanges.get(name);
         if (exchange == null) {
-            exchange = new ExchangeRuntime(config.exchange(name), storage, listener, skew, now);
+            exchange = new ExchangeRuntime(config.exchange(name), callSlotsPerEndpoint, storage, listener, skew, now);
             exchanges.put(name, exchange);
         }
         return exchange;

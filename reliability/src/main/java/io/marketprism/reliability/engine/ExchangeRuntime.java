@@ -37,6 +37,8 @@ final class ExchangeRuntime extends SavedRuntime {
     final String[] endpoints;
     final EndpointBreaker[] breakers;
     final EndpointGate gate;
+    /** Calls in flight one endpoint may have; a full endpoint is skipped by picks, and tasks wait in the queue. */
+    private final int callSlotsPerEndpoint;
     private final StateKey[] breakerKeys;
     private final Map<String, Integer> indexOf;
     /** The components' change counts when they were last saved; -1 for state not saved yet. */
@@ -48,11 +50,13 @@ final class ExchangeRuntime extends SavedRuntime {
     private final SkewGuard skew;
     private final StateKey balancerKey;
 
-    ExchangeRuntime(ExchangeProfile profile, StateStorage storage, EventListener listener, SkewGuard skew, long now) {
+    ExchangeRuntime(ExchangeProfile profile, int callSlotsPerEndpoint, StateStorage storage, EventListener listener,
+                    SkewGuard skew, long now) {
         this.listener = listener;
         this.skew = skew;
         this.name = profile.name();
         this.balancerKey = StateKey.balancer(name);
+        this.callSlotsPerEndpoint = callSlotsPerEndpoint;
         this.profile = profile;
         this.classifier = new ErrorClassifier(profile.classification());
         this.retryPolicy = new RetryPolicy(profile.retry());
@@ -113,6 +117,16 @@ final class ExchangeRuntime extends SavedRuntime {
                     + "; configured: " + List.of(endpoints));
         }
         return index;
+    }
+
+    /** Whether an endpoint is configured for this exchange. */
+    boolean hasEndpoint(String endpoint) {
+        return indexOf.containsKey(endpoint);
+    }
+
+    /** Whether a pick now would find an endpoint with a free call slot; see {@link LoadBalancer#canPick}. */
+    boolean hasCallSlot(long now) {
+        return balancer.canPick(gate, now);
     }
 
     /**
@@ -259,6 +273,11 @@ final class ExchangeRuntime extends SavedRuntime {
         @Override
         public boolean permits(int position, String endpoint, long now) {
             return breakers[position].permittedFrom(now) <= now;
+        }
+
+        @Override
+        public boolean hasFreeSlot(int position, String endpoint) {
+            return balancer.inFlight(endpoint) < callSlotsPerEndpoint;
         }
     }
 

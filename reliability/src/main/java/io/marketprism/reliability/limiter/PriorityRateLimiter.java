@@ -39,7 +39,7 @@ public final class PriorityRateLimiter {
     private long bannedUntil;
     private boolean banActive;
     private long nextArrivalSeq;
-    /** False until the first {@link #offer} of a fresh limiter has checked the queue's arrival numbers. */
+    /** False until a fresh limiter, about to queue its first task, has checked the queue's arrival numbers. */
     private boolean arrivalsChecked;
     /** Grows whenever the saved state changes; see {@link #changeCount()}. */
     private long changes;
@@ -130,18 +130,10 @@ public final class PriorityRateLimiter {
      *
      * <p>A fresh limiter (created, not restored) numbers its first queued task after the highest arrival number
      * waiting in {@code queue} ({@link WaitQueue#maxArrivalSeq()}), so that a limiter whose saved state was lost
-     * never reuses the number, and so the queue key, of a task still waiting.
+     * never reuses the number, and so the queue key, of a task still waiting; so does {@link #enqueue}.
      */
     public Admission offer(AdmissionRequest request, WaitQueue queue, long now) {
         long at = advanceTo(now);
-        if (!arrivalsChecked) {
-            arrivalsChecked = true;
-            long highestWaiting = queue.maxArrivalSeq();
-            if (highestWaiting >= nextArrivalSeq) {
-                nextArrivalSeq = highestWaiting + 1;
-                changes++;
-            }
-        }
         Priority priority = request.priority();
         if (request.weight() > maxWeight[priority.ordinal()]) {
             return shedNewcomer(request, ShedReason.EXCEEDS_BUDGET, at);
@@ -150,6 +142,30 @@ public final class PriorityRateLimiter {
             consume(request.weight());
             return Admission.Admit.INSTANCE;
         }
+        return enqueueAt(request, queue, at);
+    }
+
+    /**
+     * Queues a newcomer without trying to admit it, spending nothing: for a task whose budget may allow it but that
+     * cannot be started now (no endpoint has a free call slot). Sheds as {@link #offer} does when the queue is full.
+     */
+    public Admission enqueue(AdmissionRequest request, WaitQueue queue, long now) {
+        long at = advanceTo(now);
+        if (request.weight() > maxWeight[request.priority().ordinal()]) {
+            return shedNewcomer(request, ShedReason.EXCEEDS_BUDGET, at);
+        }
+        return enqueueAt(request, queue, at);
+    }
+
+    private Admission enqueueAt(AdmissionRequest request, WaitQueue queue, long at) {
+        if (!arrivalsChecked) {
+            arrivalsChecked = true;
+            long highestWaiting = queue.maxArrivalSeq();
+            if (highestWaiting >= nextArrivalSeq) {
+                nextArrivalSeq = highestWaiting + 1;
+            }
+        }
+        Priority priority = request.priority();
         Optional<Waiting> displaced = Optional.empty();
         if (queue.totalDepth() >= config.queueCapacity()) {
             Priority lowestWaiting = lowestWaiting(queue);

@@ -40,6 +40,8 @@ public final class ServiceConfig {
     public static final String EXECUTION_TIMEOUT_MS = "execution.timeout.ms";
     public static final String EXECUTION_MAX_IN_FLIGHT = "execution.max.in.flight.per.endpoint";
     public static final String EXECUTION_TICK_MS = "execution.tick.ms";
+    public static final String EXECUTION_MAX_BODY_BYTES = "execution.max.body.bytes";
+    public static final String DEDUPE_WINDOW_MS = "dedupe.window.ms";
     public static final String KAFKA_PREFIX = "kafka.";
     public static final String HTTP_HOST = "http.host";
     public static final String HTTP_PORT = "http.port";
@@ -48,8 +50,15 @@ public final class ServiceConfig {
 
     private static final Set<String> SCALAR_KEYS = Set.of(BOOTSTRAP_SERVERS, APPLICATION_ID, STATE_DIR, TOPIC_TASKS,
             TOPIC_RESULTS, TOPIC_RETRY, TOPIC_DLQ, TOPIC_EVENTS, TOPIC_PARTITIONS, TOPIC_REPLICATION_FACTOR, EXCHANGES,
-            EXECUTION_TIMEOUT_MS, EXECUTION_MAX_IN_FLIGHT, EXECUTION_TICK_MS, HTTP_HOST, HTTP_PORT, ADMIN_TOKEN,
+            EXECUTION_TIMEOUT_MS, EXECUTION_MAX_IN_FLIGHT, EXECUTION_TICK_MS, EXECUTION_MAX_BODY_BYTES, DEDUPE_WINDOW_MS, HTTP_HOST, HTTP_PORT, ADMIN_TOKEN,
             APPLICATION_SERVER);
+    /**
+     * Default of {@link #EXECUTION_MAX_BODY_BYTES}: the producer's default {@code max.request.size} (1 MiB) less 64 KiB
+     * for the rest of the result record (ids, attempt history, headers).
+     */
+    public static final int DEFAULT_MAX_BODY_BYTES = 1024 * 1024 - 64 * 1024;
+    /** Upper bound of {@link #EXECUTION_MAX_BODY_BYTES}: 64 MiB, beyond what any broker is set to accept. */
+    private static final int MAX_BODY_BYTES_LIMIT = 64 * 1024 * 1024;
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]*");
 
     /** Public REST endpoints of the exchanges known out of the box. */
@@ -69,6 +78,8 @@ public final class ServiceConfig {
     private final Duration executionTimeout;
     private final int maxInFlightPerEndpoint;
     private final Duration executionTick;
+    private final int maxBodyBytes;
+    private final Duration dedupeWindow;
     private final Map<String, String> kafkaOverrides;
     private final Map<String, String> reliabilitySettings;
     private final String httpHost;
@@ -88,6 +99,8 @@ public final class ServiceConfig {
         this.executionTimeout = b.executionTimeout;
         this.maxInFlightPerEndpoint = b.maxInFlightPerEndpoint;
         this.executionTick = b.executionTick;
+        this.maxBodyBytes = b.maxBodyBytes;
+        this.dedupeWindow = b.dedupeWindow;
         this.kafkaOverrides = Map.copyOf(b.kafkaOverrides);
         this.reliabilitySettings = Map.copyOf(b.reliabilitySettings);
         this.reliability = reliability;
@@ -142,6 +155,8 @@ public final class ServiceConfig {
                     case EXECUTION_TIMEOUT_MS -> b.executionTimeout(Duration.ofMillis(parseInt(key, value)));
                     case EXECUTION_MAX_IN_FLIGHT -> b.maxInFlightPerEndpoint(parseInt(key, value));
                     case EXECUTION_TICK_MS -> b.executionTick(Duration.ofMillis(parseInt(key, value)));
+                    case EXECUTION_MAX_BODY_BYTES -> b.maxBodyBytes(parseInt(key, value));
+                    case DEDUPE_WINDOW_MS -> b.dedupeWindow(Duration.ofMillis(parseInt(key, value)));
                     case HTTP_HOST -> b.httpHost(value);
                     case HTTP_PORT -> b.httpPort(parseInt(key, value));
                     case ADMIN_TOKEN -> b.adminToken(value);
@@ -235,6 +250,16 @@ public final class ServiceConfig {
         return executionTick;
     }
 
+    /** The largest response body read; a larger one makes the task a dead letter RESULT_TOO_LARGE. */
+    public int maxBodyBytes() {
+        return maxBodyBytes;
+    }
+
+    /** How long finished task ids are remembered, so that a task sent again within it is not called again. */
+    public Duration dedupeWindow() {
+        return dedupeWindow;
+    }
+
     /** Breaker, limiter, retry and balancer settings of every exchange, endpoints as configured here. */
     public ReliabilityConfig reliability() {
         return reliability;
@@ -286,6 +311,8 @@ public final class ServiceConfig {
         b.executionTimeout = executionTimeout;
         b.maxInFlightPerEndpoint = maxInFlightPerEndpoint;
         b.executionTick = executionTick;
+        b.maxBodyBytes = maxBodyBytes;
+        b.dedupeWindow = dedupeWindow;
         b.kafkaOverrides.putAll(kafkaOverrides);
         b.reliabilitySettings.putAll(reliabilitySettings);
         b.httpHost = httpHost;
@@ -318,6 +345,8 @@ public final class ServiceConfig {
         private Duration executionTimeout = Duration.ofSeconds(5);
         private int maxInFlightPerEndpoint = 32;
         private Duration executionTick = Duration.ofMillis(10);
+        private int maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
+        private Duration dedupeWindow = Duration.ofHours(1);
         private final Map<String, String> kafkaOverrides = new LinkedHashMap<>();
         private final Map<String, String> reliabilitySettings = new LinkedHashMap<>();
         private String httpHost = "127.0.0.1";
@@ -439,6 +468,17 @@ public final class ServiceConfig {
             return this;
         }
 
+        public Builder maxBodyBytes(int value) {
+            this.maxBodyBytes = requireRange(EXECUTION_MAX_BODY_BYTES, value, 1024, MAX_BODY_BYTES_LIMIT);
+            return this;
+        }
+
+        public Builder dedupeWindow(Duration value) {
+            requireRange(DEDUPE_WINDOW_MS, value.toMillis(), 1_000, 7L * 24 * 3600 * 1000);
+            this.dedupeWindow = value;
+            return this;
+        }
+
         public Builder executionTick(Duration value) {
             requireRange(EXECUTION_TICK_MS, value.toMillis(), 1, 1_000);
             this.executionTick = value;
@@ -500,7 +540,7 @@ public final class ServiceConfig {
             endpoints.forEach((exchange, list) -> settings.put(EXCHANGE_PREFIX + exchange + ENDPOINTS_SUFFIX,
                     String.join(",", list.stream().map(Endpoint::name).toList())));
             // Names the bad key itself, with the value and what is allowed.
-            return new ServiceConfig(this, ReliabilityConfig.fromMap(settings));
+            return new ServiceConfig(this, ReliabilityConfig.fromMap(settings).servingOnly(endpoints.keySet()));
         }
 
         private static URI parseUrl(String key, String url) {

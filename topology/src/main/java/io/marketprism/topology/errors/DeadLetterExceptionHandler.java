@@ -49,6 +49,13 @@ public final class DeadLetterExceptionHandler
     @Override
     public ProcessingExceptionHandler.Response handleError(ErrorHandlerContext context, Record<?, ?> record,
                                                           Exception exception) {
+        if (record == null) {
+            // Kafka Streams passes a null record for an exception in a punctuation: there is no input record to
+            // dead-letter (the reliability step dead-letters each task it fails on itself), so log and go on.
+            LOG.error("a punctuation of {} in task {} failed; resuming", context.processorNodeId(), context.taskId(),
+                    exception);
+            return ProcessingExceptionHandler.Response.resume(List.of());
+        }
         return ProcessingExceptionHandler.Response.resume(deadLetter(context, record.headers(),
                 "processing failed in " + context.processorNodeId(), exception));
     }

@@ -46,6 +46,17 @@ class DeadLetterExceptionHandlerTest {
     }
 
     @Test
+    void shouldResumeWithoutADeadLetterWhenAPunctuationFailsWithNoRecord() {
+        // Given the null record Kafka Streams passes for an exception in a punctuation
+        ProcessingExceptionHandler.Response response = handler().handleError(context(), (Record<?, ?>) null,
+                new IllegalStateException("tick failed"));
+
+        // Then the thread resumes: nothing is dead-lettered and nothing throws
+        assertThat(response.result()).isEqualTo(ProcessingExceptionHandler.Result.RESUME);
+        assertThat(response.deadLetterQueueRecords()).isEmpty();
+    }
+
+    @Test
     void shouldDeadLetterAProductionFailureWithTheSourceRecordAndResume() {
         ProducerRecord<byte[], byte[]> failed = new ProducerRecord<>("collector.results", null, new byte[1], new byte[1],
                 OutputHeaders.of("t-9", "okx", OutputHeaders.OUTCOME_SUCCESS, null));
