@@ -31,15 +31,22 @@ import java.util.Set;
  * limit domain a {@code PriorityRateLimiter} and a {@code RetryBudget}, per exchange a {@code LoadBalancer}, per
  * endpoint an {@code EndpointBreaker}, combined into decisions.
  *
- * <p><b>State.</b> Components are loaded from the caller's {@link StateStorage} on first use and kept in memory.
- * {@link #decide}, {@link #drain}, {@link #record} and {@link #recordProbe} only note which components they changed;
- * {@link #saveChanges} writes each of them once, however many calls changed it. A new engine over the storage
- * continues with exactly the decisions this one would make after its last {@code saveChanges}, so the caller saves
- * wherever the storage must catch up with the calls made so far: the topology saves at the end of every Kafka Streams
- * invocation, before Streams may commit. Merely moving a component's clock forward is not saved: it replays
- * identically as long as {@code now} never goes backwards. Saved state that no longer fits the configuration (or is
- * damaged) is replaced by fresh state. A call that throws still notes what it changed before the exception, so memory
- * and storage agree again after the next save.
+ * <p><b>State.</b> Components are loaded from the caller's {@link StateStorage} on first use, under their
+ * {@code StateKey}s and in their codecs' Avro form, and kept in memory. Each component counts its own changes; the
+ * calls only list the components whose count moved, and {@link #saveChanges} writes each of them once, however many
+ * calls changed it. A new engine over the storage continues with exactly the decisions this one would make after its
+ * last {@code saveChanges}, so the caller saves wherever the storage must catch up with the calls made so far: the
+ * topology saves at the end of every Kafka Streams invocation, before Streams may commit. Merely moving a component's
+ * clock forward is not saved: it replays identically as long as {@code now} never goes backwards. Saved state that
+ * cannot be read (another release's format, damaged) or no longer fits the configuration is replaced by fresh state,
+ * with a {@link ReliabilityEvent.StateDiscarded} event. A call that throws still lists what it changed before the
+ * exception, so memory and storage agree again after the next save. Operator commands are calls too
+ * ({@link #apply}).
+ *
+ * <p><b>Clocks.</b> Saved clocks more than {@link ReliabilityConfig#clockSkewToleranceMillis()} ahead of {@code now}
+ * (an instance whose clock ran fast saved them) are moved back to {@code now} when loaded, and so are loaded
+ * components when {@code now} steps back by more than that; bans and ejections keep the time they had left. Each
+ * counts a {@link ReliabilityEvent.ClockSkewed} event.
  *
  * <p><b>Calls.</b> Every {@link Decision.Dispatch} (from decide or drain) holds a breaker permission and counts as in
  * flight at the balancer until it is answered by exactly one {@link #record}. Breakers count only failures that say

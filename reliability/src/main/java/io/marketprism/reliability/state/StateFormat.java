@@ -37,6 +37,8 @@ public final class StateFormat<R extends SpecificRecordBase> {
     private static final int HEADER_LENGTH = 10;
     private static final byte MARKER_FIRST = (byte) 0xC3;
     private static final byte MARKER_SECOND = (byte) 0x01;
+    /** Encoders with a buffer that holds a typical saved state whole. */
+    private static final EncoderFactory ENCODERS = new EncoderFactory().configureBufferSize(512);
 
     private final String name;
     private final Supplier<R> newRecord;
@@ -124,7 +126,8 @@ public final class StateFormat<R extends SpecificRecordBase> {
     /** One thread's output buffer, encoder and decoders, reused from call to call. */
     private static final class Scratch {
         final ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-        final BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
+        /** Buffered: the record reaches {@link #out} in one write at the flush. */
+        final BinaryEncoder encoder = ENCODERS.binaryEncoder(out, null);
         final Map<Long, ResolvingDecoder> resolving = new HashMap<>();
         BinaryDecoder binary;
     }

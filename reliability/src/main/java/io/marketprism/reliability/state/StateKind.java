@@ -4,7 +4,7 @@ package io.marketprism.reliability.state;
 public enum StateKind {
     /** One per limit domain, keyed by domain: the rate limiter and the domain's exchange. */
     LIMITER,
-    /** One per endpoint, keyed {@code exchange/endpoint}: its circuit breaker. */
+    /** One per endpoint, keyed by its {@link EndpointId} ({@code exchange/endpoint}): its circuit breaker. */
     BREAKER,
     /** One per exchange, keyed by exchange: its load balancer. */
     BALANCER,

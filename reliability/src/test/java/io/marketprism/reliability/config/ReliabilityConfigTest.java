@@ -184,6 +184,16 @@ class ReliabilityConfigTest {
     }
 
     @Test
+    void shouldReadTheClockSkewToleranceAndRefuseOneOutsideItsRange() {
+        assertThat(ReliabilityConfig.ofDefaults().clockSkewToleranceMillis()).isEqualTo(5_000);
+        assertThat(ReliabilityConfig.fromMap(Map.of("state.clock.skew.tolerance.ms", "250"))
+                .clockSkewToleranceMillis()).isEqualTo(250);
+        assertThat(ReliabilityConfig.ownsKey("state.clock.skew.tolerance.ms")).isTrue();
+        assertThatThrownBy(() -> ReliabilityConfig.fromMap(Map.of("state.clock.skew.tolerance.ms", "-1")))
+                .hasMessage("state.clock.skew.tolerance.ms must be in [0, 3600000], was -1");
+    }
+
+    @Test
     void shouldListEveryKeyInTheMarkdownTable() {
         String table = ReliabilityConfig.markdownTable();
 
