@@ -92,6 +92,7 @@ public final class MarketPrismService implements AutoCloseable {
         props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterExceptionHandler.class);
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         props.put(DeadLetterExceptionHandler.DLQ_TOPIC_CONFIG, config.topics().deadLetters());
+        props.put(DeadLetterExceptionHandler.OUTPUT_FORMAT_CONFIG, config.outputFormat().name());
         props.putAll(config.kafkaOverrides());
         return props;
     }

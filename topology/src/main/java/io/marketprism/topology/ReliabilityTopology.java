@@ -15,7 +15,7 @@ import io.marketprism.topology.processor.ProcessorSettings;
 import io.marketprism.topology.processor.ReliabilityProcessor;
 import io.marketprism.topology.processor.Outcome;
 import io.marketprism.topology.metrics.ReliabilityMetrics;
-import io.marketprism.topology.serde.AvroSerde;
+import io.marketprism.topology.serde.RecordSerde;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.serialization.Serdes;
@@ -125,10 +125,14 @@ public final class ReliabilityTopology {
         }
     }
 
-    /** Sends results, retries, dead letters and reliability events of one step to their topics. */
+    /**
+     * Sends results, retries, dead letters and reliability events of one step to their topics, the first three in the
+     * configured output format (decode reads a retry back in either).
+     */
     private static void routeTerminal(KStream<String, Outcome> outcomes, ServiceConfig config,
                                       ReliabilityMetrics metrics, String step) {
         var topics = config.topics();
+        var format = config.outputFormat();
         Map<String, KStream<String, Outcome>> byKind = outcomes
                 .peek((key, outcome) -> count(metrics, outcome), Named.as(step + "-metrics"))
                 .split(Named.as(step + "-"))
@@ -138,18 +142,18 @@ public final class ReliabilityTopology {
                 .defaultBranch(Branched.as("dead"));
         byKind.get(step + "-succeeded")
                 .mapValues(o -> ((Outcome.Succeeded) o).result(), Named.as(step + "-result"))
-                .to(topics.results(), Produced.<String, TaskResult>with(Serdes.String(), AvroSerde.results())
+                .to(topics.results(), Produced.<String, TaskResult>with(Serdes.String(), RecordSerde.results(format))
                         .withName(step + "-results-sink"));
         byKind.get(step + "-event")
                 .mapValues(o -> EventJson.write(((Outcome.Audited) o).event()), Named.as(step + "-event-json"))
                 .to(topics.events(), Produced.with(Serdes.String(), Serdes.String()).withName(step + "-events-sink"));
         byKind.get(step + "-retry")
                 .mapValues(o -> ((Outcome.RetryLater) o).task(), Named.as(step + "-retry-task"))
-                .to(topics.retry(), Produced.<String, CollectorTask>with(Serdes.String(), AvroSerde.tasks())
+                .to(topics.retry(), Produced.<String, CollectorTask>with(Serdes.String(), RecordSerde.tasks(format))
                         .withName(step + "-retry-sink"));
         byKind.get(step + "-dead")
                 .mapValues(o -> ((Outcome.DeadLettered) o).deadLetter(), Named.as(step + "-dead-letter"))
-                .to(topics.deadLetters(), Produced.<String, DeadLetter>with(Serdes.String(), AvroSerde.deadLetters())
+                .to(topics.deadLetters(), Produced.<String, DeadLetter>with(Serdes.String(), RecordSerde.deadLetters(format))
                         .withName(step + "-dlq-sink"));
     }
 }

@@ -126,6 +126,26 @@ class FaultIsolationTest {
                 .containsExactlyInAnyOrder("first", "waiting-1", "waiting-2");
     }
 
+    @Test
+    void shouldStartEveryRestoredCallAtTheFirstTickWhateverTheOrderOfTheirIds() {
+        // Given three calls in flight when the instance stopped, their ids in reverse dispatch order
+        executor.holding();
+        ProcessorHarness harness = new ProcessorHarness(config().build(), executor);
+        putLedgerEntry(harness, "binance/api", task("c-3", "binance", "BTCUSDT"));
+        putLedgerEntry(harness, "binance/api1", task("b-2", "binance", "ETHUSDT"));
+        putLedgerEntry(harness, "binance/api", task("a-1", "binance", "SOLUSDT"));
+        harness.restart(config().build());
+
+        // When the restored processor ticks once
+        harness.tick(10);
+
+        // Then all of them are called at once, each to its recorded endpoint: the ledger holds no more calls than the
+        // call slots, so their order cannot delay one behind another
+        assertThat(executor.tasksCalled()).containsExactlyInAnyOrder("a-1", "b-2", "c-3");
+        assertThat(executor.calls()).allSatisfy(call -> assertThat(call.endpoint().name())
+                .isEqualTo(call.task().getTaskId().equals("b-2") ? "api1" : "api"));
+    }
+
     // ---- 3. a task id has one life
 
     @Test

@@ -15,11 +15,12 @@ import io.marketprism.schemas.DeadLetterReason;
 import io.marketprism.schemas.Priority;
 import io.marketprism.schemas.TaskResult;
 import io.marketprism.schemas.codec.AvroCodec;
+import io.marketprism.schemas.codec.OutputFormat;
 import io.marketprism.topology.config.ServiceConfig;
 import io.marketprism.topology.exec.CallResult;
 import io.marketprism.topology.processor.OutputHeaders;
 import io.marketprism.topology.processor.ProcessorSettings;
-import io.marketprism.topology.serde.AvroSerde;
+import io.marketprism.topology.serde.RecordSerde;
 import java.net.ConnectException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -55,6 +56,9 @@ class ReliabilityTopologyTest {
     private final FakeExecutor executor = new FakeExecutor();
     private ServiceConfig config;
     private TopologyTestDriver driver;
+    /** Its own state directory: the default one is shared by every build on the machine. */
+    @TempDir
+    Path stateDir;
     private TestInputTopic<byte[], byte[]> tasks;
     private TestOutputTopic<String, TaskResult> results;
     private TestOutputTopic<String, DeadLetter> deadLetters;
@@ -64,10 +68,6 @@ class ReliabilityTopologyTest {
         return TestConfigs.twoExchanges();
     }
 
-    /** Each test's own state directory: RocksDB locks it, and other builds on the machine may run the same test. */
-    @TempDir
-    Path stateDir;
-
     private void startDriver(ServiceConfig.Builder builder) {
         config = builder.stateDir(stateDir).build();
         Properties props = MarketPrismService.streamsProperties(config);
@@ -75,9 +75,9 @@ class ReliabilityTopologyTest {
         tasks = driver.createInputTopic(config.topics().tasks(), new ByteArraySerializer(), new ByteArraySerializer(),
                 Instant.ofEpochMilli(START), Duration.ZERO);
         results = driver.createOutputTopic(config.topics().results(), new StringDeserializer(),
-                AvroSerde.results().deserializer());
+                RecordSerde.results(OutputFormat.AVRO).deserializer());
         deadLetters = driver.createOutputTopic(config.topics().deadLetters(), new StringDeserializer(),
-                AvroSerde.deadLetters().deserializer());
+                RecordSerde.deadLetters(OutputFormat.AVRO).deserializer());
         events = driver.createOutputTopic(config.topics().events(), new StringDeserializer(), new StringDeserializer());
     }
 

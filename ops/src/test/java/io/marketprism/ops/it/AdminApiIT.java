@@ -104,9 +104,10 @@ class AdminApiIT {
     void shouldNotConfirmACommandBeforeACommitHasCarriedIt() throws Exception {
         try (EmbeddedKafka kafka = EmbeddedKafka.builder().port(0).build().start();
              SimulatedExchange exchange = SimulatedExchange.builder().port(0).seed(9).build().start()) {
-            // Given an instance whose stream thread commits only every ten minutes
+            // Given an instance whose stream thread commits only every minute (its transactions may stay open as long)
             Properties props = properties(kafka, exchange, dir.resolve("slow-commits"));
-            props.put("kafka.commit.interval.ms", "600000");
+            props.put("kafka.commit.interval.ms", "60000");
+            props.put("kafka.producer.transaction.timeout.ms", "120000");
             try (MarketPrismService service = MarketPrismService.withHttp(ServiceConfig.fromProperties(props))) {
                 service.start();
                 await().atMost(Duration.ofMinutes(2)).until(() -> ready(service));
