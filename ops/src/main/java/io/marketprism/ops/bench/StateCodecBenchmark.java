@@ -11,7 +11,6 @@ import io.marketprism.reliability.breaker.BreakerConfig;
 import io.marketprism.reliability.breaker.BreakerListener;
 import io.marketprism.reliability.breaker.BreakerCodec;
 import io.marketprism.reliability.breaker.EndpointBreaker;
-import io.marketprism.reliability.engine.DomainEntry;
 import io.marketprism.reliability.engine.DomainEntryCodec;
 import io.marketprism.reliability.limiter.AdmissionRequest;
 import io.marketprism.reliability.limiter.InMemoryWaitQueue;
@@ -151,10 +150,10 @@ public class StateCodecBenchmark {
 
     private byte[] encodeOnly() {
         return switch (component) {
-            case BREAKER -> BreakerCodec.INSTANCE.encode(breaker.snapshot());
-            case LIMITER -> DomainEntryCodec.INSTANCE.encode(new DomainEntry("binance", limiter.snapshot()));
-            case BALANCER -> BalancerCodec.INSTANCE.encode(balancer.snapshot());
-            default -> RetryBudgetCodec.INSTANCE.encode(budget.snapshot());
+            case BREAKER -> BreakerCodec.INSTANCE.encode(breaker);
+            case LIMITER -> DomainEntryCodec.INSTANCE.encode("binance", limiter);
+            case BALANCER -> BalancerCodec.INSTANCE.encode(balancer);
+            default -> RetryBudgetCodec.INSTANCE.encode(budget);
         };
     }
 

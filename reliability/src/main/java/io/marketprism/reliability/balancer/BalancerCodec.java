@@ -1,5 +1,6 @@
 package io.marketprism.reliability.balancer;
 
+import io.marketprism.reliability.state.RecordPool;
 import io.marketprism.reliability.state.StateCodec;
 import io.marketprism.reliability.state.StateFormat;
 import io.marketprism.reliability.state.UnreadableStateException;
@@ -17,24 +18,63 @@ public final class BalancerCodec implements StateCodec<BalancerSnapshot> {
     private static final StateFormat<SavedBalancer> FORMAT =
             new StateFormat<>(SavedBalancer.getClassSchema(), SavedBalancer::new, List.of());
 
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
     private BalancerCodec() {
+    }
+
+    /**
+     * The saved form of {@code balancer}'s state, written straight from it into records reused from call to call:
+     * the bytes {@link #encode(BalancerSnapshot) encode(balancer.snapshot())} gives, without building the snapshot.
+     */
+    public byte[] encode(LoadBalancer balancer) {
+        return FORMAT.encode(fill(SCRATCH.get(), balancer.cursor(), balancer.randomState(), balancer.panic(),
+                balancer.clock(), balancer.endpointStates()));
     }
 
     @Override
     public byte[] encode(BalancerSnapshot state) {
-        List<SavedEndpoint> endpoints = new ArrayList<>(state.endpoints().size());
-        for (EndpointState e : state.endpoints()) {
-            List<Long> bits = new ArrayList<>(e.outcomeBits.length);
+        return FORMAT.encode(fill(new Scratch(), state.cursor(), state.randomState(), state.panic(), state.clock(),
+                state.endpoints().toArray(new EndpointState[0])));
+    }
+
+    private static SavedBalancer fill(Scratch scratch, int cursor, long randomState, boolean panic, long clock,
+                                      EndpointState[] endpoints) {
+        List<SavedEndpoint> saved = scratch.endpoints.start();
+        for (int i = 0; i < endpoints.length; i++) {
+            EndpointState e = endpoints[i];
+            SavedEndpoint record = scratch.endpoints.next();
+            if (scratch.bits.size() <= i) {
+                scratch.bits.add(new ArrayList<>());
+            }
+            List<Long> bits = scratch.bits.get(i);
+            bits.clear();
             for (long word : e.outcomeBits) {
                 bits.add(word);
             }
-            endpoints.add(new SavedEndpoint(e.id, e.inFlight, e.hasLatency ? e.latencyEwma : null, e.successEwma,
-                    e.consecutiveFailures, e.outcomeCapacity, e.outcomeNext, e.outcomeCount, e.outcomeFailures, bits,
-                    e.ejected, e.ejectedUntil == EndpointState.NEVER ? null : e.ejectedUntil, e.ejectionCount,
-                    e.restoredAt == EndpointState.NEVER ? null : e.restoredAt, e.swrrCurrent));
+            record.setId(e.id);
+            record.setInFlight(e.inFlight);
+            record.setLatencyEwma(e.hasLatency ? e.latencyEwma : null);
+            record.setSuccessEwma(e.successEwma);
+            record.setConsecutiveFailures(e.consecutiveFailures);
+            record.setOutcomeCapacity(e.outcomeCapacity);
+            record.setOutcomeNext(e.outcomeNext);
+            record.setOutcomeCount(e.outcomeCount);
+            record.setOutcomeFailures(e.outcomeFailures);
+            record.setOutcomeBits(bits);
+            record.setEjected(e.ejected);
+            record.setEjectedUntil(e.ejectedUntil == EndpointState.NEVER ? null : e.ejectedUntil);
+            record.setEjectionCount(e.ejectionCount);
+            record.setRestoredAt(e.restoredAt == EndpointState.NEVER ? null : e.restoredAt);
+            record.setSwrrCurrent(e.swrrCurrent);
         }
-        return FORMAT.encode(new SavedBalancer(state.cursor(), state.randomState(), state.panic(), state.clock(),
-                endpoints));
+        SavedBalancer record = scratch.record;
+        record.setCursor(cursor);
+        record.setRandomState(randomState);
+        record.setPanic(panic);
+        record.setClock(clock);
+        record.setEndpoints(saved);
+        return record;
     }
 
     @Override
@@ -76,5 +116,12 @@ public final class BalancerCodec implements StateCodec<BalancerSnapshot> {
         state.restoredAt = e.getRestoredAt() == null ? EndpointState.NEVER : e.getRestoredAt();
         state.swrrCurrent = e.getSwrrCurrent();
         return state;
+    }
+
+    /** Records reused by one thread, or made for one encoding. */
+    private static final class Scratch {
+        final SavedBalancer record = new SavedBalancer();
+        final RecordPool<SavedEndpoint> endpoints = new RecordPool<>(SavedEndpoint::new);
+        final List<List<Long>> bits = new ArrayList<>();
     }
 }

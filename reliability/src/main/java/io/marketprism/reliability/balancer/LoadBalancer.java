@@ -233,6 +233,26 @@ public final class LoadBalancer {
         }
     }
 
+    int cursor() {
+        return cursor;
+    }
+
+    long randomState() {
+        return randomState;
+    }
+
+    boolean panic() {
+        return panic;
+    }
+
+    long clock() {
+        return clock;
+    }
+
+    EndpointState[] endpointStates() {
+        return endpoints;
+    }
+
     public String exchange() {
         return exchange;
     }

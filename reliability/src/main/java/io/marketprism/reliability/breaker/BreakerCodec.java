@@ -1,5 +1,6 @@
 package io.marketprism.reliability.breaker;
 
+import io.marketprism.reliability.state.RecordPool;
 import io.marketprism.reliability.state.StateCodec;
 import io.marketprism.reliability.state.StateFormat;
 import io.marketprism.reliability.state.UnreadableStateException;
@@ -21,8 +22,30 @@ public final class BreakerCodec implements StateCodec<BreakerSnapshot> {
     private static final StateFormat<SavedBreaker> FORMAT =
             new StateFormat<>(SavedBreaker.getClassSchema(), SavedBreaker::new, List.of());
     private static final BreakerState[] STATES = BreakerState.values();
+    private static final SavedBreakerState[] SAVED_STATES = SavedBreakerState.values();
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     private BreakerCodec() {
+    }
+
+    /**
+     * The saved form of {@code breaker}'s state, written straight from it into records reused from call to call: the
+     * bytes {@link #encode(BreakerSnapshot) encode(breaker.snapshot())} gives, without building the snapshot.
+     */
+    public byte[] encode(EndpointBreaker breaker) {
+        Scratch scratch = SCRATCH.get();
+        SavedBreaker saved = scratch.record;
+        long origin = breaker.lastTransitionAt();
+        saved.setEndpoint(breaker.endpoint());
+        saved.setState(SAVED_STATES[breaker.state().ordinal()]);
+        saved.setLastTransitionAt(origin);
+        saved.setClock(breaker.clockMillis());
+        saved.setOpeningsInARow(breaker.openingsInARow());
+        saved.setConsecutiveFailures(breaker.consecutiveFailures());
+        saved.setHalfOpenPermitsIssued(breaker.halfOpenPermitsIssued());
+        saved.setWindow(savedCalls(breaker.window(), origin, scratch.window));
+        saved.setHalfOpenOutcomes(savedCalls(breaker.halfOpenOutcomes(), origin, scratch.halfOpenOutcomes));
+        return FORMAT.encode(saved);
     }
 
     @Override
@@ -56,6 +79,21 @@ public final class BreakerCodec implements StateCodec<BreakerSnapshot> {
         return saved;
     }
 
+    private static List<SavedCall> savedCalls(CallLog calls, long origin, RecordPool<SavedCall> pool) {
+        List<SavedCall> saved = pool.start();
+        long previous = origin;
+        for (int i = 0; i < calls.size(); i++) {
+            long call = calls.get(i);
+            long at = call >> 2;
+            SavedCall item = pool.next();
+            item.setSincePrevious(at - previous);
+            item.setFailure((call & 1) != 0);
+            item.setSlow((call & 2) != 0);
+            previous = at;
+        }
+        return saved;
+    }
+
     private static List<RecordedCall> recordedCalls(List<SavedCall> saved, long origin) {
         List<RecordedCall> calls = new ArrayList<>(saved.size());
         long previous = origin;
@@ -64,5 +102,12 @@ public final class BreakerCodec implements StateCodec<BreakerSnapshot> {
             calls.add(new RecordedCall(previous, call.getFailure(), call.getSlow()));
         }
         return calls;
+    }
+
+    /** One thread's reused records. */
+    private static final class Scratch {
+        final SavedBreaker record = new SavedBreaker();
+        final RecordPool<SavedCall> window = new RecordPool<>(SavedCall::new);
+        final RecordPool<SavedCall> halfOpenOutcomes = new RecordPool<>(SavedCall::new);
     }
 }

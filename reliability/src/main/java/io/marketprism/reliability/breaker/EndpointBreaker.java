@@ -222,6 +222,34 @@ public final class EndpointBreaker {
         return changes;
     }
 
+    long lastTransitionAt() {
+        return lastTransitionAt;
+    }
+
+    long clockMillis() {
+        return clockMillis;
+    }
+
+    int openingsInARow() {
+        return openingsInARow;
+    }
+
+    int consecutiveFailures() {
+        return consecutiveFailures;
+    }
+
+    int halfOpenPermitsIssued() {
+        return halfOpenPermitsIssued;
+    }
+
+    CallLog window() {
+        return window;
+    }
+
+    CallLog halfOpenOutcomes() {
+        return halfOpenOutcomes;
+    }
+
     /** The state to persist; see {@link #restore}. */
     public BreakerSnapshot snapshot() {
         return new BreakerSnapshot(endpoint, state, lastTransitionAt, clockMillis, openingsInARow, window.toList(),

@@ -1,6 +1,7 @@
 package io.marketprism.reliability.engine;
 
 import io.marketprism.reliability.limiter.LimiterCodec;
+import io.marketprism.reliability.limiter.PriorityRateLimiter;
 import io.marketprism.reliability.state.StateCodec;
 import io.marketprism.reliability.state.StateFormat;
 import io.marketprism.reliability.state.avro.SavedDomain;
@@ -15,7 +16,20 @@ public final class DomainEntryCodec implements StateCodec<DomainEntry> {
     private static final StateFormat<SavedDomain> FORMAT =
             new StateFormat<>(SavedDomain.getClassSchema(), SavedDomain::new, List.of());
 
+    private static final ThreadLocal<SavedDomain> RECORDS = ThreadLocal.withInitial(SavedDomain::new);
+
     private DomainEntryCodec() {
+    }
+
+    /**
+     * The saved entry of a domain of {@code exchange} holding {@code limiter}, written straight from the limiter:
+     * the bytes {@code encode(new DomainEntry(exchange, limiter.snapshot()))} gives, without building the snapshot.
+     */
+    public byte[] encode(String exchange, PriorityRateLimiter limiter) {
+        SavedDomain saved = RECORDS.get();
+        saved.setExchange(exchange);
+        saved.setLimiter(LimiterCodec.toRecord(limiter));
+        return FORMAT.encode(saved);
     }
 
     @Override

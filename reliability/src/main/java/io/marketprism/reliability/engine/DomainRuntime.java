@@ -119,11 +119,11 @@ final class DomainRuntime extends SavedRuntime {
     @Override
     void writeChanges(StateStorage storage) {
         if (limiter.changeCount() != limiterSavedAt) {
-            storage.save(limiterKey, DomainEntryCodec.INSTANCE.encode(new DomainEntry(exchange, limiter.snapshot())));
+            storage.save(limiterKey, DomainEntryCodec.INSTANCE.encode(exchange, limiter));
             limiterSavedAt = limiter.changeCount();
         }
         if (budget.changeCount() != budgetSavedAt) {
-            storage.save(budgetKey, RetryBudgetCodec.INSTANCE.encode(budget.snapshot()));
+            storage.save(budgetKey, RetryBudgetCodec.INSTANCE.encode(budget));
             budgetSavedAt = budget.changeCount();
         }
     }

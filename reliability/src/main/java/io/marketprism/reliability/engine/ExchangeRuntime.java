@@ -213,12 +213,12 @@ final class ExchangeRuntime extends SavedRuntime {
     void writeChanges(StateStorage storage) {
         for (int i = 0; i < breakers.length; i++) {
             if (breakers[i].changeCount() != breakerSavedAt[i]) {
-                storage.save(breakerKeys[i], BreakerCodec.INSTANCE.encode(breakers[i].snapshot()));
+                storage.save(breakerKeys[i], BreakerCodec.INSTANCE.encode(breakers[i]));
                 breakerSavedAt[i] = breakers[i].changeCount();
             }
         }
         if (balancer.changeCount() != balancerSavedAt) {
-            storage.save(balancerKey, BalancerCodec.INSTANCE.encode(balancer.snapshot()));
+            storage.save(balancerKey, BalancerCodec.INSTANCE.encode(balancer));
             balancerSavedAt = balancer.changeCount();
         }
     }

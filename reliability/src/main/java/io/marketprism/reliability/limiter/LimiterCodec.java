@@ -1,5 +1,6 @@
 package io.marketprism.reliability.limiter;
 
+import io.marketprism.reliability.state.RecordPool;
 import io.marketprism.reliability.state.UnreadableStateException;
 import io.marketprism.reliability.state.avro.SavedLimiter;
 import io.marketprism.reliability.state.avro.SavedSlot;
@@ -16,28 +17,68 @@ import java.util.List;
 public final class LimiterCodec {
 
     private static final WindowMeasure[] MEASURES = WindowMeasure.values();
+    private static final SavedWindowMeasure[] SAVED_MEASURES = SavedWindowMeasure.values();
 
     private LimiterCodec() {
     }
 
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    /** The record of {@code state}, newly made. */
     public static SavedLimiter toRecord(LimiterSnapshot state) {
-        List<SavedWindow> windows = new ArrayList<>(state.windows().size());
-        for (SlidingWindow window : state.windows()) {
-            List<SavedSlot> counts = new ArrayList<>();
+        return fill(new Scratch(), state.clock(), state.rateFactor(), state.bannedUntil(), state.banActive(),
+                state.nextArrivalSeq(), state.bucket(), state.windows().toArray(new SlidingWindow[0]));
+    }
+
+    /**
+     * The record of {@code limiter}'s state, written straight from it into a record this thread reuses (valid until
+     * its next call): equal to {@code toRecord(limiter.snapshot())}, without building the snapshot.
+     */
+    public static SavedLimiter toRecord(PriorityRateLimiter limiter) {
+        return fill(SCRATCH.get(), limiter.clock(), limiter.rateFactor(), limiter.bannedUntil(), limiter.banActive(),
+                limiter.nextArrivalSeq(), limiter.bucket(), limiter.windows());
+    }
+
+    private static SavedLimiter fill(Scratch scratch, long clock, double rateFactor, long bannedUntil,
+                                     boolean banActive, long nextArrivalSeq, TokenBucket bucket,
+                                     SlidingWindow[] windows) {
+        List<SavedWindow> savedWindows = scratch.windows.start();
+        for (int w = 0; w < windows.length; w++) {
+            SlidingWindow window = windows[w];
+            if (scratch.slots.size() <= w) {
+                scratch.slots.add(new RecordPool<>(SavedSlot::new));
+            }
+            RecordPool<SavedSlot> slots = scratch.slots.get(w);
+            List<SavedSlot> counts = slots.start();
             if (window.newestSlot() != Long.MIN_VALUE) {
                 for (int age = 0; age < window.slotCount(); age++) {
                     long count = window.countAtAge(age);
                     if (count != 0) {
-                        counts.add(new SavedSlot(age, count));
+                        SavedSlot slot = slots.next();
+                        slot.setAge(age);
+                        slot.setCount(count);
                     }
                 }
             }
             WindowLimit limit = window.limit();
-            windows.add(new SavedWindow(SavedWindowMeasure.values()[limit.measure().ordinal()], limit.limit(),
-                    limit.lengthMillis(), limit.slots(), window.newestSlot(), counts));
+            SavedWindow saved = scratch.windows.next();
+            saved.setMeasure(SAVED_MEASURES[limit.measure().ordinal()]);
+            saved.setLimit(limit.limit());
+            saved.setLengthMillis(limit.lengthMillis());
+            saved.setSlots(limit.slots());
+            saved.setNewestSlot(window.newestSlot());
+            saved.setCounts(counts);
         }
-        return new SavedLimiter(state.clock(), state.rateFactor(), state.bannedUntil(), state.banActive(),
-                state.nextArrivalSeq(), state.bucket().tokensMicros(), state.bucket().lastRefillAt(), windows);
+        SavedLimiter record = scratch.record;
+        record.setClock(clock);
+        record.setRateFactor(rateFactor);
+        record.setBannedUntil(bannedUntil);
+        record.setBanActive(banActive);
+        record.setNextArrivalSeq(nextArrivalSeq);
+        record.setBucketTokensMicros(bucket.tokensMicros());
+        record.setBucketLastRefillAt(bucket.lastRefillAt());
+        record.setWindows(savedWindows);
+        return record;
     }
 
     /** The limiter state in {@code saved}; UnreadableStateException when its values are not valid. */
@@ -63,5 +104,12 @@ public final class LimiterCodec {
         } catch (IllegalArgumentException | IndexOutOfBoundsException invalid) {
             throw new UnreadableStateException("saved limiter state is not valid: " + invalid.getMessage(), invalid);
         }
+    }
+
+    /** Records reused by one thread, or made for one conversion. */
+    private static final class Scratch {
+        final SavedLimiter record = new SavedLimiter();
+        final RecordPool<SavedWindow> windows = new RecordPool<>(SavedWindow::new);
+        final List<RecordPool<SavedSlot>> slots = new ArrayList<>();
     }
 }

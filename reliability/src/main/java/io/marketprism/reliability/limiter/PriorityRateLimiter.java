@@ -272,6 +272,26 @@ public final class PriorityRateLimiter {
         return config;
     }
 
+    long clock() {
+        return clock;
+    }
+
+    boolean banActive() {
+        return banActive;
+    }
+
+    long nextArrivalSeq() {
+        return nextArrivalSeq;
+    }
+
+    TokenBucket bucket() {
+        return bucket;
+    }
+
+    SlidingWindow[] windows() {
+        return windows;
+    }
+
     /** Current refill rate as a share of {@link LimiterConfig#refillPerSecond()}. */
     public double rateFactor() {
         return rateFactor;

@@ -94,13 +94,28 @@ public final class RetryBudget {
 
     public RetryBudgetSnapshot snapshot() {
         List<RetryBudgetSnapshot.Bucket> buckets = new ArrayList<>();
+        forEachBucket((start, requestCount, retryCount) ->
+                buckets.add(new RetryBudgetSnapshot.Bucket(start, requestCount, retryCount)));
+        return new RetryBudgetSnapshot(newestBucketStart(), buckets);
+    }
+
+    /** Visits the buckets that counted something, oldest first: (start, requests, retries). */
+    void forEachBucket(BucketVisitor visitor) {
         for (long number = newestBucket - config.buckets() + 1; number <= newestBucket; number++) {
             int slot = slot(number);
             if (requests[slot] != 0 || retries[slot] != 0) {
-                buckets.add(new RetryBudgetSnapshot.Bucket(number * bucketMillis, requests[slot], retries[slot]));
+                visitor.bucket(number * bucketMillis, requests[slot], retries[slot]);
             }
         }
-        return new RetryBudgetSnapshot(newestBucket * bucketMillis, buckets);
+    }
+
+    long newestBucketStart() {
+        return newestBucket * bucketMillis;
+    }
+
+    /** Receives one bucket of {@link #forEachBucket}. */
+    interface BucketVisitor {
+        void bucket(long start, int requests, int retries);
     }
 
     private long allowance() {

@@ -167,6 +167,8 @@ class LoadBalancerPropertiesTest {
                 byte[] saved = BalancerCodec.INSTANCE.encode(balancer.snapshot());
                 BalancerSnapshot read = BalancerCodec.INSTANCE.decode(saved);
                 assertThat(BalancerCodec.INSTANCE.encode(read)).as("after step %s", step[0]).isEqualTo(saved);
+                assertThat(BalancerCodec.INSTANCE.encode(balancer)).as("from the live balancer, after step %s",
+                        step[0]).isEqualTo(saved);
                 assertThat(BalancerCodec.INSTANCE.encode(LoadBalancer.restore("x", balancer.config(), read,
                         BalancerListener.IGNORE).snapshot())).as("restored, after step %s", step[0]).isEqualTo(saved);
             }

@@ -186,6 +186,7 @@ class EndpointBreakerPropertiesTest {
 
             assertThat(read).as("after %s", step).isEqualTo(breaker.snapshot());
             assertThat(CODEC.encode(read)).as("after %s", step).isEqualTo(saved);
+            assertThat(CODEC.encode(breaker)).as("from the live breaker, after %s", step).isEqualTo(saved);
             assertThat(EndpointBreaker.restore(read, config, transition -> { }).snapshot()).isEqualTo(read);
         }
     }

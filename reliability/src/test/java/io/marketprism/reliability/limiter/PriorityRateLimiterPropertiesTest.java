@@ -198,6 +198,8 @@ class PriorityRateLimiterPropertiesTest {
                     byte[] saved = DomainEntryCodec.INSTANCE.encode(new DomainEntry("x", limiter.snapshot()));
                     DomainEntry read = DomainEntryCodec.INSTANCE.decode(saved);
                     assertThat(DomainEntryCodec.INSTANCE.encode(read)).as("after step %s", step).isEqualTo(saved);
+                    assertThat(DomainEntryCodec.INSTANCE.encode("x", limiter)).as("from the live limiter, after step %s",
+                            step).isEqualTo(saved);
                     assertThat(DomainEntryCodec.INSTANCE.encode(new DomainEntry("x", PriorityRateLimiter.restore("d",
                             limiter.config(), read.limiter(), LimiterListener.IGNORE).snapshot())))
                             .as("restored, after step %s", step).isEqualTo(saved);

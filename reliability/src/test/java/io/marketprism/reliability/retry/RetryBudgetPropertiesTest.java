@@ -73,6 +73,8 @@ class RetryBudgetPropertiesTest {
 
             assertThat(read).as("after %s", event).isEqualTo(budget.snapshot());
             assertThat(RetryBudgetCodec.INSTANCE.encode(read)).as("after %s", event).isEqualTo(saved);
+            assertThat(RetryBudgetCodec.INSTANCE.encode(budget)).as("from the live budget, after %s", event)
+                    .isEqualTo(saved);
         }
     }
 
