@@ -63,7 +63,8 @@ public final class BreakerCodec implements StateCodec<BreakerSnapshot> {
             return new BreakerSnapshot(saved.getEndpoint(), STATES[saved.getState().ordinal()],
                     saved.getLastTransitionAt(), saved.getClock(), saved.getOpeningsInARow(),
                     recordedCalls(saved.getWindow(), saved.getLastTransitionAt()), saved.getConsecutiveFailures(),
-                    saved.getHalfOpenPermitsIssued(), recordedCalls(saved.getHalfOpenOutcomes(), saved.getLastTransitionAt()));
+                    saved.getHalfOpenPermitsIssued(),
+                    recordedCalls(saved.getHalfOpenOutcomes(), saved.getLastTransitionAt()));
         } catch (IllegalArgumentException invalid) {
             throw new UnreadableStateException("saved breaker state is not valid: " + invalid.getMessage(), invalid);
         }

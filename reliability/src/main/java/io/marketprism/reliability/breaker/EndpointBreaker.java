@@ -10,15 +10,16 @@ import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Circuit breaker of one exchange endpoint. A Resilience4j {@link CircuitBreaker} (built with {@link
- * CircuitBreaker#of}, used through its public interface only) does the window arithmetic and the state machine; this class feeds it the time given to each call (through a clock that never
- * moves backwards), adds the consecutive-failures rule, reports transitions with their cause, and keeps a mirror of
- * what the state machine holds so the breaker can be snapshotted.
+ * Circuit breaker of one exchange endpoint. A Resilience4j {@link CircuitBreaker} (built with
+ * {@link CircuitBreaker#of}, used through its public interface only) does the window arithmetic and the state
+ * machine; this class feeds it the time given to each call (through a clock that never moves backwards), adds the
+ * consecutive-failures rule, reports transitions with their cause, and keeps a mirror of what the state machine holds
+ * so the breaker can be snapshotted.
  *
  * <p><b>Snapshot and restore.</b> Resilience4j cannot load a window, so {@link #restore} builds a fresh breaker
  * and replays into it through its public API ({@code onSuccess}, {@code onError}, {@code tryAcquirePermission} and
- * the {@code transitionTo*} methods), with the clock set to each recorded time, a call sequence that leaves it in exactly
- * the state the original had:
+ * the {@code transitionTo*} methods), with the clock set to each recorded time, a call sequence that leaves it in
+ * exactly the state the original had:
  * <ul>
  *   <li>CLOSED: the mirrored window calls in order. A full count-based window is preceded by as many fast successes
  *       as it holds; they are pushed out by the replay, and while they are in, every intermediate failure and slow

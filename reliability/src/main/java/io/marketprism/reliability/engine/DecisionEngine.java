@@ -75,7 +75,7 @@ public final class DecisionEngine {
     private final List<SavedRuntime> changed = new ArrayList<>();
     /** Whether {@link #probesDue} has loaded the exchanges the storage holds state of. */
     private boolean savedExchangesLoaded;
-    private final SkewGuard skew;
+    private final RestoreGuard guard;
     /** The latest {@code now} a call gave; {@link Long#MIN_VALUE} before the first. */
     private long latestNow = Long.MIN_VALUE;
 
@@ -97,7 +97,7 @@ public final class DecisionEngine {
             throw new IllegalArgumentException("callSlotsPerEndpoint must be at least 1, not " + callSlotsPerEndpoint);
         }
         this.callSlotsPerEndpoint = callSlotsPerEndpoint;
-        this.skew = new SkewGuard(config.clockSkewToleranceMillis(), listener);
+        this.guard = new RestoreGuard(config.clockSkewToleranceMillis(), listener);
     }
 
     /**
@@ -106,7 +106,7 @@ public final class DecisionEngine {
      * {@code now}, as saved state from the future is when it is loaded.
      */
     private void observe(long now) {
-        if (skew.steppedBack(latestNow, now)) {
+        if (guard.steppedBack(latestNow, now)) {
             for (ExchangeRuntime exchange : exchanges.values()) {
                 exchange.rebaseTo(now);
                 noteChanges(exchange);
@@ -518,7 +518,7 @@ public final class DecisionEngine {
     private ExchangeRuntime exchange(String name, long now) {
         ExchangeRuntime exchange = exchanges.get(name);
         if (exchange == null) {
-            exchange = new ExchangeRuntime(config.exchange(name), callSlotsPerEndpoint, storage, listener, skew, now);
+            exchange = new ExchangeRuntime(config.exchange(name), callSlotsPerEndpoint, storage, listener, guard, now);
             exchanges.put(name, exchange);
         }
         return exchange;
@@ -533,7 +533,7 @@ public final class DecisionEngine {
         try {
             return DomainEntryCodec.INSTANCE.decode(saved);
         } catch (IllegalArgumentException unreadable) {
-            skew.discarded(now, exchange, name, StateKind.LIMITER, unreadable);
+            guard.discarded(now, exchange, name, StateKind.LIMITER, unreadable);
             return null;
         }
     }
@@ -546,7 +546,7 @@ public final class DecisionEngine {
                 throw new IllegalArgumentException("limit domain " + name + " belongs to exchange "
                         + saved.exchange() + ", not " + profile.name());
             }
-            domain = DomainRuntime.load(name, profile, saved == null ? null : saved.limiter(), storage, listener, skew,
+            domain = DomainRuntime.load(name, profile, saved == null ? null : saved.limiter(), storage, listener, guard,
                     now);
             domains.put(name, domain);
         } else if (!domain.exchange.equals(profile.name())) {

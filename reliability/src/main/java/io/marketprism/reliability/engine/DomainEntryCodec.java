@@ -7,7 +7,7 @@ import io.marketprism.reliability.state.StateFormat;
 import io.marketprism.reliability.state.avro.SavedDomain;
 import java.util.List;
 
-/** The saved form of a {@link DomainEntry}: a {@link SavedDomain} record, the limiter in {@link LimiterCodec}'s form. */
+/** The saved form of a {@link DomainEntry}: a {@link SavedDomain} record, the limiter in {@link LimiterCodec} form. */
 public final class DomainEntryCodec implements StateCodec<DomainEntry> {
 
     /** The one instance; stateless. */

@@ -23,7 +23,7 @@ final class DomainRuntime extends SavedRuntime {
     final String exchange;
     private final ExchangeProfile profile;
     private final EventListener listener;
-    private final SkewGuard skew;
+    private final RestoreGuard guard;
     PriorityRateLimiter limiter;
     RetryBudget budget;
     private final StateKey limiterKey;
@@ -33,12 +33,12 @@ final class DomainRuntime extends SavedRuntime {
     private long budgetSavedAt;
 
     private DomainRuntime(String domain, ExchangeProfile profile, LimiterSnapshot limiterState, StateStorage storage,
-                          EventListener listener, SkewGuard skew, long now) {
+                          EventListener listener, RestoreGuard guard, long now) {
         this.domain = domain;
         this.exchange = profile.name();
         this.profile = profile;
         this.listener = listener;
-        this.skew = skew;
+        this.guard = guard;
         this.limiterKey = StateKey.limiter(new DomainId(domain));
         this.budgetKey = StateKey.retryBudget(new DomainId(domain));
         if (limiterState == null) {
@@ -55,7 +55,7 @@ final class DomainRuntime extends SavedRuntime {
                 budgetState = RetryBudgetCodec.INSTANCE.decode(savedBudget);
                 restoreBudget(budgetState, now);
             } catch (IllegalArgumentException unusable) {
-                skew.discarded(now, exchange, domain, StateKind.RETRY_BUDGET, unusable);
+                guard.discarded(now, exchange, domain, StateKind.RETRY_BUDGET, unusable);
                 budgetState = null;
             }
         }
@@ -70,20 +70,20 @@ final class DomainRuntime extends SavedRuntime {
      * fresh limiter; its retry budget is loaded from {@code storage}.
      */
     static DomainRuntime load(String domain, ExchangeProfile profile, LimiterSnapshot limiterState,
-                              StateStorage storage, EventListener listener, SkewGuard skew, long now) {
-        return new DomainRuntime(domain, profile, limiterState, storage, listener, skew, now);
+                              StateStorage storage, EventListener listener, RestoreGuard guard, long now) {
+        return new DomainRuntime(domain, profile, limiterState, storage, listener, guard, now);
     }
 
     /** Restores the limiter from saved {@code state}, moved back to {@code now} when its clock is too far ahead. */
     private void restoreLimiter(LimiterSnapshot state, long now) {
-        boolean skewed = skew.ahead(state.clock(), now, exchange, domain, StateKind.LIMITER);
+        boolean skewed = guard.ahead(state.clock(), now, exchange, domain, StateKind.LIMITER);
         limiter = limiterFrom(skewed ? state.rebasedTo(now) : state);
         limiterSavedAt = skewed ? -1 : limiter.changeCount();
     }
 
     /** Restores the retry budget from saved {@code state}, moved back to {@code now} when it lies too far ahead. */
     private void restoreBudget(RetryBudgetSnapshot state, long now) {
-        boolean skewed = skew.ahead(state.newestBucketStart(), now, exchange, domain, StateKind.RETRY_BUDGET);
+        boolean skewed = guard.ahead(state.newestBucketStart(), now, exchange, domain, StateKind.RETRY_BUDGET);
         budget = budgetFrom(skewed ? state.rebasedTo(now, profile.retryBudget().bucketMillis()) : state);
         budgetSavedAt = skewed ? -1 : budget.changeCount();
     }
@@ -91,12 +91,12 @@ final class DomainRuntime extends SavedRuntime {
     /** After the engine's clock stepped back: moves each component whose clock is too far ahead back to {@code now}. */
     void rebaseTo(long now) {
         LimiterSnapshot limiterState = limiter.snapshot();
-        if (skew.ahead(limiterState.clock(), now, exchange, domain, StateKind.LIMITER)) {
+        if (guard.ahead(limiterState.clock(), now, exchange, domain, StateKind.LIMITER)) {
             limiter = limiterFrom(limiterState.rebasedTo(now));
             limiterSavedAt = -1;
         }
         RetryBudgetSnapshot budgetState = budget.snapshot();
-        if (skew.ahead(budgetState.newestBucketStart(), now, exchange, domain, StateKind.RETRY_BUDGET)) {
+        if (guard.ahead(budgetState.newestBucketStart(), now, exchange, domain, StateKind.RETRY_BUDGET)) {
             budget = budgetFrom(budgetState.rebasedTo(now, profile.retryBudget().bucketMillis()));
             budgetSavedAt = -1;
         }

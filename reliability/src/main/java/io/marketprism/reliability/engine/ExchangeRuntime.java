@@ -47,13 +47,13 @@ final class ExchangeRuntime extends SavedRuntime {
     /** Per endpoint: a probe was handed out by {@link #takeDueProbes} and its outcome is not recorded yet. */
     private final boolean[] probeOutstanding;
     private final EventListener listener;
-    private final SkewGuard skew;
+    private final RestoreGuard guard;
     private final StateKey balancerKey;
 
     ExchangeRuntime(ExchangeProfile profile, int callSlotsPerEndpoint, StateStorage storage, EventListener listener,
-                    SkewGuard skew, long now) {
+                    RestoreGuard guard, long now) {
         this.listener = listener;
-        this.skew = skew;
+        this.guard = guard;
         this.name = profile.name();
         this.balancerKey = StateKey.balancer(name);
         this.callSlotsPerEndpoint = callSlotsPerEndpoint;
@@ -92,11 +92,11 @@ final class ExchangeRuntime extends SavedRuntime {
     void rebaseTo(long now) {
         for (int i = 0; i < breakers.length; i++) {
             BreakerSnapshot state = breakers[i].snapshot();
-            if (skew.ahead(state.clockMillis(), now, name, endpoints[i], StateKind.BREAKER)) {
+            if (guard.ahead(state.clockMillis(), now, name, endpoints[i], StateKind.BREAKER)) {
                 try {
                     breakers[i] = breakerFrom(state.rebasedTo(now));
                 } catch (IllegalArgumentException unusable) {
-                    skew.discarded(now, name, endpoints[i], StateKind.BREAKER, unusable);
+                    guard.discarded(now, name, endpoints[i], StateKind.BREAKER, unusable);
                     breakers[i] = EndpointBreaker.create(endpoints[i], profile.breaker(),
                             transition -> listener.onEvent(breakerEvent(transition)), now);
                 }
@@ -104,7 +104,7 @@ final class ExchangeRuntime extends SavedRuntime {
             }
         }
         BalancerSnapshot state = balancer.snapshot();
-        if (skew.ahead(state.clock(), now, name, name, StateKind.BALANCER)) {
+        if (guard.ahead(state.clock(), now, name, name, StateKind.BALANCER)) {
             balancer = balancerFrom(state.rebasedTo(now));
             balancerSavedAt = -1;
         }
@@ -230,12 +230,12 @@ final class ExchangeRuntime extends SavedRuntime {
     private boolean restoreBreaker(int i, byte[] saved, long now) {
         try {
             BreakerSnapshot state = BreakerCodec.INSTANCE.decode(saved);
-            boolean skewed = skew.ahead(state.clockMillis(), now, name, endpoints[i], StateKind.BREAKER);
+            boolean skewed = guard.ahead(state.clockMillis(), now, name, endpoints[i], StateKind.BREAKER);
             breakers[i] = breakerFrom(skewed ? state.rebasedTo(now) : state);
             breakerSavedAt[i] = skewed ? -1 : breakers[i].changeCount();
             return true;
         } catch (IllegalArgumentException unusable) {
-            skew.discarded(now, name, endpoints[i], StateKind.BREAKER, unusable);
+            guard.discarded(now, name, endpoints[i], StateKind.BREAKER, unusable);
             return false;
         }
     }
@@ -244,12 +244,12 @@ final class ExchangeRuntime extends SavedRuntime {
     private boolean restoreBalancer(byte[] saved, long now) {
         try {
             BalancerSnapshot state = BalancerCodec.INSTANCE.decode(saved);
-            boolean skewed = skew.ahead(state.clock(), now, name, name, StateKind.BALANCER);
+            boolean skewed = guard.ahead(state.clock(), now, name, name, StateKind.BALANCER);
             balancer = balancerFrom(skewed ? state.rebasedTo(now) : state);
             balancerSavedAt = skewed ? -1 : balancer.changeCount();
             return true;
         } catch (IllegalArgumentException unusable) {
-            skew.discarded(now, name, name, StateKind.BALANCER, unusable);
+            guard.discarded(now, name, name, StateKind.BALANCER, unusable);
             return false;
         }
     }

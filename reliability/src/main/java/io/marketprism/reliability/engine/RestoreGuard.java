@@ -3,16 +3,17 @@ package io.marketprism.reliability.engine;
 import io.marketprism.reliability.state.StateKind;
 
 /**
- * Decides whether a component's clock lies too far ahead of the engine's time ({@code now}), and reports it: saved
- * state written by an instance whose clock ran fast, or loaded state after this instance's clock stepped back.
- * Within the tolerance, components simply keep their clocks, which never move backwards.
+ * The checks a component's state goes through as the engine restores it, with their events: whether its clock lies
+ * too far ahead of the engine's time ({@code now}) (saved by an instance whose clock ran fast, or loaded before this
+ * instance's clock stepped back), and the report of saved state that could not be used. Within the clock-skew
+ * tolerance, components simply keep their clocks, which never move backwards.
  */
-final class SkewGuard {
+final class RestoreGuard {
 
     private final long toleranceMillis;
     private final EventListener listener;
 
-    SkewGuard(long toleranceMillis, EventListener listener) {
+    RestoreGuard(long toleranceMillis, EventListener listener) {
         this.toleranceMillis = toleranceMillis;
         this.listener = listener;
     }
