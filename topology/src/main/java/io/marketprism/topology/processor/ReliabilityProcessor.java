@@ -68,7 +68,7 @@ public final class ReliabilityProcessor implements Processor<String, byte[], Str
         sink = new OutcomeSink(context, taskIds);
         isolation = new TaskIsolation(sink, settings.metrics());
         ledger = new InFlightLedger(context.getStateStore(ProcessorSettings.LEDGER_STORE), isolation);
-        held = new RetryTimers(context.getStateStore(ProcessorSettings.HELD_STORE), isolation);
+        held = new RetryTimers(context.getStateStore(ProcessorSettings.HELD_STORE), isolation, Routing::domainOf);
         queues = new DomainQueues(context.getStateStore(ProcessorSettings.QUEUE_STORE), isolation);
         dispatcher = new CallDispatcher(settings.executor(), settings.endpointsById());
         admitter = new TaskAdmitter(queues, held, ledger, dispatcher, isolation, sink, settings.metrics());
@@ -142,10 +142,11 @@ public final class ReliabilityProcessor implements Processor<String, byte[], Str
                 });
             }
             guarded("health checks", () -> probes.run(engine, now));
-            for (byte[] due : held.takeDue(now, MAX_RELEASED_PER_TICK)) {
-                CollectorTask task = decoder.fromStore(ProcessorSettings.HELD_STORE, null, due, now);
-                if (task != null) {
-                    isolation.run(task, "release", now, () -> admitter.admit(engine, task, null, now));
+            for (RetryTimers.Released due : held.takeDue(now, MAX_RELEASED_PER_TICK)) {
+                if (due.task() == null) {
+                    decoder.rejectStored(ProcessorSettings.HELD_STORE, null, due.raw(), due.damage(), now);
+                } else {
+                    isolation.run(due.task(), "release", now, () -> admitter.admit(engine, due.task(), null, now));
                 }
             }
             for (String domain : List.copyOf(queues.opened())) {
@@ -155,7 +156,7 @@ public final class ReliabilityProcessor implements Processor<String, byte[], Str
                     MAX_IDS_FORGOTTEN_PER_TICK));
         } finally {
             endInvocation(now);
-            guarded("gauges", () -> gauges.publish(queues, dispatcher, now));
+            guarded("gauges", () -> gauges.publish(queues, held, dispatcher, now));
         }
     }
 
