@@ -97,6 +97,7 @@ public final class ReliabilityProcessor implements Processor<String, byte[], Str
     public void process(Record<String, byte[]> record) {
         long now = context.currentSystemTimeMs();
         try {
+            handBackFinishedCalls(now);
             CollectorTask task = decoder.fromRecord(record, context.recordMetadata().orElseThrow(), now);
             if (task != null) {
                 boolean replay = record.headers().lastHeader(OutputHeaders.REPLAY_OF) != null;
@@ -135,12 +136,7 @@ public final class ReliabilityProcessor implements Processor<String, byte[], Str
                 admitter.resume(engine, restoredCalls, decoder, now);
                 restoredCalls = List.of();
             }
-            for (CallDispatcher.Finished done : dispatcher.takeFinished()) {
-                isolation.run(done.call().task(), "completion", now, () -> {
-                    ledger.remove(done.call().task().getTaskId());
-                    outcomes.handBack(engine, done, now);
-                });
-            }
+            handBackFinishedCalls(now);
             guarded("health checks", () -> probes.run(engine, now));
             for (RetryTimers.Released due : held.takeDue(now, MAX_RELEASED_PER_TICK)) {
                 if (due.task() == null) {
@@ -157,6 +153,20 @@ public final class ReliabilityProcessor implements Processor<String, byte[], Str
         } finally {
             endInvocation(now);
             guarded("gauges", () -> gauges.publish(queues, held, dispatcher, now));
+        }
+    }
+
+    /**
+     * Produces the outcomes of the calls answered since the last look, each on its own. Also done before every input
+     * record, so that what an answer teaches the engine (a 429, a ban) counts for the tasks that arrive after it, not
+     * only from the next tick on.
+     */
+    private void handBackFinishedCalls(long now) {
+        for (CallDispatcher.Finished done : dispatcher.takeFinished()) {
+            isolation.run(done.call().task(), "completion", now, () -> {
+                ledger.remove(done.call().task().getTaskId());
+                outcomes.handBack(engine, done, now);
+            });
         }
     }
 
