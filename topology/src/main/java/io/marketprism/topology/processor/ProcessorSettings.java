@@ -3,7 +3,7 @@ package io.marketprism.topology.processor;
 import io.marketprism.reliability.config.ReliabilityConfig;
 import io.marketprism.reliability.engine.DecisionEngine;
 import io.marketprism.reliability.engine.EventListener;
-import io.marketprism.reliability.engine.StateStorage;
+import io.marketprism.reliability.state.StateStorage;
 import io.marketprism.topology.admin.AdminMailbox;
 import io.marketprism.topology.config.Endpoint;
 import io.marketprism.topology.config.ServiceConfig;

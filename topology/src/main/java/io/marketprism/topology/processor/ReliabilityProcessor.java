@@ -77,7 +77,7 @@ public final class ReliabilityProcessor implements Processor<String, byte[], Str
         gauges = new GaugePublisher(settings.metrics(), settings.reliability(), settings.endpointsOfDomain(),
                 engineStore);
         engine = settings.newEngine(new EngineStateStorage(engineStore), events::add);
-        commands = new OperatorCommands(settings, engineStore, context.taskId().partition(), context.metrics());
+        commands = new OperatorCommands(settings, context.taskId().partition(), context.metrics());
         decoder = new TaskDecoder(sink, context.taskId().partition());
         // Stores are restored before init; forwarding is allowed from the first tick on.
         restoredCalls = ledger.entries();
@@ -128,9 +128,7 @@ public final class ReliabilityProcessor implements Processor<String, byte[], Str
     private void onTick(long now) {
         try {
             guarded("operator commands", () -> {
-                DecisionEngine next = commands.apply(engine, events::add, now);
-                if (next != engine) {
-                    engine = next;
+                if (commands.apply(engine, now)) {
                     gauges.stateChanged();
                 }
             });
