@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,8 +41,6 @@ class ClockSkewFailoverIT {
     Path dir;
 
     @Test
-    @Disabled("needs the clock-skew clamp of issue 9 bug 4: today every task after the failover is dead-lettered"
-            + " EXPIRED, 'NO_ENDPOINT until <the skewed instant>, after the deadline'")
     void shouldLetTasksFlowWithinSecondsAfterFailoverFromAnInstanceWhoseClockRanAhead() throws Exception {
         try (EmbeddedKafka kafka = EmbeddedKafka.builder().port(0).build().start();
              SimulatedExchange exchange = SimulatedExchange.builder().port(0).seed(29).build().start()) {
@@ -85,9 +82,6 @@ class ClockSkewFailoverIT {
     }
 
     @Test
-    @Disabled("a retry scheduled by an instance ahead keeps its skewed due time (notBefore) on the retry topic and in"
-            + " held-tasks: the next owner holds it until then, 50 minutes; the clamp of saved engine state does not"
-            + " cover it")
     void shouldCallTheRetriesScheduledByAnInstanceAheadSoonAfterFailover() throws Exception {
         try (EmbeddedKafka kafka = EmbeddedKafka.builder().port(0).build().start();
              SimulatedExchange exchange = SimulatedExchange.builder().port(0).seed(31)

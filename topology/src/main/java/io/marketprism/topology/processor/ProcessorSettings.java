@@ -66,6 +66,11 @@ public record ProcessorSettings(ServiceConfig config, TaskExecutor executor, Rel
         return config.dedupeWindow().toMillis();
     }
 
+    /** How far ahead of this instance's clock a saved instant may lie before it is taken for another clock's. */
+    long clockSkewToleranceMillis() {
+        return config.reliability().clockSkewToleranceMillis();
+    }
+
     /** An engine over {@code storage} with the configured call slots per endpoint. */
     DecisionEngine newEngine(StateStorage storage, EventListener listener) {
         return new DecisionEngine(config.reliability(), storage, listener, config.maxInFlightPerEndpoint());
