@@ -42,8 +42,6 @@ class ClockSkewFailoverIT {
     Path dir;
 
     @Test
-    @Disabled("needs the clock-skew clamp of issue 9 bug 4: today every task after the failover is dead-lettered"
-            + " EXPIRED, 'NO_ENDPOINT until <the skewed instant>, after the deadline'")
     void shouldLetTasksFlowWithinSecondsAfterFailoverFromAnInstanceWhoseClockRanAhead() throws Exception {
         try (EmbeddedKafka kafka = EmbeddedKafka.builder().port(0).build().start();
              SimulatedExchange exchange = SimulatedExchange.builder().port(0).seed(29).build().start()) {
