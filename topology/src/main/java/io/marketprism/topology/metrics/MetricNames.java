@@ -79,6 +79,13 @@ public final class MetricNames {
     public static final String DEAD_LETTERS = PREFIX + "dead.letters";
     /** marketprism_duplicate_tasks_total, tags exchange and kind (same_task: dropped; id_taken: dead-lettered). */
     public static final String DUPLICATE_TASKS = PREFIX + "duplicate.tasks";
+    /**
+     * marketprism_clock_skew_events_total, tags exchange and component: saved instants from the future (another
+     * instance's clock ran ahead) or a backward step of this clock, moved back to now.
+     */
+    public static final String CLOCK_SKEW_EVENTS = PREFIX + "clock.skew.events";
+    /** marketprism_state_discarded_total, tags exchange and component: saved state that could not be read. */
+    public static final String STATE_DISCARDED = PREFIX + "state.discarded";
     /** marketprism_processing_failures_total, tag step: failures one task's handling had, each dead-lettering it. */
     public static final String PROCESSING_FAILURES = PREFIX + "processing.failures";
     /** marketprism_task_latency_seconds: task created to result produced, with percentile buckets. */
@@ -135,6 +142,10 @@ public final class MetricNames {
             Map.entry(DEAD_LETTERS, "Dead letters produced"),
             Map.entry(DUPLICATE_TASKS, "Tasks that arrived with an id already taken: the same task again (dropped) or"
                     + " another task (dead-lettered DUPLICATE_TASK_ID)"),
+            Map.entry(CLOCK_SKEW_EVENTS, "Saved instants from a clock that ran ahead, or a backward step of this"
+                    + " clock, moved back to now"),
+            Map.entry(STATE_DISCARDED, "Saved state that could not be read (an earlier format, damaged bytes) and was"
+                    + " replaced by fresh state"),
             Map.entry(PROCESSING_FAILURES, "Failures while handling one task; each dead-letters that task alone"),
             Map.entry(TASK_LATENCY, "Task created to result produced"),
             Map.entry(TASKS_ACCEPTED, "Records of the tasks topic that decoded as a task"),

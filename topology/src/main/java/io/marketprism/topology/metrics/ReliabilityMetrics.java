@@ -267,6 +267,12 @@ public final class ReliabilityMetrics {
             if (meters != null) {
                 meters.sheds[shed.reason().ordinal()].increment();
             }
+        } else if (event instanceof ReliabilityEvent.ClockSkewed skewed) {
+            rareCounter(CLOCK_SKEW_EVENTS, Tags.of(TAG_EXCHANGE, skewed.exchange(), "component",
+                    skewed.component().name())).increment();
+        } else if (event instanceof ReliabilityEvent.StateDiscarded discarded) {
+            rareCounter(STATE_DISCARDED, Tags.of(TAG_EXCHANGE, discarded.exchange(), "component",
+                    discarded.component().name())).increment();
         }
     }
 
@@ -282,7 +288,7 @@ public final class ReliabilityMetrics {
 
     /**
      * Tasks of {@code domain} in the held store ({@code held}: scheduled retries, bans, no endpoint) and in the
-     * in-flight ledger ({@code dispatched}: waiting for a call slot or with a call running).
+     * in-flight ledger ({@code dispatched}: started calls not answered yet).
      */
     public void publishHeldAndDispatched(String domain, int held, int dispatched) {
         DomainMeters meters = domains.get(domain);

@@ -7,6 +7,7 @@ import io.marketprism.reliability.balancer.EjectionReason;
 import io.marketprism.reliability.breaker.BreakerState;
 import io.marketprism.reliability.breaker.TransitionCause;
 import io.marketprism.reliability.engine.ReliabilityEvent;
+import io.marketprism.reliability.state.StateKind;
 import io.marketprism.reliability.limiter.ShedReason;
 import io.marketprism.schemas.DataType;
 import io.marketprism.schemas.DeadLetterReason;
@@ -111,6 +112,18 @@ class ReliabilityMetricsTest {
         assertThat(registry.get(MetricNames.BANNED_UNTIL).tag("domain", "binance").gauge().value()).isEqualTo(120.0);
         assertThat(registry.get(MetricNames.LIMITER_RATE_FACTOR).tag("domain", "binance").gauge().value())
                 .isEqualTo(0.5);
+    }
+
+    @Test
+    void shouldCountClockSkewAndDiscardedStateByComponent() {
+        metrics.onEvent(new ReliabilityEvent.ClockSkewed(1, "binance", "binance/api", StateKind.BREAKER, 3_000_000));
+        metrics.onEvent(new ReliabilityEvent.ClockSkewed(2, "binance", "binance/api1", StateKind.BREAKER, 3_000_000));
+        metrics.onEvent(new ReliabilityEvent.StateDiscarded(3, "binance", "binance", StateKind.LIMITER, "format 1"));
+
+        assertThat(registry.get(MetricNames.CLOCK_SKEW_EVENTS).tags("exchange", "binance", "component", "BREAKER")
+                .counter().count()).isEqualTo(2);
+        assertThat(registry.get(MetricNames.STATE_DISCARDED).tags("exchange", "binance", "component", "LIMITER")
+                .counter().count()).isEqualTo(1);
     }
 
     @Test
