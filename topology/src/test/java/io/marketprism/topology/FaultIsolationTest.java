@@ -331,6 +331,32 @@ class FaultIsolationTest {
     }
 
     @Test
+    void shouldGiveTheBudgetOfTasksThatExpiredInTheQueueToTheTaskBehindThem() {
+        // Given OKX with a budget of one call per ten seconds and one call slot, five tasks that will expire waiting
+        // and one that will not
+        executor.holding();
+        ProcessorHarness harness = new ProcessorHarness(config().maxInFlightPerEndpoint(1)
+                .reliability("exchange.okx.limiter.bucket.capacity", "1")
+                .reliability("exchange.okx.limiter.refill.per.second", "0.1")
+                .reliability("limiter.critical.reserve", "0").build(), executor);
+        harness.send(task("busy", "okx", "BTC-USDT"));
+        for (int i = 0; i < 5; i++) {
+            CollectorTask late = task("late-" + i, "okx", "ETH-USDT");
+            late.setDeadline(Instant.ofEpochMilli(harness.now() + 1_000));
+            harness.send(late);
+        }
+        harness.send(task("live", "okx", "SOL-USDT"));
+
+        // When the slot frees up once the budget has refilled one call
+        executor.calls().get(0).future().complete(FakeExecutor.ok("{}"));
+        harness.tick(10_100);
+
+        // Then the expired ones are dead letters and the live one is called now, with the budget they did not use
+        assertThat(deadLetterIds(harness, DeadLetterReason.EXPIRED)).hasSize(5);
+        assertThat(executor.tasksCalled()).containsExactly("busy", "live");
+    }
+
+    @Test
     void shouldDeadLetterARestoredCallWhoseDeadlinePassedWithoutCallingIt() {
         // Given a restored ledger entry whose deadline has passed
         executor.answering((task, endpoint) -> FakeExecutor.ok("{}"));

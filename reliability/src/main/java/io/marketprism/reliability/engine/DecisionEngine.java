@@ -282,6 +282,26 @@ public final class DecisionEngine {
         }
     }
 
+    /**
+     * Hands back the budget a dispatch of {@code task} took from its domain's limiter in this same invocation (the
+     * dispatch is not called: its task expired in the queue, or its handling failed), so that the tasks behind it
+     * can use it. Call it with the {@code now} of the dispatch.
+     */
+    public void refund(TaskView task, long now) {
+        observe(now);
+        ExchangeRuntime exchange = exchange(task.exchange(), now);
+        DomainRuntime domain = domain(task.domain(), exchange.profile, now);
+        try {
+            domain.limiter.refund(weightOf(task, exchange), now);
+        } finally {
+            noteChanges(exchange, domain);
+        }
+    }
+
+    private static int weightOf(TaskView task, ExchangeRuntime exchange) {
+        return task.weight() != null ? task.weight() : exchange.profile.weightOf(task.dataType(), task.params());
+    }
+
     /** Whether {@code endpoint} is configured for {@code exchangeName}, which must be configured. */
     public boolean hasEndpoint(String exchangeName, String endpoint) {
         return config.exchange(exchangeName).endpoints().contains(endpoint);
@@ -429,7 +449,7 @@ public final class DecisionEngine {
         if (availableAt > now) {
             return holdOrExpire(task, availableAt, Decision.HoldReason.NO_ENDPOINT, now);
         }
-        int weight = task.weight() != null ? task.weight() : exchange.profile.weightOf(task.dataType(), task.params());
+        int weight = weightOf(task, exchange);
         String avoidEndpoint = task.avoidEndpoint();
         AdmissionRequest request = new AdmissionRequest(task.taskId(), task.priority(), weight, avoidEndpoint);
         Admission admission = exchange.hasCallSlot(now) ? domain.limiter.offer(request, queue, now)

@@ -334,6 +334,19 @@ public final class PriorityRateLimiter {
         return true;
     }
 
+    /**
+     * Gives back what admitting a task of {@code weight} took, when that task is not called after all: tokens to the
+     * bucket (up to its capacity) and the count in every window. For a task admitted at this same {@code now}.
+     */
+    public void refund(int weight, long now) {
+        advanceTo(now);
+        changes++;
+        bucket.give(weight * TokenBucket.MICROS_PER_TOKEN);
+        for (SlidingWindow window : windows) {
+            window.unrecord(window.amountOf(weight));
+        }
+    }
+
     private void consume(int weight) {
         changes++;
         bucket.take(weight * TokenBucket.MICROS_PER_TOKEN);

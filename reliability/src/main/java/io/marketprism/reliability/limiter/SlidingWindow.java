@@ -60,6 +60,21 @@ final class SlidingWindow {
         total += amount;
     }
 
+    /** Takes back {@code amount} recorded: from the newest slot first, never below zero. */
+    void unrecord(long amount) {
+        if (newestSlot == EMPTY) {
+            return;
+        }
+        long toRemove = amount;
+        for (long s = newestSlot; toRemove > 0 && s > newestSlot - counts.length; s--) {
+            int i = index(s);
+            long removed = Math.min(counts[i], toRemove);
+            counts[i] -= removed;
+            toRemove -= removed;
+            total -= removed;
+        }
+    }
+
     /** Milliseconds from {@code now} until {@code amount} more fits under {@code usable}, which it can alone. */
     long millisUntilFits(long amount, long usable, long now) {
         long excess = total + amount - usable;

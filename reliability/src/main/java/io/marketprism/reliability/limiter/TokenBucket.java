@@ -53,6 +53,11 @@ final class TokenBucket {
         tokensMicros -= micros;
     }
 
+    /** Puts back tokens taken, up to the capacity. */
+    void give(long micros) {
+        tokensMicros = Math.min(capacityMicros, tokensMicros + micros);
+    }
+
     /** Milliseconds until the bucket holds {@code micros}, which is at most its capacity. */
     long millisUntilHolding(long micros) {
         return tokensMicros >= micros ? 0 : ceilDiv(micros - tokensMicros, refillMicrosPerMilli);

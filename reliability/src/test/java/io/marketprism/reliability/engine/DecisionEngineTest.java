@@ -129,6 +129,24 @@ class DecisionEngineTest {
     }
 
     @Test
+    void shouldLetTheNextWaitingTaskUseTheBudgetARefundedDispatchGaveBack() {
+        // Given an empty bucket and two tasks waiting
+        engine.decide(task("t1"), queue, T0);
+        engine.decide(task("t2"), queue, T0);
+        engine.decide(task("t3"), queue, T0);
+        engine.decide(task("t4"), queue, T0);
+
+        // When one second refills one token, t3 takes it, and its call is not made after all
+        Decision.Dispatch third = engine.drainNext("ex", queue, T0 + 1_000);
+        assertThat(engine.drainNext("ex", queue, T0 + 1_000)).isNull();
+        engine.release("ex", third.endpoint(), T0 + 1_000);
+        engine.refund(task("t3"), T0 + 1_000);
+
+        // Then t4 goes at once with the budget t3 gave back
+        assertThat(engine.drainNext("ex", queue, T0 + 1_000)).extracting(Decision.Dispatch::taskId).isEqualTo("t4");
+    }
+
+    @Test
     void shouldQueueWhenTheBucketIsEmptyAndDrainByPriority() {
         engine.decide(task("t1"), queue, T0);
         engine.decide(task("t2"), queue, T0);

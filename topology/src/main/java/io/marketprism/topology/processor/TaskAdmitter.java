@@ -161,10 +161,14 @@ final class TaskAdmitter {
         }
     }
 
+    /**
+     * Starts the call of a task the engine just dispatched, unless its deadline passed: then the dispatch is answered
+     * by a release and a refund, so that the tasks waiting behind it get the budget it took.
+     */
     private void start(DecisionEngine engine, CollectorTask task, byte[] encodedTask, String endpoint, long now) {
-        isolation.onUndo(() -> engine.release(task.getExchange(), endpoint, now));
+        isolation.onUndo(() -> withdraw(engine, task, endpoint, now));
         if (expired(task, now)) {
-            engine.release(task.getExchange(), endpoint, now);
+            withdraw(engine, task, endpoint, now);
             deadLetterExpired(task, now);
             return;
         }
@@ -177,6 +181,11 @@ final class TaskAdmitter {
         }
         CallDispatcher.Call call = dispatcher.start(endpointId, task, now);
         isolation.onUndo(() -> dispatcher.forget(call));
+    }
+
+    private static void withdraw(DecisionEngine engine, CollectorTask task, String endpoint, long now) {
+        engine.release(task.getExchange(), endpoint, now);
+        engine.refund(TaskViews.of(task), now);
     }
 
     private static boolean expired(CollectorTask task, long now) {
