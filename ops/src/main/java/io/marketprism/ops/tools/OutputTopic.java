@@ -11,6 +11,7 @@ import io.marketprism.topology.config.ServiceConfig;
 import java.io.IOException;
 import java.util.Base64;
 import java.util.Locale;
+import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
@@ -18,46 +19,35 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * shape of {@link RecordJson}; reliability events as the JSON objects they already are.
  */
 public enum OutputTopic {
-    RESULTS {
-        @Override
-        public String defaultTopic(ServiceConfig.TopicNames topics) {
-            return topics.results();
-        }
+    RESULTS(ServiceConfig.TopicNames::results,
+            value -> Json.MAPPER.readTree(RecordJson.results().encode(RecordCodec.results().decode(value)))),
+    DLQ(ServiceConfig.TopicNames::deadLetters,
+            value -> Json.MAPPER.readTree(RecordJson.deadLetters().encode(RecordCodec.deadLetters().decode(value)))),
+    EVENTS(ServiceConfig.TopicNames::events, value -> Json.MAPPER.readTree(value));
 
-        @Override
-        JsonNode decode(byte[] value) throws IOException {
-            return MAPPER.readTree(RecordJson.results().encode(RecordCodec.results().decode(value)));
-        }
-    },
-    DLQ {
-        @Override
-        public String defaultTopic(ServiceConfig.TopicNames topics) {
-            return topics.deadLetters();
-        }
+    /** Turns a record value into JSON. */
+    @FunctionalInterface
+    private interface Decoder {
+        JsonNode decode(byte[] value) throws IOException;
+    }
 
-        @Override
-        JsonNode decode(byte[] value) throws IOException {
-            return MAPPER.readTree(RecordJson.deadLetters().encode(RecordCodec.deadLetters().decode(value)));
-        }
-    },
-    EVENTS {
-        @Override
-        public String defaultTopic(ServiceConfig.TopicNames topics) {
-            return topics.events();
-        }
+    /** Holds the mapper: an enum's constants are built before its own static fields. */
+    private static final class Json {
+        static final JsonMapper MAPPER = JsonMapper.builder().build();
+    }
 
-        @Override
-        JsonNode decode(byte[] value) throws IOException {
-            return MAPPER.readTree(value);
-        }
-    };
+    private final Function<ServiceConfig.TopicNames, String> defaultTopic;
+    private final Decoder decoder;
 
-    private static final JsonMapper MAPPER = JsonMapper.builder().build();
+    OutputTopic(Function<ServiceConfig.TopicNames, String> defaultTopic, Decoder decoder) {
+        this.defaultTopic = defaultTopic;
+        this.decoder = decoder;
+    }
 
     /** The topic the service writes this output to under {@code topics}. */
-    public abstract String defaultTopic(ServiceConfig.TopicNames topics);
-
-    abstract JsonNode decode(byte[] value) throws IOException;
+    public String defaultTopic(ServiceConfig.TopicNames topics) {
+        return defaultTopic.apply(topics);
+    }
 
     /** The name on the command line: results, dlq, events. */
     public String commandName() {
@@ -74,7 +64,7 @@ public enum OutputTopic {
             throw new IllegalArgumentException("the record has no value");
         }
         try {
-            return decode(record.value());
+            return decoder.decode(record.value());
         } catch (JacksonException e) {
             throw new IllegalArgumentException("invalid JSON: " + e.getOriginalMessage(), e);
         } catch (IOException | RecordDecodingException e) {
@@ -87,7 +77,7 @@ public enum OutputTopic {
      * so that nothing read is silently left out.
      */
     public static JsonNode unreadable(ConsumerRecord<byte[], byte[]> record, String error) {
-        ObjectNode unreadable = MAPPER.createObjectNode();
+        ObjectNode unreadable = Json.MAPPER.createObjectNode();
         unreadable.put("topic", record.topic());
         unreadable.put("partition", record.partition());
         unreadable.put("offset", record.offset());

@@ -32,17 +32,8 @@ public final class TopicReader {
      */
     public static void read(Map<String, Object> clientProperties, String topic,
                             Predicate<ConsumerRecord<byte[], byte[]>> visitor) {
-        Map<String, Object> props = new HashMap<>(clientProperties);
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        try (KafkaConsumer<byte[], byte[]> consumer =
-                     new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
-            if (partitions.isEmpty()) {
-                throw new IllegalArgumentException("topic '" + topic + "' does not exist");
-            }
+        try (KafkaConsumer<byte[], byte[]> consumer = committedReader(clientProperties)) {
+            List<TopicPartition> partitions = partitionsOf(consumer, topic);
             for (TopicPartition partition : partitions) {
                 if (!readPartition(consumer, partition, visitor)) {
                     return;
@@ -67,5 +58,24 @@ public final class TopicReader {
             }
         }
         return true;
+    }
+
+    /** A consumer of raw bytes that reads committed records only, without a group (assign, never subscribe). */
+    static KafkaConsumer<byte[], byte[]> committedReader(Map<String, Object> clientProperties) {
+        Map<String, Object> props = new HashMap<>(clientProperties);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    /** Every partition of {@code topic}; IllegalArgumentException when the topic does not exist. */
+    static List<TopicPartition> partitionsOf(KafkaConsumer<byte[], byte[]> consumer, String topic) {
+        List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                .map(p -> new TopicPartition(topic, p.partition())).toList();
+        if (partitions.isEmpty()) {
+            throw new IllegalArgumentException("topic '" + topic + "' does not exist");
+        }
+        return partitions;
     }
 }

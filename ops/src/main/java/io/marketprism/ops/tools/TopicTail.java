@@ -7,12 +7,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * Reads one topic as {@code kafka-console-consumer} does, without a consumer group: every partition at once, from the
@@ -38,17 +36,8 @@ public final class TopicTail {
      */
     public static void read(Map<String, Object> clientProperties, String topic, Instant since, boolean follow,
                             BooleanSupplier stopped, Consumer<ConsumerRecord<byte[], byte[]>> visitor) {
-        Map<String, Object> props = new HashMap<>(clientProperties);
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        try (KafkaConsumer<byte[], byte[]> consumer =
-                     new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
-            if (partitions.isEmpty()) {
-                throw new IllegalArgumentException("topic '" + topic + "' does not exist");
-            }
+        try (KafkaConsumer<byte[], byte[]> consumer = TopicReader.committedReader(clientProperties)) {
+            List<TopicPartition> partitions = TopicReader.partitionsOf(consumer, topic);
             consumer.assign(partitions);
             seek(consumer, partitions, since);
             Map<TopicPartition, Long> ends = follow ? Map.of() : new HashMap<>(consumer.endOffsets(partitions));
