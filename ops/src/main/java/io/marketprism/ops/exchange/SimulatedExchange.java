@@ -26,7 +26,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An HTTP server on loopback that answers like the public REST APIs of Binance, OKX and Deribit, with faults that
+ * An HTTP server (on loopback unless told otherwise) that answers like the public REST APIs of Binance, OKX and Deribit, with faults that
  * can be switched on at runtime, for exercising the service without touching real exchanges.
  *
  * <p>URLs are {@code http://127.0.0.1:PORT/{exchange}/{endpoint}{path}}, e.g.
@@ -55,6 +55,7 @@ public final class SimulatedExchange implements AutoCloseable {
         }
     }
 
+    private final String host;
     private final int requestedPort;
     private final int handlerThreads;
     private final ExchangeSimulation simulation;
@@ -63,6 +64,7 @@ public final class SimulatedExchange implements AutoCloseable {
     private ScheduledExecutorService scheduler;
 
     private SimulatedExchange(Builder b) {
+        this.host = b.host;
         this.requestedPort = b.port;
         this.handlerThreads = b.handlerThreads;
         this.simulation = new ExchangeSimulation(b.clock, b.seed, b.requestLogCapacity);
@@ -93,9 +95,9 @@ public final class SimulatedExchange implements AutoCloseable {
             throw new IllegalStateException("SimulatedExchange is already started on port " + port());
         }
         try {
-            server = HttpServer.create(new InetSocketAddress(InetAddress.getByName(LOOPBACK), requestedPort), 1024);
+            server = HttpServer.create(new InetSocketAddress(InetAddress.getByName(host), requestedPort), 1024);
         } catch (IOException e) {
-            throw new UncheckedIOException("could not bind the simulated exchange to port " + requestedPort, e);
+            throw new UncheckedIOException("could not bind the simulated exchange to " + host + ":" + requestedPort, e);
         }
         handlers = Executors.newFixedThreadPool(handlerThreads, daemonThreads("simulated-exchange-handler"));
         ScheduledThreadPoolExecutor delays = new ScheduledThreadPoolExecutor(1,
@@ -117,11 +119,17 @@ public final class SimulatedExchange implements AutoCloseable {
 
     /**
      * Base URL of one endpoint, e.g. {@code http://127.0.0.1:PORT/binance/api1}; append the exchange's REST path.
+     * Bound to every interface, the exchange is named by its loopback address.
      *
      * @throws IllegalArgumentException if the exchange or endpoint is unknown
      */
     public String baseUrl(String exchange, String endpoint) {
-        return "http://" + LOOPBACK + ":" + port() + "/" + ExchangeSimulation.endpointId(exchange, endpoint);
+        int port = port();
+        return "http://" + reachableHost() + ":" + port + "/" + ExchangeSimulation.endpointId(exchange, endpoint);
+    }
+
+    private String reachableHost() {
+        return server.getAddress().getAddress().isAnyLocalAddress() ? LOOPBACK : host;
     }
 
     /** Sets the profile followed by every endpoint that has no profile of its own. */
@@ -182,12 +190,14 @@ public final class SimulatedExchange implements AutoCloseable {
 
     /**
      * Starts a simulated exchange on the port given as the first argument (default 8089), with the seed given as the
-     * second (default 42), prints the base URLs and serves until the JVM is stopped.
+     * second (default 42), bound to the address given as the third (default 127.0.0.1; {@code 0.0.0.0} in a
+     * container), prints the base URLs and serves until the JVM is stopped.
      */
     public static void main(String[] args) throws InterruptedException {
         int port = args.length > 0 ? Integer.parseInt(args[0]) : 8089;
         long seed = args.length > 1 ? Long.parseLong(args[1]) : 42L;
-        SimulatedExchange exchange = builder().port(port).seed(seed).build().start();
+        String host = args.length > 2 ? args[2] : LOOPBACK;
+        SimulatedExchange exchange = builder().host(host).port(port).seed(seed).build().start();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             exchange.close();
@@ -195,7 +205,8 @@ public final class SimulatedExchange implements AutoCloseable {
         }, "simulated-exchange-shutdown"));
         endpoints().forEach((name, endpointNames) -> endpointNames.forEach(
                 endpoint -> System.out.println(exchange.baseUrl(name, endpoint))));
-        System.out.println("Fault admin: http://" + LOOPBACK + ":" + exchange.port() + FaultAdminHandler.CONTEXT);
+        System.out.println("Fault admin: http://" + exchange.reachableHost() + ":" + exchange.port()
+                + FaultAdminHandler.CONTEXT);
         stopped.await();
     }
 
@@ -259,6 +270,7 @@ public final class SimulatedExchange implements AutoCloseable {
     /** Settings of a {@link SimulatedExchange}; every setter validates its value. */
     public static final class Builder {
 
+        private String host = LOOPBACK;
         private int port;
         private long seed = 42L;
         private Clock clock = Clock.systemUTC();
@@ -267,6 +279,15 @@ public final class SimulatedExchange implements AutoCloseable {
         private int requestLogCapacity = 1_000_000;
 
         private Builder() {
+        }
+
+        /** Address to listen on: an IP or host name; default 127.0.0.1, {@code 0.0.0.0} for every interface. */
+        public Builder host(String host) {
+            if (host == null || host.isBlank()) {
+                throw new IllegalArgumentException("host must be an IP address or host name but was '" + host + "'");
+            }
+            this.host = host;
+            return this;
         }
 
         /** Port to listen on, in [0, 65535]; 0 (the default) picks a free one. */
