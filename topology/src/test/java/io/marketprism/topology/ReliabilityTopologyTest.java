@@ -21,6 +21,7 @@ import io.marketprism.topology.processor.ReliabilityProcessor;
 import io.marketprism.topology.serde.AvroSerde;
 import java.net.ConnectException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
@@ -39,6 +40,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every path of the topology on TopologyTestDriver, with a fake executor and driven wall-clock time: results,
@@ -52,6 +54,8 @@ class ReliabilityTopologyTest {
     private final FakeExecutor executor = new FakeExecutor();
     private ServiceConfig config;
     private TopologyTestDriver driver;
+    @TempDir
+    Path stateDir;
     private TestInputTopic<byte[], byte[]> tasks;
     private TestOutputTopic<String, TaskResult> results;
     private TestOutputTopic<String, DeadLetter> deadLetters;
@@ -71,7 +75,8 @@ class ReliabilityTopologyTest {
     }
 
     private void startDriver(ServiceConfig.Builder builder) {
-        config = builder.build();
+        // A directory of its own: the default one under /tmp is shared with every other run on this machine.
+        config = builder.stateDir(stateDir).build();
         Properties props = MarketPrismService.streamsProperties(config);
         driver = new TopologyTestDriver(ReliabilityTopology.build(config, executor), props, Instant.ofEpochMilli(START));
         tasks = driver.createInputTopic(config.topics().tasks(), new ByteArraySerializer(), new ByteArraySerializer(),
