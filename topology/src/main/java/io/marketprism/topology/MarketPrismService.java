@@ -61,7 +61,8 @@ public final class MarketPrismService implements AutoCloseable {
 
     /** A service calling the exchanges over HTTP. */
     public static MarketPrismService withHttp(ServiceConfig config) {
-        return new MarketPrismService(config, new HttpTaskExecutor(config.executionTimeout(), Clock.systemUTC()));
+        return new MarketPrismService(config, new HttpTaskExecutor(config.executionTimeout(), config.maxBodyBytes(),
+                Clock.systemUTC()));
     }
 
     /** Kafka Streams properties: our defaults, then the user's {@code kafka.*} overrides. */
@@ -75,6 +76,10 @@ public final class MarketPrismService implements AutoCloseable {
         props.put(StreamsConfig.POLL_MS_CONFIG, 20);
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.ISOLATION_LEVEL_CONFIG), "read_committed");
         props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
+        // Results carry exchange bodies (order books of thousands of levels): zstd shrinks them several times on the
+        // wire and on disk. The producer's size check (max.request.size) applies before compression, which is why
+        // execution.max.body.bytes keeps bodies under it.
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "zstd");
         // Batches of up to 128 KiB instead of 16 KiB: a commit flushes the store caches' changelog records of a whole
         // commit interval at once (the ledger's tombstones), and the repartition topic carries every task through a
         // few domain partitions; fewer, larger produce requests leave the broker more of the shared cores.
@@ -87,6 +92,7 @@ public final class MarketPrismService implements AutoCloseable {
         props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterExceptionHandler.class);
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         props.put(DeadLetterExceptionHandler.DLQ_TOPIC_CONFIG, config.topics().deadLetters());
+        props.put(DeadLetterExceptionHandler.OUTPUT_FORMAT_CONFIG, config.outputFormat().name());
         props.putAll(config.kafkaOverrides());
         return props;
     }

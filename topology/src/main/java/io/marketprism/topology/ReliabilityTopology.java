@@ -11,10 +11,11 @@ import io.marketprism.topology.config.ServiceConfig;
 import io.marketprism.topology.exec.TaskExecutor;
 import io.marketprism.topology.processor.DecodeProcessor;
 import io.marketprism.topology.processor.EventJson;
+import io.marketprism.topology.processor.ProcessorSettings;
 import io.marketprism.topology.processor.ReliabilityProcessor;
 import io.marketprism.topology.processor.Outcome;
 import io.marketprism.topology.metrics.ReliabilityMetrics;
-import io.marketprism.topology.serde.AvroSerde;
+import io.marketprism.topology.serde.RecordSerde;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.serialization.Serdes;
@@ -68,6 +69,7 @@ public final class ReliabilityTopology {
         var topics = config.topics();
         AvroCodec<CollectorTask> taskCodec = AvroCodec.tasks();
         TaskReader reader = new TaskReader();
+        ProcessorSettings settings = ProcessorSettings.of(config, executor, metrics, mailbox);
         // the topology-level settings are the service's own (a bare StreamsBuilder would build them from defaults)
         StreamsBuilder builder = new StreamsBuilder(
                 new TopologyConfig(new StreamsConfig(MarketPrismService.streamsProperties(config))));
@@ -89,10 +91,8 @@ public final class ReliabilityTopology {
                 .repartition(Repartitioned.with(Serdes.String(), Serdes.ByteArray())
                         .withName(DOMAIN_REPARTITION)
                         .withNumberOfPartitions(config.topicPartitions()))
-                .process(() -> new ReliabilityProcessor(config.reliability(), executor, config.endpointsByExchange(),
-                        config.maxInFlightPerEndpoint(), config.executionTick(), metrics, mailbox),
-                        Named.as("reliability"), ReliabilityProcessor.QUEUE_STORE, ReliabilityProcessor.HELD_STORE,
-                        ReliabilityProcessor.LEDGER_STORE, ReliabilityProcessor.ENGINE_STORE);
+                .process(() -> new ReliabilityProcessor(settings), Named.as("reliability"),
+                        ProcessorSettings.STORES.toArray(new String[0]));
         routeTerminal(executed, config, metrics, "reliability");
         return builder.build();
     }
@@ -104,16 +104,19 @@ public final class ReliabilityTopology {
      */
     private static void addStores(StreamsBuilder builder) {
         builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(ReliabilityProcessor.QUEUE_STORE), Serdes.Bytes(), Serdes.ByteArray())
+                Stores.persistentKeyValueStore(ProcessorSettings.QUEUE_STORE), Serdes.Bytes(), Serdes.ByteArray())
                 .withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(ReliabilityProcessor.HELD_STORE), Serdes.Bytes(), Serdes.ByteArray())
+                Stores.persistentKeyValueStore(ProcessorSettings.HELD_STORE), Serdes.Bytes(), Serdes.ByteArray())
                 .withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(ReliabilityProcessor.LEDGER_STORE), Serdes.String(), Serdes.ByteArray())
+                Stores.persistentKeyValueStore(ProcessorSettings.LEDGER_STORE), Serdes.String(), Serdes.ByteArray())
                 .withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(ReliabilityProcessor.ENGINE_STORE), Serdes.String(), Serdes.ByteArray())
+                Stores.persistentKeyValueStore(ProcessorSettings.ENGINE_STORE), Serdes.String(), Serdes.ByteArray())
+                .withCachingEnabled());
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(ProcessorSettings.TASK_ID_STORE), Serdes.Bytes(), Serdes.ByteArray())
                 .withCachingEnabled());
     }
 
@@ -133,10 +136,14 @@ public final class ReliabilityTopology {
         }
     }
 
-    /** Sends results, retries, dead letters and reliability events of one step to their topics. */
+    /**
+     * Sends results, retries, dead letters and reliability events of one step to their topics, the first three in the
+     * configured output format (decode reads a retry back in either).
+     */
     private static void routeTerminal(KStream<String, Outcome> outcomes, ServiceConfig config,
                                       ReliabilityMetrics metrics, String step) {
         var topics = config.topics();
+        var format = config.outputFormat();
         Map<String, KStream<String, Outcome>> byKind = outcomes
                 .peek((key, outcome) -> count(metrics, outcome), Named.as(step + "-metrics"))
                 .split(Named.as(step + "-"))
@@ -146,18 +153,18 @@ public final class ReliabilityTopology {
                 .defaultBranch(Branched.as("dead"));
         byKind.get(step + "-succeeded")
                 .mapValues(o -> ((Outcome.Succeeded) o).result(), Named.as(step + "-result"))
-                .to(topics.results(), Produced.<String, TaskResult>with(Serdes.String(), AvroSerde.results())
+                .to(topics.results(), Produced.<String, TaskResult>with(Serdes.String(), RecordSerde.results(format))
                         .withName(step + "-results-sink"));
         byKind.get(step + "-event")
                 .mapValues(o -> EventJson.write(((Outcome.Audited) o).event()), Named.as(step + "-event-json"))
                 .to(topics.events(), Produced.with(Serdes.String(), Serdes.String()).withName(step + "-events-sink"));
         byKind.get(step + "-retry")
                 .mapValues(o -> ((Outcome.RetryLater) o).task(), Named.as(step + "-retry-task"))
-                .to(topics.retry(), Produced.<String, CollectorTask>with(Serdes.String(), AvroSerde.tasks())
+                .to(topics.retry(), Produced.<String, CollectorTask>with(Serdes.String(), RecordSerde.tasks(format))
                         .withName(step + "-retry-sink"));
         byKind.get(step + "-dead")
                 .mapValues(o -> ((Outcome.DeadLettered) o).deadLetter(), Named.as(step + "-dead-letter"))
-                .to(topics.deadLetters(), Produced.<String, DeadLetter>with(Serdes.String(), AvroSerde.deadLetters())
+                .to(topics.deadLetters(), Produced.<String, DeadLetter>with(Serdes.String(), RecordSerde.deadLetters(format))
                         .withName(step + "-dlq-sink"));
     }
 }

@@ -14,11 +14,12 @@ import io.marketprism.schemas.DeadLetterReason;
 import io.marketprism.schemas.Priority;
 import io.marketprism.schemas.TaskResult;
 import io.marketprism.schemas.codec.AvroCodec;
+import io.marketprism.schemas.codec.OutputFormat;
 import io.marketprism.topology.config.ServiceConfig;
 import io.marketprism.topology.exec.CallResult;
 import io.marketprism.topology.processor.OutputHeaders;
-import io.marketprism.topology.processor.ReliabilityProcessor;
-import io.marketprism.topology.serde.AvroSerde;
+import io.marketprism.topology.processor.ProcessorSettings;
+import io.marketprism.topology.serde.RecordSerde;
 import java.net.ConnectException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -54,6 +55,7 @@ class ReliabilityTopologyTest {
     private final FakeExecutor executor = new FakeExecutor();
     private ServiceConfig config;
     private TopologyTestDriver driver;
+    /** Its own state directory: the default one is shared by every build on the machine. */
     @TempDir
     Path stateDir;
     private TestInputTopic<byte[], byte[]> tasks;
@@ -61,30 +63,20 @@ class ReliabilityTopologyTest {
     private TestOutputTopic<String, DeadLetter> deadLetters;
     private TestOutputTopic<String, String> events;
 
-    /** Two Binance endpoints and one OKX endpoint; retries after a fixed second; round robin. */
     private static ServiceConfig.Builder testConfig() {
-        return ServiceConfig.builder()
-                .clearExchanges()
-                .exchange("binance", "api=http://127.0.0.1:1/binance/api,api1=http://127.0.0.1:1/binance/api1")
-                .exchange("okx", "www=http://127.0.0.1:1/okx/www")
-                .maxInFlightPerEndpoint(2)
-                .reliability("retry.strategy", "FIXED")
-                .reliability("retry.jitter", "NONE")
-                .reliability("retry.base.delay.ms", "1000")
-                .reliability("balancer.strategy", "ROUND_ROBIN");
+        return TestConfigs.twoExchanges();
     }
 
     private void startDriver(ServiceConfig.Builder builder) {
-        // A directory of its own: the default one under /tmp is shared with every other run on this machine.
         config = builder.stateDir(stateDir).build();
         Properties props = MarketPrismService.streamsProperties(config);
         driver = new TopologyTestDriver(ReliabilityTopology.build(config, executor), props, Instant.ofEpochMilli(START));
         tasks = driver.createInputTopic(config.topics().tasks(), new ByteArraySerializer(), new ByteArraySerializer(),
                 Instant.ofEpochMilli(START), Duration.ZERO);
         results = driver.createOutputTopic(config.topics().results(), new StringDeserializer(),
-                AvroSerde.results().deserializer());
+                RecordSerde.results(OutputFormat.AVRO).deserializer());
         deadLetters = driver.createOutputTopic(config.topics().deadLetters(), new StringDeserializer(),
-                AvroSerde.deadLetters().deserializer());
+                RecordSerde.deadLetters(OutputFormat.AVRO).deserializer());
         events = driver.createOutputTopic(config.topics().events(), new StringDeserializer(), new StringDeserializer());
     }
 
@@ -134,7 +126,7 @@ class ReliabilityTopologyTest {
                 .satisfies(c -> assertThat(c.task().getParams()).containsEntry("limit", "100"));
         assertThat(results.isEmpty()).isTrue();
         assertThat(deadLetters.isEmpty()).isTrue();
-        assertThat(driver.getKeyValueStore(ReliabilityProcessor.LEDGER_STORE).get("t-1")).isNull();
+        assertThat(driver.getKeyValueStore(ProcessorSettings.LEDGER_STORE).get("t-1")).isNull();
     }
 
     @Test
@@ -263,11 +255,11 @@ class ReliabilityTopologyTest {
 
         assertThat(results.isEmpty()).isTrue();
         assertThat(deadLetters.isEmpty()).isTrue();
-        assertThat(driver.getKeyValueStore(ReliabilityProcessor.LEDGER_STORE).get("p-1")).isNotNull();
+        assertThat(driver.getKeyValueStore(ProcessorSettings.LEDGER_STORE).get("p-1")).isNotNull();
         executor.calls().get(0).future().complete(FakeExecutor.ok("{}"));
         tick();
         assertThat(results.readKeyValuesToMap()).containsOnlyKeys("p-1");
-        assertThat(driver.getKeyValueStore(ReliabilityProcessor.LEDGER_STORE).get("p-1")).isNull();
+        assertThat(driver.getKeyValueStore(ProcessorSettings.LEDGER_STORE).get("p-1")).isNull();
     }
 
     @Test
@@ -280,7 +272,7 @@ class ReliabilityTopologyTest {
         send("p-1", "okx", "TRADES", "BTC-USDT");
 
         byte[] carried = repartition.readValue();
-        byte[] ledgerEntry = (byte[]) driver.getKeyValueStore(ReliabilityProcessor.LEDGER_STORE).get("p-1");
+        byte[] ledgerEntry = (byte[]) driver.getKeyValueStore(ProcessorSettings.LEDGER_STORE).get("p-1");
         byte[] endpoint = "okx/www".getBytes(StandardCharsets.UTF_8);
         assertThat(ledgerEntry).hasSize(2 + endpoint.length + carried.length);
         assertThat(Arrays.copyOfRange(ledgerEntry, 2 + endpoint.length, ledgerEntry.length)).isEqualTo(carried);
@@ -315,7 +307,7 @@ class ReliabilityTopologyTest {
         executor.holding();
         startDriver(testConfig());
         TestOutputTopic<String, byte[]> changelog = driver.createOutputTopic(
-                config.applicationId() + "-" + ReliabilityProcessor.LEDGER_STORE + "-changelog",
+                config.applicationId() + "-" + ProcessorSettings.LEDGER_STORE + "-changelog",
                 new StringDeserializer(), new ByteArrayDeserializer());
         send("c-1", "okx", "TRADES", "BTC-USDT");
         tick();
@@ -338,7 +330,7 @@ class ReliabilityTopologyTest {
     void shouldLeaveTheEngineStoreCurrentAfterEveryRecordAndTick() {
         executor.holding();
         startDriver(testConfig());
-        KeyValueStore<String, byte[]> engineState = driver.getKeyValueStore(ReliabilityProcessor.ENGINE_STORE);
+        KeyValueStore<String, byte[]> engineState = driver.getKeyValueStore(ProcessorSettings.ENGINE_STORE);
 
         send("s-1", "okx", "TRADES", "BTC-USDT");
         send("s-2", "okx", "TRADES", "ETH-USDT");

@@ -7,8 +7,8 @@ import picocli.CommandLine.Command;
 /** Entry point of {@code ops/marketprism}: one command with a subcommand per task. */
 @Command(name = "marketprism", mixinStandardHelpOptions = true, version = "marketprism 0.1.0",
         description = "MarketPrism Reliability: exactly-once market-data collection on Kafka Streams.",
-        subcommands = {LocalCommand.class, ServiceCommand.class, ProduceCommand.class, DlqCommand.class,
-                StatusCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {LocalCommand.class, ServiceCommand.class, ProduceCommand.class, TailCommand.class, DlqCommand.class,
+                StatusCommand.class, BenchCommand.class, ConfigDocsCommand.class, CommandLine.HelpCommand.class})
 public final class MarketPrismCli implements Runnable {
 
     @CommandLine.Spec

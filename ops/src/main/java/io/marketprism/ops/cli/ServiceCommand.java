@@ -2,6 +2,7 @@ package io.marketprism.ops.cli;
 
 import io.marketprism.topology.MarketPrismService;
 import io.marketprism.topology.config.ServiceConfig;
+import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,17 +29,7 @@ final class ServiceCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Properties props = new Properties();
-        if (configFile != null) {
-            try (Reader reader = Files.newBufferedReader(configFile)) {
-                props.load(reader);
-            }
-        }
-        props.putAll(overrides);
-        if (bootstrapServers != null) {
-            props.setProperty(ServiceConfig.BOOTSTRAP_SERVERS, bootstrapServers);
-        }
-        ServiceConfig config = ServiceConfig.fromProperties(props);
+        ServiceConfig config = ServiceConfig.fromProperties(properties(), this::originOf);
         MarketPrismService service = MarketPrismService.withHttp(config);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -50,5 +41,31 @@ final class ServiceCommand implements Callable<Integer> {
                 + "; reading " + config.topics().tasks() + ". Ctrl-C stops it.");
         stopped.await();
         return 0;
+    }
+
+    /** The file's keys, then the {@code --set} keys, then {@code --bootstrap-servers}, each winning over the last. */
+    Properties properties() throws IOException {
+        Properties props = new Properties();
+        if (configFile != null) {
+            try (Reader reader = Files.newBufferedReader(configFile)) {
+                props.load(reader);
+            }
+        }
+        props.putAll(overrides);
+        if (bootstrapServers != null) {
+            props.setProperty(ServiceConfig.BOOTSTRAP_SERVERS, bootstrapServers);
+        }
+        return props;
+    }
+
+    /** Where the value of {@code key} came from, for error messages. */
+    String originOf(String key) {
+        if (bootstrapServers != null && key.equals(ServiceConfig.BOOTSTRAP_SERVERS)) {
+            return "--bootstrap-servers";
+        }
+        if (overrides.containsKey(key)) {
+            return "--set";
+        }
+        return configFile != null ? configFile.toString() : null;
     }
 }

@@ -1,7 +1,7 @@
 package io.marketprism.ops.tools;
 
 import io.marketprism.schemas.DeadLetter;
-import io.marketprism.schemas.codec.AvroCodec;
+import io.marketprism.schemas.codec.RecordCodec;
 import io.marketprism.schemas.codec.RecordDecodingException;
 import io.marketprism.topology.processor.OutputHeaders;
 import java.nio.ByteBuffer;
@@ -28,7 +28,7 @@ public record DeadLetterEntry(String topic, int partition, long offset, DeadLett
         String exchange = OutputHeaders.get(record.headers(), OutputHeaders.EXCHANGE);
         Instant timestamp = Instant.ofEpochMilli(record.timestamp());
         try {
-            DeadLetter letter = AvroCodec.deadLetters().decode(record.value());
+            DeadLetter letter = RecordCodec.deadLetters().decode(record.value());
             return new DeadLetterEntry(record.topic(), record.partition(), record.offset(), letter, null, null,
                     exchange, timestamp);
         } catch (RecordDecodingException e) {

@@ -1,5 +1,6 @@
 package io.marketprism.ops.tools;
 
+import io.marketprism.topology.processor.OutputHeaders;
 import io.marketprism.schemas.CollectorTask;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -40,7 +41,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 public final class DeadLetterReplayer {
 
     /** Header naming the dead letter a replayed task came from. */
-    public static final String REPLAY_OF_HEADER = "replay-of";
+    public static final String REPLAY_OF_HEADER = OutputHeaders.REPLAY_OF;
 
     private final Map<String, Object> clientProperties;
     private final String deadLetterTopic;

@@ -9,7 +9,7 @@ import io.marketprism.ops.exchange.SimulatedExchange;
 import io.marketprism.ops.kafka.EmbeddedKafka;
 import io.marketprism.topology.MarketPrismService;
 import io.marketprism.topology.config.ServiceConfig;
-import io.marketprism.topology.processor.ReliabilityProcessor;
+import io.marketprism.topology.processor.ProcessorSettings;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -109,10 +109,9 @@ class AdminApiIT {
             a.start();
             // Given a second instance that advertises the first one's address, as every container advertising
             // 127.0.0.1:8080 would
-            Properties sharing = new Properties();
+            Properties sharing = properties(kafka, exchange, dir.resolve("b"));
             sharing.put("application.server", "127.0.0.1:" + a.httpAddress().getPort());
-            try (MarketPrismService b = MarketPrismService.withHttp(config(kafka, exchange, dir.resolve("b"),
-                    sharing))) {
+            try (MarketPrismService b = MarketPrismService.withHttp(ServiceConfig.fromProperties(sharing))) {
                 b.start();
                 await().atMost(Duration.ofMinutes(2)).until(() -> ready(a) && ready(b));
 
@@ -128,12 +127,43 @@ class AdminApiIT {
         }
     }
 
+    @Test
+    void shouldNotConfirmACommandBeforeACommitHasCarriedIt() throws Exception {
+        try (EmbeddedKafka kafka = EmbeddedKafka.builder().port(0).build().start();
+             SimulatedExchange exchange = SimulatedExchange.builder().port(0).seed(9).build().start()) {
+            // Given an instance whose stream thread commits only every minute (its transactions may stay open as long)
+            Properties props = properties(kafka, exchange, dir.resolve("slow-commits"));
+            props.put("kafka.commit.interval.ms", "60000");
+            props.put("kafka.producer.transaction.timeout.ms", "120000");
+            try (MarketPrismService service = MarketPrismService.withHttp(ServiceConfig.fromProperties(props))) {
+                service.start();
+                await().atMost(Duration.ofMinutes(2)).until(() -> ready(service));
+                Workloads.produceTasks(kafka.bootstrapServers(), "collector.tasks", 30, "slow");
+                String base = url(service);
+                String exchangeName = SimulatedExchange.endpoints().keySet().iterator().next();
+                await().atMost(Duration.ofMinutes(1)).until(() -> rows(base + "/admin/breakers").stream()
+                        .anyMatch(r -> r.get("exchange").asText().equals(exchangeName)));
+                String endpoint = rows(base + "/admin/breakers").stream()
+                        .filter(r -> r.get("exchange").asText().equals(exchangeName))
+                        .findFirst().orElseThrow().get("endpoint").asText();
+
+                // When an operator forces a breaker open
+                HttpResponse<String> answer = post(base + "/admin/breakers/" + exchangeName + "/" + endpoint
+                        + "/force-open", TOKEN);
+
+                // Then it is applied, but not confirmed: no commit carried it yet, a crash could still undo it
+                assertThat(answer.statusCode()).as(answer.body()).isEqualTo(202);
+                assertThat(answer.body()).contains("FORCED_OPEN").contains("no commit confirmed");
+            }
+        }
+    }
+
     private record Owned(String exchange, MarketPrismService owner, MarketPrismService other) {
     }
 
     private static Owned ownedExchange(MarketPrismService a, MarketPrismService b) {
         for (String exchange : SimulatedExchange.endpoints().keySet()) {
-            KeyQueryMetadata owner = a.streams().queryMetadataForKey(ReliabilityProcessor.ENGINE_STORE, exchange,
+            KeyQueryMetadata owner = a.streams().queryMetadataForKey(ProcessorSettings.ENGINE_STORE, exchange,
                     new StringSerializer());
             if (owner == null || owner.equals(KeyQueryMetadata.NOT_AVAILABLE)) {
                 return null;
@@ -145,11 +175,10 @@ class AdminApiIT {
     }
 
     private static ServiceConfig config(EmbeddedKafka kafka, SimulatedExchange exchange, Path stateDir) {
-        return config(kafka, exchange, stateDir, new Properties());
+        return ServiceConfig.fromProperties(properties(kafka, exchange, stateDir));
     }
 
-    private static ServiceConfig config(EmbeddedKafka kafka, SimulatedExchange exchange, Path stateDir,
-                                        Properties extra) {
+    private static Properties properties(EmbeddedKafka kafka, SimulatedExchange exchange, Path stateDir) {
         Properties props = new Properties();
         props.putAll(Workloads.generousSettings(exchange));
         props.put("bootstrap.servers", kafka.bootstrapServers());
@@ -157,8 +186,7 @@ class AdminApiIT {
         props.put("state.dir", stateDir.toString());
         props.put("topic.partitions", "6");
         props.put("admin.token", TOKEN);
-        props.putAll(extra);
-        return ServiceConfig.fromProperties(props);
+        return props;
     }
 
     private static boolean ready(MarketPrismService service) {

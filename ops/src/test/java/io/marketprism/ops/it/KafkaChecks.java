@@ -29,8 +29,19 @@ public final class KafkaChecks {
     private KafkaChecks() {
     }
 
-    /** Every committed record of a topic, read until the consumer's position reaches the end of every partition. */
+    /** How long {@link #readCommitted} waits for transactions still open on the topic to be completed. */
+    private static final Duration OPEN_TRANSACTION_WAIT = Duration.ofSeconds(30);
+
+    /**
+     * Every committed record of a topic, read until the consumer's position reaches the end of every partition. A
+     * transaction that was just committed may not have its markers written yet, so its records would stay invisible
+     * behind the last stable offset: first wait (up to {@link #OPEN_TRANSACTION_WAIT}) until no transaction is open.
+     */
     public static List<ConsumerRecord<String, byte[]>> readCommitted(String bootstrap, String topic) {
+        long deadline = System.nanoTime() + OPEN_TRANSACTION_WAIT.toNanos();
+        while (!openTransactionLag(bootstrap, List.of(topic)).isEmpty() && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");

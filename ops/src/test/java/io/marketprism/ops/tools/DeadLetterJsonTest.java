@@ -9,6 +9,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import io.marketprism.schemas.codec.OutputFormat;
+import io.marketprism.schemas.codec.RecordCodec;
 import org.junit.jupiter.api.Test;
 
 class DeadLetterJsonTest {
@@ -70,12 +72,23 @@ class DeadLetterJsonTest {
     }
 
     @Test
+    void shouldListADeadLetterTheServiceWroteAsJson() throws Exception {
+        byte[] value = RecordCodec.deadLetters().encode(DeadLetters.exhausted("t-json", "okx", AT), OutputFormat.JSON);
+
+        JsonNode json = MAPPER.readTree(DeadLetterJson.write(entryOf(value), false, false));
+
+        assertThat(json.at("/taskId").asText()).isEqualTo("t-json");
+        assertThat(json.at("/task/exchange").asText()).isEqualTo("okx");
+        assertThat(json.has("error")).isFalse();
+    }
+
+    @Test
     void shouldRenderARecordThatIsNoDeadLetterWithItsErrorAndBytes() throws Exception {
         byte[] junk = {1, 2, 3};
 
         JsonNode json = MAPPER.readTree(DeadLetterJson.write(entryOf(junk), false, false));
 
-        assertThat(json.at("/error").asText()).contains("not Avro single-object encoded");
+        assertThat(json.at("/error").asText()).contains("neither Avro single-object encoding");
         assertThat(Base64.getDecoder().decode(json.at("/value").asText())).isEqualTo(junk);
         assertThat(json.at("/dlq/offset").asLong()).isEqualTo(17);
     }

@@ -20,4 +20,12 @@ public interface EndpointGate {
     default boolean permits(int position, String endpoint, long now) {
         return permits(endpoint, now);
     }
+
+    /**
+     * Whether the endpoint at {@code position} can start one more call now (a free call slot). Unlike
+     * {@link #permits}, a full endpoint is busy, not unhealthy: it does not count towards panic mode.
+     */
+    default boolean hasFreeSlot(int position, String endpoint) {
+        return true;
+    }
 }

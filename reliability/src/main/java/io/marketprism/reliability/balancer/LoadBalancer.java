@@ -116,9 +116,9 @@ public final class LoadBalancer {
         int permittedCount = 0;
         for (int i = 0; i < n; i++) {
             boolean ok = gate.permits(i, endpoints[i].id, now);
-            permitted[i] = ok;
             permittedCount += ok ? 1 : 0;
             unavailable += !ok || endpoints[i].ejected ? 1 : 0;
+            permitted[i] = ok && gate.hasFreeSlot(i, endpoints[i].id);
         }
         updatePanic(unavailable > config.panicThreshold() * n, unavailable, now);
         int count = collectCandidates(exclude);
@@ -131,7 +131,28 @@ public final class LoadBalancer {
         return new Pick.Picked(endpoints[choose(count)].id, panic);
     }
 
-    /** Counts a call as sent to {@code endpoint} (in flight until {@link #onResult}). */
+    /**
+     * Whether {@link #pick} would find an endpoint now, without picking and without changing anything: one the gate
+     * permits, with a free call slot, and not ejected (or ejected, in panic mode). Ignores exclusions, since a pick
+     * falls back to excluded endpoints.
+     */
+    public boolean canPick(EndpointGate gate, long now) {
+        int n = endpoints.length;
+        int unavailable = 0;
+        boolean healthyWithSlot = false;
+        boolean anyWithSlot = false;
+        for (int i = 0; i < n; i++) {
+            boolean ok = gate.permits(i, endpoints[i].id, now);
+            unavailable += !ok || endpoints[i].ejected ? 1 : 0;
+            if (ok && gate.hasFreeSlot(i, endpoints[i].id)) {
+                anyWithSlot = true;
+                healthyWithSlot |= !endpoints[i].ejected;
+            }
+        }
+        return healthyWithSlot || (anyWithSlot && unavailable > config.panicThreshold() * n);
+    }
+
+    /** Counts a call as sent to {@code endpoint} (in flight until {@link #onResult} or {@link #onDropped}). */
     public void onDispatch(String endpoint) {
         EndpointState state = state(endpoint);
         state.inFlight++;
@@ -161,6 +182,13 @@ public final class LoadBalancer {
         } else if (state.fullWindowSuccessRate() < config.minSuccessRate()) {
             eject(state, EjectionReason.LOW_SUCCESS_RATE, now);
         }
+    }
+
+    /** A call counted by {@link #onDispatch} was never made: it is no longer in flight, and nothing is learned. */
+    public void onDropped(String endpoint) {
+        EndpointState state = state(endpoint);
+        state.recordStale = true;
+        state.inFlight = Math.max(0, state.inFlight - 1);
     }
 
     /** Ejected endpoints whose ejection time is over: probe each and report with {@link #onProbe}. */

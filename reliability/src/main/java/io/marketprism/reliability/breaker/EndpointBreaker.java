@@ -154,6 +154,18 @@ public final class EndpointBreaker {
         }
     }
 
+    /**
+     * Hands back a permission from {@link #tryAcquire} whose call was never made (the task expired, or was routed
+     * elsewhere), so that a half-open breaker can issue it again instead of waiting for an outcome that never comes.
+     */
+    public void release(long now) {
+        advanceClockTo(now);
+        machine.releasePermission();
+        if (state == BreakerState.HALF_OPEN && halfOpenPermitsIssued > 0) {
+            halfOpenPermitsIssued--;
+        }
+    }
+
     /** Records a successful call that took {@code latencyMillis}; slower than the threshold counts as slow. */
     public void onSuccess(long latencyMillis, long now) {
         record(latencyMillis, now, false);

@@ -2,24 +2,25 @@ package io.marketprism.reliability.config;
 
 import io.marketprism.reliability.ErrorClass;
 import io.marketprism.reliability.retry.ClassificationRules;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.function.Function;
 import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The one configuration of the reliability module: an {@link ExchangeProfile} per exchange, each carrying its
  * endpoints, limiter budgets, request weights, error classification and breaker, retry and balancer settings.
  * Immutable. Start from {@link #ofDefaults()} (Binance, OKX, Deribit presets) or read flat keys with
- * {@link #fromMap}; the keys are listed by {@link #keys()}.
+ * {@link #fromMap}; the keys are declared in {@link #table()}.
  */
 public final class ReliabilityConfig {
 
@@ -51,7 +52,7 @@ public final class ReliabilityConfig {
     }
 
     /**
-     * The defaults changed by flat keys (see {@link #keys()}). A key without the {@code exchange.<name>.} prefix
+     * The defaults changed by flat keys (see {@link #table()}). A key without the {@code exchange.<name>.} prefix
      * applies to every exchange; with it, to that exchange only, after the global keys. An exchange without a preset
      * needs {@code exchange.<name>.endpoints}. Unknown keys and bad values are refused, naming the key, the value
      * and what is allowed.
@@ -69,7 +70,7 @@ public final class ReliabilityConfig {
                 perExchange.computeIfAbsent(key.substring(EXCHANGE_PREFIX.length(), dot), name -> new TreeMap<>())
                         .put(key.substring(dot + 1), value);
             } else {
-                Setting setting = Settings.BY_NAME.get(key);
+                Setting<?, ?> setting = Settings.BY_NAME.get(key);
                 if (setting == null) {
                     throw unknownKey(key);
                 }
@@ -118,6 +119,18 @@ public final class ReliabilityConfig {
         return new ReliabilityConfig(copy);
     }
 
+    /**
+     * This configuration with only the exchanges named (those a service serves): the others, presets included, are
+     * not configured in it. IllegalArgumentException for a name that has no profile.
+     */
+    public ReliabilityConfig servingOnly(java.util.Collection<String> names) {
+        Map<String, ExchangeProfile> served = new TreeMap<>();
+        for (String name : names) {
+            served.put(name, exchange(name));
+        }
+        return new ReliabilityConfig(served);
+    }
+
     /** The profile of {@code exchange}; IllegalArgumentException when it is not configured. */
     public ExchangeProfile exchange(String exchange) {
         ExchangeProfile profile = exchanges.get(exchange);
@@ -133,44 +146,9 @@ public final class ReliabilityConfig {
         return exchanges.keySet();
     }
 
-    /** Every key {@link #fromMap} accepts, with default, allowed values and meaning. */
-    public static List<ConfigKey> keys() {
-        List<ExchangeProfile> presets = List.copyOf(ofDefaults().exchanges.values());
-        List<ConfigKey> keys = new ArrayList<>();
-        for (Setting setting : Settings.BY_NAME.values()) {
-            String pattern = (setting.perExchangeOnly ? "exchange.<name>." : "[exchange.<name>.]") + setting.name;
-            keys.add(new ConfigKey(pattern, defaultsOf(presets, setting::valueIn), setting.allowed, setting.meaning));
-        }
-        keys.add(new ConfigKey("exchange.<name>.endpoints",
-                defaultsOf(presets, p -> String.join(",", p.endpoints())), "comma-separated names without '/'",
-                "the exchange's endpoints; the service configuration normally supplies them"));
-        keys.add(new ConfigKey("exchange.<name>.weight.<data_type>",
-                defaultsOf(presets, p -> p.weights().specs().toString()),
-                "N, PARAM:BOUND=N,...,*=N or each:PARAM=N,min=N",
-                "request weight of a data type (ORDER_BOOK, TRADES, ...); unlisted types weigh 1"));
-        keys.add(new ConfigKey("exchange.<name>.error.code.<code>", "per exchange preset",
-                Setting.names(ErrorClass.class), "class of an exchange error code (e.g. -1003 on Binance)"));
-        keys.add(new ConfigKey("exchange.<name>.error.status.<status>", "429/418 RATE_LIMITED, 408 TIMEOUT, "
-                + "4xx NON_RETRYABLE, 5xx SERVER", Setting.names(ErrorClass.class), "class of an HTTP status"));
-        keys.add(new ConfigKey("exchange.<name>.error.exception.<class>", "java.net and TLS exceptions NETWORK, "
-                + "timeouts TIMEOUT", Setting.names(ErrorClass.class), "class of an exception's fully qualified name"));
-        return List.copyOf(keys);
-    }
-
-    /** {@link #keys()} as a Markdown table, for the README. */
-    public static String markdownTable() {
-        StringBuilder table = new StringBuilder("| Key | Default | Allowed | Meaning |\n|---|---|---|---|\n");
-        for (ConfigKey key : keys()) {
-            table.append("| `").append(key.pattern()).append("` | ").append(escape(key.defaultValue()))
-                    .append(" | ").append(escape(key.allowed())).append(" | ").append(escape(key.meaning()))
-                    .append(" |\n");
-        }
-        return table.toString();
-    }
-
-    /** Prints {@link #markdownTable()}. */
-    public static void main(String[] args) {
-        System.out.print(markdownTable());
+    /** The declaration of every key {@link #fromMap} accepts: type, default, allowed values and meaning. */
+    public static ConfigTable table() {
+        return Settings.TABLE;
     }
 
     @Override
@@ -186,13 +164,13 @@ public final class ReliabilityConfig {
         ExchangeProfile profile = start;
         Map<Setting.Part, Object> builders = new EnumMap<>(Setting.Part.class);
         for (Map.Entry<String, String> entry : global.entrySet()) {
-            Setting setting = Settings.BY_NAME.get(entry.getKey());
+            Setting<?, ?> setting = Settings.BY_NAME.get(entry.getKey());
             setting.apply(builders.computeIfAbsent(setting.part, part -> part.open(start)), entry.getKey(),
                     entry.getValue());
         }
         for (Map.Entry<String, String> entry : own.entrySet()) {
             String name = entry.getKey();
-            Setting setting = Settings.BY_NAME.get(name);
+            Setting<?, ?> setting = Settings.BY_NAME.get(name);
             if (setting != null) {
                 setting.apply(builders.computeIfAbsent(setting.part, part -> part.open(start)), prefix + name,
                         entry.getValue());
@@ -205,10 +183,28 @@ public final class ReliabilityConfig {
             try {
                 part.close(builder, target);
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(prefix + part.prefix + ": " + e.getMessage(), e);
+                throw new IllegalArgumentException(prefix + part.prefix + ": " + inKeys(e.getMessage(), part, prefix,
+                        own), e);
             }
         });
         return target.build();
+    }
+
+    /**
+     * A component builder's message with its property names (e.g. {@code maxWaitInOpenMillis}) told as the keys
+     * that set them, the exchange's own key where it has one, else the global key.
+     */
+    private static String inKeys(String message, Setting.Part part, String prefix, Map<String, String> own) {
+        Map<String, String> keyByProperty = new LinkedHashMap<>();
+        for (Setting<?, ?> setting : Settings.BY_NAME.values()) {
+            if (setting.part == part && !setting.property.equals(setting.property.toLowerCase(Locale.ROOT))) {
+                keyByProperty.put(setting.property, own.containsKey(setting.name) ? prefix + setting.name
+                        : setting.name);
+            }
+        }
+        Matcher property = Pattern.compile("\\b(" + String.join("|", keyByProperty.keySet()) + ")\\b")
+                .matcher(String.valueOf(message));
+        return property.replaceAll(match -> Matcher.quoteReplacement(keyByProperty.get(match.group(1))));
     }
 
     /** Applies a key only an exchange has: a weight or a classification rule. */
@@ -236,12 +232,12 @@ public final class ReliabilityConfig {
         for (String kind : kinds) {
             if (name.startsWith(kind) && name.length() > kind.length()) {
                 String subject = name.substring(kind.length());
-                ErrorClass errorClass = Setting.oneOf(ErrorClass.class).parse(key, text);
+                ErrorClass errorClass = ValueType.oneOf(ErrorClass.class).parse(key, text);
                 switch (kind) {
                     case "error.code.":
                         return b -> b.exchangeCode(subject, errorClass);
                     case "error.status.":
-                        int status = Setting.intIn(100, 599).parse(key + " (status)", subject);
+                        int status = ValueType.integer(100, 599).parse(key + " (status)", subject);
                         return b -> b.status(status, errorClass);
                     default:
                         return b -> b.exception(subject, errorClass);
@@ -251,27 +247,11 @@ public final class ReliabilityConfig {
         return null;
     }
 
-    private static String defaultsOf(List<ExchangeProfile> presets,
-                                     Function<ExchangeProfile, String> value) {
-        Map<String, String> byExchange = new LinkedHashMap<>();
-        presets.forEach(p -> byExchange.put(p.name(), value.apply(p)));
-        if (byExchange.values().stream().distinct().count() == 1) {
-            return byExchange.values().iterator().next();
-        }
-        List<String> parts = new ArrayList<>();
-        byExchange.forEach((name, v) -> parts.add(name + ": " + v));
-        return String.join("; ", parts);
-    }
-
     private static List<String> splitList(String text) {
         return Arrays.stream(text.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
     }
 
     private static IllegalArgumentException unknownKey(String key) {
-        return new IllegalArgumentException("unknown configuration key '" + key + "'; see ReliabilityConfig.keys()");
-    }
-
-    private static String escape(String text) {
-        return text.replace("|", "\\|");
+        return Settings.TABLE.unknownKey(key);
     }
 }

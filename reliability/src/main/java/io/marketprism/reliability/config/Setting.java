@@ -1,21 +1,23 @@
 package io.marketprism.reliability.config;
 
-import io.marketprism.reliability.Checks;
 import io.marketprism.reliability.balancer.BalancerConfig;
 import io.marketprism.reliability.breaker.BreakerConfig;
 import io.marketprism.reliability.limiter.LimiterConfig;
 import io.marketprism.reliability.retry.RetryBudgetConfig;
 import io.marketprism.reliability.retry.RetryPolicyConfig;
-import java.util.Arrays;
-import java.util.Locale;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 
 /**
- * One flat key of a profile component: its name without the {@code exchange.<name>.} prefix, how its text is parsed
- * and checked, which builder setter it feeds, and how to show the value a profile has.
+ * One flat key of a profile component: its name without the {@code exchange.<name>.} prefix, the name the
+ * component's builder uses for it (so a builder's cross-field error can be told in keys), the type of its value
+ * (parsing, range and the allowed values shown in the docs), which builder setter it feeds, and where a profile
+ * keeps its value (so the documented default is the presets' value).
+ *
+ * @param <B> the component's builder
+ * @param <T> the type of the value
  */
-final class Setting {
+final class Setting<B, T> {
 
     /** The profile component a setting belongs to; knows how to open and close that component's builder. */
     enum Part {
@@ -76,49 +78,52 @@ final class Setting {
         abstract void close(Object builder, ExchangeProfile.Builder target);
     }
 
-    /** Parses the text of {@code key}, throwing IllegalArgumentException naming the key, value and allowed range. */
-    @FunctionalInterface
-    interface Parser<T> {
-        T parse(String key, String text);
-    }
-
     final Part part;
     final String name;
+    /** The name the component's builder gives the value in its messages, e.g. {@code maxWaitInOpenMillis}. */
+    final String property;
     final boolean perExchangeOnly;
-    final String allowed;
+    final ValueType<T> type;
     final String meaning;
-    private final Function<ExchangeProfile, Object> current;
-    private final Parser<?> parser;
-    private final BiConsumer<Object, Object> setter;
+    private final BiConsumer<B, T> setter;
+    private final Function<ExchangeProfile, T> current;
 
-    @SuppressWarnings("unchecked")
-    private <B, T> Setting(Part part, String name, boolean perExchangeOnly, String allowed, String meaning,
-                           Parser<T> parser, BiConsumer<B, T> setter, Function<ExchangeProfile, Object> current) {
+    private Setting(Part part, String name, String property, boolean perExchangeOnly, ValueType<T> type,
+                    String meaning, BiConsumer<B, T> setter, Function<ExchangeProfile, T> current) {
         this.part = part;
         this.name = name;
+        this.property = property;
         this.perExchangeOnly = perExchangeOnly;
-        this.allowed = allowed;
+        this.type = type;
         this.meaning = meaning;
-        this.parser = parser;
-        this.setter = (BiConsumer<Object, Object>) (BiConsumer<?, ?>) setter;
+        this.setter = setter;
         this.current = current;
     }
 
-    static <B, T> Setting of(Part part, String name, String allowed, String meaning, Parser<T> parser,
-                             BiConsumer<B, T> setter, Function<ExchangeProfile, Object> current) {
-        return new Setting(part, name, false, allowed, meaning, parser, setter, current);
+    /** A setting for every exchange ({@code name}) or for one ({@code exchange.<name>.name}). */
+    static <B, T> Setting<B, T> of(Part part, String name, String property, ValueType<T> type, String meaning,
+                                   BiConsumer<B, T> setter, Function<ExchangeProfile, T> current) {
+        return new Setting<>(part, name, property, false, type, meaning, setter, current);
     }
 
-    static <B, T> Setting perExchange(Part part, String name, String allowed, String meaning, Parser<T> parser,
-                                      BiConsumer<B, T> setter, Function<ExchangeProfile, Object> current) {
-        return new Setting(part, name, true, allowed, meaning, parser, setter, current);
+    /** A setting only one exchange at a time may have ({@code exchange.<name>.name}), e.g. its budgets. */
+    static <B, T> Setting<B, T> perExchange(Part part, String name, String property, ValueType<T> type,
+                                            String meaning, BiConsumer<B, T> setter,
+                                            Function<ExchangeProfile, T> current) {
+        return new Setting<>(part, name, property, true, type, meaning, setter, current);
+    }
+
+    /** The key as the configuration table shows it. */
+    String pattern() {
+        return (perExchangeOnly ? "exchange.<name>." : "[exchange.<name>.]") + name;
     }
 
     /** Parses {@code text} as the value of {@code key} and hands it to {@code builder} of this setting's part. */
+    @SuppressWarnings("unchecked")
     void apply(Object builder, String key, String text) {
-        Object value = parser.parse(key, text == null ? "" : text.trim());
+        T value = type.parse(key, text);
         try {
-            setter.accept(builder, value);
+            setter.accept((B) builder, value);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(key + "=" + text + " rejected: " + e.getMessage(), e);
         }
@@ -126,58 +131,6 @@ final class Setting {
 
     /** The value {@code profile} has for this setting, as text {@link #apply} reads. */
     String valueIn(ExchangeProfile profile) {
-        return String.valueOf(current.apply(profile));
-    }
-
-    static Parser<Long> longIn(long min, long max) {
-        return (key, text) -> {
-            try {
-                return Checks.inRange(key, Long.parseLong(text), min, max);
-            } catch (NumberFormatException e) {
-                throw Checks.outOfRange(key, "'" + text + "'", range(min, max));
-            }
-        };
-    }
-
-    static Parser<Integer> intIn(int min, int max) {
-        Parser<Long> asLong = longIn(min, max);
-        return (key, text) -> asLong.parse(key, text).intValue();
-    }
-
-    static Parser<Double> doubleIn(double min, double max) {
-        return (key, text) -> {
-            try {
-                return Checks.inRange(key, Double.parseDouble(text), min, max);
-            } catch (NumberFormatException e) {
-                throw Checks.outOfRange(key, "'" + text + "'", range(min, max));
-            }
-        };
-    }
-
-    static <E extends Enum<E>> Parser<E> oneOf(Class<E> type) {
-        return (key, text) -> {
-            try {
-                return Enum.valueOf(type, text.toUpperCase(Locale.ROOT));
-            } catch (IllegalArgumentException e) {
-                throw Checks.outOfRange(key, "'" + text + "'", names(type));
-            }
-        };
-    }
-
-    static Parser<Boolean> bool() {
-        return (key, text) -> {
-            if (text.equalsIgnoreCase("true") || text.equalsIgnoreCase("false")) {
-                return Boolean.parseBoolean(text);
-            }
-            throw Checks.outOfRange(key, "'" + text + "'", "{true, false}");
-        };
-    }
-
-    static String range(Object min, Object max) {
-        return "[" + min + ", " + max + "]";
-    }
-
-    static <E extends Enum<E>> String names(Class<E> type) {
-        return "{" + String.join(", ", Arrays.stream(type.getEnumConstants()).map(Enum::name).toList()) + "}";
+        return type.show(current.apply(profile));
     }
 }

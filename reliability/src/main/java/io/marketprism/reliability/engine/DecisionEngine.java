@@ -57,6 +57,7 @@ public final class DecisionEngine {
     private final ReliabilityConfig config;
     private final StateStorage storage;
     private final EventListener listener;
+    private final int callSlotsPerEndpoint;
     private final Map<String, ExchangeRuntime> exchanges = new HashMap<>();
     private final Map<String, DomainRuntime> domains = new HashMap<>();
     private final SingleTaskView singleTask = new SingleTaskView();
@@ -67,10 +68,24 @@ public final class DecisionEngine {
     /** Where saved state is encoded before it is copied out to the storage. */
     private final ByteSink scratch = new ByteSink(2048);
 
+    /** An engine without a bound on calls in flight per endpoint. */
     public DecisionEngine(ReliabilityConfig config, StateStorage storage, EventListener listener) {
+        this(config, storage, listener, Integer.MAX_VALUE);
+    }
+
+    /**
+     * @param callSlotsPerEndpoint calls one endpoint may have in flight: a task is dispatched only to an endpoint with
+     *                             a free slot, so beyond it tasks wait in the limiter's queue, in priority order
+     */
+    public DecisionEngine(ReliabilityConfig config, StateStorage storage, EventListener listener,
+                          int callSlotsPerEndpoint) {
         this.config = Objects.requireNonNull(config, "config");
         this.storage = Objects.requireNonNull(storage, "storage");
         this.listener = Objects.requireNonNull(listener, "listener");
+        if (callSlotsPerEndpoint < 1) {
+            throw new IllegalArgumentException("callSlotsPerEndpoint must be at least 1, not " + callSlotsPerEndpoint);
+        }
+        this.callSlotsPerEndpoint = callSlotsPerEndpoint;
     }
 
     /**
@@ -102,45 +117,60 @@ public final class DecisionEngine {
      * engine has no state of.
      */
     public List<Decision.Dispatch> drain(String domainName, WaitQueue queue, long now) {
+        List<Decision.Dispatch> dispatched = List.of();
+        for (Decision.Dispatch next = drainNext(domainName, queue, now); next != null;
+                next = drainNext(domainName, queue, now)) {
+            if (dispatched.isEmpty()) {
+                dispatched = new ArrayList<>();
+            }
+            dispatched.add(next);
+        }
+        return dispatched;
+    }
+
+    /**
+     * Dispatches the one waiting task of {@code domain} that {@link #drain} would dispatch first, or returns null when
+     * none can go now. For callers that handle each dispatched task on its own, so that a failure affects one task.
+     */
+    public Decision.Dispatch drainNext(String domainName, WaitQueue queue, long now) {
         DomainRuntime domain = domains.get(domainName);
         if (domain == null) {
             byte[] saved = storage.load(StateKind.LIMITER, domainName);
             if (saved == null) {
-                return List.of();
+                return null;
             }
             domain = domain(domainName, exchange(DomainRuntime.exchangeOf(saved), now).profile, now);
         }
         ExchangeRuntime exchange = exchange(domain.exchange, now);
         try {
-            return drainLoaded(domain, exchange, queue, now);
+            return drainOneLoaded(domain, exchange, queue, now);
         } finally {
             noteChanges(exchange, domain);
         }
     }
 
-    private List<Decision.Dispatch> drainLoaded(DomainRuntime domain, ExchangeRuntime exchange, WaitQueue queue,
-                                                long now) {
-        List<Decision.Dispatch> dispatched = List.of();
+    private Decision.Dispatch drainOneLoaded(DomainRuntime domain, ExchangeRuntime exchange, WaitQueue queue,
+                                             long now) {
         domain.drainHint = Long.MAX_VALUE;
-        while (queue.totalDepth() > 0) {
-            long availableAt = exchange.availableAt(now);
-            if (availableAt > now) {
-                domain.drainHint = availableAt;
-                break;
-            }
-            List<Waiting> admitted = domain.limiter.drain(singleTask.over(queue), now);
-            domain.limiterChanged();
-            if (admitted.isEmpty()) {
-                domain.drainHint = domain.limiter.nextDrainAt(queue, now);
-                break;
-            }
-            if (dispatched.isEmpty()) {
-                dispatched = new ArrayList<>();
-            }
-            Waiting next = admitted.get(0);
-            dispatched.add(dispatch(exchange, next.taskId(), avoiding(next.avoidEndpoint()), now));
+        if (queue.totalDepth() == 0) {
+            return null;
         }
-        return dispatched;
+        long availableAt = exchange.availableAt(now);
+        if (availableAt > now) {
+            domain.drainHint = availableAt;
+            return null;
+        }
+        if (!exchange.hasCallSlot(now)) {
+            return null;
+        }
+        List<Waiting> admitted = domain.limiter.drain(singleTask.over(queue), now);
+        domain.limiterChanged();
+        if (admitted.isEmpty()) {
+            domain.drainHint = domain.limiter.nextDrainAt(queue, now);
+            return null;
+        }
+        Waiting next = admitted.get(0);
+        return dispatch(exchange, next.taskId(), avoiding(next.avoidEndpoint()), now);
     }
 
     /**
@@ -164,6 +194,47 @@ public final class DecisionEngine {
     public long bannedUntil(String domainName) {
         DomainRuntime domain = domains.get(domainName);
         return domain == null ? 0 : domain.limiter.bannedUntil();
+    }
+
+    /**
+     * Answers a {@link Decision.Dispatch} whose call is not made (its task expired before the call, or it is routed
+     * elsewhere): the breaker permission is handed back and the call no longer counts as in flight; nothing is learned
+     * about the endpoint. An endpoint that is no longer configured has nothing to hand back.
+     */
+    public void release(String exchangeName, String endpoint, long now) {
+        ExchangeRuntime exchange = exchange(exchangeName, now);
+        if (!exchange.hasEndpoint(endpoint)) {
+            return;
+        }
+        int index = exchange.index(endpoint);
+        exchange.breakers[index].release(now);
+        exchange.breakerChanged(index);
+        exchange.balancer.onDropped(endpoint);
+        exchange.balancerChanged();
+        noteChanges(exchange);
+    }
+
+    /** Whether {@code endpoint} is configured for {@code exchangeName}, which must be configured. */
+    public boolean hasEndpoint(String exchangeName, String endpoint) {
+        return config.exchange(exchangeName).endpoints().contains(endpoint);
+    }
+
+    /**
+     * The exchange a limit domain belongs to, as this engine or its saved state knows it; null for a domain it has no
+     * state of. The exchange may no longer be configured: then the domain's waiting tasks are stranded.
+     */
+    public String exchangeOfDomain(String domainName) {
+        DomainRuntime domain = domains.get(domainName);
+        if (domain != null) {
+            return domain.exchange;
+        }
+        byte[] saved = storage.load(StateKind.LIMITER, domainName);
+        return saved == null ? null : SavedState.exchangeOfLimiter(saved);
+    }
+
+    /** Whether {@code exchangeName} is configured. */
+    public boolean hasExchange(String exchangeName) {
+        return config.exchangeNames().contains(exchangeName);
     }
 
     /**
@@ -316,8 +387,9 @@ public final class DecisionEngine {
         }
         int weight = task.weight() != null ? task.weight() : exchange.profile.weightOf(task.dataType(), task.params());
         String avoidEndpoint = task.avoidEndpoint();
-        Admission admission = domain.limiter.offer(
-                new AdmissionRequest(task.taskId(), task.priority(), weight, avoidEndpoint), queue, now);
+        AdmissionRequest request = new AdmissionRequest(task.taskId(), task.priority(), weight, avoidEndpoint);
+        Admission admission = exchange.hasCallSlot(now) ? domain.limiter.offer(request, queue, now)
+                : domain.limiter.enqueue(request, queue, now);
         domain.limiterChanged();
         if (admission instanceof Admission.Enqueued enqueued) {
             domain.drainHint = Math.min(domain.drainHint, enqueued.retryHintAt());
@@ -423,7 +495,7 @@ public final class DecisionEngine {
     private ExchangeRuntime exchange(String name, long now) {
         ExchangeRuntime exchange = exchanges.get(name);
         if (exchange == null) {
-            exchange = new ExchangeRuntime(config.exchange(name), storage, listener, now);
+            exchange = new ExchangeRuntime(config.exchange(name), callSlotsPerEndpoint, storage, listener, now);
             exchanges.put(name, exchange);
         }
         return exchange;

@@ -33,6 +33,8 @@ final class ExchangeRuntime extends SavedRuntime {
     final String[] endpoints;
     final EndpointBreaker[] breakers;
     final EndpointGate gate;
+    /** Calls in flight one endpoint may have; a full endpoint is skipped by picks, and tasks wait in the queue. */
+    private final int callSlotsPerEndpoint;
     private final String[] breakerKeys;
     private final Map<String, Integer> indexOf;
     private final boolean[] breakerDirty;
@@ -41,8 +43,10 @@ final class ExchangeRuntime extends SavedRuntime {
     private boolean anyBreakerDirty;
     private boolean balancerDirty;
 
-    ExchangeRuntime(ExchangeProfile profile, StateStorage storage, EventListener listener, long now) {
+    ExchangeRuntime(ExchangeProfile profile, int callSlotsPerEndpoint, StateStorage storage, EventListener listener,
+                    long now) {
         this.name = profile.name();
+        this.callSlotsPerEndpoint = callSlotsPerEndpoint;
         this.profile = profile;
         this.classifier = new ErrorClassifier(profile.classification());
         this.retryPolicy = new RetryPolicy(profile.retry());
@@ -83,6 +87,16 @@ final class ExchangeRuntime extends SavedRuntime {
                     + "; configured: " + List.of(endpoints));
         }
         return index;
+    }
+
+    /** Whether an endpoint is configured for this exchange. */
+    boolean hasEndpoint(String endpoint) {
+        return indexOf.containsKey(endpoint);
+    }
+
+    /** Whether a pick now would find an endpoint with a free call slot; see {@link LoadBalancer#canPick}. */
+    boolean hasCallSlot(long now) {
+        return balancer.canPick(gate, now);
     }
 
     void breakerChanged(int index) {
@@ -222,6 +236,11 @@ final class ExchangeRuntime extends SavedRuntime {
         @Override
         public boolean permits(int position, String endpoint, long now) {
             return breakers[position].permittedFrom(now) <= now;
+        }
+
+        @Override
+        public boolean hasFreeSlot(int position, String endpoint) {
+            return balancer.inFlight(endpoint) < callSlotsPerEndpoint;
         }
     }
 

@@ -133,6 +133,23 @@ public final class PriorityRateLimiter {
             consume(request.weight());
             return Admission.Admit.INSTANCE;
         }
+        return enqueueAt(request, queue, at);
+    }
+
+    /**
+     * Queues a newcomer without trying to admit it, spending nothing: for a task whose budget may allow it but that
+     * cannot be started now (no endpoint has a free call slot). Sheds as {@link #offer} does when the queue is full.
+     */
+    public Admission enqueue(AdmissionRequest request, WaitQueue queue, long now) {
+        long at = advanceTo(now);
+        if (request.weight() > maxWeight[request.priority().ordinal()]) {
+            return shedNewcomer(request, ShedReason.EXCEEDS_BUDGET, at);
+        }
+        return enqueueAt(request, queue, at);
+    }
+
+    private Admission enqueueAt(AdmissionRequest request, WaitQueue queue, long at) {
+        Priority priority = request.priority();
         Optional<Waiting> displaced = Optional.empty();
         if (queue.totalDepth() >= config.queueCapacity()) {
             Priority lowestWaiting = lowestWaiting(queue);

@@ -191,6 +191,24 @@ class EndpointBreakerTest {
     }
 
     @Test
+    void shouldIssueAReleasedHalfOpenPermitAgain() {
+        // Given a half-open breaker whose 3 probe permits are all issued
+        EndpointBreaker breaker = breaker(tenCallWindow());
+        trip(breaker, T0);
+        for (int i = 0; i < 3; i++) {
+            breaker.tryAcquire(T0 + 1_001);
+        }
+
+        // When one permit comes back unused (its call was never made)
+        breaker.release(T0 + 1_002);
+
+        // Then one more probe is admitted, and only one
+        assertThat(breaker.tryAcquire(T0 + 1_003)).isTrue();
+        assertThat(breaker.tryAcquire(T0 + 1_004)).isFalse();
+        assertThat(breaker.state()).isEqualTo(BreakerState.HALF_OPEN);
+    }
+
+    @Test
     void shouldCloseWhenTheProbesSucceed() {
         // Given a half-open breaker with 3 probes admitted
         EndpointBreaker breaker = breaker(tenCallWindow());

@@ -132,11 +132,16 @@ class ReliabilityConfigTest {
     }
 
     @Test
-    void shouldRefuseUnknownKeysNamingThem() {
-        assertThatThrownBy(() -> ReliabilityConfig.fromMap(Map.of("breaker.failure.threshold", "50")))
-                .hasMessage("unknown configuration key 'breaker.failure.threshold'; see ReliabilityConfig.keys()");
+    void shouldRefuseUnknownKeysNamingThemAndTheClosestKnownKeys() {
+        assertThatThrownBy(() -> ReliabilityConfig.fromMap(Map.of("breaker.failure.rate.treshold", "50")))
+                .hasMessage("unknown configuration key 'breaker.failure.rate.treshold';"
+                        + " did you mean breaker.failure.rate.threshold?");
+        assertThatThrownBy(() -> ReliabilityConfig.fromMap(Map.of("exchange.okx.retry.max.atempts", "5")))
+                .hasMessage("unknown configuration key 'exchange.okx.retry.max.atempts';"
+                        + " did you mean exchange.okx.retry.max.attempts?");
         assertThatThrownBy(() -> ReliabilityConfig.fromMap(Map.of("exchange.okx.limiter.speed", "5")))
-                .hasMessageContaining("'exchange.okx.limiter.speed'");
+                .hasMessageStartingWith("unknown configuration key 'exchange.okx.limiter.speed'; did you mean"
+                        + " exchange.okx.limiter.");
     }
 
     @Test
@@ -156,14 +161,25 @@ class ReliabilityConfigTest {
                 .hasMessage("exchange.binance.weight.trades must be N, PARAM:BOUND=N,...,*=N or each:PARAM=N,min=N,"
                         + " was 'lots'");
         assertThatThrownBy(() -> ReliabilityConfig.fromMap(Map.of("exchange.okx.limiter.windows", "requests:20")))
-                .hasMessageStartingWith("exchange.okx.limiter.windows must be in 1..8 of weight|requests:LIMIT/MILLIS");
+                .hasMessageStartingWith("exchange.okx.limiter.windows must be in 1..8 of weight|requests:LIMIT/MILLIS,"
+                        + " was 'requests:20'");
+        assertThatThrownBy(() -> ReliabilityConfig.fromMap(Map.of("balancer.dynamic.weights", "yes")))
+                .hasMessage("balancer.dynamic.weights must be in {true, false}, was 'yes'");
     }
 
     @Test
-    void shouldNameTheComponentWhenSettingsContradictEachOther() {
+    void shouldNameTheKeysWhenSettingsContradictEachOther() {
         assertThatThrownBy(() -> ReliabilityConfig.fromMap(
                 Map.of("exchange.okx.breaker.max.wait.in.open.ms", "10")))
-                .hasMessageStartingWith("exchange.okx.breaker: maxWaitInOpenMillis");
+                .hasMessage("exchange.okx.breaker: exchange.okx.breaker.max.wait.in.open.ms (10) must be >="
+                        + " breaker.wait.in.open.ms (30000)");
+        assertThatThrownBy(() -> ReliabilityConfig.fromMap(Map.of(
+                "breaker.minimum.calls", "60", "exchange.binance.breaker.window.calls", "40")))
+                .hasMessage("exchange.binance.breaker: breaker.minimum.calls (60) must not exceed"
+                        + " exchange.binance.breaker.window.calls (40) for a COUNT_BASED window");
+        assertThatThrownBy(() -> ReliabilityConfig.fromMap(Map.of("exchange.okx.limiter.used.weight.window.ms", "5")))
+                .hasMessageStartingWith("exchange.okx.limiter: exchange.okx.limiter.used.weight.window.ms 5 must be 0"
+                        + " or the length of a WEIGHT window");
     }
 
     @Test
@@ -184,29 +200,42 @@ class ReliabilityConfigTest {
     }
 
     @Test
-    void shouldListEveryKeyInTheMarkdownTable() {
-        String table = ReliabilityConfig.markdownTable();
+    void shouldDocumentEveryKeyWithThePresetsDefaultsAndTheParsersRange() {
+        String table = ReliabilityConfig.table().markdown();
 
-        assertThat(ReliabilityConfig.keys()).hasSizeGreaterThan(30);
-        for (ConfigKey key : ReliabilityConfig.keys()) {
-            assertThat(table).contains("| `" + key.pattern() + "` |");
+        assertThat(ReliabilityConfig.table().keys()).hasSizeGreaterThan(30);
+        for (ConfigKey<?> key : ReliabilityConfig.table().keys()) {
+            assertThat(table).contains("| `" + key.name() + "` |");
         }
-        assertThat(table).contains("| `[exchange.<name>.]breaker.failure.rate.threshold` | 50.0 | [1, 100] |");
-        assertThat(table).contains("binance: weight:6000/60000,requests:1200/60000; deribit: requests:20/1000;"
-                + " okx: requests:20/2000");
+        assertThat(table).contains("| `[exchange.<name>.]breaker.failure.rate.threshold` | `50.0` | [1.0, 100.0] |");
+        assertThat(table).contains("binance: `weight:6000/60000,requests:1200/60000`; deribit: `requests:20/1000`;"
+                + " okx: `requests:20/2000`");
+    }
+
+    @Test
+    void shouldFindTheDeclarationOfEveryKeyFromMapAccepts() {
+        ConfigTable table = ReliabilityConfig.table();
+
+        assertThat(table.find("retry.max.attempts")).map(ConfigKey::name)
+                .hasValue("[exchange.<name>.]retry.max.attempts");
+        assertThat(table.find("exchange.okx.retry.max.attempts")).map(ConfigKey::name)
+                .hasValue("[exchange.<name>.]retry.max.attempts");
+        assertThat(table.find("exchange.binance.error.exception.java.net.ConnectException")).map(ConfigKey::name)
+                .hasValue("exchange.<name>.error.exception.<class>");
+        assertThat(table.find("exchange.okx.limiter.speed")).isEmpty();
     }
 
     @Test
     void shouldAcceptEveryDocumentedDefaultAsValue() {
         ExchangeProfile binance = ExchangeProfile.binance();
         Map<String, String> defaults = new TreeMap<>();
-        for (Setting setting : Settings.BY_NAME.values()) {
+        for (Setting<?, ?> setting : Settings.BY_NAME.values()) {
             defaults.put("exchange.binance." + setting.name, setting.valueIn(binance));
         }
 
         ExchangeProfile read = ReliabilityConfig.fromMap(defaults).exchange("binance");
 
-        for (Setting setting : Settings.BY_NAME.values()) {
+        for (Setting<?, ?> setting : Settings.BY_NAME.values()) {
             assertThat(setting.valueIn(read)).as(setting.name).isEqualTo(setting.valueIn(binance));
         }
     }

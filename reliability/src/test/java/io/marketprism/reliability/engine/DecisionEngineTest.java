@@ -81,6 +81,51 @@ class DecisionEngineTest {
     }
 
     @Test
+    void shouldQueueInsteadOfDispatchingWhenEveryEndpointHasNoFreeCallSlot() {
+        DecisionEngine oneSlot = new DecisionEngine(EngineFixture.config(), storage, events::add, 1);
+        assertThat(oneSlot.decide(task("t1"), queue, T0)).isInstanceOf(Decision.Dispatch.class);
+        assertThat(oneSlot.decide(task("t2"), queue, T0)).isInstanceOf(Decision.Dispatch.class);
+
+        Decision third = oneSlot.decide(task("t3").withPriority(Priority.LOW), queue, T0 + 5_000);
+        Decision fourth = oneSlot.decide(task("t4").withPriority(Priority.CRITICAL), queue, T0 + 5_000);
+
+        assertThat(third).isInstanceOf(Decision.Queued.class);
+        assertThat(fourth).isInstanceOf(Decision.Queued.class);
+        assertThat(queue.totalDepth()).isEqualTo(2);
+        assertThat(oneSlot.drain("ex", queue, T0 + 5_000)).isEmpty();
+    }
+
+    @Test
+    void shouldDrainTheHighestPriorityFirstWhenACallSlotFreesUp() {
+        DecisionEngine oneSlot = new DecisionEngine(EngineFixture.config(), storage, events::add, 1);
+        Decision.Dispatch first = (Decision.Dispatch) oneSlot.decide(task("t1"), queue, T0);
+        oneSlot.decide(task("t2"), queue, T0);
+        for (int i = 0; i < 3; i++) {
+            oneSlot.decide(task("low" + i).withPriority(Priority.LOW), queue, T0 + 5_000);
+        }
+        oneSlot.decide(task("critical").withPriority(Priority.CRITICAL), queue, T0 + 5_000);
+
+        oneSlot.record(CallReport.success(task("t1"), first.endpoint(), 10), T0 + 5_000);
+        List<Decision.Dispatch> drained = oneSlot.drain("ex", queue, T0 + 5_000);
+
+        assertThat(drained).extracting(Decision.Dispatch::taskId).containsExactly("critical");
+        assertThat(drained.get(0).endpoint()).isEqualTo(first.endpoint());
+    }
+
+    @Test
+    void shouldFreeTheCallSlotAndTheHalfOpenPermitOfAReleasedDispatch() {
+        DecisionEngine oneSlot = new DecisionEngine(EngineFixture.config(), storage, events::add, 1);
+        Decision.Dispatch first = (Decision.Dispatch) oneSlot.decide(task("t1"), queue, T0);
+        oneSlot.decide(task("t2"), queue, T0);
+        oneSlot.decide(task("t3"), queue, T0 + 5_000);
+
+        oneSlot.release("ex", first.endpoint(), T0 + 5_000);
+
+        assertThat(oneSlot.drain("ex", queue, T0 + 5_000)).extracting(Decision.Dispatch::taskId)
+                .containsExactly("t3");
+    }
+
+    @Test
     void shouldQueueWhenTheBucketIsEmptyAndDrainByPriority() {
         engine.decide(task("t1"), queue, T0);
         engine.decide(task("t2"), queue, T0);

@@ -16,7 +16,11 @@ public final class RecordDecodingException extends RuntimeException {
         /** The body ends before the record does. */
         TRUNCATED,
         /** The body does not decode with the writer schema named by its fingerprint. */
-        CORRUPT_BODY
+        CORRUPT_BODY,
+        /** JSON text that is not an object of the expected record (see {@link RecordJson}). */
+        INVALID_JSON,
+        /** Neither Avro single-object encoding nor a JSON object. */
+        UNKNOWN_FORMAT
     }
 
     private final Problem problem;

@@ -12,10 +12,12 @@ import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeType;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.marketprism.schemas.Attempt;
 import io.marketprism.schemas.CollectorTask;
 import io.marketprism.schemas.DataType;
 import io.marketprism.schemas.DeadLetterReason;
 import io.marketprism.schemas.Priority;
+import io.marketprism.schemas.RecordOrigin;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
@@ -27,19 +29,21 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.apache.avro.Schema;
 
 /**
  * The JSON shape of a {@link CollectorTask}: one object with the fields {@value #FIELD_LIST}. Required are
  * {@code exchange}, {@code dataType} and {@code symbol}; {@code createdAt} and {@code deadline} are epoch millis or an
  * ISO-8601 instant; {@code params} is an object of scalars. The retry state ({@code attempts}, {@code notBefore}) and
- * {@code origin} are the service's own and not part of the shape.
+ * {@code origin} are the service's own: {@link #write} leaves them out, but they are read when present, in the shape
+ * of {@link RecordJson}, so that retries the service writes as JSON ({@code output.format=json}) come back whole.
  *
  * <pre>{"taskId":"t-1","exchange":"binance","dataType":"ORDER_BOOK","symbol":"BTCUSDT","params":{"limit":"100"}}</pre>
  */
 public final class TaskJson {
 
     static final String FIELD_LIST = "taskId, exchange, market, dataType, symbol, params, priority, weight, createdAt, "
-            + "deadline, attempt";
+            + "deadline, attempt, attempts, notBefore, origin";
     private static final List<String> FIELDS = List.of(FIELD_LIST.split(", "));
 
     private static final JsonMapper MAPPER = JsonMapper.builder()
@@ -121,6 +125,10 @@ public final class TaskJson {
                 recordTimestampMillis < 0 ? null : Instant.ofEpochMilli(recordTimestampMillis));
         Instant deadline = fields.instant("deadline", null);
         Integer attempt = fields.integer("attempt", 0);
+        @SuppressWarnings("unchecked")
+        List<Attempt> attempts = (List<Attempt>) fields.nested("attempts");
+        Instant notBefore = fields.instant("notBefore", null);
+        RecordOrigin origin = (RecordOrigin) fields.nested("origin");
         if (!fields.present("createdAt") && recordTimestampMillis < 0) {
             fields.problems.add(TaskRules.missing("createdAt") + " (the record has no timestamp to default to)");
         }
@@ -139,6 +147,9 @@ public final class TaskJson {
                 .setCreatedAt(createdAt)
                 .setDeadline(deadline)
                 .setAttempt(attempt)
+                .setAttempts(attempts == null ? List.of() : attempts)
+                .setNotBefore(notBefore)
+                .setOrigin(origin)
                 .build());
         List<String> violations = TaskRules.violations(task);
         if (!violations.isEmpty()) {
@@ -177,24 +188,27 @@ public final class TaskJson {
     /**
      * One JSON value as far as the task rules look at it: its type; the text of a string or boolean; the number as
      * the tree parser would hold it ({@code Integer}, {@code Long} or {@code BigInteger} for integers,
-     * {@code BigDecimal} for the others); the members of the {@code params} object.
+     * {@code BigDecimal} for the others); the members of the {@code params} object; the tree of any other container.
      */
-    private record Value(JsonNodeType type, String text, Number number, Map<String, Value> members) {
+    private record Value(JsonNodeType type, String text, Number number, Map<String, Value> members, JsonNode tree) {
 
-        static final Value NULL = new Value(JsonNodeType.NULL, null, null, null);
-        static final Value TRUE = new Value(JsonNodeType.BOOLEAN, "true", null, null);
-        static final Value FALSE = new Value(JsonNodeType.BOOLEAN, "false", null, null);
+        static final Value NULL = new Value(JsonNodeType.NULL, null, null, null, null);
+        static final Value TRUE = new Value(JsonNodeType.BOOLEAN, "true", null, null, null);
+        static final Value FALSE = new Value(JsonNodeType.BOOLEAN, "false", null, null, null);
 
         /** Reads the value whose first token is current; containers are read whole, as a tree. */
         static Value read(JsonParser parser) throws IOException {
             return switch (parser.currentToken()) {
-                case VALUE_STRING -> new Value(JsonNodeType.STRING, parser.getText(), null, null);
-                case VALUE_NUMBER_INT -> new Value(JsonNodeType.NUMBER, null, parser.getNumberValue(), null);
-                case VALUE_NUMBER_FLOAT -> new Value(JsonNodeType.NUMBER, null, parser.getDecimalValue(), null);
+                case VALUE_STRING -> new Value(JsonNodeType.STRING, parser.getText(), null, null, null);
+                case VALUE_NUMBER_INT -> new Value(JsonNodeType.NUMBER, null, parser.getNumberValue(), null, null);
+                case VALUE_NUMBER_FLOAT -> new Value(JsonNodeType.NUMBER, null, parser.getDecimalValue(), null, null);
                 case VALUE_TRUE -> TRUE;
                 case VALUE_FALSE -> FALSE;
                 case VALUE_NULL -> NULL;
-                default -> new Value(NESTED_VALUES.<JsonNode>readTree(parser).getNodeType(), null, null, null);
+                default -> {
+                    JsonNode tree = NESTED_VALUES.readTree(parser);
+                    yield new Value(tree.getNodeType(), null, null, null, tree);
+                }
             };
         }
 
@@ -209,7 +223,7 @@ public final class TaskJson {
                 parser.nextToken();
                 members.put(name, read(parser));
             }
-            return new Value(JsonNodeType.OBJECT, null, null, members);
+            return new Value(JsonNodeType.OBJECT, null, null, members, null);
         }
 
         boolean isIntegral() {
@@ -354,6 +368,27 @@ public final class TaskJson {
                 }
             });
             return params;
+        }
+
+        /**
+         * The value of one of the service's own nested fields ({@code attempts}, {@code origin}) as the generated
+         * classes hold it, read against the field's schema; null when absent or wrong.
+         */
+        Object nested(String field) {
+            if (!present(field)) {
+                return null;
+            }
+            Value value = value(field);
+            Schema schema = CollectorTask.getClassSchema().getField(field).schema();
+            if (value.tree() == null) {
+                return wrongType(field, schema.getType() == Schema.Type.ARRAY ? "an array" : "an object", value);
+            }
+            try {
+                return RecordJson.fromTree(value.tree(), schema, "field '" + field + "'");
+            } catch (RecordDecodingException e) {
+                problems.add(e.getMessage());
+                return null;
+            }
         }
 
         private <T> T wrongType(String field, String expected, Value actual) {

@@ -35,7 +35,7 @@ public final class TaskReader {
         if (AvroCodec.startsWithMarker(value)) {
             return readAvro(value);
         }
-        if (firstNonWhitespace(value) == '{') {
+        if (RecordCodec.startsWithJsonObject(value)) {
             return TaskJson.read(value, topic + "-" + partition + "-" + offset, recordTimestampMillis);
         }
         return new TaskReadResult.Rejected(DeadLetterReason.MALFORMED, "neither Avro single-object encoding "
@@ -54,14 +54,5 @@ public final class TaskReader {
             return new TaskReadResult.Rejected(DeadLetterReason.INVALID, String.join("; ", violations));
         }
         return new TaskReadResult.Accepted(task, TaskReadResult.Format.AVRO);
-    }
-
-    private static int firstNonWhitespace(byte[] value) {
-        for (byte b : value) {
-            if (b != ' ' && b != '\t' && b != '\n' && b != '\r') {
-                return b;
-            }
-        }
-        return -1;
     }
 }

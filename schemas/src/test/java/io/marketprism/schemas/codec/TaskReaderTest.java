@@ -121,7 +121,7 @@ class TaskReaderTest {
             {"exchange":"okx","dataType":"TRADES","symbol":"X","createdAt":true} | field 'createdAt': expected epoch millis or an ISO-8601 instant but got boolean
             {"exchange":"okx","dataType":"TRADES","symbol":"X","createdAt":1000,"deadline":999} | field 'deadline': 1970-01-01T00:00:00.999Z is before createdAt 1970-01-01T00:00:01Z
             {"exchange":"okx","dataType":"TRADES","symbol":"X","sym":"Y"}       | unknown field 'sym'; allowed fields: taskId, exchange, market, dataType, symbol, params, priority, weight, createdAt, deadline, attempt
-            {"exchange":"okx","dataType":"TRADES","symbol":"X","a":1,"notBefore":2} | unknown fields 'a', 'notBefore'; allowed fields:
+            {"exchange":"okx","dataType":"TRADES","symbol":"X","a":1,"nextTry":2} | unknown fields 'a', 'nextTry'; allowed fields:
             {"exchange":"okx","dataType":"TRADES"," symbol":"X"}                | missing required field 'symbol'
             """)
     void shouldRejectInvalidJsonTasksNamingTheFieldAndTheProblem(String json, String expectedDetail) {

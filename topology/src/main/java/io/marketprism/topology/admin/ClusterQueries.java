@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.marketprism.topology.ReliabilityTopology;
 import io.marketprism.topology.admin.AdminViews.DomainView;
 import io.marketprism.topology.config.ServiceConfig;
-import io.marketprism.topology.processor.ReliabilityProcessor;
+import io.marketprism.topology.processor.ProcessorSettings;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -54,6 +54,8 @@ final class ClusterQueries {
     }
 
     static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(10);
+    /** Time left to wait for the commit even when applying took nearly all of {@link #COMMAND_TIMEOUT}. */
+    private static final Duration COMMIT_CONFIRMATION_MIN = Duration.ofSeconds(2);
     private static final Duration REMOTE_TIMEOUT = Duration.ofSeconds(5);
 
     private final ServiceConfig config;
@@ -76,13 +78,13 @@ final class ClusterQueries {
     ArrayNode local(Listing listing) {
         String instance = self.host() + ":" + self.port();
         long now = clock.millis();
-        ReadOnlyKeyValueStore<String, byte[]> engine = store(ReliabilityProcessor.ENGINE_STORE);
+        ReadOnlyKeyValueStore<String, byte[]> engine = store(ProcessorSettings.ENGINE_STORE);
         return switch (listing) {
             case BREAKERS -> AdminJson.rows(LocalState.breakers(engine, instance));
             case ENDPOINTS -> AdminJson.rows(LocalState.endpoints(engine, instance));
             case BANS -> AdminJson.rows(LocalState.domains(engine, config.reliability(), instance, now).stream()
                     .filter(DomainView::banned).toList());
-            case QUEUES -> AdminJson.rows(LocalState.queues(this.<Bytes>store(ReliabilityProcessor.QUEUE_STORE),
+            case QUEUES -> AdminJson.rows(LocalState.queues(this.<Bytes>store(ProcessorSettings.QUEUE_STORE),
                     config.exchanges(), instance));
         };
     }
@@ -135,7 +137,7 @@ final class ClusterQueries {
      * never forwarded again.
      */
     Answer execute(AdminCommand command, String path, String authorization, boolean localOnly) {
-        KeyQueryMetadata owner = streams.get().queryMetadataForKey(ReliabilityProcessor.ENGINE_STORE,
+        KeyQueryMetadata owner = streams.get().queryMetadataForKey(ProcessorSettings.ENGINE_STORE,
                 command.domain(), new StringSerializer());
         if (owner == null || owner.equals(KeyQueryMetadata.NOT_AVAILABLE)) {
             return new Answer(503, AdminJson.message("error", "no instance owns domain '" + command.domain()
@@ -158,11 +160,18 @@ final class ClusterQueries {
         return forward(owner.activeHost(), path, authorization);
     }
 
+    /**
+     * Hands the command to the stream thread owning the partition and answers once a commit carried it: 200 with the
+     * summary; 409 when it was refused; 503 when it was not applied in time (it is then skipped); 202 when it was
+     * applied but no commit confirmed it in time (the change may still be undone by a crash: check, or repeat it,
+     * commands are idempotent).
+     */
     private Answer applyHere(AdminCommand command, int partition) {
         mailbox.submit(partition, command);
+        long deadline = System.nanoTime() + COMMAND_TIMEOUT.toNanos();
+        String summary;
         try {
-            return new Answer(200, AdminJson.message("result",
-                    command.done().get(COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)));
+            summary = command.done().get(COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException refused) {
             return new Answer(409, AdminJson.message("error", refused.getCause().getMessage()));
         } catch (TimeoutException e) {
@@ -174,6 +183,16 @@ final class ClusterQueries {
             Thread.currentThread().interrupt();
             command.done().cancel(false);
             return new Answer(503, AdminJson.message("error", "interrupted"));
+        }
+        try {
+            long left = Math.max(COMMIT_CONFIRMATION_MIN.toNanos(), deadline - System.nanoTime());
+            return new Answer(200, AdminJson.message("result", command.committed().get(left, TimeUnit.NANOSECONDS)));
+        } catch (TimeoutException | ExecutionException notConfirmed) {
+            return new Answer(202, AdminJson.message("result", summary + " (applied; no commit confirmed it within "
+                    + COMMAND_TIMEOUT.toSeconds() + " s: a crash could still undo it, check the state or repeat)"));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Answer(202, AdminJson.message("result", summary + " (applied; commit not confirmed)"));
         }
     }
 

@@ -1,5 +1,9 @@
 package io.marketprism.topology.config;
 
+import io.marketprism.schemas.codec.OutputFormat;
+import io.marketprism.reliability.config.ConfigKey;
+import io.marketprism.reliability.config.ConfigTable;
+import io.marketprism.reliability.config.ConfigValues;
 import io.marketprism.reliability.config.ReliabilityConfig;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -15,12 +19,15 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
- * The service's whole configuration: immutable, validated on construction. Build it with {@link #builder()} or read it
- * from properties with {@link #fromProperties(Properties)}; every key is listed in the README's configuration table.
- * Keys starting with {@code kafka.} are passed, without the prefix, to every Kafka client the service creates.
+ * The service's whole configuration: immutable, validated on construction; a typed view over the keys declared in
+ * {@link ServiceKeys} (and, for breakers, limiters, retries and balancers, in {@link ReliabilityConfig#table()}).
+ * Build it with {@link #builder()} or read it from properties with {@link #fromProperties(Properties)}; every key is
+ * in the README's configuration table, which is rendered from {@link #table()}. Keys starting with {@code kafka.} are
+ * passed, without the prefix, to every Kafka client the service creates.
  */
 public final class ServiceConfig {
 
@@ -40,16 +47,15 @@ public final class ServiceConfig {
     public static final String EXECUTION_TIMEOUT_MS = "execution.timeout.ms";
     public static final String EXECUTION_MAX_IN_FLIGHT = "execution.max.in.flight.per.endpoint";
     public static final String EXECUTION_TICK_MS = "execution.tick.ms";
+    public static final String EXECUTION_MAX_BODY_BYTES = "execution.max.body.bytes";
+    public static final String DEDUPE_WINDOW_MS = "dedupe.window.ms";
+    public static final String OUTPUT_FORMAT = "output.format";
     public static final String KAFKA_PREFIX = "kafka.";
     public static final String HTTP_HOST = "http.host";
     public static final String HTTP_PORT = "http.port";
     public static final String ADMIN_TOKEN = "admin.token";
     public static final String APPLICATION_SERVER = "application.server";
 
-    private static final Set<String> SCALAR_KEYS = Set.of(BOOTSTRAP_SERVERS, APPLICATION_ID, STATE_DIR, TOPIC_TASKS,
-            TOPIC_RESULTS, TOPIC_RETRY, TOPIC_DLQ, TOPIC_EVENTS, TOPIC_PARTITIONS, TOPIC_REPLICATION_FACTOR, EXCHANGES,
-            EXECUTION_TIMEOUT_MS, EXECUTION_MAX_IN_FLIGHT, EXECUTION_TICK_MS, HTTP_HOST, HTTP_PORT, ADMIN_TOKEN,
-            APPLICATION_SERVER);
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]*");
 
     /** Public REST endpoints of the exchanges known out of the box. */
@@ -59,42 +65,18 @@ public final class ServiceConfig {
             "okx", "www=https://www.okx.com,aws=https://aws.okx.com",
             "deribit", "www=https://www.deribit.com");
 
-    private final String bootstrapServers;
-    private final String applicationId;
-    private final Path stateDir;
-    private final TopicNames topics;
-    private final int topicPartitions;
-    private final short topicReplicationFactor;
+    private final ConfigValues values;
     private final Map<String, List<Endpoint>> endpointsByExchange;
-    private final Duration executionTimeout;
-    private final int maxInFlightPerEndpoint;
-    private final Duration executionTick;
     private final Map<String, String> kafkaOverrides;
     private final Map<String, String> reliabilitySettings;
-    private final String httpHost;
-    private final int httpPort;
-    private final String adminToken;
-    private final String applicationServer;
     private final ReliabilityConfig reliability;
 
     private ServiceConfig(Builder b, ReliabilityConfig reliability) {
-        this.bootstrapServers = b.bootstrapServers;
-        this.applicationId = b.applicationId;
-        this.stateDir = b.stateDir;
-        this.topics = new TopicNames(b.tasksTopic, b.resultsTopic, b.retryTopic, b.dlqTopic, b.eventsTopic);
-        this.topicPartitions = b.topicPartitions;
-        this.topicReplicationFactor = b.topicReplicationFactor;
+        this.values = b.values.build();
         this.endpointsByExchange = Collections.unmodifiableMap(new LinkedHashMap<>(b.endpoints));
-        this.executionTimeout = b.executionTimeout;
-        this.maxInFlightPerEndpoint = b.maxInFlightPerEndpoint;
-        this.executionTick = b.executionTick;
         this.kafkaOverrides = Map.copyOf(b.kafkaOverrides);
         this.reliabilitySettings = Map.copyOf(b.reliabilitySettings);
         this.reliability = reliability;
-        this.httpHost = b.httpHost;
-        this.httpPort = b.httpPort;
-        this.adminToken = b.adminToken;
-        this.applicationServer = b.applicationServer;
     }
 
     public static Builder builder() {
@@ -106,111 +88,107 @@ public final class ServiceConfig {
         return builder().build();
     }
 
+    /** Every key the service reads, its own first, then the reliability keys: the README's configuration table. */
+    public static ConfigTable table() {
+        return ServiceKeys.TABLE.followedBy(ReliabilityConfig.table());
+    }
+
     /**
-     * Reads a configuration from properties, on top of the defaults. Unknown keys are refused (a typo should not be
-     * silently ignored), except {@code kafka.*} keys, which pass through to the Kafka clients.
+     * Reads a configuration from properties, on top of the defaults. Unknown keys are refused, naming the closest
+     * known keys (a typo should not be silently ignored), except {@code kafka.*} keys, which pass through to the
+     * Kafka clients.
      */
     public static ServiceConfig fromProperties(Properties props) {
+        return fromProperties(props, key -> null);
+    }
+
+    /**
+     * As {@link #fromProperties(Properties)}; {@code origin} tells where a key's value came from (e.g. the file it
+     * was read from, or {@code --set}), or null, and every error starts with it.
+     */
+    public static ServiceConfig fromProperties(Properties props, Function<String, String> origin) {
         Builder b = builder();
         Map<String, String> endpointSpecs = new LinkedHashMap<>();
         List<String> exchanges = null;
         for (String key : new TreeSet<>(props.stringPropertyNames())) {
             String value = props.getProperty(key).trim();
-            if (key.startsWith(KAFKA_PREFIX)) {
-                b.kafka(key.substring(KAFKA_PREFIX.length()), value);
-            } else if (key.startsWith(EXCHANGE_PREFIX) && key.endsWith(ENDPOINTS_SUFFIX)) {
-                endpointSpecs.put(key.substring(EXCHANGE_PREFIX.length(), key.length() - ENDPOINTS_SUFFIX.length()), value);
-            } else if (!SCALAR_KEYS.contains(key) && ReliabilityConfig.ownsKey(key)) {
-                b.reliability(key, value);
-            } else if (!SCALAR_KEYS.contains(key)) {
-                throw new ConfigException(key, value, "unknown key; known keys are " + new TreeSet<>(SCALAR_KEYS)
-                        + ", exchange.<name>.endpoints, the reliability keys (breaker.*, retry.*, balancer.*, "
-                        + "limiter.*, exchange.<name>.*) and kafka.<client property>");
-            } else {
-                switch (key) {
-                    case BOOTSTRAP_SERVERS -> b.bootstrapServers(value);
-                    case APPLICATION_ID -> b.applicationId(value);
-                    case STATE_DIR -> b.stateDir(Path.of(value));
-                    case TOPIC_TASKS -> b.tasksTopic(value);
-                    case TOPIC_RESULTS -> b.resultsTopic(value);
-                    case TOPIC_RETRY -> b.retryTopic(value);
-                    case TOPIC_DLQ -> b.dlqTopic(value);
-                    case TOPIC_EVENTS -> b.eventsTopic(value);
-                    case TOPIC_PARTITIONS -> b.topicPartitions(parseInt(key, value));
-                    case TOPIC_REPLICATION_FACTOR -> b.topicReplicationFactor(parseInt(key, value));
-                    case EXCHANGES -> exchanges = splitList(value);
-                    case EXECUTION_TIMEOUT_MS -> b.executionTimeout(Duration.ofMillis(parseInt(key, value)));
-                    case EXECUTION_MAX_IN_FLIGHT -> b.maxInFlightPerEndpoint(parseInt(key, value));
-                    case EXECUTION_TICK_MS -> b.executionTick(Duration.ofMillis(parseInt(key, value)));
-                    case HTTP_HOST -> b.httpHost(value);
-                    case HTTP_PORT -> b.httpPort(parseInt(key, value));
-                    case ADMIN_TOKEN -> b.adminToken(value);
-                    case APPLICATION_SERVER -> b.applicationServer(value);
-                    default -> throw new IllegalStateException("unhandled key " + key);
+            Optional<ConfigKey<?>> declared = ServiceKeys.TABLE.find(key);
+            try {
+                if (key.startsWith(KAFKA_PREFIX)) {
+                    b.kafka(key.substring(KAFKA_PREFIX.length()), value);
+                } else if (ServiceKeys.ENDPOINTS.matches(key)) {
+                    endpointSpecs.put(exchangeOf(key), value);
+                } else if (key.equals(EXCHANGES)) {
+                    exchanges = ServiceKeys.EXCHANGES.parse(key, value);
+                } else if (declared.isPresent()) {
+                    b.values.parse(declared.get(), value);
+                } else if (ReliabilityConfig.ownsKey(key)) {
+                    b.reliability(key, value);
+                } else {
+                    throw table().unknownKey(key);
                 }
+            } catch (IllegalArgumentException e) {
+                throw ConfigException.in(origin.apply(key), e);
             }
         }
         List<String> names = exchanges != null ? exchanges : new ArrayList<>(
                 endpointSpecs.isEmpty() ? DEFAULT_ENDPOINTS.keySet() : endpointSpecs.keySet());
         b.clearExchanges();
         for (String exchange : names) {
+            String key = EXCHANGE_PREFIX + exchange + ENDPOINTS_SUFFIX;
             String spec = endpointSpecs.getOrDefault(exchange, DEFAULT_ENDPOINTS.get(exchange));
-            if (spec == null) {
-                throw new ConfigException(EXCHANGE_PREFIX + exchange + ENDPOINTS_SUFFIX, null,
-                        "required for exchange '" + exchange + "' listed in '" + EXCHANGES + "'");
+            try {
+                if (spec == null) {
+                    throw new ConfigException(key, null, "required for exchange '" + exchange + "' listed in '"
+                            + EXCHANGES + "'");
+                }
+                b.exchange(exchange, spec);
+            } catch (IllegalArgumentException e) {
+                throw ConfigException.in(origin.apply(endpointSpecs.containsKey(exchange) ? key : EXCHANGES), e);
             }
-            b.exchange(exchange, spec);
         }
         for (String exchange : endpointSpecs.keySet()) {
             if (!names.contains(exchange)) {
-                throw new ConfigException(EXCHANGE_PREFIX + exchange + ENDPOINTS_SUFFIX, endpointSpecs.get(exchange),
-                        "exchange '" + exchange + "' is not listed in '" + EXCHANGES + "' " + names);
+                String key = EXCHANGE_PREFIX + exchange + ENDPOINTS_SUFFIX;
+                throw ConfigException.in(origin.apply(key), new ConfigException(key, endpointSpecs.get(exchange),
+                        "exchange '" + exchange + "' is not listed in '" + EXCHANGES + "' " + names));
             }
         }
-        return b.build();
-    }
-
-    private static int parseInt(String key, String value) {
         try {
-            return Integer.parseInt(value);
-        } catch (NumberFormatException e) {
-            throw new ConfigException(key, value, "must be an integer");
+            return b.build();
+        } catch (IllegalArgumentException e) {
+            Set<String> origins = new TreeSet<>();
+            props.stringPropertyNames().forEach(key -> origins.add(Objects.toString(origin.apply(key), "")));
+            origins.remove("");
+            throw ConfigException.in(origins.isEmpty() ? null : String.join(" or ", origins), e);
         }
-    }
-
-    private static List<String> splitList(String value) {
-        List<String> items = new ArrayList<>();
-        for (String item : value.split(",")) {
-            if (!item.isBlank()) {
-                items.add(item.trim());
-            }
-        }
-        return items;
     }
 
     public String bootstrapServers() {
-        return bootstrapServers;
+        return values.get(ServiceKeys.BOOTSTRAP_SERVERS);
     }
 
     public String applicationId() {
-        return applicationId;
+        return values.get(ServiceKeys.APPLICATION_ID);
     }
 
     public Path stateDir() {
-        return stateDir;
+        return values.get(ServiceKeys.STATE_DIR);
     }
 
     public TopicNames topics() {
-        return topics;
+        return new TopicNames(values.get(ServiceKeys.TOPIC_TASKS), values.get(ServiceKeys.TOPIC_RESULTS),
+                values.get(ServiceKeys.TOPIC_RETRY), values.get(ServiceKeys.TOPIC_DLQ),
+                values.get(ServiceKeys.TOPIC_EVENTS));
     }
 
     public int topicPartitions() {
-        return topicPartitions;
+        return values.get(ServiceKeys.TOPIC_PARTITIONS);
     }
 
     /** Replication factor for topics the service creates; -1 takes the broker's default. */
     public short topicReplicationFactor() {
-        return topicReplicationFactor;
+        return values.get(ServiceKeys.TOPIC_REPLICATION_FACTOR).shortValue();
     }
 
     /** Endpoints per exchange, in configuration order. */
@@ -223,16 +201,31 @@ public final class ServiceConfig {
     }
 
     public Duration executionTimeout() {
-        return executionTimeout;
+        return Duration.ofMillis(values.get(ServiceKeys.EXECUTION_TIMEOUT_MS));
     }
 
     public int maxInFlightPerEndpoint() {
-        return maxInFlightPerEndpoint;
+        return values.get(ServiceKeys.EXECUTION_MAX_IN_FLIGHT);
     }
 
     /** How often the stream thread hands finished calls back to the topology and dispatches waiting ones. */
     public Duration executionTick() {
-        return executionTick;
+        return Duration.ofMillis(values.get(ServiceKeys.EXECUTION_TICK_MS));
+    }
+
+    /** The largest response body read; a larger one makes the task a dead letter RESULT_TOO_LARGE. */
+    public int maxBodyBytes() {
+        return values.get(ServiceKeys.EXECUTION_MAX_BODY_BYTES);
+    }
+
+    /** How long finished task ids are remembered, so that a task sent again within it is not called again. */
+    public Duration dedupeWindow() {
+        return Duration.ofMillis(values.get(ServiceKeys.DEDUPE_WINDOW_MS));
+    }
+
+    /** How results, retries and dead letters are written: Avro single-object encoding, or JSON text. */
+    public OutputFormat outputFormat() {
+        return values.get(ServiceKeys.OUTPUT_FORMAT);
     }
 
     /** Breaker, limiter, retry and balancer settings of every exchange, endpoints as configured here. */
@@ -247,17 +240,17 @@ public final class ServiceConfig {
 
     /** Address the HTTP server (metrics, health, admin API) binds to; loopback unless configured otherwise. */
     public String httpHost() {
-        return httpHost;
+        return values.get(ServiceKeys.HTTP_HOST);
     }
 
     /** Port of the HTTP server; 0 takes a free port. */
     public int httpPort() {
-        return httpPort;
+        return values.get(ServiceKeys.HTTP_PORT);
     }
 
     /** The bearer token mutating admin calls must present; empty when unset, which refuses every mutating call. */
     public Optional<String> adminToken() {
-        return Optional.ofNullable(adminToken);
+        return values.find(ServiceKeys.ADMIN_TOKEN);
     }
 
     /**
@@ -265,34 +258,20 @@ public final class ServiceConfig {
      * empty when unset, meaning {@link #httpHost()} and the port actually bound.
      */
     public Optional<String> applicationServer() {
-        return Optional.ofNullable(applicationServer);
+        return values.find(ServiceKeys.APPLICATION_SERVER);
     }
 
     /** The same configuration with some values changed. */
     public Builder toBuilder() {
-        Builder b = new Builder();
-        b.bootstrapServers = bootstrapServers;
-        b.applicationId = applicationId;
-        b.stateDir = stateDir;
-        b.tasksTopic = topics.tasks();
-        b.resultsTopic = topics.results();
-        b.retryTopic = topics.retry();
-        b.dlqTopic = topics.deadLetters();
-        b.eventsTopic = topics.events();
-        b.topicPartitions = topicPartitions;
-        b.topicReplicationFactor = topicReplicationFactor;
-        b.endpoints.clear();
+        Builder b = new Builder(values.toBuilder());
         b.endpoints.putAll(endpointsByExchange);
-        b.executionTimeout = executionTimeout;
-        b.maxInFlightPerEndpoint = maxInFlightPerEndpoint;
-        b.executionTick = executionTick;
         b.kafkaOverrides.putAll(kafkaOverrides);
         b.reliabilitySettings.putAll(reliabilitySettings);
-        b.httpHost = httpHost;
-        b.httpPort = httpPort;
-        b.adminToken = adminToken;
-        b.applicationServer = applicationServer;
         return b;
+    }
+
+    private static String exchangeOf(String endpointsKey) {
+        return endpointsKey.substring(EXCHANGE_PREFIX.length(), endpointsKey.length() - ENDPOINTS_SUFFIX.length());
     }
 
     /** Names of the topics the service reads and writes. */
@@ -302,72 +281,113 @@ public final class ServiceConfig {
         }
     }
 
-    /** Builder of {@link ServiceConfig}; every setter validates its argument. */
+    /**
+     * Builder of {@link ServiceConfig}; every setter checks its value against the key's declaration in
+     * {@link ServiceKeys} (range, allowed values), and {@link #build()} checks keys against each other.
+     */
     public static final class Builder {
-        private String bootstrapServers = "127.0.0.1:9092";
-        private String applicationId = "marketprism-reliability";
-        private Path stateDir = Path.of(System.getProperty("java.io.tmpdir"), "marketprism-streams");
-        private String tasksTopic = "collector.tasks";
-        private String resultsTopic = "collector.results";
-        private String retryTopic = "collector.tasks.retry";
-        private String dlqTopic = "collector.tasks.dlq";
-        private String eventsTopic = "reliability.events";
-        private int topicPartitions = 6;
-        private short topicReplicationFactor = -1;
+        private final ConfigValues.Builder values;
         private final Map<String, List<Endpoint>> endpoints = new LinkedHashMap<>();
-        private Duration executionTimeout = Duration.ofSeconds(5);
-        private int maxInFlightPerEndpoint = 32;
-        private Duration executionTick = Duration.ofMillis(10);
         private final Map<String, String> kafkaOverrides = new LinkedHashMap<>();
         private final Map<String, String> reliabilitySettings = new LinkedHashMap<>();
-        private String httpHost = "127.0.0.1";
-        private int httpPort = 8080;
-        private String adminToken;
-        private String applicationServer;
 
         private Builder() {
+            this.values = ConfigValues.builder();
             DEFAULT_ENDPOINTS.entrySet().stream().sorted(Map.Entry.comparingByKey())
                     .forEach(e -> exchange(e.getKey(), e.getValue()));
         }
 
-        public Builder bootstrapServers(String value) {
-            this.bootstrapServers = requireText(BOOTSTRAP_SERVERS, value, "host:port[,host:port...]");
+        private Builder(ConfigValues.Builder values) {
+            this.values = values;
+        }
+
+        /** Sets any key declared in {@link ServiceKeys}, checked against its declaration. */
+        public <T> Builder set(ConfigKey<T> key, T value) {
+            values.set(key, value);
             return this;
+        }
+
+        public Builder bootstrapServers(String value) {
+            return set(ServiceKeys.BOOTSTRAP_SERVERS, value);
         }
 
         public Builder applicationId(String value) {
-            this.applicationId = requireText(APPLICATION_ID, value, "a non-empty Kafka Streams application id");
-            return this;
+            return set(ServiceKeys.APPLICATION_ID, value);
         }
 
         public Builder stateDir(Path value) {
-            this.stateDir = Objects.requireNonNull(value, STATE_DIR);
-            return this;
+            return set(ServiceKeys.STATE_DIR, value);
         }
 
         public Builder tasksTopic(String value) {
-            this.tasksTopic = requireTopic(TOPIC_TASKS, value);
-            return this;
+            return set(ServiceKeys.TOPIC_TASKS, value);
         }
 
         public Builder resultsTopic(String value) {
-            this.resultsTopic = requireTopic(TOPIC_RESULTS, value);
-            return this;
+            return set(ServiceKeys.TOPIC_RESULTS, value);
         }
 
         public Builder retryTopic(String value) {
-            this.retryTopic = requireTopic(TOPIC_RETRY, value);
-            return this;
+            return set(ServiceKeys.TOPIC_RETRY, value);
         }
 
         public Builder dlqTopic(String value) {
-            this.dlqTopic = requireTopic(TOPIC_DLQ, value);
-            return this;
+            return set(ServiceKeys.TOPIC_DLQ, value);
         }
 
         public Builder eventsTopic(String value) {
-            this.eventsTopic = requireTopic(TOPIC_EVENTS, value);
-            return this;
+            return set(ServiceKeys.TOPIC_EVENTS, value);
+        }
+
+        public Builder topicPartitions(int value) {
+            return set(ServiceKeys.TOPIC_PARTITIONS, value);
+        }
+
+        public Builder topicReplicationFactor(int value) {
+            return set(ServiceKeys.TOPIC_REPLICATION_FACTOR, value);
+        }
+
+        public Builder executionTimeout(Duration value) {
+            return set(ServiceKeys.EXECUTION_TIMEOUT_MS, value.toMillis());
+        }
+
+        public Builder maxInFlightPerEndpoint(int value) {
+            return set(ServiceKeys.EXECUTION_MAX_IN_FLIGHT, value);
+        }
+
+        public Builder executionTick(Duration value) {
+            return set(ServiceKeys.EXECUTION_TICK_MS, value.toMillis());
+        }
+
+        public Builder maxBodyBytes(int value) {
+            return set(ServiceKeys.EXECUTION_MAX_BODY_BYTES, value);
+        }
+
+        public Builder dedupeWindow(Duration value) {
+            return set(ServiceKeys.DEDUPE_WINDOW_MS, value.toMillis());
+        }
+
+        /** @param value {@code avro} or {@code json}, in any case */
+        public Builder outputFormat(String value) {
+            return set(ServiceKeys.OUTPUT_FORMAT, ServiceKeys.OUTPUT_FORMAT.parse(OUTPUT_FORMAT, value));
+        }
+
+        public Builder httpHost(String value) {
+            return set(ServiceKeys.HTTP_HOST, value);
+        }
+
+        public Builder httpPort(int value) {
+            return set(ServiceKeys.HTTP_PORT, value);
+        }
+
+        /** The admin bearer token; at least 16 characters so it cannot be guessed. */
+        public Builder adminToken(String value) {
+            return set(ServiceKeys.ADMIN_TOKEN, value == null ? null : value.strip());
+        }
+
+        /** host:port other instances reach this instance's HTTP server at. */
+        public Builder applicationServer(String value) {
+            return set(ServiceKeys.APPLICATION_SERVER, value == null ? null : value.strip());
         }
 
         /**
@@ -380,19 +400,6 @@ public final class ServiceConfig {
                         + "limiter.*, exchange.<name>.*)");
             }
             reliabilitySettings.put(key, Objects.requireNonNull(value, key));
-            return this;
-        }
-
-        public Builder topicPartitions(int value) {
-            this.topicPartitions = requireRange(TOPIC_PARTITIONS, value, 1, 10_000);
-            return this;
-        }
-
-        public Builder topicReplicationFactor(int value) {
-            if (value != -1) {
-                requireRange(TOPIC_REPLICATION_FACTOR, value, 1, Short.MAX_VALUE);
-            }
-            this.topicReplicationFactor = (short) value;
             return this;
         }
 
@@ -412,12 +419,16 @@ public final class ServiceConfig {
                 throw new ConfigException(key, exchange, "exchange names are lower case letters, digits, '-' and '_'");
             }
             List<Endpoint> list = new ArrayList<>();
-            for (String item : splitList(requireText(key, endpointSpec, "name=url[,name=url...]"))) {
+            for (String item : ServiceKeys.ENDPOINTS.parse(key, endpointSpec).split(",")) {
+                if (item.isBlank()) {
+                    continue;
+                }
                 int eq = item.indexOf('=');
                 String name = eq < 0 ? "" : item.substring(0, eq).trim();
                 String url = eq < 0 ? "" : item.substring(eq + 1).trim();
                 if (!NAME.matcher(name).matches() || url.isEmpty()) {
-                    throw new ConfigException(key, endpointSpec, "each endpoint is name=url with a lower-case name, got '" + item + "'");
+                    throw new ConfigException(key, endpointSpec,
+                            "each endpoint is name=url with a lower-case name, got '" + item.trim() + "'");
                 }
                 if (list.stream().anyMatch(e -> e.name().equals(name))) {
                     throw new ConfigException(key, endpointSpec, "endpoint name '" + name + "' appears twice");
@@ -428,63 +439,12 @@ public final class ServiceConfig {
             return this;
         }
 
-        public Builder executionTimeout(Duration value) {
-            requireRange(EXECUTION_TIMEOUT_MS, value.toMillis(), 1, 120_000);
-            this.executionTimeout = value;
-            return this;
-        }
-
-        public Builder maxInFlightPerEndpoint(int value) {
-            this.maxInFlightPerEndpoint = requireRange(EXECUTION_MAX_IN_FLIGHT, value, 1, 10_000);
-            return this;
-        }
-
-        public Builder executionTick(Duration value) {
-            requireRange(EXECUTION_TICK_MS, value.toMillis(), 1, 1_000);
-            this.executionTick = value;
-            return this;
-        }
-
-        public Builder httpHost(String value) {
-            this.httpHost = requireText(HTTP_HOST, value, "a host name or IP address to bind to, e.g. 127.0.0.1 or 0.0.0.0");
-            return this;
-        }
-
-        public Builder httpPort(int value) {
-            this.httpPort = requireRange(HTTP_PORT, value, 0, 65_535);
-            return this;
-        }
-
-        /** The admin bearer token; at least 16 characters so it cannot be guessed. */
-        public Builder adminToken(String value) {
-            if (value == null || value.strip().length() < 16 || value.strip().chars().anyMatch(Character::isWhitespace)) {
-                // Never echo the value: it is a secret.
-                throw new ConfigException(ADMIN_TOKEN, "<hidden>", "must be at least 16 characters without spaces");
-            }
-            this.adminToken = value.strip();
-            return this;
-        }
-
-        /** host:port other instances reach this instance's HTTP server at. */
-        public Builder applicationServer(String value) {
-            String text = requireText(APPLICATION_SERVER, value, "host:port");
-            int colon = text.lastIndexOf(':');
-            if (colon <= 0) {
-                throw new ConfigException(APPLICATION_SERVER, value, "expected host:port with port 1..65535");
-            }
-            try {
-                requireRange(APPLICATION_SERVER, Integer.parseInt(text.substring(colon + 1)), 1, 65_535);
-            } catch (NumberFormatException e) {
-                throw new ConfigException(APPLICATION_SERVER, value, "expected host:port with port 1..65535");
-            }
-            this.applicationServer = text;
-            return this;
-        }
-
         /** A Kafka client property passed through unchanged (e.g. {@code security.protocol}). */
         public Builder kafka(String property, String value) {
-            kafkaOverrides.put(requireText(KAFKA_PREFIX + "<property>", property, "a Kafka client property name"),
-                    Objects.requireNonNull(value, KAFKA_PREFIX + property));
+            if (property == null || property.isBlank()) {
+                throw new ConfigException(ServiceKeys.KAFKA.name(), property, "a Kafka client property name");
+            }
+            kafkaOverrides.put(property.trim(), Objects.requireNonNull(value, KAFKA_PREFIX + property));
             return this;
         }
 
@@ -492,15 +452,36 @@ public final class ServiceConfig {
             if (endpoints.isEmpty()) {
                 throw new ConfigException(EXCHANGES, "", "at least one exchange with endpoints is required");
             }
-            List<String> names = List.of(tasksTopic, resultsTopic, retryTopic, dlqTopic, eventsTopic);
-            if (new TreeSet<>(names).size() != names.size()) {
-                throw new ConfigException("topic.*", names, "the five topics must have distinct names");
+            ConfigValues built = values.build();
+            List<String> topics = List.of(ServiceKeys.TOPIC_TASKS, ServiceKeys.TOPIC_RESULTS, ServiceKeys.TOPIC_RETRY,
+                    ServiceKeys.TOPIC_DLQ, ServiceKeys.TOPIC_EVENTS).stream().map(built::get).toList();
+            if (new TreeSet<>(topics).size() != topics.size()) {
+                throw new ConfigException("topic.*", topics, "the five topics must have distinct names");
             }
+            checkBodyFitsTheProducer(built.get(ServiceKeys.EXECUTION_MAX_BODY_BYTES));
             Map<String, String> settings = new LinkedHashMap<>(reliabilitySettings);
             endpoints.forEach((exchange, list) -> settings.put(EXCHANGE_PREFIX + exchange + ENDPOINTS_SUFFIX,
                     String.join(",", list.stream().map(Endpoint::name).toList())));
-            // Names the bad key itself, with the value and what is allowed.
-            return new ServiceConfig(this, ReliabilityConfig.fromMap(settings));
+            // Names the bad key itself, with the value and what is allowed. Only the served exchanges are configured
+            // in the engine: a preset the service does not serve is not an exchange it knows.
+            return new ServiceConfig(this, ReliabilityConfig.fromMap(settings).servingOnly(endpoints.keySet()));
+        }
+
+        /**
+         * A result carries the body and up to {@link ServiceKeys#RESULT_OVERHEAD_BYTES} of ids, attempt history and
+         * headers; the producer refuses a record larger than its {@code max.request.size} (checked before compression),
+         * which would abort every transaction that tries to write it.
+         */
+        private void checkBodyFitsTheProducer(int maxBodyBytes) {
+            String override = kafkaOverrides.getOrDefault("producer.max.request.size",
+                    kafkaOverrides.get("max.request.size"));
+            long maxRequest = override == null ? ServiceKeys.PRODUCER_DEFAULT_MAX_REQUEST_BYTES : Long.parseLong(override);
+            if (maxBodyBytes + ServiceKeys.RESULT_OVERHEAD_BYTES > maxRequest) {
+                throw new ConfigException(EXECUTION_MAX_BODY_BYTES, maxBodyBytes, "at most the producer's"
+                        + " max.request.size (" + maxRequest + ") less " + ServiceKeys.RESULT_OVERHEAD_BYTES
+                        + " bytes for the rest of the result; raise kafka.producer.max.request.size (and the broker's"
+                        + " message.max.bytes) to allow larger bodies");
+            }
         }
 
         private static URI parseUrl(String key, String url) {
@@ -513,27 +494,6 @@ public final class ServiceConfig {
             } catch (URISyntaxException e) {
                 throw new ConfigException(key, url, "not a URL: " + e.getMessage());
             }
-        }
-
-        private static String requireText(String key, String value, String allowed) {
-            if (value == null || value.isBlank()) {
-                throw new ConfigException(key, value, "must not be empty; expected " + allowed);
-            }
-            return value.trim();
-        }
-
-        private static String requireTopic(String key, String value) {
-            if (value == null || !value.matches("[a-zA-Z0-9._-]{1,249}")) {
-                throw new ConfigException(key, value, "topic names are 1-249 characters of a-z, A-Z, 0-9, '.', '_', '-'");
-            }
-            return value;
-        }
-
-        private static int requireRange(String key, long value, long min, long max) {
-            if (value < min || value > max) {
-                throw new ConfigException(key, value, "allowed range is " + min + ".." + max);
-            }
-            return (int) value;
         }
     }
 }

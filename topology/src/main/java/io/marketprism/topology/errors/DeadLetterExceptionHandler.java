@@ -2,7 +2,8 @@ package io.marketprism.topology.errors;
 
 import io.marketprism.schemas.DeadLetter;
 import io.marketprism.schemas.DeadLetterReason;
-import io.marketprism.schemas.codec.AvroCodec;
+import io.marketprism.schemas.codec.OutputFormat;
+import io.marketprism.schemas.codec.RecordCodec;
 import io.marketprism.topology.processor.OutputHeaders;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -33,9 +34,13 @@ public final class DeadLetterExceptionHandler
     /** Streams property naming the dead-letter topic this handler writes to. */
     public static final String DLQ_TOPIC_CONFIG = "marketprism.dlq.topic";
 
+    /** Streams property naming the {@link OutputFormat} of the dead letters (avro when absent). */
+    public static final String OUTPUT_FORMAT_CONFIG = "marketprism.output.format";
+
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetterExceptionHandler.class);
 
     private String deadLetterTopic;
+    private OutputFormat format = OutputFormat.AVRO;
 
     @Override
     public void configure(Map<String, ?> configs) {
@@ -44,11 +49,22 @@ public final class DeadLetterExceptionHandler
             throw new IllegalArgumentException("'" + DLQ_TOPIC_CONFIG + "' must name the dead-letter topic");
         }
         this.deadLetterTopic = topic.toString();
+        Object format = configs.get(OUTPUT_FORMAT_CONFIG);
+        if (format != null) {
+            this.format = OutputFormat.parse(format.toString());
+        }
     }
 
     @Override
     public ProcessingExceptionHandler.Response handleError(ErrorHandlerContext context, Record<?, ?> record,
                                                           Exception exception) {
+        if (record == null) {
+            // Kafka Streams passes a null record for an exception in a punctuation: there is no input record to
+            // dead-letter (the reliability step dead-letters each task it fails on itself), so log and go on.
+            LOG.error("a punctuation of {} in task {} failed; resuming", context.processorNodeId(), context.taskId(),
+                    exception);
+            return ProcessingExceptionHandler.Response.resume(List.of());
+        }
         return ProcessingExceptionHandler.Response.resume(deadLetter(context, record.headers(),
                 "processing failed in " + context.processorNodeId(), exception));
     }
@@ -99,7 +115,7 @@ public final class DeadLetterExceptionHandler
                 .setDeadLetteredAt(Instant.ofEpochMilli(context.timestamp()))
                 .build();
         ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(deadLetterTopic, null,
-                taskId.getBytes(StandardCharsets.UTF_8), AvroCodec.deadLetters().encode(letter),
+                taskId.getBytes(StandardCharsets.UTF_8), RecordCodec.deadLetters().encode(letter, format),
                 OutputHeaders.of(taskId, OutputHeaders.get(headers, OutputHeaders.EXCHANGE),
                         OutputHeaders.OUTCOME_DEAD_LETTER, DeadLetterReason.PROCESSING_ERROR.name()));
         return List.of(record);

@@ -26,12 +26,21 @@ public final class HttpTaskExecutor implements TaskExecutor {
 
     private final HttpClient client;
     private final ExecutorService callbacks;
+    /** The longest Retry-After taken from a response; a larger one (or one that would overflow) is capped to it. */
+    static final long MAX_RETRY_AFTER_MILLIS = 24 * 3600 * 1000L;
+
     private final Duration timeout;
     private final Clock clock;
+    private final HttpResponse.BodyHandler<BoundedBody> bodies;
 
-    public HttpTaskExecutor(Duration timeout, Clock clock) {
+    /**
+     * @param maxBodyBytes the largest response body read; a larger one is not read and its call is answered as
+     *                     {@link CallResult#oversized}
+     */
+    public HttpTaskExecutor(Duration timeout, int maxBodyBytes, Clock clock) {
         this.timeout = timeout;
         this.clock = clock;
+        this.bodies = BoundedBody.handler(maxBodyBytes);
         this.callbacks = Executors.newFixedThreadPool(2, r -> {
             Thread t = new Thread(r, "marketprism-http");
             t.setDaemon(true);
@@ -69,7 +78,7 @@ public final class HttpTaskExecutor implements TaskExecutor {
         } catch (RuntimeException e) {
             return CompletableFuture.completedFuture(CallResult.failure(started, 0, e));
         }
-        return client.sendAsync(request, HttpResponse.BodyHandlers.ofString())
+        return client.sendAsync(request, bodies)
                 .handle((response, error) -> {
                     long latency = (System.nanoTime() - startNanos) / 1_000_000;
                     if (error != null) {
@@ -78,16 +87,26 @@ public final class HttpTaskExecutor implements TaskExecutor {
                         return CallResult.failure(started, latency, cause);
                     }
                     HttpHeaders headers = response.headers();
-                    return CallResult.response(started, latency, response.statusCode(), response.body(),
-                            retryAfterMillis(headers), headers.firstValueAsLong(USED_WEIGHT_HEADER).orElse(-1));
+                    long retryAfter = retryAfterMillis(headers);
+                    long usedWeight = headers.firstValueAsLong(USED_WEIGHT_HEADER).orElse(-1);
+                    BoundedBody body = response.body();
+                    return body.tooLarge()
+                            ? CallResult.oversized(started, latency, response.statusCode(), body.oversizedBytes(),
+                                    retryAfter, usedWeight)
+                            : CallResult.response(started, latency, response.statusCode(), body.text(), retryAfter,
+                                    usedWeight);
                 });
     }
 
-    /** Retry-After in seconds (the only form exchanges use), as millis; -1 when absent or unreadable. */
+    /**
+     * Retry-After in seconds (the only form exchanges use), as millis, at most {@link #MAX_RETRY_AFTER_MILLIS}; -1
+     * when absent or unreadable.
+     */
     static long retryAfterMillis(HttpHeaders headers) {
         return headers.firstValue("retry-after").map(v -> {
             try {
-                return Math.max(0, Long.parseLong(v.trim())) * 1000;
+                long seconds = Math.max(0, Long.parseLong(v.trim()));
+                return Math.min(seconds, MAX_RETRY_AFTER_MILLIS / 1000) * 1000;
             } catch (NumberFormatException e) {
                 return -1L;
             }

@@ -77,6 +77,10 @@ public final class MetricNames {
     public static final String RESULTS = PREFIX + "results";
     /** marketprism_dead_letters_total, tag reason. */
     public static final String DEAD_LETTERS = PREFIX + "dead.letters";
+    /** marketprism_duplicate_tasks_total, tags exchange and kind (same_task: dropped; id_taken: dead-lettered). */
+    public static final String DUPLICATE_TASKS = PREFIX + "duplicate.tasks";
+    /** marketprism_processing_failures_total, tag step: failures one task's handling had, each dead-lettering it. */
+    public static final String PROCESSING_FAILURES = PREFIX + "processing.failures";
     /** marketprism_task_latency_seconds: task created to result produced, with percentile buckets. */
     public static final String TASK_LATENCY = PREFIX + "task.latency";
 
@@ -107,6 +111,9 @@ public final class MetricNames {
             Map.entry(PROBES, "Health checks of ejected endpoints by result"),
             Map.entry(RESULTS, "Results produced"),
             Map.entry(DEAD_LETTERS, "Dead letters produced"),
+            Map.entry(DUPLICATE_TASKS, "Tasks that arrived with an id already taken: the same task again (dropped) or"
+                    + " another task (dead-lettered DUPLICATE_TASK_ID)"),
+            Map.entry(PROCESSING_FAILURES, "Failures while handling one task; each dead-letters that task alone"),
             Map.entry(TASK_LATENCY, "Task created to result produced"));
 
     /** The help text of a metric, shown by Prometheus. */

@@ -148,6 +148,20 @@ public final class ReliabilityMetrics {
         (meters != null ? meters : exchanges.get(UNKNOWN)).deadLetters[reason.ordinal()].increment();
     }
 
+    /**
+     * A task arrived under an id this partition already holds: the same task again ({@code sameTask}, dropped) or
+     * another task reusing the id (dead-lettered).
+     */
+    public void onDuplicateTask(String exchange, boolean sameTask) {
+        rareCounter(DUPLICATE_TASKS, Tags.of(TAG_EXCHANGE, exchange, "kind", sameTask ? "same_task" : "id_taken"))
+                .increment();
+    }
+
+    /** The handling of one task failed in {@code step}; the task was dead-lettered, the others went on. */
+    public void onProcessingFailure(String step) {
+        rareCounter(PROCESSING_FAILURES, Tags.of("step", step)).increment();
+    }
+
     /** Counts what the decision engine reports and moves the gauges it concerns at once. */
     public void onEvent(ReliabilityEvent event) {
         if (event instanceof ReliabilityEvent.BreakerTransitioned t) {

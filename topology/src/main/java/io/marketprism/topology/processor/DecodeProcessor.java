@@ -7,6 +7,7 @@ import io.marketprism.schemas.codec.TaskReadResult;
 import io.marketprism.schemas.codec.TaskReader;
 import io.marketprism.topology.exec.ExchangeApi;
 import java.util.Set;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -52,7 +53,12 @@ public final class DecodeProcessor implements Processor<byte[], byte[], String, 
                     DeadLetterReason.PROCESSING_ERROR, "unexpected error while decoding", DeadLetters.describe(e),
                     origin, now));
         }
-        context.forward(Routing.toRecord(outcome, now));
+        Record<String, Outcome> out = Routing.toRecord(outcome, now);
+        Header replayOf = record.headers().lastHeader(OutputHeaders.REPLAY_OF);
+        if (replayOf != null && outcome instanceof Outcome.Accepted) {
+            out.headers().add(replayOf);
+        }
+        context.forward(out);
     }
 
     private Outcome validate(CollectorTask task, RecordOrigin origin, byte[] raw, long now) {

@@ -13,6 +13,11 @@ public final class OutputHeaders {
     public static final String EXCHANGE = "exchange";
     public static final String OUTCOME = "outcome";
     public static final String REASON = "reason";
+    /**
+     * On a task: the coordinates of the dead letter it is a replay of (set by {@code dlq replay}). Carried from the
+     * input through the repartition topic, so that a replayed task id that finished before is taken up again.
+     */
+    public static final String REPLAY_OF = "replay-of";
 
     public static final String OUTCOME_SUCCESS = "SUCCESS";
     public static final String OUTCOME_RETRY = "RETRY";
@@ -32,9 +37,9 @@ public final class OutputHeaders {
         return headers;
     }
 
-    /** The value of a header as text, or null. */
+    /** The value of a header as text, or null (also for null headers). */
     public static String get(Headers headers, String key) {
-        var header = headers.lastHeader(key);
+        var header = headers == null ? null : headers.lastHeader(key);
         return header == null || header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     }
 

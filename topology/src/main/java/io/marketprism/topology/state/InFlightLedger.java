@@ -4,7 +4,8 @@ import io.marketprism.schemas.CollectorTask;
 import io.marketprism.schemas.codec.AvroCodec;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.function.BiConsumer;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -23,9 +24,12 @@ public final class InFlightLedger {
     }
 
     private final KeyValueStore<String, byte[]> store;
+    private final UndoLog undo;
 
-    public InFlightLedger(KeyValueStore<String, byte[]> store) {
+    /** @param undo where every added entry registers its removal, in case the task's handling fails */
+    public InFlightLedger(KeyValueStore<String, byte[]> store, UndoLog undo) {
         this.store = store;
+        this.undo = undo;
     }
 
     /** Records that {@code task} was dispatched to {@code endpointId}. */
@@ -39,7 +43,9 @@ public final class InFlightLedger {
      */
     public void put(String endpointId, CollectorTask task, byte[] encodedTask) {
         byte[] endpoint = endpointId.getBytes(StandardCharsets.UTF_8);
-        store.put(task.getTaskId(), ByteBuffer.allocate(2 + endpoint.length + encodedTask.length)
+        String taskId = task.getTaskId();
+        undo.onUndo(() -> remove(taskId));
+        store.put(taskId, ByteBuffer.allocate(2 + endpoint.length + encodedTask.length)
                 .putShort((short) endpoint.length).put(endpoint).put(encodedTask).array());
     }
 
@@ -58,17 +64,21 @@ public final class InFlightLedger {
         store.put(taskId, null);
     }
 
-    /** Every entry, for re-dispatch after a restore. */
-    public void forEach(BiConsumer<String, Entry> action) {
+    /**
+     * Every entry as stored, for re-dispatch after a restore: task id → raw value, decoded one by one with
+     * {@link #decode} so that one damaged entry affects that task alone. The ledger holds at most the calls in
+     * flight (each endpoint's call slots), so the list is small.
+     */
+    public List<KeyValue<String, byte[]>> entries() {
+        List<KeyValue<String, byte[]>> entries = new ArrayList<>();
         try (KeyValueIterator<String, byte[]> it = store.all()) {
-            while (it.hasNext()) {
-                KeyValue<String, byte[]> next = it.next();
-                action.accept(next.key, decode(next.value));
-            }
+            it.forEachRemaining(entries::add);
         }
+        return entries;
     }
 
-    private static Entry decode(byte[] value) {
+    /** A raw value of {@link #entries}; throws for damaged bytes. */
+    public static Entry decode(byte[] value) {
         ByteBuffer buffer = ByteBuffer.wrap(value);
         byte[] endpoint = new byte[buffer.getShort()];
         buffer.get(endpoint);

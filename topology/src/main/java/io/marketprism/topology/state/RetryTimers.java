@@ -21,18 +21,26 @@ public final class RetryTimers {
     private static final AvroCodec<CollectorTask> TASKS = AvroCodec.tasks();
 
     private final KeyValueStore<Bytes, byte[]> store;
+    private final UndoLog undo;
 
-    public RetryTimers(KeyValueStore<Bytes, byte[]> store) {
+    /** @param undo where every held task registers its removal, in case the task's handling fails */
+    public RetryTimers(KeyValueStore<Bytes, byte[]> store, UndoLog undo) {
         this.store = store;
+        this.undo = undo;
     }
 
     /** Holds the task until {@code dueAt}. */
     public void hold(CollectorTask task, long dueAt) {
-        store.put(key(dueAt, task.getTaskId()), TASKS.encode(task));
+        Bytes key = key(dueAt, task.getTaskId());
+        undo.onUndo(() -> store.delete(key));
+        store.put(key, TASKS.encode(task));
     }
 
-    /** Removes and returns, in due order, the tasks due at or before {@code now}, at most {@code max} of them. */
-    public List<CollectorTask> takeDue(long now, int max) {
+    /**
+     * Removes and returns, in due order, the encoded tasks due at or before {@code now}, at most {@code max} of them;
+     * the caller decodes each ({@code AvroCodec.tasks().decode}) so that one damaged entry affects that task alone.
+     */
+    public List<byte[]> takeDue(long now, int max) {
         List<KeyValue<Bytes, byte[]>> due = new ArrayList<>();
         try (KeyValueIterator<Bytes, byte[]> it = store.all()) {
             while (it.hasNext() && due.size() < max) {
@@ -43,10 +51,10 @@ public final class RetryTimers {
                 due.add(next);
             }
         }
-        List<CollectorTask> tasks = new ArrayList<>(due.size());
+        List<byte[]> tasks = new ArrayList<>(due.size());
         for (KeyValue<Bytes, byte[]> entry : due) {
-            store.delete(entry.key);
-            tasks.add(TASKS.decode(entry.value));
+            store.put(entry.key, null);
+            tasks.add(entry.value);
         }
         return tasks;
     }

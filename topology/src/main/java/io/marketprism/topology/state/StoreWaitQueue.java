@@ -7,7 +7,9 @@ import io.marketprism.schemas.CollectorTask;
 import io.marketprism.schemas.codec.AvroCodec;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.NoSuchElementException;
@@ -36,15 +38,20 @@ public final class StoreWaitQueue implements WaitQueue {
     private final KeyValueStore<Bytes, byte[]> store;
     private final byte[] domainPrefix;
     private final int[] depths = new int[Priority.values().length];
-    private final Map<String, CollectorTask> removed = new HashMap<>();
+    private final Map<String, Taken> removed = new HashMap<>();
     private final Function<CollectorTask, String> avoidEndpointOf;
+    private final UndoLog undo;
     private CollectorTask staged;
 
-    /** @param avoidEndpointOf the endpoint a task's next attempt should steer clear of, or null */
+    /**
+     * @param avoidEndpointOf the endpoint a task's next attempt should steer clear of, or null
+     * @param undo            where every added task registers its removal, in case the task's handling fails
+     */
     public StoreWaitQueue(KeyValueStore<Bytes, byte[]> store, String domain,
-                          Function<CollectorTask, String> avoidEndpointOf) {
+                          Function<CollectorTask, String> avoidEndpointOf, UndoLog undo) {
         this.store = store;
         this.avoidEndpointOf = avoidEndpointOf;
+        this.undo = undo;
         byte[] name = domain.getBytes(StandardCharsets.UTF_8);
         this.domainPrefix = ByteBuffer.allocate(name.length + 1).put(name).put((byte) 0).array();
         for (Priority priority : Priority.values()) {
@@ -62,9 +69,20 @@ public final class StoreWaitQueue implements WaitQueue {
         this.staged = task;
     }
 
+    /** A task the limiter took out of the queue, and when it had entered it (epoch millis). */
+    public record Taken(CollectorTask task, long enqueuedAt) {
+    }
+
     /** The task with this id that the limiter removed from the queue (admitted or shed), or null. */
-    public CollectorTask takeRemoved(String taskId) {
+    public Taken takeRemoved(String taskId) {
         return removed.remove(taskId);
+    }
+
+    /** Takes every task the limiter removed and nobody took yet: what a failed drain leaves behind. */
+    public List<Taken> takeAllRemoved() {
+        List<Taken> all = new ArrayList<>(removed.values());
+        removed.clear();
+        return all;
     }
 
     @Override
@@ -82,9 +100,56 @@ public final class StoreWaitQueue implements WaitQueue {
         if (staged == null || !staged.getTaskId().equals(waiting.taskId())) {
             throw new IllegalStateException("no task staged for " + waiting.taskId());
         }
-        store.put(key(waiting.priority(), waiting.arrivalSeq()), encode(waiting, staged));
-        depths[waiting.priority().ordinal()]++;
+        Bytes key = key(waiting.priority(), waiting.arrivalSeq());
+        int priority = waiting.priority().ordinal();
+        undo.onUndo(() -> {
+            store.delete(key);
+            depths[priority]--;
+        });
+        store.put(key, encode(waiting, staged));
+        depths[priority]++;
         staged = null;
+    }
+
+    /**
+     * The lowest arrival sequence no waiting task of the domain uses: a limiter that starts afresh (its saved state
+     * was unusable) must number new arrivals from here, or they would overwrite waiting tasks.
+     */
+    public long nextFreeArrivalSeq() {
+        long next = 0;
+        for (Priority priority : Priority.values()) {
+            Optional<KeyValue<Bytes, byte[]>> newest = first(priority, true);
+            if (newest.isPresent()) {
+                byte[] key = newest.get().key.get();
+                next = Math.max(next, ByteBuffer.wrap(key, key.length - 8, 8).getLong() + 1);
+            }
+        }
+        return next;
+    }
+
+    /**
+     * The domains that have waiting tasks in {@code store}, found by jumping from one domain's keys to the next (one
+     * short range read per domain, however many tasks wait): finds the queues of domains no longer configured.
+     */
+    public static List<String> domainsIn(KeyValueStore<Bytes, byte[]> store) {
+        List<String> domains = new ArrayList<>();
+        Bytes from = null;
+        while (true) {
+            String domain;
+            try (KeyValueIterator<Bytes, byte[]> it = from == null ? store.all() : store.range(from, null)) {
+                if (!it.hasNext()) {
+                    return domains;
+                }
+                byte[] key = it.next().key.get();
+                int end = 0;
+                while (end < key.length && key[end] != 0) {
+                    end++;
+                }
+                domain = new String(key, 0, end, StandardCharsets.UTF_8);
+                from = Bytes.wrap(ByteBuffer.allocate(end + 1).put(key, 0, end).put((byte) 1).array());
+            }
+            domains.add(domain);
+        }
     }
 
     @Override
@@ -99,10 +164,10 @@ public final class StoreWaitQueue implements WaitQueue {
 
     private Optional<Waiting> take(Priority priority, boolean newest) {
         return first(priority, newest).map(kv -> {
-            store.delete(kv.key);
+            store.put(kv.key, null);
             depths[priority.ordinal()]--;
             Entry entry = decode(kv.value);
-            removed.put(entry.waiting.taskId(), entry.task);
+            removed.put(entry.waiting.taskId(), new Taken(entry.task, entry.waiting.enqueuedAt()));
             return entry.waiting;
         });
     }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.marketprism.schemas.DeadLetter;
 import io.marketprism.schemas.DeadLetterReason;
 import io.marketprism.schemas.codec.AvroCodec;
+import io.marketprism.schemas.codec.RecordCodec;
 import io.marketprism.topology.processor.OutputHeaders;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -43,6 +44,17 @@ class DeadLetterExceptionHandlerTest {
         DeadLetterExceptionHandler handler = new DeadLetterExceptionHandler();
         handler.configure(Map.of(DeadLetterExceptionHandler.DLQ_TOPIC_CONFIG, "dlq"));
         return handler;
+    }
+
+    @Test
+    void shouldResumeWithoutADeadLetterWhenAPunctuationFailsWithNoRecord() {
+        // Given the null record Kafka Streams passes for an exception in a punctuation
+        ProcessingExceptionHandler.Response response = handler().handleError(context(), (Record<?, ?>) null,
+                new IllegalStateException("tick failed"));
+
+        // Then the thread resumes: nothing is dead-lettered and nothing throws
+        assertThat(response.result()).isEqualTo(ProcessingExceptionHandler.Result.RESUME);
+        assertThat(response.deadLetterQueueRecords()).isEmpty();
     }
 
     @Test
@@ -86,6 +98,20 @@ class DeadLetterExceptionHandlerTest {
         DeadLetter letter = AvroCodec.deadLetters().decode(response.deadLetterQueueRecords().get(0).value());
         assertThat(letter.getTaskId()).isEqualTo("collector.tasks-2-41");
         assertThat(letter.getDetail()).contains("execute");
+    }
+
+    @Test
+    void shouldWriteTheDeadLetterAsJsonWhenThatIsTheOutputFormat() {
+        DeadLetterExceptionHandler handler = new DeadLetterExceptionHandler();
+        handler.configure(Map.of(DeadLetterExceptionHandler.DLQ_TOPIC_CONFIG, "dlq",
+                DeadLetterExceptionHandler.OUTPUT_FORMAT_CONFIG, "JSON"));
+
+        ProcessingExceptionHandler.Response response = handler.handleError(context(),
+                new Record<>("k", "v", 1_000), new IllegalStateException("boom"));
+
+        byte[] value = response.deadLetterQueueRecords().get(0).value();
+        assertThat(new String(value, StandardCharsets.UTF_8)).startsWith("{\"taskId\":\"collector.tasks-2-41\"");
+        assertThat(RecordCodec.deadLetters().decode(value).getReason()).isEqualTo(DeadLetterReason.PROCESSING_ERROR);
     }
 
     @Test

@@ -25,7 +25,7 @@ class InFlightLedgerTest {
         store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore("ledger"), Serdes.String(),
                 Serdes.ByteArray()).withLoggingDisabled().build();
         store.init(new MockProcessorContext<>().getStateStoreContext(), store);
-        ledger = new InFlightLedger(store);
+        ledger = new InFlightLedger(store, UndoLog.NONE);
     }
 
     private static CollectorTask task(String id) {
@@ -71,7 +71,7 @@ class InFlightLedgerTest {
 
         // When the ledger is listed, as after a restore
         Map<String, InFlightLedger.Entry> listed = new HashMap<>();
-        ledger.forEach(listed::put);
+        ledger.entries().forEach(entry -> listed.put(entry.key, InFlightLedger.decode(entry.value)));
 
         // Then only the unfinished one is there, with its endpoint
         assertThat(listed).containsOnlyKeys("b");

@@ -48,7 +48,7 @@ class StoreWaitQueueTest {
     @Test
     void shouldHandOutTasksOfAPriorityInArrivalOrderAndTheRemovedTaskWithThem() {
         // Given three NORMAL tasks and one LOW task of one domain
-        StoreWaitQueue queue = new StoreWaitQueue(store, "okx", NOTHING_TO_AVOID);
+        StoreWaitQueue queue = new StoreWaitQueue(store, "okx", NOTHING_TO_AVOID, UndoLog.NONE);
         enqueue(queue, "n1", "okx", Priority.NORMAL);
         enqueue(queue, "low", "okx", Priority.LOW);
         enqueue(queue, "n2", "okx", Priority.NORMAL);
@@ -61,7 +61,7 @@ class StoreWaitQueueTest {
         // Then they come in arrival order, the caller gets their tasks, and the depths follow
         assertThat(first.taskId()).isEqualTo("n1");
         assertThat(second.taskId()).isEqualTo("n2");
-        assertThat(queue.takeRemoved("n1").getTaskId()).isEqualTo("n1");
+        assertThat(queue.takeRemoved("n1").task().getTaskId()).isEqualTo("n1");
         assertThat(queue.takeRemoved("n1")).isNull();
         assertThat(queue.head(Priority.NORMAL)).map(Waiting::taskId).contains("n3");
         assertThat(queue.depth(Priority.NORMAL)).isEqualTo(1);
@@ -71,7 +71,7 @@ class StoreWaitQueueTest {
 
     @Test
     void shouldShedTheNewestTaskOfAPriority() {
-        StoreWaitQueue queue = new StoreWaitQueue(store, "okx", NOTHING_TO_AVOID);
+        StoreWaitQueue queue = new StoreWaitQueue(store, "okx", NOTHING_TO_AVOID, UndoLog.NONE);
         enqueue(queue, "old", "okx", Priority.LOW);
         enqueue(queue, "new", "okx", Priority.LOW);
 
@@ -84,27 +84,27 @@ class StoreWaitQueueTest {
     @Test
     void shouldKeepDomainsWhoseNamesSharePrefixesApart() {
         // Given two domains over one store, one name a prefix of the other
-        StoreWaitQueue okx = new StoreWaitQueue(store, "okx", NOTHING_TO_AVOID);
-        StoreWaitQueue okxFutures = new StoreWaitQueue(store, "okx-futures", NOTHING_TO_AVOID);
+        StoreWaitQueue okx = new StoreWaitQueue(store, "okx", NOTHING_TO_AVOID, UndoLog.NONE);
+        StoreWaitQueue okxFutures = new StoreWaitQueue(store, "okx-futures", NOTHING_TO_AVOID, UndoLog.NONE);
         enqueue(okxFutures, "f1", "okx", Priority.HIGH);
         enqueue(okx, "s1", "okx", Priority.HIGH);
 
         // Then each sees only its own
         assertThat(okx.head(Priority.HIGH)).map(Waiting::taskId).contains("s1");
         assertThat(okxFutures.head(Priority.HIGH)).map(Waiting::taskId).contains("f1");
-        assertThat(new StoreWaitQueue(store, "okx", NOTHING_TO_AVOID).depth(Priority.HIGH)).isEqualTo(1);
+        assertThat(new StoreWaitQueue(store, "okx", NOTHING_TO_AVOID, UndoLog.NONE).depth(Priority.HIGH)).isEqualTo(1);
     }
 
     @Test
     void shouldCountWhatTheStoreAlreadyHoldsWhenOpenedAgain() {
         // Given tasks stored by an earlier queue, as after a restore
-        StoreWaitQueue before = new StoreWaitQueue(store, "binance", NOTHING_TO_AVOID);
+        StoreWaitQueue before = new StoreWaitQueue(store, "binance", NOTHING_TO_AVOID, UndoLog.NONE);
         enqueue(before, "c1", "binance", Priority.CRITICAL);
         enqueue(before, "n1", "binance", Priority.NORMAL);
         enqueue(before, "n2", "binance", Priority.NORMAL);
 
         // When a new queue opens the same store
-        StoreWaitQueue after = new StoreWaitQueue(store, "binance", NOTHING_TO_AVOID);
+        StoreWaitQueue after = new StoreWaitQueue(store, "binance", NOTHING_TO_AVOID, UndoLog.NONE);
 
         // Then it knows the depths and the heads
         assertThat(after.depth(Priority.CRITICAL)).isEqualTo(1);
@@ -119,7 +119,7 @@ class StoreWaitQueueTest {
     @Test
     void shouldReadBackTheEndpointToAvoidFromTheStoredTask() {
         StoreWaitQueue queue = new StoreWaitQueue(store, "binance",
-                task -> task.getTaskId().startsWith("failed") ? "api1" : null);
+                task -> task.getTaskId().startsWith("failed") ? "api1" : null, UndoLog.NONE);
         enqueue(queue, "failed-1", "binance", Priority.NORMAL);
         enqueue(queue, "fresh-1", "binance", Priority.NORMAL);
 
@@ -129,10 +129,48 @@ class StoreWaitQueueTest {
 
     @Test
     void shouldRefuseToStoreAWaitingTaskWhoseTaskWasNotStaged() {
-        StoreWaitQueue queue = new StoreWaitQueue(store, "okx", NOTHING_TO_AVOID);
+        StoreWaitQueue queue = new StoreWaitQueue(store, "okx", NOTHING_TO_AVOID, UndoLog.NONE);
         queue.stage(task("other", "okx"));
 
         assertThatThrownBy(() -> queue.add(new Waiting("t1", Priority.NORMAL, 1, 0, 0, null)))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("no task staged for t1");
+    }
+
+    @Test
+    void shouldFindEveryDomainWithWaitingTasksWithoutReadingTheirTasks() {
+        StoreWaitQueue okx = new StoreWaitQueue(store, "okx", NOTHING_TO_AVOID, UndoLog.NONE);
+        StoreWaitQueue gone = new StoreWaitQueue(store, "gone-exchange", NOTHING_TO_AVOID, UndoLog.NONE);
+        for (int i = 0; i < 5; i++) {
+            enqueue(okx, "o" + i, "okx", Priority.NORMAL);
+        }
+        enqueue(gone, "g1", "gone-exchange", Priority.LOW);
+
+        assertThat(StoreWaitQueue.domainsIn(store)).containsExactly("gone-exchange", "okx");
+    }
+
+    @Test
+    void shouldTellTheFirstArrivalSequenceNoWaitingTaskUses() {
+        StoreWaitQueue queue = new StoreWaitQueue(store, "okx", NOTHING_TO_AVOID, UndoLog.NONE);
+        assertThat(queue.nextFreeArrivalSeq()).isZero();
+        nextSeq = 41;
+        enqueue(queue, "a", "okx", Priority.LOW);
+        enqueue(queue, "b", "okx", Priority.CRITICAL);
+
+        assertThat(queue.nextFreeArrivalSeq()).isEqualTo(43);
+    }
+
+    @Test
+    void shouldRemoveAnAddedTaskWhenItsHandlingIsUndone() {
+        java.util.List<Runnable> undo = new java.util.ArrayList<>();
+        StoreWaitQueue queue = new StoreWaitQueue(store, "okx", NOTHING_TO_AVOID, undo::add);
+        enqueue(queue, "kept", "okx", Priority.NORMAL);
+        undo.clear();
+        enqueue(queue, "failed", "okx", Priority.NORMAL);
+
+        undo.forEach(Runnable::run);
+
+        assertThat(queue.depth(Priority.NORMAL)).isEqualTo(1);
+        assertThat(queue.removeHead(Priority.NORMAL).taskId()).isEqualTo("kept");
+        assertThat(store.approximateNumEntries()).isZero();
     }
 }

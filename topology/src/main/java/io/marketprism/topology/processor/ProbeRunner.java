@@ -1,0 +1,76 @@
+package io.marketprism.topology.processor;
+
+import io.marketprism.reliability.engine.DecisionEngine;
+import io.marketprism.reliability.engine.ProbeRequest;
+import io.marketprism.topology.config.Endpoint;
+import io.marketprism.topology.exec.ExchangeApi;
+import io.marketprism.topology.exec.TaskExecutor;
+import io.marketprism.topology.metrics.ReliabilityMetrics;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+/**
+ * Active health checks of ejected endpoints: starts the probes the engine says are due on the executor's threads and
+ * reports each finished one back, on the stream thread. Probes are not tasks: no ledger entry, no output record, no
+ * call slot. One probe per endpoint runs at a time.
+ */
+final class ProbeRunner {
+
+    private record FinishedProbe(ProbeRequest probe, boolean ok) {
+    }
+
+    private final TaskExecutor executor;
+    private final Map<String, Endpoint> endpointsById;
+    private final ReliabilityMetrics metrics;
+    private final Queue<FinishedProbe> finished = new ConcurrentLinkedQueue<>();
+    private final Set<String> running = new HashSet<>();
+    private volatile boolean closed;
+
+    ProbeRunner(TaskExecutor executor, Map<String, Endpoint> endpointsById, ReliabilityMetrics metrics) {
+        this.executor = executor;
+        this.endpointsById = endpointsById;
+        this.metrics = metrics;
+    }
+
+    /** Reports the probes finished since the last call, then starts those due now. */
+    void run(DecisionEngine engine, long now) {
+        FinishedProbe done;
+        while ((done = finished.poll()) != null) {
+            String endpointId = endpointId(done.probe());
+            running.remove(endpointId);
+            metrics.onProbe(endpointId, done.ok());
+            engine.recordProbe(done.probe().exchange(), done.probe().endpoint(), done.ok(), now);
+        }
+        for (ProbeRequest probe : engine.probesDue(now)) {
+            String endpointId = endpointId(probe);
+            if (!running.add(endpointId)) {
+                continue;
+            }
+            Endpoint endpoint = endpointsById.get(endpointId);
+            if (endpoint == null) {
+                finished.add(new FinishedProbe(probe, false));
+                continue;
+            }
+            try {
+                executor.probe(endpoint).whenComplete((result, error) -> {
+                    if (!closed) {
+                        finished.add(new FinishedProbe(probe, error == null && ExchangeApi.isHealthy(result)));
+                    }
+                });
+            } catch (RuntimeException executorFailure) {
+                finished.add(new FinishedProbe(probe, false));
+            }
+        }
+    }
+
+    void close() {
+        closed = true;
+    }
+
+    private static String endpointId(ProbeRequest probe) {
+        return probe.exchange() + "/" + probe.endpoint();
+    }
+}

@@ -1,0 +1,73 @@
+package io.marketprism.topology.processor;
+
+import io.marketprism.reliability.config.ReliabilityConfig;
+import io.marketprism.reliability.engine.DecisionEngine;
+import io.marketprism.reliability.engine.EventListener;
+import io.marketprism.reliability.engine.StateStorage;
+import io.marketprism.topology.admin.AdminMailbox;
+import io.marketprism.topology.config.Endpoint;
+import io.marketprism.topology.config.ServiceConfig;
+import io.marketprism.topology.exec.TaskExecutor;
+import io.marketprism.topology.metrics.ReliabilityMetrics;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the reliability step is built from, shared by every partition's processor: the configuration, the executor,
+ * the metrics and the admin mailbox, and the names of its stores.
+ */
+public record ProcessorSettings(ServiceConfig config, TaskExecutor executor, ReliabilityMetrics metrics,
+                                AdminMailbox mailbox, Map<String, Endpoint> endpointsById) {
+
+    /** Waiting tasks per domain, by priority then arrival. */
+    public static final String QUEUE_STORE = "waiting-tasks";
+    /** Tasks held until a time (scheduled retries, bans, no endpoint available), by due time. */
+    public static final String HELD_STORE = "held-tasks";
+    /** Dispatched tasks whose outcome is not produced yet. */
+    public static final String LEDGER_STORE = "in-flight-ledger";
+    /** Limiter, breaker, balancer and retry-budget state. */
+    public static final String ENGINE_STORE = "reliability-state";
+    /** Task ids alive or finished recently: what makes intake idempotent. */
+    public static final String TASK_ID_STORE = "task-ids";
+    /** Every store of the step. */
+    public static final List<String> STORES = List.of(QUEUE_STORE, HELD_STORE, LEDGER_STORE, ENGINE_STORE,
+            TASK_ID_STORE);
+
+    public ProcessorSettings {
+        endpointsById = Map.copyOf(endpointsById);
+    }
+
+    public static ProcessorSettings of(ServiceConfig config, TaskExecutor executor, ReliabilityMetrics metrics,
+                                       AdminMailbox mailbox) {
+        Map<String, Endpoint> byId = new HashMap<>();
+        config.endpointsByExchange().values().forEach(list -> list.forEach(e -> byId.put(e.id(), e)));
+        return new ProcessorSettings(config, executor, metrics, mailbox, byId);
+    }
+
+    ReliabilityConfig reliability() {
+        return config.reliability();
+    }
+
+    Map<String, List<Endpoint>> endpointsOfDomain() {
+        return config.endpointsByExchange();
+    }
+
+    Duration tick() {
+        return config.executionTick();
+    }
+
+    int maxBodyBytes() {
+        return config.maxBodyBytes();
+    }
+
+    long dedupeWindowMillis() {
+        return config.dedupeWindow().toMillis();
+    }
+
+    /** An engine over {@code storage} with the configured call slots per endpoint. */
+    DecisionEngine newEngine(StateStorage storage, EventListener listener) {
+        return new DecisionEngine(config.reliability(), storage, listener, config.maxInFlightPerEndpoint());
+    }
+}

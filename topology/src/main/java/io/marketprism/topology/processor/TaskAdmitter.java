@@ -1,0 +1,187 @@
+package io.marketprism.topology.processor;
+
+import io.marketprism.reliability.Priority;
+import io.marketprism.reliability.engine.Decision;
+import io.marketprism.reliability.engine.DecisionEngine;
+import io.marketprism.schemas.CollectorTask;
+import io.marketprism.schemas.DeadLetterReason;
+import io.marketprism.topology.metrics.ReliabilityMetrics;
+import io.marketprism.topology.state.InFlightLedger;
+import io.marketprism.topology.state.RetryTimers;
+import io.marketprism.topology.state.StoreWaitQueue;
+import java.util.List;
+import org.apache.kafka.streams.KeyValue;
+
+/**
+ * Admission and routing: asks the engine about a task and carries out its decision in the stores. A dispatched task
+ * enters the ledger and its call starts at once, since the engine dispatches only to an endpoint with a free call
+ * slot; a queued one waits in its domain's durable queue; a held one waits in the held store; a refused one is
+ * dead-lettered. Whenever a call is about to start, the task's deadline is checked: past it the task is a dead letter
+ * EXPIRED and no call is made. Every dispatch is answered exactly once: by its call, or by a release when it is not
+ * called (expired, or its task's handling failed).
+ */
+final class TaskAdmitter {
+
+    /** Waiting tasks of a removed exchange dead-lettered per drain, so that a long queue does not stall a tick. */
+    static final int MAX_EVICTED_PER_DRAIN = 1_000;
+
+    private final DomainQueues queues;
+    private final RetryTimers held;
+    private final InFlightLedger ledger;
+    private final CallDispatcher dispatcher;
+    private final TaskIsolation isolation;
+    private final OutcomeSink sink;
+    private final ReliabilityMetrics metrics;
+
+    TaskAdmitter(DomainQueues queues, RetryTimers held, InFlightLedger ledger, CallDispatcher dispatcher,
+                 TaskIsolation isolation, OutcomeSink sink, ReliabilityMetrics metrics) {
+        this.queues = queues;
+        this.held = held;
+        this.ledger = ledger;
+        this.dispatcher = dispatcher;
+        this.isolation = isolation;
+        this.sink = sink;
+        this.metrics = metrics;
+    }
+
+    /** @param encodedTask the task's encoding as received, stored as is if it is dispatched; null to encode it */
+    void admit(DecisionEngine engine, CollectorTask task, byte[] encodedTask, long now) {
+        if (!engine.hasExchange(task.getExchange())) {
+            exchangeRemoved(task, now);
+            return;
+        }
+        StoreWaitQueue queue = queues.of(Routing.domainOf(task));
+        queue.stage(task);
+        Decision decision;
+        try {
+            decision = engine.decide(TaskViews.of(task), queue, now);
+        } finally {
+            queue.stage(null);
+        }
+        if (decision instanceof Decision.Dispatch dispatch) {
+            start(engine, task, encodedTask, dispatch.endpoint(), now);
+        } else if (decision instanceof Decision.Queued queued) {
+            queued.displaced().ifPresent(id -> sink.deadLetter(queue.takeRemoved(id).task(), DeadLetterReason.SHED,
+                    "displaced from a full queue by a higher-priority task", null, now));
+        } else if (decision instanceof Decision.Hold hold) {
+            held.hold(task, hold.until());
+        } else if (decision instanceof Decision.Shed shed) {
+            sink.deadLetter(task, DeadLetterReason.SHED, "shed by the rate limiter: " + shed.reason(), null, now);
+        } else if (decision instanceof Decision.DeadLetter dead) {
+            sink.deadLetter(task, DeadLetterReason.valueOf(dead.reason().name()), dead.detail(), null, now);
+        }
+    }
+
+    /**
+     * Dispatches the waiting tasks of {@code domain} that can go now, each one handled on its own. The waiting tasks
+     * of an exchange that is no longer configured are dead letters EXCHANGE_REMOVED, {@link #MAX_EVICTED_PER_DRAIN}
+     * at a time.
+     */
+    void drain(DecisionEngine engine, String domain, long now) {
+        StoreWaitQueue queue = queues.of(domain);
+        String exchange = queue.totalDepth() == 0 ? null : engine.exchangeOfDomain(domain);
+        if (exchange != null && !engine.hasExchange(exchange)) {
+            evictStranded(queue, now);
+            return;
+        }
+        while (queue.totalDepth() > 0) {
+            Decision.Dispatch dispatch;
+            try {
+                dispatch = engine.drainNext(domain, queue, now);
+            } catch (RuntimeException failure) {
+                for (StoreWaitQueue.Taken left : queue.takeAllRemoved()) {
+                    isolation.giveUp(left.task(), "drain", failure, now);
+                }
+                return;
+            }
+            if (dispatch == null) {
+                return;
+            }
+            StoreWaitQueue.Taken taken = queue.takeRemoved(dispatch.taskId());
+            CollectorTask task = taken.task();
+            metrics.onQueueWait(domain, Priority.valueOf(task.getPriority().name()), now - taken.enqueuedAt());
+            isolation.run(task, "drain", now,
+                    () -> start(engine, task, null, dispatch.endpoint(), now));
+        }
+    }
+
+    private void evictStranded(StoreWaitQueue queue, long now) {
+        int evicted = 0;
+        for (Priority priority : Priority.values()) {
+            while (queue.depth(priority) > 0 && evicted++ < MAX_EVICTED_PER_DRAIN) {
+                exchangeRemoved(queue.takeRemoved(queue.removeHead(priority).taskId()).task(), now);
+            }
+        }
+    }
+
+    /**
+     * Carries on with the ledger entries restored after a crash or a rebalance, each on its own: its call is made
+     * again, to the recorded endpoint; when that endpoint is no longer configured the task is admitted afresh
+     * (another endpoint of the exchange), when its exchange is no longer configured it is a dead letter
+     * EXCHANGE_REMOVED; a damaged entry is a dead letter with its bytes.
+     */
+    void resume(DecisionEngine engine, List<KeyValue<String, byte[]>> restored, TaskDecoder decoder, long now) {
+        for (KeyValue<String, byte[]> stored : restored) {
+            InFlightLedger.Entry entry;
+            try {
+                entry = InFlightLedger.decode(stored.value);
+            } catch (RuntimeException damaged) {
+                ledger.remove(stored.key);
+                decoder.rejectStored(ProcessorSettings.LEDGER_STORE, stored.key, stored.value, damaged, now);
+                continue;
+            }
+            isolation.run(entry.task(), "restore", now, () -> resume(engine, stored.key, entry, now));
+        }
+    }
+
+    private void resume(DecisionEngine engine, String taskId, InFlightLedger.Entry entry, long now) {
+        CollectorTask task = entry.task();
+        String endpoint = TaskViews.endpointName(entry.endpointId());
+        if (!engine.hasExchange(task.getExchange())) {
+            ledger.remove(taskId);
+            exchangeRemoved(task, now);
+        } else if (!engine.hasEndpoint(task.getExchange(), endpoint)) {
+            ledger.remove(taskId);
+            admit(engine, task, null, now);
+        } else if (expired(task, now)) {
+            ledger.remove(taskId);
+            engine.release(task.getExchange(), endpoint, now);
+            deadLetterExpired(task, now);
+        } else {
+            CallDispatcher.Call call = dispatcher.start(entry.endpointId(), task, now);
+            isolation.onUndo(() -> dispatcher.forget(call));
+        }
+    }
+
+    private void start(DecisionEngine engine, CollectorTask task, byte[] encodedTask, String endpoint, long now) {
+        isolation.onUndo(() -> engine.release(task.getExchange(), endpoint, now));
+        if (expired(task, now)) {
+            engine.release(task.getExchange(), endpoint, now);
+            deadLetterExpired(task, now);
+            return;
+        }
+        String endpointId = task.getExchange() + "/" + endpoint;
+        metrics.onDispatched(endpointId);
+        if (encodedTask == null) {
+            ledger.put(endpointId, task);
+        } else {
+            ledger.put(endpointId, task, encodedTask);
+        }
+        CallDispatcher.Call call = dispatcher.start(endpointId, task, now);
+        isolation.onUndo(() -> dispatcher.forget(call));
+    }
+
+    private static boolean expired(CollectorTask task, long now) {
+        return task.getDeadline() != null && now > task.getDeadline().toEpochMilli();
+    }
+
+    private void deadLetterExpired(CollectorTask task, long now) {
+        sink.deadLetter(task, DeadLetterReason.EXPIRED, "deadline " + task.getDeadline() + " passed before the call"
+                + " could start (at " + java.time.Instant.ofEpochMilli(now) + "); no call was made", null, now);
+    }
+
+    private void exchangeRemoved(CollectorTask task, long now) {
+        sink.deadLetter(task, DeadLetterReason.EXCHANGE_REMOVED, "exchange '" + task.getExchange()
+                + "' is no longer configured", null, now);
+    }
+}
