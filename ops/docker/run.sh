@@ -32,7 +32,7 @@ case "${1:-}" in
     ;;
   simulated-exchange)
     # shellcheck disable=SC2086
-    exec java ${JAVA_OPTS:-} io.marketprism.ops.exchange.SimulatedExchange 8090 "${2:-42}" 0.0.0.0
+    exec java ${JAVA_OPTS:-} io.marketprism.ops.exchange.SimulatedExchange --host=0.0.0.0 8090 "${2:-42}"
     ;;
   kafka)
     : "${CLUSTER_ID:?set CLUSTER_ID (22 characters of base64, e.g. 4L6g3nShT-eMCtK--X86sw)}"

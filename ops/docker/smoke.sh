@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end check of the compose stack: builds and starts it under its own project name, produces tasks, and checks
 #   1. every task ends in a result or a dead letter (the services' counters, read through Prometheus),
-#   2. Prometheus scrapes every service replica (each target up),
+#   2. Prometheus scrapes every service replica (each target up) and evaluates its rules without error,
 #   3. the cluster-wide admin view, asked at any replica, holds every replica's rows and names no unreachable
 #      instance and no missing partition,
 #   4. every query of the Grafana dashboard answers without NaN from the live scrape of the replicas,
@@ -85,6 +85,13 @@ print(" ".join(t["labels"]["instance"] + "=" + t["health"] for t in sorted(targe
 up=$(grep -o '=up' <<<"$targets" | wc -l)
 [[ $up -eq $REPLICAS ]] || fail "Prometheus targets: $targets (want $REPLICAS up)"
 step "2. Prometheus targets: $targets"
+rules="$(curl -fsS "$PROMETHEUS/api/v1/rules" | python3 -c '
+import json, sys
+rules = [r for g in json.load(sys.stdin)["data"]["groups"] for r in g["rules"]]
+bad = [r["name"] + ": " + r.get("lastError", "") for r in rules if r.get("health") == "err"]
+print("%d rules loaded, %d failing%s" % (len(rules), len(bad), "".join("\n  " + b for b in bad)))')"
+[[ $rules == *", 0 failing" ]] || fail "Prometheus rules: $rules"
+step "2. Prometheus rules: $rules"
 
 for listing in breakers endpoints; do
   views=()

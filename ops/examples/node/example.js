@@ -9,12 +9,24 @@
 //   result <taskId> <exchange> <dataType> <symbol> endpoint=<endpoint> attempts=<n> format=<avro|json>
 //   dead-letter <taskId> reason=<reason> detail=<detail> format=<avro|json>
 //
-// Needs kafkajs and avsc: `npm ci` in this folder, then
+// Needs kafkajs, avsc and fzstd: `npm ci` in this folder, then
 //   node ops/examples/node/example.js --bootstrap-servers 127.0.0.1:9092
 
 const crypto = require('crypto');
-const { Kafka, Partitioners, logLevel } = require('kafkajs');
+const { Kafka, Partitioners, logLevel, CompressionTypes, CompressionCodecs } = require('kafkajs');
+const fzstd = require('fzstd');
 const { Schemas } = require('./marketprism-avro');
+
+// The service compresses its outputs with zstd. kafkajs ships no zstd codec (codecs are plug-ins); reading needs only
+// decompression, which the pure-JavaScript fzstd provides without a native build. This example produces uncompressed.
+CompressionCodecs[CompressionTypes.ZSTD] = () => ({
+  async compress() {
+    throw new Error('this example reads zstd batches but does not write them');
+  },
+  async decompress(buffer) {
+    return Buffer.from(fzstd.decompress(buffer));
+  },
+});
 
 function parseArgs(argv) {
   const args = {

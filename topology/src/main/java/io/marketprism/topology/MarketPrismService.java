@@ -7,8 +7,8 @@ import io.marketprism.topology.errors.DeadLetterExceptionHandler;
 import io.marketprism.topology.exec.HttpTaskExecutor;
 import io.marketprism.topology.exec.TaskExecutor;
 import io.marketprism.topology.metrics.ReliabilityMetrics;
+import io.marketprism.topology.metrics.ServiceMeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -100,7 +100,7 @@ public final class MarketPrismService implements AutoCloseable {
     /** Creates missing topics and starts processing; returns once the threads are started. */
     public synchronized void start() {
         createMissingTopics();
-        registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        registry = new ServiceMeterRegistry();
         ReliabilityMetrics.bindJvmMetrics(registry);
         ReliabilityMetrics metrics = new ReliabilityMetrics(registry, config);
         AdminMailbox mailbox = new AdminMailbox();
@@ -108,6 +108,7 @@ public final class MarketPrismService implements AutoCloseable {
         HostInfo advertised = http.start();
         Properties props = streamsProperties(config);
         props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, advertised.host() + ":" + advertised.port());
+        props.put(DeadLetterExceptionHandler.METRICS_CONFIG, metrics);
         streams = new KafkaStreams(ReliabilityTopology.build(config, executor, metrics, mailbox), props);
         streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(registry);

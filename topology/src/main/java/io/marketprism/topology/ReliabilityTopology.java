@@ -3,6 +3,7 @@ package io.marketprism.topology;
 import io.marketprism.schemas.Attempt;
 import io.marketprism.schemas.CollectorTask;
 import io.marketprism.schemas.DeadLetter;
+import io.marketprism.schemas.DeadLetterReason;
 import io.marketprism.schemas.TaskResult;
 import io.marketprism.schemas.codec.AvroCodec;
 import io.marketprism.schemas.codec.TaskReader;
@@ -15,6 +16,7 @@ import io.marketprism.topology.processor.ProcessorSettings;
 import io.marketprism.topology.processor.ReliabilityProcessor;
 import io.marketprism.topology.processor.Outcome;
 import io.marketprism.topology.metrics.ReliabilityMetrics;
+import io.marketprism.topology.metrics.ReliabilityMetrics.TaskEnd;
 import io.marketprism.topology.serde.RecordSerde;
 import java.util.List;
 import java.util.Map;
@@ -77,7 +79,8 @@ public final class ReliabilityTopology {
         KStream<String, Outcome> decoded = builder
                 .stream(java.util.List.of(topics.tasks(), topics.retry()),
                         Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("tasks-source"))
-                .process(() -> new DecodeProcessor(reader, config.exchanges()), Named.as("decode"));
+                .process(() -> new DecodeProcessor(reader, config.exchanges(), topics.retry(), metrics),
+                        Named.as("decode"));
         Map<String, KStream<String, Outcome>> decodedBranches = decoded.split(Named.as("decoded-"))
                 .branch((key, outcome) -> outcome instanceof Outcome.Accepted, Branched.as("accepted"))
                 .defaultBranch(Branched.as("rejected"));
@@ -120,19 +123,30 @@ public final class ReliabilityTopology {
                 .withCachingEnabled());
     }
 
-    /** Counts results (with their end-to-end latency), retries and dead letters. */
+    /**
+     * Counts results (with their end-to-end latency), retries and dead letters, and every task's end: a result, or a
+     * dead letter of a task (one of undecodable bytes ends no accepted task).
+     */
     private static void count(ReliabilityMetrics metrics, Outcome outcome) {
         if (outcome instanceof Outcome.Succeeded succeeded) {
             TaskResult result = succeeded.result();
-            metrics.onResult(result.getExchange(), result.getPriority(),
-                    result.getCompletedAt().toEpochMilli() - result.getCreatedAt().toEpochMilli());
+            long completedAt = result.getCompletedAt().toEpochMilli();
+            metrics.onResult(result.getExchange(), result.getPriority(), completedAt - result.getCreatedAt().toEpochMilli());
+            metrics.onTerminal(result.getExchange(), result.getDataType(), TaskEnd.RESULT, succeeded.deadline(),
+                    completedAt);
         } else if (outcome instanceof Outcome.RetryLater retry) {
             List<Attempt> attempts = retry.task().getAttempts();
             metrics.onRetry(retry.task().getExchange(),
                     attempts.isEmpty() ? null : attempts.get(attempts.size() - 1).getErrorClass());
         } else if (outcome instanceof Outcome.DeadLettered dead) {
             DeadLetter letter = dead.deadLetter();
-            metrics.onDeadLetter(letter.getTask() == null ? null : letter.getTask().getExchange(), letter.getReason());
+            CollectorTask task = letter.getTask();
+            metrics.onDeadLetter(task == null ? null : task.getExchange(), letter.getReason());
+            if (task != null) {
+                metrics.onTerminal(task.getExchange(), task.getDataType(),
+                        letter.getReason() == DeadLetterReason.INVALID ? TaskEnd.REJECTED : TaskEnd.DEAD_LETTER,
+                        task.getDeadline(), letter.getDeadLetteredAt().toEpochMilli());
+            }
         }
     }
 

@@ -16,7 +16,9 @@ final class BinanceDialect extends Dialect {
                 MarketData.TRADES, "/api/v3/trades",
                 MarketData.TICKER, "/api/v3/ticker/24hr",
                 MarketData.FUNDING_RATE, "/fapi/v1/premiumIndex",
-                MarketData.OPEN_INTEREST, "/fapi/v1/openInterest"),
+                MarketData.OPEN_INTEREST, "/fapi/v1/openInterest",
+                MarketData.KLINES, "/api/v3/klines",
+                MarketData.LONG_SHORT_RATIO, "/futures/data/globalLongShortAccountRatio"),
                 "/api/v3/ping");
     }
 
@@ -29,26 +31,17 @@ final class BinanceDialect extends Dialect {
     @Override
     int weight(MarketData data, Map<String, String> query) {
         return switch (data) {
-            case ORDER_BOOK -> depthWeight(parseLimit(query.get("limit")));
+            case ORDER_BOOK -> (int) BinanceVenues.spotDepthWeight(parseLimit(query.get("limit")));
             case TRADES -> 25;
-            case TICKER -> 2;
+            case TICKER, KLINES -> 2;
             case FUNDING_RATE, OPEN_INTEREST -> 1;
+            case LONG_SHORT_RATIO -> 0;
         };
     }
 
     @Override
     int healthCheckWeight() {
         return 1;
-    }
-
-    static int depthWeight(int limit) {
-        if (limit <= 100) {
-            return 5;
-        }
-        if (limit <= 500) {
-            return 25;
-        }
-        return limit <= 1000 ? 50 : 250;
     }
 
     private static int parseLimit(String limit) {
@@ -76,6 +69,13 @@ final class BinanceDialect extends Dialect {
                     + "}";
             case OPEN_INTEREST -> "{\"openInterest\":\"" + s.openInterest() + "\",\"symbol\":" + symbol
                     + ",\"time\":" + s.timeMillis() + "}";
+            case KLINES -> "[[" + (s.timeMillis() - 60_000) + ",\"" + s.bidPrice(0) + "\",\"" + s.askPrice(1)
+                    + "\",\"" + s.bidPrice(1) + "\",\"" + s.lastPrice() + "\",\"" + s.volume() + "\","
+                    + (s.timeMillis() - 1) + ",\"" + s.volume() + "\"," + s.sequence() + ",\"" + s.quantity(0)
+                    + "\",\"" + s.quantity(1) + "\",\"0\"]]";
+            case LONG_SHORT_RATIO -> "[{\"symbol\":" + symbol + ",\"longShortRatio\":\"" + s.longShortRatio()
+                    + "\",\"longAccount\":\"" + s.longAccountShare() + "\",\"shortAccount\":\""
+                    + s.shortAccountShare() + "\",\"timestamp\":\"" + s.timeMillis() + "\"}]";
         };
     }
 
@@ -112,6 +112,23 @@ final class BinanceDialect extends Dialect {
     @Override
     String invalidSymbolBody() {
         return "{\"code\":-1121,\"msg\":\"Invalid symbol.\"}";
+    }
+
+    /** -1102, as binance-spot-api-docs {@code errors.md} and the USDⓈ-M error-code page define it. */
+    @Override
+    String missingParameterBody(String parameter) {
+        return error(-1102, "Mandatory parameter '" + parameter + "' was not sent, was empty/null, or malformed.");
+    }
+
+    /** -1120 for a bad {@code interval}, else -1130 INVALID_PARAMETER (binance-spot-api-docs {@code errors.md}). */
+    @Override
+    String invalidParameterBody(String parameter) {
+        return parameter.equals("interval") ? error(-1120, "Invalid interval.")
+                : error(-1130, "Data sent for parameter '" + parameter + "' is not valid.");
+    }
+
+    private static String error(int code, String msg) {
+        return "{\"code\":" + code + ",\"msg\":" + Json.quote(msg) + "}";
     }
 
     @Override

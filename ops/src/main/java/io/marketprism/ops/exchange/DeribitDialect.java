@@ -12,7 +12,8 @@ final class DeribitDialect extends Dialect {
                 MarketData.TRADES, "/api/v2/public/get_last_trades_by_instrument",
                 MarketData.TICKER, "/api/v2/public/ticker",
                 MarketData.FUNDING_RATE, "/api/v2/public/get_funding_rate_value",
-                MarketData.OPEN_INTEREST, "/api/v2/public/get_book_summary_by_instrument"),
+                MarketData.OPEN_INTEREST, "/api/v2/public/get_book_summary_by_instrument",
+                MarketData.KLINES, "/api/v2/public/get_tradingview_chart_data"),
                 "/api/v2/public/test");
     }
 
@@ -33,6 +34,11 @@ final class DeribitDialect extends Dialect {
             case OPEN_INTEREST -> "[{\"instrument_name\":" + name + ",\"open_interest\":" + s.openInterest()
                     + ",\"volume\":" + s.volume() + ",\"mark_price\":" + s.lastPrice() + ",\"creation_timestamp\":"
                     + s.timeMillis() + "}]";
+            case KLINES -> "{\"status\":\"ok\",\"ticks\":[" + (s.timeMillis() - 60_000) + "],\"open\":["
+                    + s.bidPrice(0) + "],\"high\":[" + s.askPrice(1) + "],\"low\":[" + s.bidPrice(1)
+                    + "],\"close\":[" + s.lastPrice() + "],\"volume\":[" + s.volume() + "],\"cost\":["
+                    + s.volume() + "]}";
+            case LONG_SHORT_RATIO -> throw new IllegalArgumentException("Deribit publishes no long/short ratio");
         };
         return "{\"jsonrpc\":\"2.0\",\"result\":" + result + ",\"usIn\":" + s.timeMillis() * 1000
                 + ",\"usOut\":" + s.timeMillis() * 1000 + ",\"usDiff\":0,\"testnet\":false}";
@@ -73,8 +79,23 @@ final class DeribitDialect extends Dialect {
 
     @Override
     String invalidSymbolBody() {
+        return invalidParams("wrong format", "instrument_name");
+    }
+
+    /** JSON-RPC -32602 naming the parameter (Deribit API v2 RPC error codes). */
+    @Override
+    String missingParameterBody(String parameter) {
+        return invalidParams("must be present", parameter);
+    }
+
+    @Override
+    String invalidParameterBody(String parameter) {
+        return invalidParams("wrong format", parameter);
+    }
+
+    private static String invalidParams(String reason, String parameter) {
         return "{\"jsonrpc\":\"2.0\",\"error\":{\"code\":-32602,\"message\":\"Invalid params\",\"data\":"
-                + "{\"reason\":\"wrong format\",\"param\":\"instrument_name\"}},\"testnet\":false}";
+                + "{\"reason\":" + Json.quote(reason) + ",\"param\":" + Json.quote(parameter) + "}},\"testnet\":false}";
     }
 
     @Override

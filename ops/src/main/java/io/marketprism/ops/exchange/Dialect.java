@@ -22,8 +22,8 @@ abstract class Dialect {
 
     Dialect(String name, List<String> endpoints, String symbolParameter, Map<MarketData, String> paths,
             String healthPath) {
-        if (!paths.keySet().containsAll(List.of(MarketData.values()))) {
-            throw new IllegalArgumentException(name + " lacks a path for some market data: " + paths.keySet());
+        if (!paths.keySet().containsAll(List.of(MarketData.ORDER_BOOK, MarketData.TRADES, MarketData.TICKER))) {
+            throw new IllegalArgumentException(name + " lacks a path for books, trades or tickers: " + paths.keySet());
         }
         this.name = name;
         this.endpoints = List.copyOf(endpoints);
@@ -47,9 +47,9 @@ abstract class Dialect {
         return symbolParameter;
     }
 
-    /** The REST path serving this market data. */
-    final String pathOf(MarketData data) {
-        return paths.get(data);
+    /** The REST path serving this market data, if the exchange has one. */
+    final Optional<String> pathOf(MarketData data) {
+        return Optional.ofNullable(paths.get(data));
     }
 
     /** The market data served at this path, if any. */
@@ -85,6 +85,12 @@ abstract class Dialect {
 
     /** Body of the 400 answer to an unknown or missing symbol. */
     abstract String invalidSymbolBody();
+
+    /** Body of the answer to a request without a mandatory parameter, in the exchange's own error shape. */
+    abstract String missingParameterBody(String parameter);
+
+    /** Body of the answer to a parameter whose value the exchange does not accept. */
+    abstract String invalidParameterBody(String parameter);
 
     /** Body of a 429 answer. */
     abstract String rateLimitedBody();

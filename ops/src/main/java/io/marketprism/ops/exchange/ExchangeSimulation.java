@@ -19,10 +19,11 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * The decisions of the simulated exchange, free of HTTP: routes a request, applies the fault profile with a seeded
- * random source, keeps per-endpoint ban state and per-exchange weight, and records what it served. Thread-safe; all
- * decisions are made under one lock, so a single client sending requests one after another sees the same sequence of
- * outcomes for the same seed.
+ * The decisions of the simulated exchange, free of HTTP: routes a request, and records what it served. In lenient
+ * mode it applies the fault profile with a seeded random source and keeps per-endpoint ban state and per-exchange
+ * weight; in strict mode it hands the request to {@link StrictExchange}. Thread-safe; all decisions are made under
+ * one lock, so a single client sending requests one after another sees the same sequence of outcomes for the same
+ * seed.
  */
 final class ExchangeSimulation {
 
@@ -44,10 +45,12 @@ final class ExchangeSimulation {
     private final Map<String, EndpointState> endpointStates = new HashMap<>();
     private final Map<String, WeightWindow> weightByExchange = new HashMap<>();
     private final ArrayDeque<ServedRequest> log = new ArrayDeque<>();
+    private final Optional<StrictExchange> strict;
     private long requestCount;
     private long sequence;
 
-    ExchangeSimulation(Clock clock, long seed, int logCapacity) {
+    ExchangeSimulation(Clock clock, long seed, int logCapacity, boolean strict) {
+        this.strict = strict ? Optional.of(new StrictExchange()) : Optional.empty();
         this.clock = clock;
         this.random = new Random(seed);
         this.logCapacity = logCapacity;
@@ -75,6 +78,9 @@ final class ExchangeSimulation {
         Map<String, String> parameters = parseQuery(query);
         synchronized (lock) {
             Instant now = clock.instant();
+            if (strict.isPresent()) {
+                return serveStrict(strict.get(), method, target, query, parameters, now);
+            }
             Dialect dialect = DIALECTS.get(target.exchange());
             boolean knownEndpoint = dialect != null && dialect.endpoints().contains(target.endpoint());
             Optional<MarketData> data = knownEndpoint ? dialect.dataAt(target.path()) : Optional.empty();
@@ -87,6 +93,27 @@ final class ExchangeSimulation {
             boolean bannedOnArrival = isBanned(target, now);
             Reply reply = decide(dialect, data, target, parameters, now);
             return record(now, target, query, bannedOnArrival, healthCheck, reply);
+        }
+    }
+
+    private Reply serveStrict(StrictExchange exchange, String method, Target target, String query,
+                              Map<String, String> parameters, Instant now) {
+        Optional<VenueEndpoint> endpoint = exchange.endpoint(target.exchange(), target.endpoint(), target.path());
+        boolean healthCheck = endpoint.filter(e -> e.data().isEmpty()).isPresent();
+        if (endpoint.isEmpty() || !"GET".equals(method)) {
+            return record(now, target, query, false, healthCheck, Reply.answer(endpoint.isEmpty() ? 404 : 405,
+                    Map.of(), NOT_FOUND_BODY, Duration.ZERO));
+        }
+        long nowMillis = now.toEpochMilli();
+        boolean bannedOnArrival = exchange.banned(target.exchange(), target.endpoint(), nowMillis);
+        Reply reply = exchange.decide(target.exchange(), target.endpoint(), endpoint.get(), parameters, nowMillis);
+        return record(now, target, query, bannedOnArrival, healthCheck, reply);
+    }
+
+    /** Usage of every (venue, route, limit group) in strict mode; empty in lenient mode. */
+    List<LimitUsage> limitUsage() {
+        synchronized (lock) {
+            return strict.map(s -> s.usage(clock.millis())).orElse(List.of());
         }
     }
 
@@ -171,13 +198,14 @@ final class ExchangeSimulation {
         }
     }
 
-    /** No faults anywhere, bans lifted, 429 history and used weight forgotten. */
+    /** No faults anywhere, bans lifted, 429 history and used weight (in strict mode: every budget) forgotten. */
     void resetFaults() {
         synchronized (lock) {
             globalFaults = FaultProfile.ofDefaults();
             endpointFaults.clear();
             endpointStates.clear();
             weightByExchange.clear();
+            strict.ifPresent(StrictExchange::reset);
         }
     }
 

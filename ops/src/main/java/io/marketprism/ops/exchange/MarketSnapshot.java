@@ -1,6 +1,7 @@
 package io.marketprism.ops.exchange;
 
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 
 /**
  * Deterministic market numbers for one answer: derived only from the symbol, a sequence number and a time, so equal
@@ -49,6 +50,22 @@ record MarketSnapshot(String symbol, long sequence, long timeMillis) {
 
     String volume() {
         return decimal(5_000_000 + Math.floorMod(31L * symbol.hashCode(), 50_000_000), 3);
+    }
+
+    /** Accounts net long over accounts net short, between 0.5 and 2.5. */
+    String longShortRatio() {
+        return decimal(5_000 + Math.floorMod(symbol.hashCode() + sequence, 20_000), 4);
+    }
+
+    /** Share of accounts net long, matching {@link #longShortRatio()}. */
+    String longAccountShare() {
+        BigDecimal ratio = new BigDecimal(longShortRatio());
+        return ratio.divide(ratio.add(BigDecimal.ONE), 4, RoundingMode.HALF_EVEN).toPlainString();
+    }
+
+    /** Share of accounts net short, one minus {@link #longAccountShare()}. */
+    String shortAccountShare() {
+        return BigDecimal.ONE.subtract(new BigDecimal(longAccountShare())).toPlainString();
     }
 
     private long midCents() {

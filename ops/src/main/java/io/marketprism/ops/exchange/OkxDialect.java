@@ -12,7 +12,9 @@ final class OkxDialect extends Dialect {
                 MarketData.TRADES, "/api/v5/market/trades",
                 MarketData.TICKER, "/api/v5/market/ticker",
                 MarketData.FUNDING_RATE, "/api/v5/public/funding-rate",
-                MarketData.OPEN_INTEREST, "/api/v5/public/open-interest"),
+                MarketData.OPEN_INTEREST, "/api/v5/public/open-interest",
+                MarketData.KLINES, "/api/v5/market/candles",
+                MarketData.LONG_SHORT_RATIO, "/api/v5/rubik/stat/contracts/long-short-account-ratio"),
                 "/api/v5/public/time");
     }
 
@@ -31,6 +33,10 @@ final class OkxDialect extends Dialect {
                     + s.fundingRate() + "\",\"fundingTime\":" + ts + "}";
             case OPEN_INTEREST -> "{\"instType\":\"SWAP\",\"instId\":" + instId + ",\"oi\":\"" + s.openInterest()
                     + "\",\"ts\":" + ts + "}";
+            case KLINES -> "[" + ts + ",\"" + s.bidPrice(0) + "\",\"" + s.askPrice(1) + "\",\"" + s.bidPrice(1)
+                    + "\",\"" + s.lastPrice() + "\",\"" + s.volume() + "\",\"" + s.volume() + "\",\"" + s.volume()
+                    + "\",\"1\"]";
+            case LONG_SHORT_RATIO -> "[" + ts + ",\"" + s.longShortRatio() + "\"]";
         };
         return envelope("0", "", data == MarketData.TRADES ? item : "[" + item + "]");
     }
@@ -68,6 +74,18 @@ final class OkxDialect extends Dialect {
     @Override
     String invalidSymbolBody() {
         return envelope("51001", "Instrument ID does not exist", "[]");
+    }
+
+    /** 50014 (OKX v5 REST error codes: a parameter that cannot be empty). */
+    @Override
+    String missingParameterBody(String parameter) {
+        return envelope("50014", "Parameter " + parameter + " can not be empty.", "[]");
+    }
+
+    /** 51000 (OKX v5 REST error codes: a parameter with a wrong value). */
+    @Override
+    String invalidParameterBody(String parameter) {
+        return envelope("51000", "Parameter " + parameter + " error", "[]");
     }
 
     @Override

@@ -6,12 +6,13 @@ import java.time.Instant;
  * One request the simulated exchange received, with what it decided to do about it.
  *
  * @param time      when the request arrived, by the simulator's clock
- * @param exchange  first path segment, e.g. {@code binance} (empty if missing)
- * @param endpoint  second path segment, e.g. {@code api1} (empty if missing)
+ * @param exchange  first path segment, e.g. {@code binance} (empty if missing); in strict mode the venue, e.g.
+ *                  {@code binance-usdm}
+ * @param endpoint  second path segment, e.g. {@code api1} (empty if missing); in strict mode the client route
  * @param path      the rest of the path, e.g. {@code /api/v3/depth}
  * @param query     the raw query string, empty if none
  * @param status    HTTP status answered, or 0 when no response was sent (reset or hung)
- * @param banned    whether the endpoint was banned when the request arrived
+ * @param banned    whether the endpoint (strict mode: the route, by that venue) was banned when the request arrived
  * @param delivery  whether the request was answered, reset or left hanging
  * @param healthCheck whether it was the exchange's health check (Binance {@code /api/v3/ping}, OKX
  *                  {@code /api/v5/public/time}, Deribit {@code /api/v2/public/test}) rather than a market-data call

@@ -11,6 +11,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,13 +23,17 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An HTTP server (on loopback unless told otherwise) that answers like the public REST APIs of Binance, OKX and Deribit, with faults that
- * can be switched on at runtime, for exercising the service without touching real exchanges.
+ * An HTTP server that answers like the public REST APIs of Binance, OKX and Deribit (and, in strict mode, Bybit),
+ * for exercising the service without touching real exchanges. It listens on loopback unless the builder names
+ * another address. It runs in one of two {@link Mode}s: lenient (the default, for benchmarks and fault tests) or
+ * strict (the exchanges' documented hosts, parameters and limits).
  *
+ * <p><b>Lenient mode.</b>
  * <p>URLs are {@code http://127.0.0.1:PORT/{exchange}/{endpoint}{path}}, e.g.
  * {@code /binance/api1/api/v3/depth?symbol=BTCUSDT&limit=100}; see {@link #endpoints()} for the endpoints. Bodies are
  * small and deterministic. A missing symbol, or one starting with {@code INVALID}, gets the exchange's invalid-symbol
@@ -42,11 +47,30 @@ import org.slf4j.LoggerFactory;
  * Random decisions come from one {@link java.util.Random} seeded by the builder. Latency and hangs are served from a
  * scheduler, so they hold no handler thread. Every request to an exchange path is recorded as a
  * {@link ServedRequest}, which tells health checks from market-data calls.
+ *
+ * <p><b>Strict mode.</b> Each host family has its own base URL, {@code http://HOST:PORT/{venue}/{route}} (see
+ * {@link #strictBaseUrl(String, String)} and {@link #venues()}), answering only the paths its exchange documents, so
+ * a request sent to the wrong host family gets 404 as in production. Mandatory parameters and documented values are
+ * enforced with the exchange's own error shape; every limit group is counted per route (a route stands for one
+ * source IP: point two egress routes at two route names), with the exchange's windows, rejections, bans and headers.
+ * The rules are written from the exchanges' docs (see {@link BinanceVenues}, {@link OkxVenue}, {@link DeribitVenue},
+ * {@link BybitVenue}), not from the service's configuration. {@link #limitUsage()} and {@code GET /__sim/stats}
+ * report per route and group the units used, the peak per window and the rejections and bans answered. Faults are a
+ * lenient-mode feature.
  */
 public final class SimulatedExchange implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SimulatedExchange.class);
     private static final String LOOPBACK = "127.0.0.1";
+    private static final Pattern ROUTE = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+
+    /** How strictly the simulator follows the exchanges' documentation. */
+    public enum Mode {
+        /** Every exchange path on every endpoint, no limits, faults on demand: today's behaviour, for benchmarks. */
+        LENIENT,
+        /** Host families apart, parameters and documented limits enforced per route; no faults. */
+        STRICT
+    }
 
     static {
         // Responses are written as headers then body; without TCP_NODELAY small answers can stall on delayed ACKs.
@@ -57,6 +81,7 @@ public final class SimulatedExchange implements AutoCloseable {
 
     private final String host;
     private final int requestedPort;
+    private final Mode mode;
     private final int handlerThreads;
     private final ExchangeSimulation simulation;
     private HttpServer server;
@@ -66,12 +91,13 @@ public final class SimulatedExchange implements AutoCloseable {
     private SimulatedExchange(Builder b) {
         this.host = b.host;
         this.requestedPort = b.port;
+        this.mode = b.mode;
         this.handlerThreads = b.handlerThreads;
-        this.simulation = new ExchangeSimulation(b.clock, b.seed, b.requestLogCapacity);
+        this.simulation = new ExchangeSimulation(b.clock, b.seed, b.requestLogCapacity, b.mode == Mode.STRICT);
         this.simulation.setGlobalFaults(b.faults);
     }
 
-    /** Starts building; defaults: a free port, seed 42, the system clock, no faults. */
+    /** Starts building; defaults: loopback, a free port, lenient mode, seed 42, the system clock, no faults. */
     public static Builder builder() {
         return new Builder();
     }
@@ -81,6 +107,11 @@ public final class SimulatedExchange implements AutoCloseable {
         Map<String, List<String>> endpoints = new LinkedHashMap<>();
         ExchangeSimulation.DIALECTS.forEach((name, dialect) -> endpoints.put(name, dialect.endpoints()));
         return endpoints;
+    }
+
+    /** Host families strict mode serves, the first segment of {@link #strictBaseUrl(String, String)}. */
+    public static List<String> venues() {
+        return List.copyOf(Venue.all().keySet());
     }
 
     /**
@@ -97,7 +128,8 @@ public final class SimulatedExchange implements AutoCloseable {
         try {
             server = HttpServer.create(new InetSocketAddress(InetAddress.getByName(host), requestedPort), 1024);
         } catch (IOException e) {
-            throw new UncheckedIOException("could not bind the simulated exchange to " + host + ":" + requestedPort, e);
+            throw new UncheckedIOException("could not bind the simulated exchange to " + host + ":" + requestedPort,
+                    e);
         }
         handlers = Executors.newFixedThreadPool(handlerThreads, daemonThreads("simulated-exchange-handler"));
         ScheduledThreadPoolExecutor delays = new ScheduledThreadPoolExecutor(1,
@@ -106,7 +138,10 @@ public final class SimulatedExchange implements AutoCloseable {
         scheduler = delays;
         server.setExecutor(handlers);
         server.createContext("/", this::serve);
-        server.createContext(FaultAdminHandler.CONTEXT, new FaultAdminHandler(simulation));
+        if (mode == Mode.LENIENT) {
+            server.createContext(FaultAdminHandler.CONTEXT, new FaultAdminHandler(simulation));
+        }
+        server.createContext(StatsHandler.CONTEXT, new StatsHandler(simulation, mode));
         server.start();
         return this;
     }
@@ -117,23 +152,57 @@ public final class SimulatedExchange implements AutoCloseable {
         return server.getAddress().getPort();
     }
 
+    /** The mode it serves in. */
+    public Mode mode() {
+        return mode;
+    }
+
     /**
-     * Base URL of one endpoint, e.g. {@code http://127.0.0.1:PORT/binance/api1}; append the exchange's REST path.
-     * Bound to every interface, the exchange is named by its loopback address.
+     * Lenient mode: base URL of one endpoint, e.g. {@code http://127.0.0.1:PORT/binance/api1}; append the exchange's
+     * REST path.
      *
      * @throws IllegalArgumentException if the exchange or endpoint is unknown
      */
     public String baseUrl(String exchange, String endpoint) {
-        int port = port();
-        return "http://" + reachableHost() + ":" + port + "/" + ExchangeSimulation.endpointId(exchange, endpoint);
+        return origin() + "/" + ExchangeSimulation.endpointId(exchange, endpoint);
     }
 
-    private String reachableHost() {
-        return server.getAddress().getAddress().isAnyLocalAddress() ? LOOPBACK : host;
+    /**
+     * Strict mode: base URL of one host family as seen from one client route, e.g.
+     * {@code http://127.0.0.1:PORT/binance-usdm/route-a}; append the exchange's REST path. Each route name is its own
+     * client with its own budgets, so two egress routes of the service point at two route names.
+     *
+     * @param venue one of {@link #venues()}
+     * @param route 1 to 64 of {@code A-Z a-z 0-9 . _ -}
+     * @throws IllegalArgumentException if the venue is unknown or the route malformed
+     */
+    public String strictBaseUrl(String venue, String route) {
+        if (!Venue.all().containsKey(venue)) {
+            throw new IllegalArgumentException("unknown venue " + venue + "; known: " + venues());
+        }
+        if (route == null || !ROUTE.matcher(route).matches()) {
+            throw new IllegalArgumentException("route must be 1 to 64 of A-Z a-z 0-9 . _ - but was " + route);
+        }
+        return origin() + "/" + venue + "/" + route;
     }
 
-    /** Sets the profile followed by every endpoint that has no profile of its own. */
+    /** Strict mode: usage of every (venue, route, limit group) requested so far; empty in lenient mode. */
+    public List<LimitUsage> limitUsage() {
+        return simulation.limitUsage();
+    }
+
+    private String origin() {
+        String address = host.equals("0.0.0.0") || host.equals("::") ? LOOPBACK : host;
+        return "http://" + (address.contains(":") ? "[" + address + "]" : address) + ":" + port();
+    }
+
+    /**
+     * Sets the profile followed by every endpoint that has no profile of its own.
+     *
+     * @throws IllegalStateException in strict mode
+     */
     public void setFaults(FaultProfile faults) {
+        requireLenient();
         simulation.setGlobalFaults(requireProfile(faults));
     }
 
@@ -141,8 +210,10 @@ public final class SimulatedExchange implements AutoCloseable {
      * Gives one endpoint its own profile, replacing the global one for it.
      *
      * @throws IllegalArgumentException if the exchange or endpoint is unknown
+     * @throws IllegalStateException in strict mode
      */
     public void setFaults(String exchange, String endpoint, FaultProfile faults) {
+        requireLenient();
         simulation.setEndpointFaults(ExchangeSimulation.endpointId(exchange, endpoint), requireProfile(faults));
     }
 
@@ -156,7 +227,10 @@ public final class SimulatedExchange implements AutoCloseable {
         return simulation.faultsFor(ExchangeSimulation.endpointId(exchange, endpoint));
     }
 
-    /** Removes all faults, lifts bans and forgets 429 history and used weight. The request log is kept. */
+    /**
+     * Removes all faults, lifts bans and forgets 429 history and used weight (in strict mode every budget and
+     * counter). The request log is kept.
+     */
     public void resetFaults() {
         simulation.resetFaults();
     }
@@ -189,24 +263,40 @@ public final class SimulatedExchange implements AutoCloseable {
     }
 
     /**
-     * Starts a simulated exchange on the port given as the first argument (default 8089), with the seed given as the
-     * second (default 42), bound to the address given as the third (default 127.0.0.1; {@code 0.0.0.0} in a
-     * container), prints the base URLs and serves until the JVM is stopped.
+     * Starts a simulated exchange and serves until the JVM is stopped:
+     * {@code [--strict] [--host=ADDRESS] [port [seed]]}; port default 8089, seed 42, host 127.0.0.1, lenient mode.
+     * Prints the base URLs (strict mode: those of route {@code r0}).
      */
     public static void main(String[] args) throws InterruptedException {
-        int port = args.length > 0 ? Integer.parseInt(args[0]) : 8089;
-        long seed = args.length > 1 ? Long.parseLong(args[1]) : 42L;
-        String host = args.length > 2 ? args[2] : LOOPBACK;
-        SimulatedExchange exchange = builder().host(host).port(port).seed(seed).build().start();
+        Builder builder = builder();
+        List<String> positional = new ArrayList<>();
+        for (String arg : args) {
+            if (arg.equals("--strict")) {
+                builder.mode(Mode.STRICT);
+            } else if (arg.startsWith("--host=")) {
+                builder.host(arg.substring("--host=".length()));
+            } else if (arg.startsWith("--")) {
+                throw new IllegalArgumentException("unknown option " + arg + "; known: --strict, --host=ADDRESS");
+            } else {
+                positional.add(arg);
+            }
+        }
+        builder.port(positional.size() > 0 ? Integer.parseInt(positional.get(0)) : 8089);
+        builder.seed(positional.size() > 1 ? Long.parseLong(positional.get(1)) : 42L);
+        SimulatedExchange exchange = builder.build().start();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             exchange.close();
             stopped.countDown();
         }, "simulated-exchange-shutdown"));
-        endpoints().forEach((name, endpointNames) -> endpointNames.forEach(
-                endpoint -> System.out.println(exchange.baseUrl(name, endpoint))));
-        System.out.println("Fault admin: http://" + exchange.reachableHost() + ":" + exchange.port()
-                + FaultAdminHandler.CONTEXT);
+        if (exchange.mode() == Mode.STRICT) {
+            venues().forEach(venue -> System.out.println(exchange.strictBaseUrl(venue, "r0")));
+        } else {
+            endpoints().forEach((name, endpointNames) -> endpointNames.forEach(
+                    endpoint -> System.out.println(exchange.baseUrl(name, endpoint))));
+            System.out.println("Fault admin: " + exchange.origin() + FaultAdminHandler.CONTEXT);
+        }
+        System.out.println("Limit usage: " + exchange.origin() + StatsHandler.CONTEXT);
         stopped.await();
     }
 
@@ -251,6 +341,12 @@ public final class SimulatedExchange implements AutoCloseable {
         }
     }
 
+    private void requireLenient() {
+        if (mode != Mode.LENIENT) {
+            throw new IllegalStateException("faults are a lenient-mode feature; this exchange is " + mode);
+        }
+    }
+
     private static FaultProfile requireProfile(FaultProfile faults) {
         if (faults == null) {
             throw new IllegalArgumentException("faults must not be null; use FaultProfile.ofDefaults() for none");
@@ -272,6 +368,7 @@ public final class SimulatedExchange implements AutoCloseable {
 
         private String host = LOOPBACK;
         private int port;
+        private Mode mode = Mode.LENIENT;
         private long seed = 42L;
         private Clock clock = Clock.systemUTC();
         private FaultProfile faults = FaultProfile.ofDefaults();
@@ -281,21 +378,31 @@ public final class SimulatedExchange implements AutoCloseable {
         private Builder() {
         }
 
-        /** Address to listen on: an IP or host name; default 127.0.0.1, {@code 0.0.0.0} for every interface. */
-        public Builder host(String host) {
-            if (host == null || host.isBlank()) {
-                throw new IllegalArgumentException("host must be an IP address or host name but was '" + host + "'");
-            }
-            this.host = host;
-            return this;
-        }
-
         /** Port to listen on, in [0, 65535]; 0 (the default) picks a free one. */
         public Builder port(int port) {
             if (port < 0 || port > 65_535) {
                 throw new IllegalArgumentException("port must be in [0, 65535] but was " + port);
             }
             this.port = port;
+            return this;
+        }
+
+        /** Address to listen on, e.g. {@code 0.0.0.0} in a container; default {@code 127.0.0.1}. */
+        public Builder host(String host) {
+            if (host == null || host.isBlank()) {
+                throw new IllegalArgumentException("host must be an address such as 127.0.0.1 or 0.0.0.0 but was "
+                        + host);
+            }
+            this.host = host;
+            return this;
+        }
+
+        /** {@link Mode#LENIENT} (the default) or {@link Mode#STRICT}. */
+        public Builder mode(Mode mode) {
+            if (mode == null) {
+                throw new IllegalArgumentException("mode must be LENIENT or STRICT");
+            }
+            this.mode = mode;
             return this;
         }
 
@@ -338,8 +445,15 @@ public final class SimulatedExchange implements AutoCloseable {
             return this;
         }
 
-        /** Returns an exchange that is not yet started. */
+        /**
+         * Returns an exchange that is not yet started.
+         *
+         * @throws IllegalStateException if faults are set in strict mode
+         */
         public SimulatedExchange build() {
+            if (mode == Mode.STRICT && faults != FaultProfile.ofDefaults()) {
+                throw new IllegalStateException("faults are a lenient-mode feature; remove faults or use LENIENT");
+            }
             return new SimulatedExchange(this);
         }
     }

@@ -56,23 +56,29 @@ class SimulatedExchangeTest {
             "binance, TICKER,        /lastPrice",
             "binance, FUNDING_RATE,  /lastFundingRate",
             "binance, OPEN_INTEREST, /openInterest",
+            "binance, KLINES,        /0/4",
+            "binance, LONG_SHORT_RATIO, /0/longShortRatio",
             "okx,     ORDER_BOOK,    /data/0/asks/0/1",
             "okx,     TRADES,        /data/2/px",
             "okx,     TICKER,        /data/0/last",
             "okx,     FUNDING_RATE,  /data/0/fundingRate",
             "okx,     OPEN_INTEREST, /data/0/oi",
+            "okx,     KLINES,        /data/0/4",
+            "okx,     LONG_SHORT_RATIO, /data/0/1",
             "deribit, ORDER_BOOK,    /result/bids/0/0",
             "deribit, TRADES,        /result/trades/0/price",
             "deribit, TICKER,        /result/last_price",
             "deribit, FUNDING_RATE,  /result",
-            "deribit, OPEN_INTEREST, /result/0/open_interest"})
+            "deribit, OPEN_INTEREST, /result/0/open_interest",
+            "deribit, KLINES,        /result/close/0"})
     void shouldAnswerEveryExchangeAndDataTypeWithTheExchangesShape(String exchange, MarketData data, String field)
             throws Exception {
         SimulatedExchange simulated = start(SimulatedExchange.builder());
         Dialect dialect = ExchangeSimulation.DIALECTS.get(exchange);
 
         for (String endpoint : dialect.endpoints()) {
-            HttpResponse<String> response = get(simulated.baseUrl(exchange, endpoint) + dialect.pathOf(data)
+            HttpResponse<String> response = get(simulated.baseUrl(exchange, endpoint)
+                    + dialect.pathOf(data).orElseThrow()
                     + "?" + dialect.symbolParameter() + "=BTCUSDT&limit=100&extra=ignored");
 
             assertThat(response.statusCode()).isEqualTo(200);
@@ -98,14 +104,15 @@ class SimulatedExchangeTest {
         String endpoint = ExchangeSimulation.DIALECTS.get(exchange).endpoints().get(1);
 
         HttpResponse<String> response = get(simulated.baseUrl(exchange, endpoint) + path);
-        get(simulated.baseUrl(exchange, endpoint) + ExchangeSimulation.DIALECTS.get(exchange)
-                .pathOf(MarketData.TICKER) + "?" + ExchangeSimulation.DIALECTS.get(exchange).symbolParameter() + "=X");
+        Dialect dialect = ExchangeSimulation.DIALECTS.get(exchange);
+        String tickerPath = dialect.pathOf(MarketData.TICKER).orElseThrow();
+        get(simulated.baseUrl(exchange, endpoint) + tickerPath + "?" + dialect.symbolParameter() + "=X");
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(JSON.readTree(response.body()).at(field).asText()).isEqualTo(value);
         assertThat(simulated.requests()).extracting(ServedRequest::path, ServedRequest::healthCheck)
                 .containsExactly(tuple(path, true),
-                        tuple(ExchangeSimulation.DIALECTS.get(exchange).pathOf(MarketData.TICKER), false));
+                        tuple(tickerPath, false));
     }
 
     @Test

@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.marketprism.ops.exchange.SimulatedExchange;
 import io.marketprism.ops.kafka.EmbeddedKafka;
+import io.marketprism.ops.prometheus.PrometheusRules;
+import io.marketprism.ops.prometheus.Promtool;
 import io.marketprism.topology.MarketPrismService;
 import io.marketprism.topology.config.ServiceConfig;
 import java.net.URI;
@@ -57,7 +59,7 @@ class MetricsIT {
                 await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500))
                         .until(() -> sum(scrape(base), "marketprism_results_total") >= TASKS);
                 String first = scrape(base);
-                // Kept for a manual `promtool check metrics < target/it-logs/metrics-scrape.txt`.
+                // Kept for reading; the test runs `promtool check metrics` on the last scrape.
                 Path logs = Files.createDirectories(Path.of("target", "it-logs"));
                 Files.writeString(logs.resolve("metrics-scrape.txt"), first);
 
@@ -73,7 +75,11 @@ class MetricsIT {
                         "marketprism_task_latency_seconds", "marketprism_limiter_tokens",
                         "marketprism_limiter_window_usage_ratio", "marketprism_limiter_rate_factor",
                         "jvm_memory_used_bytes", "jvm_gc_max_data_size_bytes", "jvm_threads_live_threads",
-                        "process_uptime_seconds", "system_cpu_count");
+                        "process_uptime_seconds", "system_cpus", "process_cpu_time_seconds_total",
+                        "marketprism_tasks_accepted_total", "marketprism_tasks_terminal_total",
+                        "marketprism_retries_read_total", "marketprism_tasks_held", "marketprism_tasks_dispatched",
+                        "marketprism_queue_capacity", "marketprism_breaker_recovery_seconds",
+                        "marketprism_endpoint_recovery_seconds", "marketprism_ban_duration_seconds");
                 assertThat(families.stream().filter(f -> f.startsWith("kafka_"))).hasSizeGreaterThan(50);
                 assertThat(first).containsPattern(
                         "marketprism_queue_depth\\{[^}]*domain=\"binance\"[^}]*priority=\"CRITICAL\"");
@@ -87,8 +93,20 @@ class MetricsIT {
                 Workloads.produceTasks(kafka.bootstrapServers(), config.topics().tasks(), TASKS, "m2");
                 await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500))
                         .until(() -> sum(scrape(base), "marketprism_results_total") >= 2 * TASKS);
-                assertThat(sum(scrape(base), "marketprism_balancer_picks_total"))
+                String last = scrape(base);
+                assertThat(sum(last, "marketprism_balancer_picks_total"))
                         .isGreaterThan(sum(first, "marketprism_balancer_picks_total"));
+                // Nothing lost: every accepted task ended, and in a result
+                assertThat(sum(last, "marketprism_tasks_accepted_total")).isEqualTo(2 * TASKS);
+                assertThat(sum(last, "marketprism_tasks_terminal_total")).isEqualTo(2 * TASKS);
+                assertThat(sum(last, "marketprism_tasks_terminal_total", "outcome=\"result\"")).isEqualTo(2 * TASKS);
+
+                // Every metric the shipped Prometheus rules read is in the scrape
+                Set<String> samples = sampleNames(last);
+                assertThat(PrometheusRules.metricNames()).isNotEmpty()
+                        .allSatisfy(name -> assertThat(samples).as("rules read " + name).contains(name));
+                // Last, as it may skip the test where promtool is not installed
+                Promtool.assertCleanScrape(last);
             }
         }
     }
@@ -110,12 +128,25 @@ class MetricsIT {
                 .map(line -> line.split(" ")[2]).collect(Collectors.toSet());
     }
 
+    /** Names of the samples in the scrape, as a query names them ({@code _bucket}, {@code _count} included). */
+    private static Set<String> sampleNames(String scrape) {
+        return Arrays.stream(scrape.split("\n")).filter(line -> !line.startsWith("#") && !line.isBlank())
+                .map(line -> line.split("[{ ]")[0]).collect(Collectors.toSet());
+    }
+
     /** Sum of every sample of {@code name}, whatever its labels. */
     private static double sum(String scrape, String name) {
+        return sum(scrape, name, "");
+    }
+
+    /** Sum of the samples of {@code name} whose labels contain {@code label} ({@code key="value"}). */
+    private static double sum(String scrape, String name, String label) {
         Matcher m = Pattern.compile("(?m)^" + name + "(\\{[^}]*})? ([0-9.eE+-]+)$").matcher(scrape);
         double total = 0;
         while (m.find()) {
-            total += Double.parseDouble(m.group(2));
+            if (m.group(1) != null ? m.group(1).contains(label) : label.isEmpty()) {
+                total += Double.parseDouble(m.group(2));
+            }
         }
         return total;
     }

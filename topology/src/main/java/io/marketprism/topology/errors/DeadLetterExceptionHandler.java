@@ -4,6 +4,7 @@ import io.marketprism.schemas.DeadLetter;
 import io.marketprism.schemas.DeadLetterReason;
 import io.marketprism.schemas.codec.OutputFormat;
 import io.marketprism.schemas.codec.RecordCodec;
+import io.marketprism.topology.metrics.ReliabilityMetrics;
 import io.marketprism.topology.processor.OutputHeaders;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -26,13 +27,16 @@ import org.slf4j.LoggerFactory;
  * Last line of defence: a record that fails to deserialize, to process or to be produced becomes a {@link DeadLetter}
  * (reason PROCESSING_ERROR, the input's raw bytes and coordinates) written in the same transaction, and the stream
  * thread carries on. Retriable production errors are retried instead. Our processors handle bad input themselves;
- * this catches what they did not foresee.
+ * this catches what they did not foresee. Given {@link ReliabilityMetrics} in {@link #METRICS_CONFIG}, it counts its
+ * dead letters in {@code marketprism_dead_letters_total} like every other.
  */
 public final class DeadLetterExceptionHandler
         implements ProcessingExceptionHandler, ProductionExceptionHandler, DeserializationExceptionHandler {
 
     /** Streams property naming the dead-letter topic this handler writes to. */
     public static final String DLQ_TOPIC_CONFIG = "marketprism.dlq.topic";
+    /** Streams property holding the {@link ReliabilityMetrics} instance that counts this handler's dead letters. */
+    public static final String METRICS_CONFIG = "marketprism.metrics";
 
     /** Streams property naming the {@link OutputFormat} of the dead letters (avro when absent). */
     public static final String OUTPUT_FORMAT_CONFIG = "marketprism.output.format";
@@ -41,6 +45,8 @@ public final class DeadLetterExceptionHandler
 
     private String deadLetterTopic;
     private OutputFormat format = OutputFormat.AVRO;
+    /** Null when no metrics were configured (tools, tests). */
+    private ReliabilityMetrics metrics;
 
     @Override
     public void configure(Map<String, ?> configs) {
@@ -53,6 +59,7 @@ public final class DeadLetterExceptionHandler
         if (format != null) {
             this.format = OutputFormat.parse(format.toString());
         }
+        this.metrics = configs.get(METRICS_CONFIG) instanceof ReliabilityMetrics given ? given : null;
     }
 
     @Override
@@ -114,10 +121,14 @@ public final class DeadLetterExceptionHandler
                 .setSourceOffset(context.offset())
                 .setDeadLetteredAt(Instant.ofEpochMilli(context.timestamp()))
                 .build();
+        String exchange = OutputHeaders.get(headers, OutputHeaders.EXCHANGE);
         ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(deadLetterTopic, null,
                 taskId.getBytes(StandardCharsets.UTF_8), RecordCodec.deadLetters().encode(letter, format),
-                OutputHeaders.of(taskId, OutputHeaders.get(headers, OutputHeaders.EXCHANGE),
-                        OutputHeaders.OUTCOME_DEAD_LETTER, DeadLetterReason.PROCESSING_ERROR.name()));
+                OutputHeaders.of(taskId, exchange, OutputHeaders.OUTCOME_DEAD_LETTER,
+                        DeadLetterReason.PROCESSING_ERROR.name()));
+        if (metrics != null) {
+            metrics.onDeadLetter(exchange, DeadLetterReason.PROCESSING_ERROR);
+        }
         return List.of(record);
     }
 }

@@ -84,6 +84,28 @@ public final class MetricNames {
     /** marketprism_task_latency_seconds: task created to result produced, with percentile buckets. */
     public static final String TASK_LATENCY = PREFIX + "task.latency";
 
+    // ---- task accounting (docs/metrics.md, "Task accounting")
+    /** marketprism_tasks_accepted_total, tag data_type: records of the tasks topic that decoded as a task. */
+    public static final String TASKS_ACCEPTED = PREFIX + "tasks.accepted";
+    /** marketprism_retries_read_total: records read back from the retry topic. */
+    public static final String RETRIES_READ = PREFIX + "retries.read";
+    /** marketprism_tasks_terminal_total, tags data_type, outcome (result/dead_letter/rejected), deadline. */
+    public static final String TASKS_TERMINAL = PREFIX + "tasks.terminal";
+    /** marketprism_tasks_held: tasks of the domain held until a time (scheduled retry, ban, no endpoint). */
+    public static final String TASKS_HELD = PREFIX + "tasks.held";
+    /** marketprism_tasks_dispatched: tasks of the domain in the in-flight ledger (dispatched, outcome pending). */
+    public static final String TASKS_DISPATCHED = PREFIX + "tasks.dispatched";
+    /** marketprism_queue_capacity: tasks the domain's queue holds before it sheds (limiter.queue.capacity). */
+    public static final String QUEUE_CAPACITY = PREFIX + "queue.capacity";
+
+    // ---- recovery, from the engine's events
+    /** marketprism_breaker_recovery_seconds: breaker opened (from closed) to closed again. */
+    public static final String BREAKER_RECOVERY = PREFIX + "breaker.recovery";
+    /** marketprism_endpoint_recovery_seconds: endpoint ejected to restored. */
+    public static final String ENDPOINT_RECOVERY = PREFIX + "endpoint.recovery";
+    /** marketprism_ban_duration_seconds: ban started to lifted. */
+    public static final String BAN_DURATION = PREFIX + "ban.duration";
+
     private static final Map<String, String> DESCRIPTIONS = Map.ofEntries(
             Map.entry(BREAKER_STATE, "Circuit breaker state: 0 closed, 1 open, 2 half-open, 3 forced-open, 4 disabled"),
             Map.entry(BREAKER_TRANSITIONS, "Circuit breaker state changes"),
@@ -114,7 +136,16 @@ public final class MetricNames {
             Map.entry(DUPLICATE_TASKS, "Tasks that arrived with an id already taken: the same task again (dropped) or"
                     + " another task (dead-lettered DUPLICATE_TASK_ID)"),
             Map.entry(PROCESSING_FAILURES, "Failures while handling one task; each dead-letters that task alone"),
-            Map.entry(TASK_LATENCY, "Task created to result produced"));
+            Map.entry(TASK_LATENCY, "Task created to result produced"),
+            Map.entry(TASKS_ACCEPTED, "Records of the tasks topic that decoded as a task"),
+            Map.entry(RETRIES_READ, "Records read back from the retry topic"),
+            Map.entry(TASKS_TERMINAL, "Tasks that ended, by outcome and whether it came by the task deadline"),
+            Map.entry(TASKS_HELD, "Tasks held until a time: scheduled retries, bans, no endpoint available"),
+            Map.entry(TASKS_DISPATCHED, "Tasks dispatched to an endpoint whose outcome is not produced yet"),
+            Map.entry(QUEUE_CAPACITY, "Tasks the domain queue holds before the limiter sheds"),
+            Map.entry(BREAKER_RECOVERY, "Time from a breaker opening to closing again"),
+            Map.entry(ENDPOINT_RECOVERY, "Time from an endpoint ejection to its restoration"),
+            Map.entry(BAN_DURATION, "Time from a ban starting to its end"));
 
     /** The help text of a metric, shown by Prometheus. */
     public static String describe(String name) {
@@ -134,6 +165,12 @@ public final class MetricNames {
     public static final String TAG_TO = "to";
     public static final String TAG_WINDOW = "window";
     public static final String TAG_RESULT = "result";
+    public static final String TAG_DATA_TYPE = "data_type";
+    public static final String TAG_DEADLINE = "deadline";
+    /** Values of deadline: the terminal record came by the task's deadline, after it, or the task had none. */
+    public static final String DEADLINE_MET = "met";
+    public static final String DEADLINE_MISSED = "missed";
+    public static final String DEADLINE_NONE = "none";
     /** Values of result. */
     public static final String OK = "ok";
     public static final String FAILED = "failed";

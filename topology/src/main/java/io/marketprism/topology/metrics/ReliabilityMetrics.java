@@ -3,10 +3,12 @@ package io.marketprism.topology.metrics;
 import static io.marketprism.topology.metrics.MetricNames.*;
 
 import io.marketprism.reliability.Priority;
+import io.marketprism.reliability.breaker.BreakerState;
 import io.marketprism.reliability.config.ExchangeProfile;
 import io.marketprism.reliability.engine.ReliabilityEvent;
 import io.marketprism.reliability.limiter.ShedReason;
 import io.marketprism.reliability.limiter.WindowLimit;
+import io.marketprism.schemas.DataType;
 import io.marketprism.schemas.DeadLetterReason;
 import io.marketprism.schemas.ErrorClass;
 import io.marketprism.topology.admin.AdminViews.BreakerView;
@@ -28,6 +30,7 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -47,6 +50,33 @@ public final class ReliabilityMetrics {
     private static final Priority[] PRIORITIES = Priority.values();
     private static final DeadLetterReason[] DEAD_LETTER_REASONS = DeadLetterReason.values();
     private static final ErrorClass[] ERROR_CLASSES = ErrorClass.values();
+    private static final DataType[] DATA_TYPES = DataType.values();
+    private static final TaskEnd[] TASK_ENDS = TaskEnd.values();
+    private static final String[] DEADLINES = {DEADLINE_MET, DEADLINE_MISSED, DEADLINE_NONE};
+    /** Histogram buckets of recovery times: the promises (failover 5 s, recovery 30 s) fall on bucket bounds. */
+    private static final Duration[] RECOVERY_BUCKETS = {Duration.ofSeconds(1), Duration.ofSeconds(5),
+            Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofMinutes(1), Duration.ofMinutes(2),
+            Duration.ofMinutes(5), Duration.ofMinutes(10), Duration.ofMinutes(30), Duration.ofHours(1)};
+
+    /** How a task ended, the {@code outcome} tag of {@link MetricNames#TASKS_TERMINAL}. */
+    public enum TaskEnd {
+        /** A result was produced. */
+        RESULT("result"),
+        /** A dead letter was produced for a task the service took on. */
+        DEAD_LETTER("dead_letter"),
+        /** A dead letter {@code INVALID}: the task asked for what the service does not serve. */
+        REJECTED("rejected");
+
+        private final String tag;
+
+        TaskEnd(String tag) {
+            this.tag = tag;
+        }
+
+        public String tag() {
+            return tag;
+        }
+    }
 
     private final MeterRegistry registry;
     private final Map<String, EndpointMeters> endpoints = new HashMap<>();
@@ -61,7 +91,8 @@ public final class ReliabilityMetrics {
             ExchangeProfile profile = config.reliability().exchange(exchange);
             exchanges.put(exchange, new ExchangeMeters(exchange, profile.retry().strategy().name()));
             // Today every exchange is one limit domain (the task's exchange).
-            domains.put(exchange, new DomainMeters(exchange, exchange, profile.limiter().windows()));
+            domains.put(exchange, new DomainMeters(exchange, exchange, profile.limiter().windows(),
+                    profile.limiter().queueCapacity()));
             for (Endpoint endpoint : entry.getValue()) {
                 endpoints.put(endpoint.id(), new EndpointMeters(exchange, endpoint.name()));
             }
@@ -134,6 +165,28 @@ public final class ReliabilityMetrics {
         }
     }
 
+    /**
+     * A record of the tasks topic decoded as a task of {@code exchange} (valid or not: an invalid one ends at once
+     * as {@link TaskEnd#REJECTED}); an exchange that is not configured counts as {@code unknown}.
+     */
+    public void onAccepted(String exchange, DataType dataType) {
+        exchangeOrUnknown(exchange).accepted[dataType.ordinal()].increment();
+    }
+
+    /** A record of the retry topic was read back for another try. */
+    public void onRetryRead(String exchange) {
+        exchangeOrUnknown(exchange).retriesRead.increment();
+    }
+
+    /**
+     * A task ended in {@code end}, its terminal record produced at {@code at} (epoch millis); {@code deadline} is the
+     * task's, null when it has none.
+     */
+    public void onTerminal(String exchange, DataType dataType, TaskEnd end, Instant deadline, long at) {
+        int byDeadline = deadline == null ? 2 : at <= deadline.toEpochMilli() ? 0 : 1;
+        exchangeOrUnknown(exchange).terminal[dataType.ordinal()][end.ordinal()][byDeadline].increment();
+    }
+
     /** A retry was scheduled after a failure of {@code errorClass}. */
     public void onRetry(String exchange, ErrorClass errorClass) {
         ExchangeMeters meters = exchanges.get(exchange);
@@ -144,8 +197,12 @@ public final class ReliabilityMetrics {
 
     /** A dead letter was produced; {@code exchange} is null for records that name no known exchange. */
     public void onDeadLetter(String exchange, DeadLetterReason reason) {
+        exchangeOrUnknown(exchange).deadLetters[reason.ordinal()].increment();
+    }
+
+    private ExchangeMeters exchangeOrUnknown(String exchange) {
         ExchangeMeters meters = exchange == null ? null : exchanges.get(exchange);
-        (meters != null ? meters : exchanges.get(UNKNOWN)).deadLetters[reason.ordinal()].increment();
+        return meters != null ? meters : exchanges.get(UNKNOWN);
     }
 
     /**
@@ -170,23 +227,34 @@ public final class ReliabilityMetrics {
             EndpointMeters meters = endpoints.get(t.exchange() + "/" + t.endpoint());
             if (meters != null) {
                 meters.state.value = t.to().ordinal();
+                meters.onBreakerTransition(t.to(), t.at());
             }
         } else if (event instanceof ReliabilityEvent.EndpointEjected e) {
             rareCounter(ENDPOINT_EJECTIONS, Tags.of(TAG_EXCHANGE, e.exchange(), TAG_ENDPOINT, e.endpoint(),
                     TAG_REASON, e.reason().name())).increment();
-            set(endpoints.get(e.exchange() + "/" + e.endpoint()), 1);
+            EndpointMeters meters = endpoints.get(e.exchange() + "/" + e.endpoint());
+            if (meters != null) {
+                meters.ejected.value = 1;
+                meters.ejectedSince = meters.ejectedSince < 0 ? e.at() : meters.ejectedSince;
+            }
         } else if (event instanceof ReliabilityEvent.EndpointRestored r) {
-            set(endpoints.get(r.exchange() + "/" + r.endpoint()), 0);
+            EndpointMeters meters = endpoints.get(r.exchange() + "/" + r.endpoint());
+            if (meters != null) {
+                meters.ejected.value = 0;
+                meters.ejectedSince = recordSince(meters.endpointRecovery, meters.ejectedSince, r.at());
+            }
         } else if (event instanceof ReliabilityEvent.BanStarted b) {
             DomainMeters meters = domains.get(b.domain());
             if (meters != null) {
                 meters.bans.increment();
                 meters.bannedUntil.value = b.until() / 1000.0;
+                meters.bannedSince = meters.bannedSince < 0 ? b.at() : meters.bannedSince;
             }
         } else if (event instanceof ReliabilityEvent.BanEnded b) {
             DomainMeters meters = domains.get(b.domain());
             if (meters != null) {
                 meters.bannedUntil.value = 0;
+                meters.bannedSince = recordSince(meters.banDuration, meters.bannedSince, b.at());
             }
         } else if (event instanceof ReliabilityEvent.RateCut cut) {
             DomainMeters meters = domains.get(cut.domain());
@@ -209,6 +277,18 @@ public final class ReliabilityMetrics {
         DomainMeters meters = domains.get(domain);
         if (meters != null) {
             meters.queueDepth[priority.ordinal()].value = depth;
+        }
+    }
+
+    /**
+     * Tasks of {@code domain} in the held store ({@code held}: scheduled retries, bans, no endpoint) and in the
+     * in-flight ledger ({@code dispatched}: waiting for a call slot or with a call running).
+     */
+    public void publishHeldAndDispatched(String domain, int held, int dispatched) {
+        DomainMeters meters = domains.get(domain);
+        if (meters != null) {
+            meters.held.value = held;
+            meters.dispatched.value = dispatched;
         }
     }
 
@@ -270,10 +350,17 @@ public final class ReliabilityMetrics {
         }
     }
 
-    private static void set(EndpointMeters meters, double ejected) {
-        if (meters != null) {
-            meters.ejected.value = ejected;
+    /** Records the time from {@code since} to {@code at} if {@code since} is known; returns the cleared start. */
+    private static long recordSince(Timer timer, long since, long at) {
+        if (since >= 0) {
+            timer.record(Math.max(0, at - since), TimeUnit.MILLISECONDS);
         }
+        return -1;
+    }
+
+    private Timer recoveryTimer(String name, Tags tags) {
+        return Timer.builder(name).description(describe(name)).tags(tags).serviceLevelObjectives(RECOVERY_BUCKETS)
+                .register(registry);
     }
 
     private Counter rareCounter(String name, Tags tags) {
@@ -306,6 +393,11 @@ public final class ReliabilityMetrics {
         final GaugeValue latencyEwma;
         final GaugeValue health;
         final GaugeValue ejected;
+        final Timer breakerRecovery;
+        final Timer endpointRecovery;
+        /** When the breaker opened from closed, or the endpoint was first ejected; -1 when it is not. */
+        volatile long openedSince = -1;
+        volatile long ejectedSince = -1;
 
         EndpointMeters(String exchange, String endpoint) {
             this.exchange = exchange;
@@ -333,12 +425,30 @@ public final class ReliabilityMetrics {
             latencyEwma = gauge(ENDPOINT_LATENCY_EWMA, tags);
             health = gauge(ENDPOINT_HEALTH, tags);
             ejected = gauge(ENDPOINT_EJECTED, tags);
+            breakerRecovery = recoveryTimer(BREAKER_RECOVERY, tags);
+            endpointRecovery = recoveryTimer(ENDPOINT_RECOVERY, tags);
+        }
+
+        /**
+         * An outage starts when the breaker opens by itself and ends when it closes; an operator forcing it open or
+         * disabling it takes the outage out of the measure.
+         */
+        void onBreakerTransition(BreakerState to, long at) {
+            if (to == BreakerState.OPEN && openedSince < 0) {
+                openedSince = at;
+            } else if (to == BreakerState.CLOSED) {
+                openedSince = recordSince(breakerRecovery, openedSince, at);
+            } else if (to == BreakerState.FORCED_OPEN || to == BreakerState.DISABLED) {
+                openedSince = -1;
+            }
         }
 
         void clear() {
             for (GaugeValue v : List.of(state, failureRate, slowCallRate, inFlight, latencyEwma, health, ejected)) {
                 v.value = Double.NaN;
             }
+            openedSince = -1;
+            ejectedSince = -1;
         }
     }
 
@@ -353,8 +463,13 @@ public final class ReliabilityMetrics {
         final Counter[] sheds = new Counter[ShedReason.values().length];
         final Counter bans;
         final Counter rateCuts;
+        final GaugeValue held;
+        final GaugeValue dispatched;
+        final Timer banDuration;
+        /** When the current ban started; -1 when the domain is not banned. */
+        volatile long bannedSince = -1;
 
-        DomainMeters(String exchange, String domain, List<WindowLimit> windows) {
+        DomainMeters(String exchange, String domain, List<WindowLimit> windows, int queueCapacity) {
             Tags tags = Tags.of(TAG_EXCHANGE, exchange, TAG_DOMAIN, domain);
             tokens = gauge(LIMITER_TOKENS, tags);
             rateFactor = gauge(LIMITER_RATE_FACTOR, tags);
@@ -377,12 +492,17 @@ public final class ReliabilityMetrics {
             }
             bans = Counter.builder(BANS).description(describe(BANS)).tags(tags).register(registry);
             rateCuts = Counter.builder(LIMITER_RATE_CUTS).description(describe(LIMITER_RATE_CUTS)).tags(tags).register(registry);
+            held = gauge(TASKS_HELD, tags);
+            dispatched = gauge(TASKS_DISPATCHED, tags);
+            gauge(QUEUE_CAPACITY, tags).value = queueCapacity;
+            banDuration = recoveryTimer(BAN_DURATION, tags);
         }
 
         void clear() {
-            for (GaugeValue v : List.of(tokens, rateFactor, bannedUntil, retryBudget)) {
+            for (GaugeValue v : List.of(tokens, rateFactor, bannedUntil, retryBudget, held, dispatched)) {
                 v.value = Double.NaN;
             }
+            bannedSince = -1;
             windowUsage.values().forEach(v -> v.value = Double.NaN);
             for (GaugeValue v : queueDepth) {
                 v.value = Double.NaN;
@@ -395,6 +515,10 @@ public final class ReliabilityMetrics {
         final Timer[] taskLatency = new Timer[PRIORITIES.length];
         final Counter[] retries = new Counter[ERROR_CLASSES.length];
         final Counter[] deadLetters = new Counter[DEAD_LETTER_REASONS.length];
+        final Counter[] accepted = new Counter[DATA_TYPES.length];
+        /** By data type, {@link TaskEnd} and deadline (met, missed, none). */
+        final Counter[][][] terminal = new Counter[DATA_TYPES.length][TASK_ENDS.length][DEADLINES.length];
+        final Counter retriesRead;
 
         ExchangeMeters(String exchange, String retryStrategy) {
             Tags tags = Tags.of(TAG_EXCHANGE, exchange);
@@ -402,6 +526,19 @@ public final class ReliabilityMetrics {
                 deadLetters[reason.ordinal()] = Counter.builder(DEAD_LETTERS).description(describe(DEAD_LETTERS)).tags(tags)
                         .tags(TAG_REASON, reason.name()).register(registry);
             }
+            for (DataType dataType : DATA_TYPES) {
+                Tags byType = tags.and(TAG_DATA_TYPE, dataType.name());
+                accepted[dataType.ordinal()] = Counter.builder(TASKS_ACCEPTED).description(describe(TASKS_ACCEPTED))
+                        .tags(byType).register(registry);
+                for (TaskEnd end : TASK_ENDS) {
+                    for (int d = 0; d < DEADLINES.length; d++) {
+                        terminal[dataType.ordinal()][end.ordinal()][d] = Counter.builder(TASKS_TERMINAL)
+                                .description(describe(TASKS_TERMINAL)).tags(byType)
+                                .tags(TAG_OUTCOME, end.tag(), TAG_DEADLINE, DEADLINES[d]).register(registry);
+                    }
+                }
+            }
+            retriesRead = Counter.builder(RETRIES_READ).description(describe(RETRIES_READ)).tags(tags).register(registry);
             if (exchange.equals(UNKNOWN)) {
                 return;
             }

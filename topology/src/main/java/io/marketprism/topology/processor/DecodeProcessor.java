@@ -6,6 +6,7 @@ import io.marketprism.schemas.RecordOrigin;
 import io.marketprism.schemas.codec.TaskReadResult;
 import io.marketprism.schemas.codec.TaskReader;
 import io.marketprism.topology.exec.ExchangeApi;
+import io.marketprism.topology.metrics.ReliabilityMetrics;
 import java.util.Set;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -15,17 +16,22 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
 
 /**
  * First step: turns an input record (Avro single-object or JSON) into a task keyed by its rate-limit domain, or into a
- * dead letter carrying the raw bytes and the reason. Never throws on bad input.
+ * dead letter carrying the raw bytes and the reason. Never throws on bad input. Counts the tasks it reads: a task of
+ * the tasks topic is accepted (the start of its accounting), one of the retry topic is a retry read back.
  */
 public final class DecodeProcessor implements Processor<byte[], byte[], String, Outcome> {
 
     private final TaskReader reader;
     private final Set<String> exchanges;
+    private final String retryTopic;
+    private final ReliabilityMetrics metrics;
     private ProcessorContext<String, Outcome> context;
 
-    public DecodeProcessor(TaskReader reader, Set<String> exchanges) {
+    public DecodeProcessor(TaskReader reader, Set<String> exchanges, String retryTopic, ReliabilityMetrics metrics) {
         this.reader = reader;
         this.exchanges = exchanges;
+        this.retryTopic = retryTopic;
+        this.metrics = metrics;
     }
 
     @Override
@@ -42,6 +48,7 @@ public final class DecodeProcessor implements Processor<byte[], byte[], String, 
             TaskReadResult read = reader.read(record.value(), origin.getTopic(), origin.getPartition(),
                     origin.getOffset(), record.timestamp());
             if (read instanceof TaskReadResult.Accepted accepted) {
+                count(accepted.task(), origin);
                 outcome = validate(accepted.task(), origin, record.value(), now);
             } else {
                 TaskReadResult.Rejected rejected = (TaskReadResult.Rejected) read;
@@ -59,6 +66,14 @@ public final class DecodeProcessor implements Processor<byte[], byte[], String, 
             out.headers().add(replayOf);
         }
         context.forward(out);
+    }
+
+    private void count(CollectorTask task, RecordOrigin origin) {
+        if (origin.getTopic().equals(retryTopic)) {
+            metrics.onRetryRead(task.getExchange());
+        } else {
+            metrics.onAccepted(task.getExchange(), task.getDataType());
+        }
     }
 
     private Outcome validate(CollectorTask task, RecordOrigin origin, byte[] raw, long now) {

@@ -5,6 +5,7 @@ import io.marketprism.reliability.config.ReliabilityConfig;
 import io.marketprism.topology.admin.LocalState;
 import io.marketprism.topology.config.Endpoint;
 import io.marketprism.topology.metrics.ReliabilityMetrics;
+import io.marketprism.topology.state.RetryTimers;
 import io.marketprism.topology.state.StoreWaitQueue;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -14,7 +15,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Publishes the gauges of the limit domains this partition owns (those it had a task of, or saved state of): queue
- * depths and calls in flight at every tick, and the saved breaker, balancer and limiter state every
+ * depths, held and dispatched tasks and calls in flight at every tick, and the saved breaker, balancer and limiter state every
  * {@link #STATE_PUBLISH_INTERVAL_MS}. Only owned domains are published, so instances never report each other's.
  */
 final class GaugePublisher {
@@ -27,6 +28,7 @@ final class GaugePublisher {
     private final Map<String, List<Endpoint>> endpointsOfDomain;
     private final KeyValueStore<String, byte[]> engineStore;
     private final Set<String> ownedDomains = new LinkedHashSet<>();
+
     private long lastStatePublish = Long.MIN_VALUE;
 
     GaugePublisher(ReliabilityMetrics metrics, ReliabilityConfig reliability,
@@ -46,15 +48,19 @@ final class GaugePublisher {
         lastStatePublish = Long.MIN_VALUE;
     }
 
-    void publish(DomainQueues queues, CallDispatcher dispatcher, long now) {
+    void publish(DomainQueues queues, RetryTimers held, CallDispatcher dispatcher, long now) {
         for (String domain : ownedDomains) {
             StoreWaitQueue queue = queues.of(domain);
             for (Priority priority : Priority.values()) {
                 metrics.publishQueueDepth(domain, priority, queue.depth(priority));
             }
+            int dispatched = 0;
             for (Endpoint endpoint : endpointsOfDomain.getOrDefault(domain, List.of())) {
-                metrics.publishInFlight(endpoint.id(), dispatcher.running(endpoint.id()));
+                int running = dispatcher.running(endpoint.id());
+                metrics.publishInFlight(endpoint.id(), running);
+                dispatched += running;
             }
+            metrics.publishHeldAndDispatched(domain, held.held(domain), dispatched);
         }
         if (lastStatePublish != Long.MIN_VALUE && now - lastStatePublish < STATE_PUBLISH_INTERVAL_MS) {
             return;

@@ -3,6 +3,7 @@ package io.marketprism.topology.processor;
 import io.marketprism.schemas.CollectorTask;
 import io.marketprism.schemas.DeadLetter;
 import io.marketprism.schemas.TaskResult;
+import java.time.Instant;
 
 /** What a processing step decided for one record; each kind is routed to its own sink. */
 public sealed interface Outcome {
@@ -11,8 +12,11 @@ public sealed interface Outcome {
     record Accepted(CollectorTask task) implements Outcome {
     }
 
-    /** The exchange answered: the result goes to the results topic. */
-    record Succeeded(TaskResult result) implements Outcome {
+    /**
+     * The exchange answered: the result goes to the results topic. {@code deadline} is the task's (null when it has
+     * none), which the result does not carry, for the metrics of results produced by their deadline.
+     */
+    record Succeeded(TaskResult result, Instant deadline) implements Outcome {
     }
 
     /** The task is tried again later through the retry topic. */

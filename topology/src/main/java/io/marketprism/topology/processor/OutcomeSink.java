@@ -26,7 +26,7 @@ final class OutcomeSink {
     /** The exchange answered: the task's terminal result. */
     void succeeded(CollectorTask task, TaskResult result, long now) {
         taskIds.finished(task, now);
-        forward(new Outcome.Succeeded(result), now);
+        forward(new Outcome.Succeeded(result, task.getDeadline()), now);
     }
 
     /** The task goes to the retry topic and comes back when due. */

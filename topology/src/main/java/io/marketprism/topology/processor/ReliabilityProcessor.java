@@ -68,7 +68,7 @@ public final class ReliabilityProcessor implements Processor<String, byte[], Str
         sink = new OutcomeSink(context, taskIds);
         isolation = new TaskIsolation(sink, settings.metrics());
         ledger = new InFlightLedger(context.getStateStore(ProcessorSettings.LEDGER_STORE), isolation);
-        held = new RetryTimers(context.getStateStore(ProcessorSettings.HELD_STORE), isolation);
+        held = new RetryTimers(context.getStateStore(ProcessorSettings.HELD_STORE), isolation, Routing::domainOf);
         queues = new DomainQueues(context.getStateStore(ProcessorSettings.QUEUE_STORE), isolation);
         dispatcher = new CallDispatcher(settings.executor(), settings.endpointsById());
         admitter = new TaskAdmitter(queues, held, ledger, dispatcher, isolation, sink, settings.metrics());
@@ -97,6 +97,7 @@ public final class ReliabilityProcessor implements Processor<String, byte[], Str
     public void process(Record<String, byte[]> record) {
         long now = context.currentSystemTimeMs();
         try {
+            handBackFinishedCalls(now);
             CollectorTask task = decoder.fromRecord(record, context.recordMetadata().orElseThrow(), now);
             if (task != null) {
                 boolean replay = record.headers().lastHeader(OutputHeaders.REPLAY_OF) != null;
@@ -137,17 +138,13 @@ public final class ReliabilityProcessor implements Processor<String, byte[], Str
                 admitter.resume(engine, restoredCalls, decoder, now);
                 restoredCalls = List.of();
             }
-            for (CallDispatcher.Finished done : dispatcher.takeFinished()) {
-                isolation.run(done.call().task(), "completion", now, () -> {
-                    ledger.remove(done.call().task().getTaskId());
-                    outcomes.handBack(engine, done, now);
-                });
-            }
+            handBackFinishedCalls(now);
             guarded("health checks", () -> probes.run(engine, now));
-            for (byte[] due : held.takeDue(now, MAX_RELEASED_PER_TICK)) {
-                CollectorTask task = decoder.fromStore(ProcessorSettings.HELD_STORE, null, due, now);
-                if (task != null) {
-                    isolation.run(task, "release", now, () -> admitter.admit(engine, task, null, now));
+            for (RetryTimers.Released due : held.takeDue(now, MAX_RELEASED_PER_TICK)) {
+                if (due.task() == null) {
+                    decoder.rejectStored(ProcessorSettings.HELD_STORE, null, due.raw(), due.damage(), now);
+                } else {
+                    isolation.run(due.task(), "release", now, () -> admitter.admit(engine, due.task(), null, now));
                 }
             }
             for (String domain : List.copyOf(queues.opened())) {
@@ -157,7 +154,21 @@ public final class ReliabilityProcessor implements Processor<String, byte[], Str
                     MAX_IDS_FORGOTTEN_PER_TICK));
         } finally {
             endInvocation(now);
-            guarded("gauges", () -> gauges.publish(queues, dispatcher, now));
+            guarded("gauges", () -> gauges.publish(queues, held, dispatcher, now));
+        }
+    }
+
+    /**
+     * Produces the outcomes of the calls answered since the last look, each on its own. Also done before every input
+     * record, so that what an answer teaches the engine (a 429, a ban) counts for the tasks that arrive after it, not
+     * only from the next tick on.
+     */
+    private void handBackFinishedCalls(long now) {
+        for (CallDispatcher.Finished done : dispatcher.takeFinished()) {
+            isolation.run(done.call().task(), "completion", now, () -> {
+                ledger.remove(done.call().task().getTaskId());
+                outcomes.handBack(engine, done, now);
+            });
         }
     }
 

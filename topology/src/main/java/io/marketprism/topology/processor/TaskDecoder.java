@@ -36,16 +36,6 @@ final class TaskDecoder {
         }
     }
 
-    /** A task kept in {@code store}, or null when its bytes are damaged (then they are dead-lettered). */
-    CollectorTask fromStore(String store, String key, byte[] value, long now) {
-        try {
-            return TASKS.decode(value);
-        } catch (RuntimeException damaged) {
-            rejectStored(store, key, value, damaged, now);
-            return null;
-        }
-    }
-
     /** Dead-letters a damaged entry of {@code store}. */
     void rejectStored(String store, String key, byte[] value, RuntimeException damage, long now) {
         reject(key != null ? key : store + "-" + partition, value, "damaged entry in " + store, damage,

@@ -5,7 +5,10 @@ import io.marketprism.schemas.codec.AvroCodec;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -14,33 +17,61 @@ import org.apache.kafka.streams.state.KeyValueStore;
 /**
  * Tasks held until a time: retries before their due time, tasks of a banned domain, tasks with no endpoint available.
  * Keys are {@code dueAt taskId} with the time big-endian, so the store iterates in due order and finding what is due
- * reads only what is due.
+ * reads only what is due. Counts the held tasks of each limit domain in memory, from one scan when opened.
  */
 public final class RetryTimers {
 
     private static final AvroCodec<CollectorTask> TASKS = AvroCodec.tasks();
 
+    /**
+     * A task taken from the store: decoded, or, for damaged bytes, {@code task} null and {@code damage} the reason;
+     * the caller dead-letters a damaged one, so that it affects that entry alone.
+     */
+    public record Released(byte[] raw, CollectorTask task, RuntimeException damage) {
+    }
+
     private final KeyValueStore<Bytes, byte[]> store;
     private final UndoLog undo;
+    private final Function<CollectorTask, String> domainOf;
+    private final Map<String, Integer> heldByDomain = new HashMap<>();
 
-    /** @param undo where every held task registers its removal, in case the task's handling fails */
-    public RetryTimers(KeyValueStore<Bytes, byte[]> store, UndoLog undo) {
+    /**
+     * @param undo     where every held task registers its removal, in case the task's handling fails
+     * @param domainOf the limit domain of a task, by which held tasks are counted
+     */
+    public RetryTimers(KeyValueStore<Bytes, byte[]> store, UndoLog undo, Function<CollectorTask, String> domainOf) {
         this.store = store;
         this.undo = undo;
+        this.domainOf = domainOf;
+        try (KeyValueIterator<Bytes, byte[]> it = store.all()) {
+            it.forEachRemaining(entry -> {
+                CollectorTask task = decode(entry.value).task();
+                if (task != null) {
+                    heldByDomain.merge(domainOf.apply(task), 1, Integer::sum);
+                }
+            });
+        }
     }
 
     /** Holds the task until {@code dueAt}. */
     public void hold(CollectorTask task, long dueAt) {
         Bytes key = key(dueAt, task.getTaskId());
-        undo.onUndo(() -> store.delete(key));
+        String domain = domainOf.apply(task);
+        undo.onUndo(() -> {
+            store.delete(key);
+            heldByDomain.merge(domain, -1, Integer::sum);
+        });
         store.put(key, TASKS.encode(task));
+        heldByDomain.merge(domain, 1, Integer::sum);
     }
 
-    /**
-     * Removes and returns, in due order, the encoded tasks due at or before {@code now}, at most {@code max} of them;
-     * the caller decodes each ({@code AvroCodec.tasks().decode}) so that one damaged entry affects that task alone.
-     */
-    public List<byte[]> takeDue(long now, int max) {
+    /** Tasks of {@code domain} held now. */
+    public int held(String domain) {
+        return heldByDomain.getOrDefault(domain, 0);
+    }
+
+    /** Removes and returns, in due order, the tasks due at or before {@code now}, at most {@code max} of them. */
+    public List<Released> takeDue(long now, int max) {
         List<KeyValue<Bytes, byte[]>> due = new ArrayList<>();
         try (KeyValueIterator<Bytes, byte[]> it = store.all()) {
             while (it.hasNext() && due.size() < max) {
@@ -51,12 +82,24 @@ public final class RetryTimers {
                 due.add(next);
             }
         }
-        List<byte[]> tasks = new ArrayList<>(due.size());
+        List<Released> tasks = new ArrayList<>(due.size());
         for (KeyValue<Bytes, byte[]> entry : due) {
             store.put(entry.key, null);
-            tasks.add(entry.value);
+            Released released = decode(entry.value);
+            if (released.task() != null) {
+                heldByDomain.merge(domainOf.apply(released.task()), -1, Integer::sum);
+            }
+            tasks.add(released);
         }
         return tasks;
+    }
+
+    private static Released decode(byte[] raw) {
+        try {
+            return new Released(raw, TASKS.decode(raw), null);
+        } catch (RuntimeException damaged) {
+            return new Released(raw, null, damaged);
+        }
     }
 
     private static Bytes key(long dueAt, String taskId) {

@@ -7,7 +7,11 @@ import io.marketprism.schemas.DeadLetter;
 import io.marketprism.schemas.DeadLetterReason;
 import io.marketprism.schemas.codec.AvroCodec;
 import io.marketprism.schemas.codec.RecordCodec;
+import io.marketprism.topology.config.ServiceConfig;
+import io.marketprism.topology.metrics.MetricNames;
+import io.marketprism.topology.metrics.ReliabilityMetrics;
 import io.marketprism.topology.processor.OutputHeaders;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -44,6 +48,22 @@ class DeadLetterExceptionHandlerTest {
         DeadLetterExceptionHandler handler = new DeadLetterExceptionHandler();
         handler.configure(Map.of(DeadLetterExceptionHandler.DLQ_TOPIC_CONFIG, "dlq"));
         return handler;
+    }
+
+    @Test
+    void shouldCountTheDeadLettersItWritesWhenGivenTheMetrics() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        ServiceConfig config = ServiceConfig.builder().clearExchanges()
+                .exchange("binance", "api=http://127.0.0.1:1/binance/api").build();
+        DeadLetterExceptionHandler handler = new DeadLetterExceptionHandler();
+        handler.configure(Map.of(DeadLetterExceptionHandler.DLQ_TOPIC_CONFIG, "dlq",
+                DeadLetterExceptionHandler.METRICS_CONFIG, new ReliabilityMetrics(registry, config)));
+        Headers headers = OutputHeaders.of("t-1", "binance", null, null);
+
+        handler.handleError(context(), new Record<>("k", RAW, 1_000, headers), new IllegalStateException("boom"));
+
+        assertThat(registry.get(MetricNames.DEAD_LETTERS).tags("exchange", "binance", "reason", "PROCESSING_ERROR")
+                .counter().count()).isEqualTo(1);
     }
 
     @Test

@@ -3,14 +3,19 @@ package io.marketprism.topology.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.marketprism.reliability.Priority;
+import io.marketprism.reliability.balancer.EjectionReason;
 import io.marketprism.reliability.breaker.BreakerState;
 import io.marketprism.reliability.breaker.TransitionCause;
 import io.marketprism.reliability.engine.ReliabilityEvent;
 import io.marketprism.reliability.limiter.ShedReason;
+import io.marketprism.schemas.DataType;
 import io.marketprism.schemas.DeadLetterReason;
 import io.marketprism.schemas.ErrorClass;
 import io.marketprism.topology.config.ServiceConfig;
+import io.marketprism.topology.metrics.ReliabilityMetrics.TaskEnd;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -123,6 +128,115 @@ class ReliabilityMetricsTest {
         assertThat(registry.get(MetricNames.ENDPOINT_IN_FLIGHT).tag("endpoint", "api").gauge().value()).isNaN();
         metrics.publishQueueDepth("okx", Priority.LOW, 2);
         assertThat(depthOf("okx", "LOW")).isEqualTo(2);
+    }
+
+    @Test
+    void shouldCountTerminalOutcomesByWhetherTheyCameByTheDeadline() {
+        Instant deadline = Instant.ofEpochMilli(10_000);
+        metrics.onTerminal("okx", DataType.TICKER, TaskEnd.RESULT, deadline, 10_000);
+        metrics.onTerminal("okx", DataType.TICKER, TaskEnd.RESULT, deadline, 10_001);
+        metrics.onTerminal("okx", DataType.TICKER, TaskEnd.RESULT, null, 99_999);
+        metrics.onTerminal("okx", DataType.TICKER, TaskEnd.DEAD_LETTER, deadline, 20_000);
+        metrics.onTerminal("kraken", DataType.TRADES, TaskEnd.REJECTED, null, 1);
+
+        assertThat(terminal("okx", "TICKER", "result", "met")).isEqualTo(1);
+        assertThat(terminal("okx", "TICKER", "result", "missed")).isEqualTo(1);
+        assertThat(terminal("okx", "TICKER", "result", "none")).isEqualTo(1);
+        assertThat(terminal("okx", "TICKER", "dead_letter", "missed")).isEqualTo(1);
+        assertThat(terminal("unknown", "TRADES", "rejected", "none")).as("unconfigured exchange").isEqualTo(1);
+    }
+
+    @Test
+    void shouldCountAcceptedTasksAndRetriesReadBack() {
+        metrics.onAccepted("binance", DataType.ORDER_BOOK);
+        metrics.onAccepted("kraken", DataType.ORDER_BOOK);
+        metrics.onRetryRead("binance");
+
+        assertThat(registry.get(MetricNames.TASKS_ACCEPTED).tags("exchange", "binance", "data_type", "ORDER_BOOK")
+                .counter().count()).isEqualTo(1);
+        assertThat(registry.get(MetricNames.TASKS_ACCEPTED).tags("exchange", "unknown", "data_type", "ORDER_BOOK")
+                .counter().count()).isEqualTo(1);
+        assertThat(registry.get(MetricNames.RETRIES_READ).tag("exchange", "binance").counter().count()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldMeasureABreakerOutageFromFirstOpeningToClosingThroughFailedProbes() {
+        // Given a breaker that opens, fails its half-open probes once, then closes 64 s after it first opened
+        transition("api", BreakerState.CLOSED, BreakerState.OPEN, 1_000);
+        transition("api", BreakerState.OPEN, BreakerState.HALF_OPEN, 31_000);
+        transition("api", BreakerState.HALF_OPEN, BreakerState.OPEN, 31_500);
+        transition("api", BreakerState.OPEN, BreakerState.HALF_OPEN, 62_000);
+        transition("api", BreakerState.HALF_OPEN, BreakerState.CLOSED, 65_000);
+
+        // Then one outage of 64 s is recorded, in the bucket above a minute
+        Timer recovery = registry.get(MetricNames.BREAKER_RECOVERY).tag("endpoint", "api").timer();
+        assertThat(recovery.count()).isEqualTo(1);
+        assertThat(recovery.totalTime(TimeUnit.SECONDS)).isEqualTo(64);
+        assertThat(bucket(recovery, 60)).isZero();
+        assertThat(bucket(recovery, 120)).isEqualTo(1);
+    }
+
+    @Test
+    void shouldNotMeasureOutagesAnOperatorForcedOrThatSpanALostPartition() {
+        transition("api", BreakerState.CLOSED, BreakerState.FORCED_OPEN, 0);
+        transition("api", BreakerState.FORCED_OPEN, BreakerState.CLOSED, 5_000);
+        transition("api1", BreakerState.CLOSED, BreakerState.OPEN, 0);
+        metrics.forget(List.of("binance"));
+        transition("api1", BreakerState.HALF_OPEN, BreakerState.CLOSED, 40_000);
+
+        assertThat(registry.get(MetricNames.BREAKER_RECOVERY).timers()).allSatisfy(t -> assertThat(t.count()).isZero());
+    }
+
+    @Test
+    void shouldMeasureEjectionsAndBansFromTheirFirstStartToTheirEnd() {
+        // Given an ejection prolonged by a failed probe, and a ban extended once
+        metrics.onEvent(new ReliabilityEvent.EndpointEjected(0, "binance", "api", EjectionReason.CONSECUTIVE_FAILURES,
+                30_000));
+        metrics.onEvent(new ReliabilityEvent.EndpointEjected(30_000, "binance", "api", EjectionReason.PROBE_FAILED,
+                90_000));
+        metrics.onEvent(new ReliabilityEvent.EndpointRestored(95_000, "binance", "api"));
+        metrics.onEvent(new ReliabilityEvent.BanStarted(0, "binance", "binance", 60_000, 418));
+        metrics.onEvent(new ReliabilityEvent.BanStarted(10_000, "binance", "binance", 120_000, 418));
+        metrics.onEvent(new ReliabilityEvent.BanEnded(120_000, "binance", "binance"));
+
+        // Then each is one recovery of its whole length
+        Timer ejection = registry.get(MetricNames.ENDPOINT_RECOVERY).tag("endpoint", "api").timer();
+        assertThat(ejection.count()).isEqualTo(1);
+        assertThat(ejection.totalTime(TimeUnit.SECONDS)).isEqualTo(95);
+        Timer ban = registry.get(MetricNames.BAN_DURATION).tag("domain", "binance").timer();
+        assertThat(ban.count()).isEqualTo(1);
+        assertThat(ban.totalTime(TimeUnit.SECONDS)).isEqualTo(120);
+        assertThat(registry.get(MetricNames.ENDPOINT_EJECTED).tag("endpoint", "api").gauge().value()).isZero();
+    }
+
+    @Test
+    void shouldPublishHeldAndDispatchedTasksAndTheQueueCapacityOfEachDomain() {
+        assertThat(registry.get(MetricNames.TASKS_HELD).tag("domain", "okx").gauge().value()).isNaN();
+
+        metrics.publishHeldAndDispatched("okx", 4, 9);
+
+        assertThat(registry.get(MetricNames.TASKS_HELD).tag("domain", "okx").gauge().value()).isEqualTo(4);
+        assertThat(registry.get(MetricNames.TASKS_DISPATCHED).tag("domain", "okx").gauge().value()).isEqualTo(9);
+        assertThat(registry.get(MetricNames.QUEUE_CAPACITY).tag("domain", "okx").gauge().value()).isEqualTo(10_000);
+        metrics.forget(List.of("okx"));
+        assertThat(registry.get(MetricNames.TASKS_DISPATCHED).tag("domain", "okx").gauge().value()).isNaN();
+        assertThat(registry.get(MetricNames.QUEUE_CAPACITY).tag("domain", "okx").gauge().value())
+                .as("configuration, not state").isEqualTo(10_000);
+    }
+
+    private void transition(String endpoint, BreakerState from, BreakerState to, long at) {
+        metrics.onEvent(new ReliabilityEvent.BreakerTransitioned(at, "binance", endpoint, from, to,
+                TransitionCause.FAILURE_RATE));
+    }
+
+    private static double bucket(Timer timer, int seconds) {
+        return java.util.Arrays.stream(timer.takeSnapshot().histogramCounts())
+                .filter(b -> b.bucket(TimeUnit.SECONDS) == seconds).findFirst().orElseThrow().count();
+    }
+
+    private double terminal(String exchange, String dataType, String outcome, String deadline) {
+        return registry.get(MetricNames.TASKS_TERMINAL).tags("exchange", exchange, "data_type", dataType,
+                "outcome", outcome, "deadline", deadline).counter().count();
     }
 
     private double probes(String endpoint, String result) {
