@@ -27,6 +27,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
@@ -48,6 +49,7 @@ public final class MarketPrismService implements AutoCloseable {
 
     private final ServiceConfig config;
     private final TaskExecutor executor;
+    private final Time time;
     private final Object stateChanges = new Object();
     private KafkaStreams streams;
     private PrometheusMeterRegistry registry;
@@ -55,8 +57,18 @@ public final class MarketPrismService implements AutoCloseable {
     private KafkaStreamsMetrics streamsMetrics;
 
     public MarketPrismService(ServiceConfig config, TaskExecutor executor) {
+        this(config, executor, Time.SYSTEM);
+    }
+
+    /**
+     * A service whose Kafka Streams runs on {@code time} instead of the system clock. Processor time
+     * ({@code currentSystemTimeMs}) and wall-clock punctuation follow it, so every reliability decision does: this is
+     * how a test runs an instance whose clock is off. Not for production use.
+     */
+    public MarketPrismService(ServiceConfig config, TaskExecutor executor, Time time) {
         this.config = config;
         this.executor = executor;
+        this.time = time;
     }
 
     /** A service calling the exchanges over HTTP. */
@@ -109,7 +121,7 @@ public final class MarketPrismService implements AutoCloseable {
         Properties props = streamsProperties(config);
         props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, advertised.host() + ":" + advertised.port());
         props.put(DeadLetterExceptionHandler.METRICS_CONFIG, metrics);
-        streams = new KafkaStreams(ReliabilityTopology.build(config, executor, metrics, mailbox), props);
+        streams = new KafkaStreams(ReliabilityTopology.build(config, executor, metrics, mailbox), props, time);
         streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(registry);
         http.attach(streams);

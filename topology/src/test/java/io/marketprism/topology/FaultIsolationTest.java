@@ -2,16 +2,20 @@ package io.marketprism.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.marketprism.schemas.Attempt;
+import io.marketprism.schemas.AttemptOutcome;
 import io.marketprism.schemas.CollectorTask;
 import io.marketprism.schemas.DataType;
 import io.marketprism.schemas.DeadLetter;
 import io.marketprism.schemas.DeadLetterReason;
+import io.marketprism.schemas.ErrorClass;
 import io.marketprism.schemas.Priority;
 import io.marketprism.topology.config.ServiceConfig;
 import io.marketprism.topology.exec.CallResult;
 import io.marketprism.topology.processor.Outcome;
 import io.marketprism.topology.processor.ProcessorSettings;
 import io.marketprism.topology.state.InFlightLedger;
+import io.marketprism.topology.state.RetryTimers;
 import io.marketprism.topology.state.UndoLog;
 import java.time.Instant;
 import java.util.List;
@@ -226,6 +230,56 @@ class FaultIsolationTest {
 
         // Then each of the three is called: the replay by its header, the last because the id was forgotten
         assertThat(executor.tasksCalled()).containsExactly("d-1", "d-1", "d-1");
+    }
+
+    // ---- 4. clocks that ran ahead
+
+    private static CollectorTask retryScheduledAhead(String id, long attemptAt, long backoff) {
+        CollectorTask task = task(id, "binance", "BTCUSDT");
+        task.setAttempt(1);
+        task.setAttempts(List.of(new Attempt(1, "binance/api", Instant.ofEpochMilli(attemptAt), 5L,
+                AttemptOutcome.FAILURE, ErrorClass.SERVER, 503, "HTTP 503", backoff)));
+        task.setNotBefore(Instant.ofEpochMilli(attemptAt + 5 + backoff));
+        return task;
+    }
+
+    @Test
+    void shouldCallARetryScheduledByAnInstanceAheadAfterItsBackoffNotAtItsSkewedDueTime() {
+        // Given a retry whose first attempt an instance 50 minutes ahead made, due one second after it by that clock
+        executor.answering((task, endpoint) -> FakeExecutor.ok("{}"));
+        ProcessorHarness harness = new ProcessorHarness(config().build(), executor);
+        harness.send(retryScheduledAhead("ahead", harness.now() + 50 * 60_000L, 1_000));
+
+        // When a little more than its backoff passes on this instance
+        harness.tick(1_100);
+        harness.tick(10);
+
+        // Then it was called: it waited its backoff, not fifty minutes
+        assertThat(executor.tasksCalled()).containsExactly("ahead");
+        assertThat(resultIds(harness)).containsExactly("ahead");
+    }
+
+    @Test
+    void shouldDecideAgainAtTheFirstTickOnTasksHeldByAnInstanceAhead() {
+        // Given a held retry in the store of an instance 50 minutes ahead, and one held correctly for 10 minutes
+        executor.answering((task, endpoint) -> FakeExecutor.ok("{}"));
+        ProcessorHarness harness = new ProcessorHarness(config().build(), executor);
+        RetryTimers held = new RetryTimers(harness.bytesStore(ProcessorSettings.HELD_STORE), UndoLog.NONE,
+                CollectorTask::getExchange);
+        CollectorTask ahead = retryScheduledAhead("ahead", harness.now() + 50 * 60_000L, 1_000);
+        held.hold(ahead, ahead.getNotBefore().toEpochMilli());
+        CollectorTask later = retryScheduledAhead("later", harness.now() - 1_000, 600_000);
+        held.hold(later, later.getNotBefore().toEpochMilli());
+
+        // When a correct instance takes over and a few seconds pass
+        harness.restart(config().build());
+        harness.tick(10);
+        harness.tick(1_100);
+        harness.tick(10);
+
+        // Then the skewed one was called after its backoff; the other still waits for its own due time
+        assertThat(executor.tasksCalled()).containsExactly("ahead");
+        assertThat(harness.bytesStore(ProcessorSettings.HELD_STORE).approximateNumEntries()).isEqualTo(1);
     }
 
     // ---- 5. free call slots are part of admission

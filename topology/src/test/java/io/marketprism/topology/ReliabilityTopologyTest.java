@@ -2,9 +2,10 @@ package io.marketprism.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.marketprism.reliability.balancer.BalancerSnapshot;
-import io.marketprism.reliability.breaker.BreakerSnapshot;
-import io.marketprism.reliability.engine.SavedState;
+import io.marketprism.reliability.engine.SavedStateView;
+import io.marketprism.reliability.state.DomainId;
+import io.marketprism.reliability.state.EndpointId;
+import io.marketprism.reliability.state.StateKey;
 import io.marketprism.schemas.Attempt;
 import io.marketprism.schemas.AttemptOutcome;
 import io.marketprism.schemas.CollectorTask;
@@ -326,6 +327,9 @@ class ReliabilityTopologyTest {
         return config.applicationId() + "-by-domain-repartition";
     }
 
+    private static final String OKX_LIMITER = StateKey.limiter(new DomainId("okx")).asString();
+    private static final String OKX_BALANCER = StateKey.balancer("okx").asString();
+
     @Test
     void shouldLeaveTheEngineStoreCurrentAfterEveryRecordAndTick() {
         executor.holding();
@@ -335,15 +339,17 @@ class ReliabilityTopologyTest {
         send("s-1", "okx", "TRADES", "BTC-USDT");
         send("s-2", "okx", "TRADES", "ETH-USDT");
 
-        assertThat(SavedState.limiter(engineState.get("LIMITER:okx")).windowUsage()).containsValue(2L);
-        assertThat(BalancerSnapshot.fromBytes(engineState.get("BALANCER:okx")).endpointStatuses())
+        assertThat(SavedStateView.domain(engineState.get(OKX_LIMITER)).orElseThrow().limiter().windowUsage())
+                .containsValue(2L);
+        assertThat(SavedStateView.balancer(engineState.get(OKX_BALANCER)).orElseThrow().endpointStatuses())
                 .singleElement().satisfies(e -> assertThat(e.inFlight()).isEqualTo(2));
 
         executor.calls().forEach(call -> call.future().complete(FakeExecutor.status(503, "{}")));
         tick();
 
-        assertThat(BreakerSnapshot.fromBytes(engineState.get("BREAKER:okx/www")).window()).hasSize(2);
-        assertThat(BalancerSnapshot.fromBytes(engineState.get("BALANCER:okx")).endpointStatuses())
+        assertThat(SavedStateView.breaker(engineState.get(StateKey.breaker(new EndpointId("okx", "www")).asString()))
+                .orElseThrow().window()).hasSize(2);
+        assertThat(SavedStateView.balancer(engineState.get(OKX_BALANCER)).orElseThrow().endpointStatuses())
                 .singleElement().satisfies(e -> assertThat(e.inFlight()).isZero());
     }
 

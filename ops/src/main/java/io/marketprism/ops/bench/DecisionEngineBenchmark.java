@@ -7,7 +7,7 @@ import io.marketprism.reliability.engine.CallReport;
 import io.marketprism.reliability.engine.Decision;
 import io.marketprism.reliability.engine.DecisionEngine;
 import io.marketprism.reliability.engine.EventListener;
-import io.marketprism.reliability.engine.InMemoryStateStorage;
+import io.marketprism.reliability.state.InMemoryStateStorage;
 import io.marketprism.reliability.engine.TaskView;
 import io.marketprism.reliability.limiter.InMemoryWaitQueue;
 import io.marketprism.reliability.limiter.LimiterConfig;

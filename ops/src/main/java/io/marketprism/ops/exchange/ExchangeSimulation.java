@@ -159,7 +159,7 @@ final class ExchangeSimulation {
             return Reply.answer(Dialect.INVALID_SYMBOL_STATUS, headers, dialect.invalidSymbolBody(), latency);
         }
         MarketSnapshot snapshot = new MarketSnapshot(symbol, ++sequence, nowMillis);
-        return Reply.answer(200, headers, dialect.body(data.get(), snapshot), latency);
+        return Reply.answer(200, headers, faults.bodyOf(data.get(), dialect.body(data.get(), snapshot)), latency);
     }
 
     private boolean isBanned(Target target, Instant now) {
@@ -247,7 +247,8 @@ final class ExchangeSimulation {
         }
     }
 
-    private static Map<String, String> parseQuery(String query) {
+    /** The parameters of a raw query string, decoded; the first of repeated names wins. */
+    static Map<String, String> parseQuery(String query) {
         Map<String, String> parameters = new HashMap<>();
         for (String pair : query.split("&")) {
             if (pair.isEmpty()) {

@@ -9,13 +9,15 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
  * {@code /admin/faults} over HTTP, with profiles as flat JSON objects (rates, {@code *Ms} durations,
- * {@code retryAfterSeconds}, {@code banAfter429s}; omitted keys take the fault-free defaults):
+ * {@code retryAfterSeconds}, {@code banAfter429s}, {@code oversizedData} (a market data name such as
+ * {@code ORDER_BOOK}, or null) with {@code oversizedBodyBytes}; omitted keys take the fault-free defaults):
  * <ul>
  *   <li>{@code GET /admin/faults}: {@code {"global":{..},"endpoints":{"binance/api1":{..}}}}</li>
  *   <li>{@code PUT /admin/faults}: replace the global profile</li>
@@ -104,6 +106,8 @@ final class FaultAdminHandler implements HttpHandler {
         json.put("retryAfterSeconds", p.retryAfterSeconds());
         json.put("banAfter429s", p.banAfter429s());
         json.put("banDurationMs", p.banDuration().toMillis());
+        json.put("oversizedData", p.oversizedData().map(Enum::name).orElse(null));
+        json.put("oversizedBodyBytes", p.oversizedBodyBytes());
         return json;
     }
 
@@ -112,6 +116,9 @@ final class FaultAdminHandler implements HttpHandler {
         FaultProfile.Builder b = FaultProfile.builder();
         for (Map.Entry<?, ?> entry : json.entrySet()) {
             String key = String.valueOf(entry.getKey());
+            if (key.equals("oversizedData")) {
+                continue;
+            }
             if (!(entry.getValue() instanceof Number number)) {
                 throw new IllegalArgumentException(key + " must be a number but was " + entry.getValue());
             }
@@ -126,11 +133,28 @@ final class FaultAdminHandler implements HttpHandler {
                 case "retryAfterSeconds" -> b.retryAfterSeconds(number.intValue());
                 case "banAfter429s" -> b.banAfter429s(number.intValue());
                 case "banDurationMs" -> b.banDuration(Duration.ofMillis(number.longValue()));
+                case "oversizedBodyBytes" -> b.oversizedBody(oversizedData(json.get("oversizedData")),
+                        number.intValue());
                 default -> throw new IllegalArgumentException("unknown fault key " + key + "; known: "
                         + toJson(FaultProfile.ofDefaults()).keySet());
             }
         }
+        if (json.get("oversizedData") != null && !(json.get("oversizedBodyBytes") instanceof Number)) {
+            throw new IllegalArgumentException("oversizedData needs oversizedBodyBytes");
+        }
         return b.build();
+    }
+
+    private static MarketData oversizedData(Object name) {
+        if (name == null) {
+            return null;
+        }
+        try {
+            return MarketData.valueOf(String.valueOf(name));
+        } catch (IllegalArgumentException unknown) {
+            throw new IllegalArgumentException("oversizedData must be one of " + Arrays.toString(MarketData.values())
+                    + " or null but was " + name);
+        }
     }
 
     private static void respond(HttpExchange http, int status, String body) throws IOException {

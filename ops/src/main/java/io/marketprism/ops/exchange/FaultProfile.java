@@ -1,6 +1,8 @@
 package io.marketprism.ops.exchange;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Random;
 
 /**
@@ -10,12 +12,15 @@ import java.util.Random;
  * (hang), 429 rate limited, server error (500, 502 or 503 equally often); the rest are answered normally. Their sum
  * must not exceed 1. Latency is added to every answer and reset. With ban mode on ({@code banAfter429s > 0}), an
  * endpoint that has answered that many 429s within a minute answers 418 to everything for {@code banDuration}.
+ * With an oversized body set for one kind of market data, its successful answers are padded to that size (for
+ * exercising a client's body limit).
  */
 public final class FaultProfile {
 
     private static final Duration MAX_LATENCY = Duration.ofMinutes(1);
     private static final Duration MAX_HANG = Duration.ofMinutes(10);
     private static final Duration MAX_BAN = Duration.ofDays(1);
+    private static final int MAX_BODY_BYTES = 64 * 1024 * 1024;
     private static final FaultProfile NONE = builder().build();
 
     private final double connectionResetRate;
@@ -28,6 +33,8 @@ public final class FaultProfile {
     private final int retryAfterSeconds;
     private final int banAfter429s;
     private final Duration banDuration;
+    private final MarketData oversizedData;
+    private final int oversizedBodyBytes;
 
     private FaultProfile(Builder b) {
         this.connectionResetRate = b.connectionResetRate;
@@ -40,6 +47,8 @@ public final class FaultProfile {
         this.retryAfterSeconds = b.retryAfterSeconds;
         this.banAfter429s = b.banAfter429s;
         this.banDuration = b.banDuration;
+        this.oversizedData = b.oversizedData;
+        this.oversizedBodyBytes = b.oversizedBodyBytes;
     }
 
     /** A profile without faults: every request is answered at once and normally. */
@@ -65,6 +74,8 @@ public final class FaultProfile {
         b.retryAfterSeconds = retryAfterSeconds;
         b.banAfter429s = banAfter429s;
         b.banDuration = banDuration;
+        b.oversizedData = oversizedData;
+        b.oversizedBodyBytes = oversizedBodyBytes;
         return b;
     }
 
@@ -118,6 +129,28 @@ public final class FaultProfile {
         return banDuration;
     }
 
+    /** The market data whose successful answers are padded to {@link #oversizedBodyBytes()}, if any. */
+    public Optional<MarketData> oversizedData() {
+        return Optional.ofNullable(oversizedData);
+    }
+
+    /** Size in bytes the bodies of {@link #oversizedData()} are padded to; 0 when none is set. */
+    public int oversizedBodyBytes() {
+        return oversizedBodyBytes;
+    }
+
+    /**
+     * The body of a successful answer to {@code data}: as is, or, for the oversized data, padded with trailing
+     * spaces (still the same JSON) to {@link #oversizedBodyBytes()} in UTF-8.
+     */
+    String bodyOf(MarketData data, String body) {
+        if (data != oversizedData) {
+            return body;
+        }
+        int missing = oversizedBodyBytes - body.getBytes(StandardCharsets.UTF_8).length;
+        return missing <= 0 ? body : body + " ".repeat(missing);
+    }
+
     /** Fixed latency plus a draw from {@code [0, randomLatencyUpTo]}. */
     Duration drawLatency(Random random) {
         long upToMillis = randomLatencyUpTo.toMillis();
@@ -130,7 +163,8 @@ public final class FaultProfile {
                 + ", rateLimitRate=" + rateLimitRate + ", errorRate=" + errorRate + ", fixedLatency=" + fixedLatency
                 + ", randomLatencyUpTo=" + randomLatencyUpTo + ", hangLimit=" + hangLimit
                 + ", retryAfterSeconds=" + retryAfterSeconds + ", banAfter429s=" + banAfter429s
-                + ", banDuration=" + banDuration + '}';
+                + ", banDuration=" + banDuration + ", oversizedData=" + oversizedData
+                + ", oversizedBodyBytes=" + oversizedBodyBytes + '}';
     }
 
     /** Builds a {@link FaultProfile}; each setter checks its range, {@link #build()} checks the rates' sum. */
@@ -146,6 +180,8 @@ public final class FaultProfile {
         private int retryAfterSeconds = 1;
         private int banAfter429s;
         private Duration banDuration = Duration.ofMinutes(2);
+        private MarketData oversizedData;
+        private int oversizedBodyBytes;
 
         private Builder() {
         }
@@ -213,6 +249,24 @@ public final class FaultProfile {
         /** How long a ban lasts, in [1 ms, 1 day]; default 2 min. */
         public Builder banDuration(Duration duration) {
             this.banDuration = validDuration("banDuration", duration, Duration.ofMillis(1), MAX_BAN);
+            return this;
+        }
+
+        /**
+         * Pads every successful answer to {@code data} to {@code bytes} bytes, in [1, 64 MiB]; {@code (null, 0)}
+         * turns padding off. Default off.
+         */
+        public Builder oversizedBody(MarketData data, int bytes) {
+            if (data == null && bytes != 0) {
+                throw new IllegalArgumentException("oversizedBodyBytes needs an oversizedData but was " + bytes
+                        + " without one");
+            }
+            if (data != null && (bytes < 1 || bytes > MAX_BODY_BYTES)) {
+                throw new IllegalArgumentException("oversizedBodyBytes must be in [1, " + MAX_BODY_BYTES
+                        + "] but was " + bytes);
+            }
+            this.oversizedData = data;
+            this.oversizedBodyBytes = data == null ? 0 : bytes;
             return this;
         }
 

@@ -1,7 +1,7 @@
 package io.marketprism.ops.exchange;
 
 /** The kinds of public market data the simulated exchanges serve. */
-enum MarketData {
+public enum MarketData {
     ORDER_BOOK, TRADES, TICKER, FUNDING_RATE, OPEN_INTEREST,
     /** Candles of one interval; Deribit calls them chart data. */
     KLINES,

@@ -1,6 +1,7 @@
 package io.marketprism.ops.exchange;
 
 import java.time.Instant;
+import java.util.Map;
 
 /**
  * One request the simulated exchange received, with what it decided to do about it.
@@ -28,6 +29,11 @@ public record ServedRequest(Instant time, String exchange, String endpoint, Stri
         RESET,
         /** No response; the connection was closed after the hang limit, normally after the client gave up. */
         HUNG
+    }
+
+    /** The query's parameters, decoded, e.g. {@code symbol=BTCUSDT}; the first of repeated names wins. */
+    public Map<String, String> parameters() {
+        return ExchangeSimulation.parseQuery(query);
     }
 
     /** Endpoint id as the service names it, e.g. {@code binance/api1}. */

@@ -61,6 +61,27 @@ class FaultProfileTest {
         assertThat(original.timeoutRate()).isZero();
     }
 
+    @Test
+    void shouldPadOnlyTheOversizedDataToTheSizeAndLeaveLargerBodiesAlone() {
+        FaultProfile profile = FaultProfile.builder().oversizedBody(MarketData.ORDER_BOOK, 1_000).build();
+
+        assertThat(profile.bodyOf(MarketData.ORDER_BOOK, "{\"bids\":[]}")).hasSize(1_000).startsWith("{\"bids\":[]}")
+                .endsWith(" ");
+        assertThat(profile.bodyOf(MarketData.TRADES, "[]")).isEqualTo("[]");
+        assertThat(profile.bodyOf(MarketData.ORDER_BOOK, "x".repeat(2_000))).hasSize(2_000);
+        assertThat(profile.toBuilder().build().oversizedData()).contains(MarketData.ORDER_BOOK);
+        assertThat(profile.toBuilder().oversizedBody(null, 0).build().oversizedData()).isEmpty();
+        assertThat(FaultProfile.ofDefaults().bodyOf(MarketData.ORDER_BOOK, "{}")).isEqualTo("{}");
+    }
+
+    @Test
+    void shouldRefuseAnOversizedBodyOutOfRangeOrWithoutItsData() {
+        assertThatThrownBy(() -> FaultProfile.builder().oversizedBody(MarketData.TICKER, 0))
+                .hasMessage("oversizedBodyBytes must be in [1, 67108864] but was 0");
+        assertThatThrownBy(() -> FaultProfile.builder().oversizedBody(null, 10))
+                .hasMessage("oversizedBodyBytes needs an oversizedData but was 10 without one");
+    }
+
     @Property
     void shouldDrawLatencyBetweenFixedAndFixedPlusRandomBound(@ForAll @LongRange(max = 1_000) long fixedMillis,
                                                               @ForAll @LongRange(max = 1_000) long upToMillis,

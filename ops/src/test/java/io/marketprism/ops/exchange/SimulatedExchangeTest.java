@@ -140,6 +140,21 @@ class SimulatedExchangeTest {
     }
 
     @Test
+    void shouldServeTheOversizedDataWithAPaddedBodyOfExactlyTheSizeAndOtherDataAsUsual() throws Exception {
+        SimulatedExchange simulated = start(SimulatedExchange.builder()
+                .faults(FaultProfile.builder().oversizedBody(MarketData.ORDER_BOOK, 3_000_000).build()));
+
+        HttpResponse<String> book = get(simulated.baseUrl("okx", "www") + "/api/v5/market/books?instId=BTC-USDT");
+        HttpResponse<String> ticker = get(simulated.baseUrl("okx", "www") + "/api/v5/market/ticker?instId=BTC-USDT");
+
+        assertThat(book.statusCode()).isEqualTo(200);
+        assertThat(book.headers().firstValueAsLong("content-length")).hasValue(3_000_000);
+        assertThat(book.body()).hasSize(3_000_000);
+        assertThat(JSON.readTree(book.body()).at("/data/0/asks/0/1").isTextual()).isTrue();
+        assertThat(ticker.body().length()).isLessThan(1_000);
+    }
+
+    @Test
     void shouldShapeABinanceOrderBookAsLastUpdateIdWithStringPairs() throws Exception {
         SimulatedExchange simulated = start(SimulatedExchange.builder());
 
@@ -389,6 +404,7 @@ class SimulatedExchangeTest {
         assertThat(simulated.requestCount()).isEqualTo(3);
         assertThat(requests.get(0)).isEqualTo(new ServedRequest(START, "binance", "api1", "/api/v3/depth",
                 "symbol=BTCUSDT&limit=10", 200, false, Delivery.ANSWERED, false));
+        assertThat(requests.get(0).parameters()).containsOnly(Map.entry("symbol", "BTCUSDT"), Map.entry("limit", "10"));
         assertThat(requests.get(1).time()).isEqualTo(START.plusMillis(5));
         assertThat(requests.get(1).endpointId()).isEqualTo("okx/aws");
         assertThat(requests.get(1).status()).isBetween(500, 503);
@@ -431,6 +447,14 @@ class SimulatedExchangeTest {
         assertThat(invalid.statusCode()).isEqualTo(400);
         assertThat(invalid.body()).contains("errorRate must be in [0.0, 1.0]");
         assertThat(send("PUT", admin, "{\"nonsense\":1}").body()).contains("unknown fault key nonsense");
+        HttpResponse<String> oversized = send("PUT", admin,
+                "{\"oversizedData\":\"TICKER\",\"oversizedBodyBytes\":5000}");
+        assertThat(JSON.readTree(oversized.body()).at("/global/oversizedData").asText()).isEqualTo("TICKER");
+        assertThat(get(ticker).body()).hasSize(5_000);
+        assertThat(send("PUT", admin, "{\"oversizedData\":\"QUOTES\",\"oversizedBodyBytes\":5}").body())
+                .contains("oversizedData must be one of [ORDER_BOOK");
+        assertThat(send("PUT", admin, "{\"oversizedData\":\"TICKER\"}").body())
+                .contains("oversizedData needs oversizedBodyBytes");
         assertThat(send("PUT", admin + "/okx/nowhere", "{}").statusCode()).isEqualTo(400);
     }
 

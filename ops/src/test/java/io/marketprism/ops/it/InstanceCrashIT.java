@@ -10,11 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -50,7 +47,7 @@ class InstanceCrashIT {
                          logs.resolve("crash-instance-a.log"));
                  ServiceProcess second = ServiceProcess.start(bootstrap, with(settings, "state.dir", dir.resolve("b")),
                          logs.resolve("crash-instance-b.log"))) {
-                awaitGroupMembers(bootstrap, applicationId, 2);
+                KafkaChecks.awaitGroupMembers(bootstrap, applicationId, 2);
                 Set<String> expected = Workloads.produceTasks(bootstrap, "collector.tasks", TASKS, "crash");
 
                 await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(500)).until(() ->
@@ -80,18 +77,5 @@ class InstanceCrashIT {
         Map<String, String> copy = new LinkedHashMap<>(settings);
         copy.put(key, value.toString());
         return copy;
-    }
-
-    private static void awaitGroupMembers(String bootstrap, String group, int members) {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(500)).until(() -> {
-                try {
-                    return admin.describeConsumerGroups(List.of(group)).all().get().get(group).members().size()
-                            == members;
-                } catch (Exception e) {
-                    return false;
-                }
-            });
-        }
     }
 }

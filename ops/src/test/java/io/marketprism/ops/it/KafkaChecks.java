@@ -1,5 +1,7 @@
 package io.marketprism.ops.it;
 
+import static org.awaitility.Awaitility.await;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -19,6 +21,7 @@ import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.streams.KafkaStreams;
 
 /**
  * Verification helpers modelled on Kafka's own exactly-once tests: read a topic to its end under read_committed, and
@@ -42,9 +45,29 @@ public final class KafkaChecks {
         while (!openTransactionLag(bootstrap, List.of(topic)).isEmpty() && System.nanoTime() < deadline) {
             Thread.onSpinWait();
         }
+        return read(bootstrap, topic, IsolationLevel.READ_COMMITTED);
+    }
+
+    /**
+     * Every record of a topic, aborted ones included (a read_uncommitted consumer returns the records of aborted
+     * transactions, not their markers): more than {@link #readCommitted} returns means some transaction aborted.
+     */
+    public static List<ConsumerRecord<String, byte[]>> readUncommitted(String bootstrap, String topic) {
+        return read(bootstrap, topic, IsolationLevel.READ_UNCOMMITTED);
+    }
+
+    /** Stream threads of this client that died since it started: Kafka Streams' {@code failed-stream-threads}. */
+    public static int failedStreamThreads(KafkaStreams streams) {
+        return streams.metrics().values().stream()
+                .filter(m -> m.metricName().name().equals("failed-stream-threads")
+                        && m.metricName().group().equals("stream-metrics"))
+                .mapToInt(m -> ((Number) m.metricValue()).intValue()).sum();
+    }
+
+    private static List<ConsumerRecord<String, byte[]>> read(String bootstrap, String topic, IsolationLevel level) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, level.toString());
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         try (KafkaConsumer<String, byte[]> consumer =
                      new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
@@ -100,6 +123,20 @@ public final class KafkaChecks {
             throw new IllegalStateException(e);
         } catch (ExecutionException e) {
             throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    /** Waits until the consumer group has {@code members} members. */
+    public static void awaitGroupMembers(String bootstrap, String group, int members) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(500)).until(() -> {
+                try {
+                    return admin.describeConsumerGroups(List.of(group)).all().get().get(group).members().size()
+                            == members;
+                } catch (Exception e) {
+                    return false;
+                }
+            });
         }
     }
 }

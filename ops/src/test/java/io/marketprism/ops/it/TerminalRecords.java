@@ -1,5 +1,8 @@
 package io.marketprism.ops.it;
 
+import io.marketprism.schemas.DeadLetter;
+import io.marketprism.schemas.DeadLetterReason;
+import io.marketprism.schemas.TaskResult;
 import io.marketprism.schemas.codec.AvroCodec;
 import java.util.Collection;
 import java.util.HashMap;
@@ -7,20 +10,30 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
  * The exactly-once verdict over a run: how often each task id appears across the terminal topics (results and dead
- * letters), which expected ids never appear and which appear more than once.
+ * letters), which expected ids never appear and which appear more than once, and the records themselves.
  */
-record TerminalRecords(Map<String, Integer> countById) {
+record TerminalRecords(Map<String, Integer> countById, List<TaskResult> results, List<DeadLetter> deadLetters) {
 
     static TerminalRecords of(List<ConsumerRecord<String, byte[]>> results,
                               List<ConsumerRecord<String, byte[]>> deadLetters) {
+        List<TaskResult> decodedResults = results.stream().map(r -> AvroCodec.results().decode(r.value())).toList();
+        List<DeadLetter> decodedLetters = deadLetters.stream().map(r -> AvroCodec.deadLetters().decode(r.value()))
+                .toList();
         Map<String, Integer> counts = new HashMap<>();
-        results.forEach(r -> counts.merge(AvroCodec.results().decode(r.value()).getTaskId(), 1, Integer::sum));
-        deadLetters.forEach(r -> counts.merge(AvroCodec.deadLetters().decode(r.value()).getTaskId(), 1, Integer::sum));
-        return new TerminalRecords(counts);
+        decodedResults.forEach(r -> counts.merge(r.getTaskId(), 1, Integer::sum));
+        decodedLetters.forEach(d -> counts.merge(d.getTaskId(), 1, Integer::sum));
+        return new TerminalRecords(counts, decodedResults, decodedLetters);
+    }
+
+    /** Everything committed to the default results and dead-letter topics, read under read_committed. */
+    static TerminalRecords read(String bootstrap) {
+        return of(KafkaChecks.readCommitted(bootstrap, "collector.results"),
+                KafkaChecks.readCommitted(bootstrap, "collector.tasks.dlq"));
     }
 
     Set<String> missing(Collection<String> expected) {
@@ -47,5 +60,20 @@ record TerminalRecords(Map<String, Integer> countById) {
 
     int total() {
         return countById.values().stream().mapToInt(Integer::intValue).sum();
+    }
+
+    /** The ids with a result. */
+    Set<String> succeeded() {
+        return results.stream().map(TaskResult::getTaskId).collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    /** The dead letters with this reason. */
+    List<DeadLetter> deadLettered(DeadLetterReason reason) {
+        return deadLetters.stream().filter(d -> d.getReason() == reason).toList();
+    }
+
+    /** How many dead letters there are of each reason. */
+    Map<DeadLetterReason, Long> reasons() {
+        return deadLetters.stream().collect(Collectors.groupingBy(DeadLetter::getReason, Collectors.counting()));
     }
 }

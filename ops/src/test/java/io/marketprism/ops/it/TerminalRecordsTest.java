@@ -10,6 +10,7 @@ import io.marketprism.schemas.TaskResult;
 import io.marketprism.schemas.codec.AvroCodec;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
@@ -36,6 +37,10 @@ class TerminalRecordsTest {
 
         assertThat(records.duplicated()).containsExactly("b");
         assertThat(records.missing(List.of("a", "b"))).isEmpty();
+        assertThat(records.succeeded()).containsExactly("a", "b");
+        assertThat(records.deadLettered(DeadLetterReason.RETRIES_EXHAUSTED)).extracting(DeadLetter::getTaskId)
+                .containsExactly("b");
+        assertThat(records.reasons()).containsOnly(Map.entry(DeadLetterReason.RETRIES_EXHAUSTED, 1L));
     }
 
     @Test

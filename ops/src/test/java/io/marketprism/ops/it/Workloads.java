@@ -1,16 +1,21 @@
 package io.marketprism.ops.it;
 
+import io.marketprism.ops.exchange.ServedRequest;
 import io.marketprism.ops.exchange.SimulatedExchange;
 import io.marketprism.schemas.CollectorTask;
 import io.marketprism.schemas.DataType;
 import io.marketprism.schemas.Priority;
 import io.marketprism.schemas.codec.AvroCodec;
+import io.marketprism.topology.config.ServiceConfig;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Properties;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -30,6 +35,7 @@ final class Workloads {
     private static final DataType[] TYPES = {DataType.ORDER_BOOK, DataType.TRADES, DataType.TICKER,
             DataType.FUNDING_RATE, DataType.OPEN_INTEREST};
     private static final Priority[] PRIORITIES = Priority.values();
+    private static final String TAG = "tag";
 
     private Workloads() {
     }
@@ -39,10 +45,8 @@ final class Workloads {
      * real presets would make a 20,000-task test last minutes) and short retry delays.
      */
     static Map<String, String> generousSettings(SimulatedExchange exchange) {
-        Map<String, String> settings = new LinkedHashMap<>();
+        Map<String, String> settings = simulatedEndpoints(exchange);
         SimulatedExchange.endpoints().forEach((name, endpoints) -> {
-            settings.put("exchange." + name + ".endpoints", endpoints.stream()
-                    .map(e -> e + "=" + exchange.baseUrl(name, e)).collect(Collectors.joining(",")));
             settings.put("exchange." + name + ".limiter.bucket.capacity", "1000000");
             settings.put("exchange." + name + ".limiter.refill.per.second", "1000000");
             settings.put("exchange." + name + ".limiter.windows", "weight:100000000/60000,requests:100000000/60000");
@@ -50,41 +54,118 @@ final class Workloads {
         settings.put("retry.base.delay.ms", "50");
         settings.put("retry.max.delay.ms", "1000");
         settings.put("retry.max.attempts", "8");
+        return settings;
+    }
+
+    /**
+     * Service settings pointing every exchange at all of its simulated endpoints, with the exchanges' real budgets, and
+     * a free HTTP port.
+     */
+    static Map<String, String> simulatedEndpoints(SimulatedExchange exchange) {
+        Map<String, String> settings = new LinkedHashMap<>();
+        SimulatedExchange.endpoints().forEach((name, endpoints) -> settings.put("exchange." + name + ".endpoints",
+                endpoints(exchange, name, endpoints)));
         // Instances share the machine (and run in parallel in some tests): each takes a free HTTP port.
         settings.put("http.port", "0");
         return settings;
     }
 
+    /** The value of {@code exchange.<name>.endpoints} naming these simulated endpoints of one exchange. */
+    static String endpoints(SimulatedExchange exchange, String name, List<String> endpoints) {
+        return endpoints.stream().map(e -> e + "=" + exchange.baseUrl(name, e)).collect(Collectors.joining(","));
+    }
+
+    /** A service configuration: {@code settings}, then the broker, application id and state directory. */
+    static ServiceConfig serviceConfig(Map<String, String> settings, String bootstrap, String applicationId,
+                                       Path stateDir) {
+        Properties props = new Properties();
+        props.putAll(settings);
+        props.put("bootstrap.servers", bootstrap);
+        props.put("application.id", applicationId);
+        props.put("state.dir", stateDir.toString());
+        return ServiceConfig.fromProperties(props);
+    }
+
     /** Produces {@code count} tasks, even ones as JSON and odd ones as Avro, over every exchange; returns their ids. */
     static Set<String> produceTasks(String bootstrap, String topic, int count, String prefix) {
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
         Set<String> ids = new LinkedHashSet<>();
-        try (KafkaProducer<byte[], byte[]> producer =
-                     new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
-            for (int i = 0; i < count; i++) {
-                String id = prefix + "-" + i;
-                ids.add(id);
-                producer.send(new ProducerRecord<>(topic, task(id, i)));
-            }
-            producer.flush();
+        List<byte[]> tasks = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            String id = prefix + "-" + i;
+            ids.add(id);
+            tasks.add(task(id, i));
         }
+        produce(bootstrap, topic, tasks, true);
         return ids;
     }
 
     static byte[] task(String id, int i) {
+        return task(id, i, Map.of(), null);
+    }
+
+    /**
+     * Task number {@code i} of a workload cycling through exchanges, data types and priorities, as JSON when {@code i}
+     * is even and Avro when odd, with extra query {@code params} and a {@code deadline} (null for none).
+     */
+    static byte[] task(String id, int i, Map<String, String> params, Instant deadline) {
         int e = i % EXCHANGES.length;
-        DataType type = TYPES[(i / EXCHANGES.length) % TYPES.length];
-        Priority priority = PRIORITIES[i % PRIORITIES.length];
-        if (i % 2 == 0) {
-            return ("{\"taskId\":\"" + id + "\",\"exchange\":\"" + EXCHANGES[e] + "\",\"dataType\":\"" + type
-                    + "\",\"symbol\":\"" + SYMBOLS[e] + "\",\"priority\":\"" + priority
-                    + "\",\"params\":{\"limit\":\"100\"}}").getBytes(StandardCharsets.UTF_8);
+        return task(id, EXCHANGES[e], SYMBOLS[e], dataType(i), PRIORITIES[i % PRIORITIES.length], i % 2 == 0,
+                params, deadline);
+    }
+
+    /** The data type of task number {@code i} of the cycling workload. */
+    static DataType dataType(int i) {
+        return TYPES[(i / EXCHANGES.length) % TYPES.length];
+    }
+
+    /** One task, as JSON (with {@code limit=100} among its params) or as Avro. */
+    static byte[] task(String id, String exchange, String symbol, DataType type, Priority priority, boolean json,
+                       Map<String, String> params, Instant deadline) {
+        if (json) {
+            StringBuilder text = new StringBuilder("{\"taskId\":\"").append(id).append("\",\"exchange\":\"")
+                    .append(exchange).append("\",\"dataType\":\"").append(type).append("\",\"symbol\":\"")
+                    .append(symbol).append("\",\"priority\":\"").append(priority).append("\",\"params\":{\"limit\":\"100\"");
+            params.forEach((k, v) -> text.append(",\"").append(k).append("\":\"").append(v).append('"'));
+            text.append('}');
+            if (deadline != null) {
+                text.append(",\"deadline\":").append(deadline.toEpochMilli());
+            }
+            return text.append('}').toString().getBytes(StandardCharsets.UTF_8);
         }
         return AvroCodec.tasks().encode(CollectorTask.newBuilder()
-                .setTaskId(id).setExchange(EXCHANGES[e]).setDataType(type).setSymbol(SYMBOLS[e])
-                .setPriority(priority).setCreatedAt(Instant.now()).build());
+                .setTaskId(id).setExchange(exchange).setDataType(type).setSymbol(symbol).setPriority(priority)
+                .setParams(params).setDeadline(deadline).setCreatedAt(Instant.now()).build());
+    }
+
+    /** The query parameter that names a task in its call, so the simulator's log tells which task it served. */
+    static Map<String, String> tagged(String id) {
+        return Map.of(TAG, id);
+    }
+
+    /** The task id a market-data request was made for (see {@link #tagged}); null for a health check. */
+    static String taskIdOf(ServedRequest request) {
+        return request.healthCheck() ? null : request.parameters().get(TAG);
+    }
+
+    /** Market-data calls the simulator served, per task id (see {@link #tagged}). */
+    static Map<String, Long> callsPerTask(SimulatedExchange exchange) {
+        return exchange.requests().stream().map(Workloads::taskIdOf).filter(Objects::nonNull)
+                .collect(Collectors.groupingBy(id -> id, Collectors.counting()));
+    }
+
+    /** Sends {@code values} in order with one producer, idempotent or not, and waits until all are acknowledged. */
+    static void produce(String bootstrap, String topic, List<byte[]> values, boolean idempotent) {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, idempotent);
+        if (!idempotent) {
+            props.put(ProducerConfig.ACKS_CONFIG, "1");
+        }
+        props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        try (KafkaProducer<byte[], byte[]> producer =
+                     new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+            values.forEach(value -> producer.send(new ProducerRecord<>(topic, value)));
+            producer.flush();
+        }
     }
 }

@@ -1,21 +1,12 @@
 package io.marketprism.reliability.balancer;
 
-import io.marketprism.reliability.internal.ByteSink;
-import io.marketprism.reliability.internal.VarInts;
-import java.io.DataInput;
-import java.io.IOException;
-import java.io.UTFDataFormatException;
 import java.util.Arrays;
 
 /** Mutable health and load of one endpoint. */
 final class EndpointState {
 
     static final long NEVER = Long.MIN_VALUE;
-    private static final int MAX_OUTCOME_CAPACITY = 10_000;
-    private static final int HAS_LATENCY = 1;
-    private static final int EJECTED = 2;
-    private static final int HAS_EJECTED_UNTIL = 4;
-    private static final int HAS_RESTORED_AT = 8;
+    static final int MAX_OUTCOME_CAPACITY = 10_000;
 
     final String id;
     int inFlight;
@@ -35,13 +26,6 @@ final class EndpointState {
     long restoredAt = NEVER;
     /** Current weight of smooth weighted round robin. */
     long swrrCurrent;
-    /** Whether a field other than {@link #swrrCurrent} changed since {@link #savedFields} was written. */
-    boolean recordStale = true;
-    /**
-     * The record as {@link #writeTo} writes it up to swrrCurrent, while not {@link #recordStale}. Allocated with the
-     * state, so it usually shares its cache lines.
-     */
-    private final ByteSink savedFields = new ByteSink(48);
 
     EndpointState(String id, int outcomeCapacity) {
         this.id = id;
@@ -88,117 +72,6 @@ final class EndpointState {
         outcomeCount = 0;
         outcomeFailures = 0;
         swrrCurrent = 0;
-    }
-
-    /**
-     * Writes the record: id (modified UTF-8), a flags byte (has latency, ejected, ejectedUntil and restoredAt set),
-     * in-flight count, both averages as doubles, the outcome ring (counters, then its words as longs), the ejection
-     * fields (times only when set), and swrrCurrent zig-zagged; counters as variable-length numbers. All but
-     * swrrCurrent are copied from the last call while no other field changed ({@link #recordStale}).
-     */
-    void writeTo(ByteSink out) {
-        if (recordStale) {
-            savedFields.reset();
-            writeFieldsBeforeSwrr(savedFields);
-            recordStale = false;
-        }
-        savedFields.copyTo(out);
-        out.writeVarLong((swrrCurrent << 1) ^ (swrrCurrent >> 63));
-    }
-
-    private void writeFieldsBeforeSwrr(ByteSink out) {
-        writeUtf(out, id);
-        boolean hasEjectedUntil = ejectedUntil != NEVER;
-        boolean hasRestoredAt = restoredAt != NEVER;
-        out.writeByte((hasLatency ? HAS_LATENCY : 0) | (ejected ? EJECTED : 0)
-                | (hasEjectedUntil ? HAS_EJECTED_UNTIL : 0) | (hasRestoredAt ? HAS_RESTORED_AT : 0));
-        out.writeVarLong(inFlight);
-        out.writeDouble(latencyEwma);
-        out.writeDouble(successEwma);
-        out.writeVarLong(consecutiveFailures);
-        out.writeVarLong(outcomeCapacity);
-        out.writeVarLong(outcomeNext);
-        out.writeVarLong(outcomeCount);
-        out.writeVarLong(outcomeFailures);
-        for (long word : outcomeBits) {
-            out.writeLong(word);
-        }
-        if (hasEjectedUntil) {
-            out.writeLong(ejectedUntil);
-        }
-        out.writeVarLong(ejectionCount);
-        if (hasRestoredAt) {
-            out.writeLong(restoredAt);
-        }
-    }
-
-    /** Reads what {@link #writeTo} wrote. */
-    static EndpointState readFrom(DataInput in) throws IOException {
-        String id = in.readUTF();
-        int flags = in.readUnsignedByte();
-        int inFlight = VarInts.readInt(in, Integer.MAX_VALUE);
-        double latencyEwma = in.readDouble();
-        double successEwma = in.readDouble();
-        int consecutiveFailures = VarInts.readInt(in, Integer.MAX_VALUE);
-        EndpointState state = new EndpointState(id, VarInts.readInt(in, MAX_OUTCOME_CAPACITY));
-        state.inFlight = inFlight;
-        state.hasLatency = (flags & HAS_LATENCY) != 0;
-        state.latencyEwma = latencyEwma;
-        state.successEwma = successEwma;
-        state.consecutiveFailures = consecutiveFailures;
-        state.outcomeNext = VarInts.readInt(in, state.outcomeCapacity - 1);
-        state.outcomeCount = VarInts.readInt(in, state.outcomeCapacity);
-        state.outcomeFailures = VarInts.readInt(in, state.outcomeCount);
-        for (int i = 0; i < state.outcomeBits.length; i++) {
-            state.outcomeBits[i] = in.readLong();
-        }
-        state.ejected = (flags & EJECTED) != 0;
-        state.ejectedUntil = (flags & HAS_EJECTED_UNTIL) != 0 ? in.readLong() : NEVER;
-        state.ejectionCount = VarInts.readInt(in, Integer.MAX_VALUE);
-        state.restoredAt = (flags & HAS_RESTORED_AT) != 0 ? in.readLong() : NEVER;
-        long zigZag = VarInts.read(in);
-        state.swrrCurrent = (zigZag >>> 1) ^ -(zigZag & 1);
-        return state;
-    }
-
-    private static void writeUtf(ByteSink out, String text) {
-        try {
-            out.writeUTF(text);
-        } catch (UTFDataFormatException e) {
-            throw new IllegalStateException("endpoint id too long to save: " + text.length() + " chars", e);
-        }
-    }
-
-    /** Reads a record of the first format, which wrote every field at its fixed width. */
-    static EndpointState readFixedWidthFrom(DataInput in) throws IOException {
-        String id = in.readUTF();
-        int inFlight = in.readInt();
-        boolean hasLatency = in.readBoolean();
-        double latencyEwma = in.readDouble();
-        double successEwma = in.readDouble();
-        int consecutiveFailures = in.readInt();
-        int capacity = in.readInt();
-        if (capacity < 1 || capacity > MAX_OUTCOME_CAPACITY) {
-            throw new IOException("outcome ring capacity " + capacity + " outside [1, " + MAX_OUTCOME_CAPACITY + "]");
-        }
-        EndpointState state = new EndpointState(id, capacity);
-        state.inFlight = inFlight;
-        state.hasLatency = hasLatency;
-        state.latencyEwma = latencyEwma;
-        state.successEwma = successEwma;
-        state.consecutiveFailures = consecutiveFailures;
-        state.outcomeNext = in.readInt();
-        state.outcomeCount = in.readInt();
-        state.outcomeFailures = in.readInt();
-        for (int i = 0; i < state.outcomeBits.length; i++) {
-            state.outcomeBits[i] = in.readLong();
-        }
-        state.ejected = in.readBoolean();
-        state.ejectedUntil = in.readLong();
-        state.ejectionCount = in.readInt();
-        state.restoredAt = in.readLong();
-        state.swrrCurrent = in.readLong();
-        return state;
     }
 
     /** A copy with an outcome ring of {@code capacity}; the ring starts empty when its size changed. */

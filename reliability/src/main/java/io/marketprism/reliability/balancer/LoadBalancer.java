@@ -1,7 +1,6 @@
 package io.marketprism.reliability.balancer;
 
 import io.marketprism.reliability.ErrorClass;
-import io.marketprism.reliability.internal.ByteSink;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -34,13 +33,15 @@ public final class LoadBalancer {
     private final boolean[] permitted;
     private final int[] candidates;
     private final long[] weights;
-    /** Where {@link #stateBytes} encodes. */
-    private final ByteSink encoded = new ByteSink(256);
 
     private int cursor;
     private long randomState;
     private boolean panic;
     private int ejectedCount;
+    /** The latest time the balancer was told (epoch millis), for {@link BalancerSnapshot#rebasedTo}. */
+    private long clock;
+    /** Grows whenever the saved state changes; see {@link #changeCount()}. */
+    private long changes;
 
     private LoadBalancer(String exchange, BalancerConfig config, BalancerListener listener,
                          BalancerSnapshot snapshot) {
@@ -70,6 +71,7 @@ public final class LoadBalancer {
         this.cursor = snapshot == null ? 0 : Math.floorMod(snapshot.cursor(), n);
         this.randomState = snapshot == null ? config.seed() : snapshot.randomState();
         this.panic = snapshot != null && snapshot.panic();
+        this.clock = snapshot == null ? Long.MIN_VALUE : snapshot.clock();
     }
 
     /** A fresh balancer: every endpoint healthy, nothing in flight. */
@@ -86,23 +88,21 @@ public final class LoadBalancer {
         return new LoadBalancer(exchange, config, listener, Objects.requireNonNull(snapshot, "snapshot"));
     }
 
+    /**
+     * A number that grows whenever something that {@link #snapshot} saves changes (a pick, a call sent or answered,
+     * an ejection, a probe, panic mode): a caller saves the balancer when it moved since its last save.
+     */
+    public long changeCount() {
+        return changes;
+    }
+
     /** The balancer's state as a value; later changes to the balancer do not affect it. */
     public BalancerSnapshot snapshot() {
         List<EndpointState> copies = new ArrayList<>(endpoints.length);
         for (EndpointState endpoint : endpoints) {
             copies.add(endpoint.copy(endpoint.outcomeCapacity));
         }
-        return new BalancerSnapshot(cursor, randomState, panic, List.copyOf(copies));
-    }
-
-    /** The bytes of {@code snapshot().toBytes()}, reusing the records of endpoints that did not change. */
-    public byte[] stateBytes() {
-        encoded.reset();
-        BalancerSnapshot.writeHeader(encoded, cursor, randomState, panic, endpoints.length);
-        for (EndpointState endpoint : endpoints) {
-            endpoint.writeTo(encoded);
-        }
-        return encoded.toByteArray();
+        return new BalancerSnapshot(cursor, randomState, panic, clock, List.copyOf(copies));
     }
 
     /**
@@ -111,6 +111,7 @@ public final class LoadBalancer {
      * is usable. Does not count the call as dispatched: call {@link #onDispatch} when it is sent.
      */
     public Pick pick(EndpointGate gate, Set<String> exclude, long now) {
+        clock = Math.max(clock, now);
         int n = endpoints.length;
         int unavailable = 0;
         int permittedCount = 0;
@@ -128,6 +129,7 @@ public final class LoadBalancer {
         if (count == 0) {
             return noneAvailable(permittedCount, now);
         }
+        changes++;
         return new Pick.Picked(endpoints[choose(count)].id, panic);
     }
 
@@ -155,8 +157,8 @@ public final class LoadBalancer {
     /** Counts a call as sent to {@code endpoint} (in flight until {@link #onResult} or {@link #onDropped}). */
     public void onDispatch(String endpoint) {
         EndpointState state = state(endpoint);
+        changes++;
         state.inFlight++;
-        state.recordStale = true;
     }
 
     /**
@@ -167,7 +169,8 @@ public final class LoadBalancer {
      */
     public void onResult(String endpoint, boolean success, long latencyMillis, ErrorClass error, long now) {
         EndpointState state = state(endpoint);
-        state.recordStale = true;
+        clock = Math.max(clock, now);
+        changes++;
         state.inFlight = Math.max(0, state.inFlight - 1);
         state.recordLatency(latencyMillis, config.ewmaAlpha());
         if (!success && (error == ErrorClass.NON_RETRYABLE || error == ErrorClass.RATE_LIMITED)) {
@@ -187,7 +190,7 @@ public final class LoadBalancer {
     /** A call counted by {@link #onDispatch} was never made: it is no longer in flight, and nothing is learned. */
     public void onDropped(String endpoint) {
         EndpointState state = state(endpoint);
-        state.recordStale = true;
+        changes++;
         state.inFlight = Math.max(0, state.inFlight - 1);
     }
 
@@ -214,7 +217,8 @@ public final class LoadBalancer {
         if (!state.ejected) {
             return;
         }
-        state.recordStale = true;
+        changes++;
+        clock = Math.max(clock, now);
         if (ok) {
             state.ejected = false;
             ejectedCount--;
@@ -229,17 +233,32 @@ public final class LoadBalancer {
         }
     }
 
+    int cursor() {
+        return cursor;
+    }
+
+    long randomState() {
+        return randomState;
+    }
+
+    boolean panic() {
+        return panic;
+    }
+
+    long clock() {
+        return clock;
+    }
+
+    EndpointState[] endpointStates() {
+        return endpoints;
+    }
+
     public String exchange() {
         return exchange;
     }
 
     public BalancerConfig config() {
         return config;
-    }
-
-    /** Whether the last pick was made in panic mode. */
-    public boolean inPanic() {
-        return panic;
     }
 
     /**
@@ -277,6 +296,7 @@ public final class LoadBalancer {
             return;
         }
         panic = panicNow;
+        changes++;
         listener.onEvent(panicNow ? new BalancerEvent.PanicEntered(exchange, unavailable, endpoints.length, now)
                 : new BalancerEvent.PanicLeft(exchange, now));
     }

@@ -1,8 +1,6 @@
 package io.marketprism.reliability.breaker;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.github.resilience4j.circuitbreaker.internal.CircuitBreakerStateMachine;
-import io.marketprism.reliability.internal.ByteSink;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -12,14 +10,16 @@ import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Circuit breaker of one exchange endpoint. A Resilience4j {@link CircuitBreakerStateMachine} does the window
- * arithmetic and the state machine; this class feeds it the time given to each call (through a clock that never
- * moves backwards), adds the consecutive-failures rule, reports transitions with their cause, and keeps a mirror of
- * what the state machine holds so the breaker can be snapshotted.
+ * Circuit breaker of one exchange endpoint. A Resilience4j {@link CircuitBreaker} (built with
+ * {@link CircuitBreaker#of}, used through its public interface only) does the window arithmetic and the state
+ * machine; this class feeds it the time given to each call (through a clock that never moves backwards), adds the
+ * consecutive-failures rule, reports transitions with their cause, and keeps a mirror of what the state machine holds
+ * so the breaker can be snapshotted.
  *
- * <p><b>Snapshot and restore.</b> Resilience4j cannot load a window, so {@link #restore} builds a fresh state
- * machine and replays into it, with the clock set to each recorded time, a call sequence that leaves it in exactly
- * the state the original had:
+ * <p><b>Snapshot and restore.</b> Resilience4j cannot load a window, so {@link #restore} builds a fresh breaker
+ * and replays into it through its public API ({@code onSuccess}, {@code onError}, {@code tryAcquirePermission} and
+ * the {@code transitionTo*} methods), with the clock set to each recorded time, a call sequence that leaves it in
+ * exactly the state the original had:
  * <ul>
  *   <li>CLOSED: the mirrored window calls in order. A full count-based window is preceded by as many fast successes
  *       as it holds; they are pushed out by the replay, and while they are in, every intermediate failure and slow
@@ -56,13 +56,15 @@ public final class EndpointBreaker {
     private int openingsInARow;
     private int consecutiveFailures;
     private int halfOpenPermitsIssued;
+    /** Grows whenever the saved state changes; see {@link #changeCount()}. */
+    private long changes;
 
     private EndpointBreaker(String endpoint, BreakerConfig config, BreakerListener listener, long startMillis) {
         this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
         this.config = Objects.requireNonNull(config, "config");
         this.listener = Objects.requireNonNull(listener, "listener");
         this.clockMillis = startMillis;
-        this.machine = new CircuitBreakerStateMachine(endpoint, config.toResilience4j(new BreakerClock()));
+        this.machine = CircuitBreaker.of(endpoint, config.toResilience4j(new BreakerClock()));
         boolean countBased = config.windowType() == BreakerConfig.WindowType.COUNT_BASED;
         this.windowLimit = countBased ? config.windowSize() : Integer.MAX_VALUE;
         this.window = new CallLog(countBased ? config.windowSize() : 16);
@@ -128,6 +130,7 @@ public final class EndpointBreaker {
         }
         if (permitted && state == BreakerState.HALF_OPEN) {
             halfOpenPermitsIssued++;
+            changes++;
         }
         return permitted;
     }
@@ -163,6 +166,7 @@ public final class EndpointBreaker {
         machine.releasePermission();
         if (state == BreakerState.HALF_OPEN && halfOpenPermitsIssued > 0) {
             halfOpenPermitsIssued--;
+            changes++;
         }
     }
 
@@ -210,16 +214,47 @@ public final class EndpointBreaker {
         enter(BreakerState.CLOSED, TransitionCause.RESET);
     }
 
+    /**
+     * A number that grows whenever something that {@link #snapshot} saves changes (a recorded call, a probe permit,
+     * a transition), and not when the clock merely moves: a caller saves the breaker when it moved since its last
+     * save.
+     */
+    public long changeCount() {
+        return changes;
+    }
+
+    long lastTransitionAt() {
+        return lastTransitionAt;
+    }
+
+    long clockMillis() {
+        return clockMillis;
+    }
+
+    int openingsInARow() {
+        return openingsInARow;
+    }
+
+    int consecutiveFailures() {
+        return consecutiveFailures;
+    }
+
+    int halfOpenPermitsIssued() {
+        return halfOpenPermitsIssued;
+    }
+
+    CallLog window() {
+        return window;
+    }
+
+    CallLog halfOpenOutcomes() {
+        return halfOpenOutcomes;
+    }
+
     /** The state to persist; see {@link #restore}. */
     public BreakerSnapshot snapshot() {
         return new BreakerSnapshot(endpoint, state, lastTransitionAt, clockMillis, openingsInARow, window.toList(),
                 consecutiveFailures, halfOpenPermitsIssued, halfOpenOutcomes.toList());
-    }
-
-    /** Writes {@code snapshot().toBytes()} to {@code out} without building the snapshot. */
-    public void writeState(ByteSink out) {
-        BreakerSnapshot.write(out, endpoint, state, lastTransitionAt, clockMillis, openingsInARow,
-                consecutiveFailures, halfOpenPermitsIssued, window, halfOpenOutcomes);
     }
 
     private void record(long latencyMillis, long now, boolean failure) {
@@ -228,8 +263,10 @@ public final class EndpointBreaker {
         }
         advanceClockTo(now);
         if (state == BreakerState.CLOSED) {
+            changes++;
             recordWhileClosed(latencyMillis, failure);
         } else if (state == BreakerState.HALF_OPEN) {
+            changes++;
             recordProbe(latencyMillis, failure);
         }
     }
@@ -292,6 +329,7 @@ public final class EndpointBreaker {
     private void enter(BreakerState to, TransitionCause cause) {
         BreakerState from = state;
         state = to;
+        changes++;
         lastTransitionAt = clockMillis;
         window.clear();
         halfOpenOutcomes.clear();

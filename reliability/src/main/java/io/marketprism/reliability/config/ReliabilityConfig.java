@@ -26,13 +26,16 @@ public final class ReliabilityConfig {
 
     private static final String EXCHANGE_PREFIX = "exchange.";
     private static final List<String> OWN_PREFIXES =
-            List.of("breaker.", "retry.", "balancer.", "limiter.", EXCHANGE_PREFIX);
+            List.of("breaker.", "retry.", "balancer.", "limiter.", "state.", EXCHANGE_PREFIX);
 
     private final Map<String, ExchangeProfile> exchanges;
+    private final long clockSkewToleranceMillis;
 
-    private ReliabilityConfig(Map<String, ExchangeProfile> exchanges) {
+    private ReliabilityConfig(Map<String, ExchangeProfile> exchanges, long clockSkewToleranceMillis) {
         // sorted for listing, hashed for the lookup on every engine call
         this.exchanges = Collections.unmodifiableMap(new LinkedHashMap<>(new TreeMap<>(exchanges)));
+        this.clockSkewToleranceMillis = Settings.CLOCK_SKEW_TOLERANCE.type()
+                .check(Settings.CLOCK_SKEW_TOLERANCE.name(), clockSkewToleranceMillis);
     }
 
     /** The Binance, OKX and Deribit presets with the module's default settings. */
@@ -48,7 +51,7 @@ public final class ReliabilityConfig {
                 throw new IllegalArgumentException("exchange " + profile.name() + " is configured twice");
             }
         }
-        return new ReliabilityConfig(byName);
+        return new ReliabilityConfig(byName, Settings.DEFAULT_CLOCK_SKEW_TOLERANCE_MILLIS);
     }
 
     /**
@@ -61,8 +64,11 @@ public final class ReliabilityConfig {
         Map<String, String> sorted = new TreeMap<>(entries);
         Map<String, String> global = new TreeMap<>();
         Map<String, Map<String, String>> perExchange = new TreeMap<>();
+        long[] clockSkewTolerance = {Settings.DEFAULT_CLOCK_SKEW_TOLERANCE_MILLIS};
         sorted.forEach((key, value) -> {
-            if (key.startsWith(EXCHANGE_PREFIX)) {
+            if (Settings.CLOCK_SKEW_TOLERANCE.matches(key)) {
+                clockSkewTolerance[0] = Settings.CLOCK_SKEW_TOLERANCE.parse(key, value);
+            } else if (key.startsWith(EXCHANGE_PREFIX)) {
                 int dot = key.indexOf('.', EXCHANGE_PREFIX.length());
                 if (dot < 0) {
                     throw unknownKey(key);
@@ -94,7 +100,7 @@ public final class ReliabilityConfig {
         }
         profiles.replaceAll((name, profile) ->
                 applyKeys(profile, global, perExchange.getOrDefault(name, Map.of())));
-        return new ReliabilityConfig(profiles);
+        return new ReliabilityConfig(profiles, clockSkewTolerance[0]);
     }
 
     /** Whether {@code key} belongs to this configuration (so a service can pick its keys out of one file). */
@@ -116,7 +122,22 @@ public final class ReliabilityConfig {
     public ReliabilityConfig with(ExchangeProfile profile) {
         Map<String, ExchangeProfile> copy = new TreeMap<>(exchanges);
         copy.put(profile.name(), Objects.requireNonNull(profile, "profile"));
-        return new ReliabilityConfig(copy);
+        return new ReliabilityConfig(copy, clockSkewToleranceMillis);
+    }
+
+    /** This configuration with another {@link #clockSkewToleranceMillis()}, in [0, 3600000] ms. */
+    public ReliabilityConfig withClockSkewToleranceMillis(long millis) {
+        return new ReliabilityConfig(exchanges, millis);
+    }
+
+    /**
+     * How far ahead of the engine's {@code now} a saved clock may be before it counts as skewed
+     * ({@code state.clock.skew.tolerance.ms}): saved state whose clock is further ahead (written by an instance whose
+     * clock ran fast) is moved back to {@code now} when loaded, and so is loaded state when the engine's {@code now}
+     * steps back by more than this. Within it, the components' clocks simply do not move backwards.
+     */
+    public long clockSkewToleranceMillis() {
+        return clockSkewToleranceMillis;
     }
 
     /**
@@ -128,7 +149,7 @@ public final class ReliabilityConfig {
         for (String name : names) {
             served.put(name, exchange(name));
         }
-        return new ReliabilityConfig(served);
+        return new ReliabilityConfig(served, clockSkewToleranceMillis);
     }
 
     /** The profile of {@code exchange}; IllegalArgumentException when it is not configured. */
@@ -153,7 +174,7 @@ public final class ReliabilityConfig {
 
     @Override
     public String toString() {
-        return "ReliabilityConfig" + exchanges.values();
+        return "ReliabilityConfig" + exchanges.values() + ", clockSkewToleranceMillis=" + clockSkewToleranceMillis;
     }
 
     private static ExchangeProfile applyKeys(ExchangeProfile base, Map<String, String> global,

@@ -162,9 +162,19 @@ final class Settings {
                             + " length",
                     LimiterConfig.Builder::usedWeightWindowMillis, p -> p.limiter().usedWeightWindowMillis())));
 
+    /** Default of {@link #CLOCK_SKEW_TOLERANCE}. */
+    static final long DEFAULT_CLOCK_SKEW_TOLERANCE_MILLIS = 5_000;
+
+    private static final String CLOCK_SKEW_TOLERANCE_KEY = "state.clock.skew.tolerance.ms";
+
     /** Every key of the reliability configuration, in table order, defaults as the presets have them. */
     static final ConfigTable TABLE = table(List.of(ExchangeProfile.binance(), ExchangeProfile.deribit(),
             ExchangeProfile.okx()));
+
+    /** The engine-wide key of {@link ReliabilityConfig#clockSkewToleranceMillis()}, as {@link #TABLE} declares it. */
+    @SuppressWarnings("unchecked")
+    static final ConfigKey<Long> CLOCK_SKEW_TOLERANCE =
+            (ConfigKey<Long>) TABLE.find(CLOCK_SKEW_TOLERANCE_KEY).orElseThrow();
 
     private Settings() {
     }
@@ -174,6 +184,10 @@ final class Settings {
         for (Setting<?, ?> setting : BY_NAME.values()) {
             declare(table, setting, presets);
         }
+        table.define(CLOCK_SKEW_TOLERANCE_KEY, longInteger(0, 3_600_000), DEFAULT_CLOCK_SKEW_TOLERANCE_MILLIS,
+                "saved limiter, breaker, balancer and retry-budget clocks further ahead of this instance's clock are"
+                        + " moved back to now when loaded (a clock-skew event), and so is loaded state when this"
+                        + " instance's clock steps back further");
         table.define("exchange.<name>.endpoints", ValueType.names("[^/,\\s]+", "comma-separated names without '/'"),
                 null, defaultsOf(presets, p -> String.join(",", p.endpoints())),
                 "the exchange's endpoints; the service configuration normally supplies them");

@@ -2,11 +2,8 @@ package io.marketprism.reliability.engine;
 
 import io.marketprism.reliability.ErrorClass;
 import io.marketprism.reliability.balancer.Pick;
-import io.marketprism.reliability.breaker.BreakerState;
-import io.marketprism.reliability.breaker.EndpointBreaker;
 import io.marketprism.reliability.config.ExchangeProfile;
 import io.marketprism.reliability.config.ReliabilityConfig;
-import io.marketprism.reliability.internal.ByteSink;
 import io.marketprism.reliability.limiter.Admission;
 import io.marketprism.reliability.limiter.AdmissionRequest;
 import io.marketprism.reliability.limiter.WaitQueue;
@@ -15,6 +12,12 @@ import io.marketprism.reliability.retry.CallFailure;
 import io.marketprism.reliability.retry.GiveUpReason;
 import io.marketprism.reliability.retry.RetryDecision;
 import io.marketprism.reliability.retry.RetryRequest;
+import io.marketprism.reliability.breaker.EndpointBreaker;
+import io.marketprism.reliability.state.DomainId;
+import io.marketprism.reliability.state.EndpointId;
+import io.marketprism.reliability.state.StateKey;
+import io.marketprism.reliability.state.StateKind;
+import io.marketprism.reliability.state.StateStorage;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -28,15 +31,22 @@ import java.util.Set;
  * limit domain a {@code PriorityRateLimiter} and a {@code RetryBudget}, per exchange a {@code LoadBalancer}, per
  * endpoint an {@code EndpointBreaker}, combined into decisions.
  *
- * <p><b>State.</b> Components are loaded from the caller's {@link StateStorage} on first use and kept in memory.
- * {@link #decide}, {@link #drain}, {@link #record} and {@link #recordProbe} only note which components they changed;
- * {@link #saveChanges} writes each of them once, however many calls changed it. A new engine over the storage
- * continues with exactly the decisions this one would make after its last {@code saveChanges}, so the caller saves
- * wherever the storage must catch up with the calls made so far: the topology saves at the end of every Kafka Streams
- * invocation, before Streams may commit. Merely moving a component's clock forward is not saved: it replays
- * identically as long as {@code now} never goes backwards. Saved state that no longer fits the configuration (or is
- * damaged) is replaced by fresh state. A call that throws still notes what it changed before the exception, so memory
- * and storage agree again after the next save.
+ * <p><b>State.</b> Components are loaded from the caller's {@link StateStorage} on first use, under their
+ * {@code StateKey}s and in their codecs' Avro form, and kept in memory. Each component counts its own changes; the
+ * calls only list the components whose count moved, and {@link #saveChanges} writes each of them once, however many
+ * calls changed it. A new engine over the storage continues with exactly the decisions this one would make after its
+ * last {@code saveChanges}, so the caller saves wherever the storage must catch up with the calls made so far: the
+ * topology saves at the end of every Kafka Streams invocation, before Streams may commit. Merely moving a component's
+ * clock forward is not saved: it replays identically as long as {@code now} never goes backwards. Saved state that
+ * cannot be read (another release's format, damaged) or no longer fits the configuration is replaced by fresh state,
+ * with a {@link ReliabilityEvent.StateDiscarded} event. A call that throws still lists what it changed before the
+ * exception, so memory and storage agree again after the next save. Operator commands are calls too
+ * ({@link #apply}).
+ *
+ * <p><b>Clocks.</b> Saved clocks more than {@link ReliabilityConfig#clockSkewToleranceMillis()} ahead of {@code now}
+ * (an instance whose clock ran fast saved them) are moved back to {@code now} when loaded, and so are loaded
+ * components when {@code now} steps back by more than that; bans and ejections keep the time they had left. Each
+ * counts a {@link ReliabilityEvent.ClockSkewed} event.
  *
  * <p><b>Calls.</b> Every {@link Decision.Dispatch} (from decide or drain) holds a breaker permission and counts as in
  * flight at the balancer until it is answered by exactly one {@link #record}. Breakers count only failures that say
@@ -65,8 +75,9 @@ public final class DecisionEngine {
     private final List<SavedRuntime> changed = new ArrayList<>();
     /** Whether {@link #probesDue} has loaded the exchanges the storage holds state of. */
     private boolean savedExchangesLoaded;
-    /** Where saved state is encoded before it is copied out to the storage. */
-    private final ByteSink scratch = new ByteSink(2048);
+    private final RestoreGuard guard;
+    /** The latest {@code now} a call gave; {@link Long#MIN_VALUE} before the first. */
+    private long latestNow = Long.MIN_VALUE;
 
     /** An engine without a bound on calls in flight per endpoint. */
     public DecisionEngine(ReliabilityConfig config, StateStorage storage, EventListener listener) {
@@ -86,6 +97,27 @@ public final class DecisionEngine {
             throw new IllegalArgumentException("callSlotsPerEndpoint must be at least 1, not " + callSlotsPerEndpoint);
         }
         this.callSlotsPerEndpoint = callSlotsPerEndpoint;
+        this.guard = new RestoreGuard(config.clockSkewToleranceMillis(), listener);
+    }
+
+    /**
+     * Notes the time of a call. When it lies more than the clock-skew tolerance before the latest time seen (this
+     * instance's clock stepped back), every loaded component whose clock is now too far ahead is moved back to
+     * {@code now}, as saved state from the future is when it is loaded.
+     */
+    private void observe(long now) {
+        if (guard.steppedBack(latestNow, now)) {
+            for (ExchangeRuntime exchange : exchanges.values()) {
+                exchange.rebaseTo(now);
+                noteChanges(exchange);
+            }
+            for (DomainRuntime domain : domains.values()) {
+                domain.rebaseTo(now);
+                noteChanges(domain);
+            }
+            latestNow = now;
+        }
+        latestNow = Math.max(latestNow, now);
     }
 
     /**
@@ -95,6 +127,7 @@ public final class DecisionEngine {
      * it, and the balancer picks an endpoint, avoiding the last one after a NETWORK or TIMEOUT failure.
      */
     public Decision decide(TaskView task, WaitQueue queue, long now) {
+        observe(now);
         ExchangeRuntime exchange = exchange(task.exchange(), now);
         if (task.deadline() != null && now > task.deadline()) {
             return expired(task, "deadline " + task.deadline() + " passed at " + now, now);
@@ -133,13 +166,10 @@ public final class DecisionEngine {
      * none can go now. For callers that handle each dispatched task on its own, so that a failure affects one task.
      */
     public Decision.Dispatch drainNext(String domainName, WaitQueue queue, long now) {
-        DomainRuntime domain = domains.get(domainName);
+        observe(now);
+        DomainRuntime domain = knownDomain(domainName, now);
         if (domain == null) {
-            byte[] saved = storage.load(StateKind.LIMITER, domainName);
-            if (saved == null) {
-                return null;
-            }
-            domain = domain(domainName, exchange(DomainRuntime.exchangeOf(saved), now).profile, now);
+            return null;
         }
         ExchangeRuntime exchange = exchange(domain.exchange, now);
         try {
@@ -149,41 +179,78 @@ public final class DecisionEngine {
         }
     }
 
+    /** The domain as loaded or saved, loading it with its exchange; null when the engine has no state of it. */
+    private DomainRuntime knownDomain(String domainName, long now) {
+        DomainRuntime domain = domains.get(domainName);
+        if (domain != null) {
+            return domain;
+        }
+        String exchange = exchangeOfSaved(domainName);
+        return exchange == null ? null : domain(domainName, exchange(exchange, now).profile, now);
+    }
+
+    /**
+     * The exchange a domain's saved entry names; null when there is none. For an entry that cannot be read, the
+     * exchange of the same name when one is configured (loading the domain then replaces the entry), else null.
+     */
+    private String exchangeOfSaved(String domainName) {
+        byte[] saved = storage.load(StateKey.limiter(new DomainId(domainName)));
+        if (saved == null) {
+            return null;
+        }
+        try {
+            return DomainEntryCodec.INSTANCE.decode(saved).exchange();
+        } catch (IllegalArgumentException unreadable) {
+            return config.exchangeNames().contains(domainName) ? domainName : null;
+        }
+    }
+
+    /**
+     * Applies an operator's command at {@code now} and returns a one-line summary of the result: forces a breaker
+     * open, closes or resets it (a BreakerTransitioned event), or lifts a domain's ban (a BanEnded event). The change
+     * is saved by the next {@link #saveChanges}, as any other; the engine goes on from it, so no new engine is
+     * needed. Throws IllegalArgumentException, changing nothing, for an exchange or endpoint that is not configured,
+     * or a domain that is not banned.
+     */
+    public String apply(OperatorCommand command, long now) {
+        observe(now);
+        if (command instanceof OperatorCommand.LiftBan lift) {
+            DomainRuntime domain = knownDomain(lift.domain().name(), now);
+            long until = domain == null ? Long.MIN_VALUE : domain.limiter.bannedUntil();
+            if (domain == null || !domain.limiter.liftBan(now)) {
+                throw new IllegalArgumentException("domain '" + lift.domain() + "' is not banned");
+            }
+            noteChanges(domain);
+            return "ban of " + lift.domain() + " lifted (was until " + until + ")";
+        }
+        EndpointId endpoint = ((OperatorCommand.BreakerCommand) command).endpoint();
+        ExchangeRuntime exchange = exchange(endpoint.exchange(), now);
+        EndpointBreaker breaker = exchange.breakers[exchange.index(endpoint.endpoint())];
+        try {
+            if (command instanceof OperatorCommand.ForceOpenBreaker) {
+                breaker.forceOpen(now);
+            } else if (command instanceof OperatorCommand.CloseBreaker) {
+                breaker.close(now);
+            } else {
+                breaker.reset(now);
+            }
+        } finally {
+            noteChanges(exchange);
+        }
+        return "breaker " + endpoint + " is " + breaker.state();
+    }
+
     private Decision.Dispatch drainOneLoaded(DomainRuntime domain, ExchangeRuntime exchange, WaitQueue queue,
                                              long now) {
-        domain.drainHint = Long.MAX_VALUE;
-        if (queue.totalDepth() == 0) {
-            return null;
-        }
-        long availableAt = exchange.availableAt(now);
-        if (availableAt > now) {
-            domain.drainHint = availableAt;
-            return null;
-        }
-        if (!exchange.hasCallSlot(now)) {
+        if (queue.totalDepth() == 0 || exchange.availableAt(now) > now || !exchange.hasCallSlot(now)) {
             return null;
         }
         List<Waiting> admitted = domain.limiter.drain(singleTask.over(queue), now);
-        domain.limiterChanged();
         if (admitted.isEmpty()) {
-            domain.drainHint = domain.limiter.nextDrainAt(queue, now);
             return null;
         }
         Waiting next = admitted.get(0);
         return dispatch(exchange, next.taskId(), avoiding(next.avoidEndpoint()), now);
-    }
-
-    /**
-     * The earliest time a {@link #drain} of a domain this engine has seen may dispatch something, from what decide
-     * and drain learned; Long.MAX_VALUE when no task is known to wait. A new engine knows nothing until each domain
-     * with waiting tasks has been drained once.
-     */
-    public long nextWakeUp(long now) {
-        long earliest = Long.MAX_VALUE;
-        for (DomainRuntime domain : domains.values()) {
-            earliest = Math.min(earliest, domain.drainHint);
-        }
-        return earliest == Long.MAX_VALUE ? earliest : Math.max(now, earliest);
     }
 
     /**
@@ -202,16 +269,17 @@ public final class DecisionEngine {
      * about the endpoint. An endpoint that is no longer configured has nothing to hand back.
      */
     public void release(String exchangeName, String endpoint, long now) {
+        observe(now);
         ExchangeRuntime exchange = exchange(exchangeName, now);
         if (!exchange.hasEndpoint(endpoint)) {
             return;
         }
-        int index = exchange.index(endpoint);
-        exchange.breakers[index].release(now);
-        exchange.breakerChanged(index);
-        exchange.balancer.onDropped(endpoint);
-        exchange.balancerChanged();
-        noteChanges(exchange);
+        try {
+            exchange.breakers[exchange.index(endpoint)].release(now);
+            exchange.balancer.onDropped(endpoint);
+        } finally {
+            noteChanges(exchange);
+        }
     }
 
     /** Whether {@code endpoint} is configured for {@code exchangeName}, which must be configured. */
@@ -225,11 +293,7 @@ public final class DecisionEngine {
      */
     public String exchangeOfDomain(String domainName) {
         DomainRuntime domain = domains.get(domainName);
-        if (domain != null) {
-            return domain.exchange;
-        }
-        byte[] saved = storage.load(StateKind.LIMITER, domainName);
-        return saved == null ? null : SavedState.exchangeOfLimiter(saved);
+        return domain != null ? domain.exchange : exchangeOfSaved(domainName);
     }
 
     /** Whether {@code exchangeName} is configured. */
@@ -244,6 +308,7 @@ public final class DecisionEngine {
      * the retry policy whether and when to try again.
      */
     public AfterCall record(CallReport report, long now) {
+        observe(now);
         ExchangeRuntime exchange = exchange(report.exchange(), now);
         DomainRuntime domain = domain(report.domain(), exchange.profile, now);
         try {
@@ -262,6 +327,7 @@ public final class DecisionEngine {
      * address can prolong the ban. Ordered by exchange name, then by endpoint as configured; empty when none is due.
      */
     public List<ProbeRequest> probesDue(long now) {
+        observe(now);
         loadSavedExchanges(now);
         List<ProbeRequest> due = List.of();
         for (ExchangeRuntime exchange : exchanges.values()) {
@@ -282,12 +348,6 @@ public final class DecisionEngine {
         return due;
     }
 
-    /** Whether a probe of the endpoint was handed out by {@link #probesDue} and its outcome is not recorded yet. */
-    public boolean probeOutstanding(String exchangeName, String endpoint) {
-        ExchangeRuntime exchange = exchanges.get(exchangeName);
-        return exchange != null && exchange.probeOutstanding(endpoint);
-    }
-
     /**
      * Records the outcome of an active health check of an ejected endpoint and ends its outstanding probe: when
      * {@code ok} the endpoint is restored to rotation, else it is ejected again for longer (an EndpointEjected event
@@ -295,11 +355,10 @@ public final class DecisionEngine {
      * Throws IllegalArgumentException for an exchange or endpoint that is not configured.
      */
     public void recordProbe(String exchangeName, String endpoint, boolean ok, long now) {
+        observe(now);
         ExchangeRuntime exchange = exchange(exchangeName, now);
         try {
-            if (exchange.recordProbe(endpoint, ok, now)) {
-                wakeDomainsOf(exchangeName, now);
-            }
+            exchange.recordProbe(endpoint, ok, now);
         } finally {
             noteChanges(exchange);
         }
@@ -317,24 +376,14 @@ public final class DecisionEngine {
         }
         savedExchangesLoaded = true;
         for (String name : config.exchangeNames()) {
-            if (exchanges.containsKey(name) || storage.load(StateKind.BALANCER, name) == null) {
+            if (exchanges.containsKey(name) || storage.load(StateKey.balancer(name)) == null) {
                 continue;
             }
             ExchangeRuntime exchange = exchange(name, now);
-            byte[] savedDomain = domains.containsKey(name) ? null : storage.load(StateKind.LIMITER, name);
-            if (savedDomain != null && DomainRuntime.exchangeOf(savedDomain).equals(name)) {
+            if (!domains.containsKey(name) && name.equals(exchangeOfSaved(name))) {
                 noteChanges(exchange, domain(name, exchange.profile, now));
             } else {
                 noteChanges(exchange);
-            }
-        }
-    }
-
-    /** A restored endpoint may let waiting tasks of the exchange's domains go at once. */
-    private void wakeDomainsOf(String exchangeName, long now) {
-        for (DomainRuntime domain : domains.values()) {
-            if (domain.exchange.equals(exchangeName) && domain.drainHint != Long.MAX_VALUE) {
-                domain.drainHint = Math.min(domain.drainHint, now);
             }
         }
     }
@@ -354,14 +403,9 @@ public final class DecisionEngine {
      */
     public void saveChanges() {
         for (int i = 0; i < changed.size(); i++) {
-            changed.get(i).saveChanges(storage, scratch);
+            changed.get(i).saveChanges(storage);
         }
         changed.clear();
-    }
-
-    /** Whether a call changed a component that {@link #saveChanges} has not saved yet. */
-    public boolean hasUnsavedChanges() {
-        return !changed.isEmpty();
     }
 
     private void noteChanges(ExchangeRuntime exchange, DomainRuntime domain) {
@@ -390,9 +434,7 @@ public final class DecisionEngine {
         AdmissionRequest request = new AdmissionRequest(task.taskId(), task.priority(), weight, avoidEndpoint);
         Admission admission = exchange.hasCallSlot(now) ? domain.limiter.offer(request, queue, now)
                 : domain.limiter.enqueue(request, queue, now);
-        domain.limiterChanged();
         if (admission instanceof Admission.Enqueued enqueued) {
-            domain.drainHint = Math.min(domain.drainHint, enqueued.retryHintAt());
             return new Decision.Queued(task.taskId(), enqueued.retryHintAt(),
                     enqueued.displaced().map(Waiting::taskId));
         }
@@ -423,18 +465,12 @@ public final class DecisionEngine {
     /** Picks an endpoint (one is available: checked before), takes its breaker permission, counts it in flight. */
     private Decision.Dispatch dispatch(ExchangeRuntime exchange, String taskId, Set<String> exclude, long now) {
         Pick pick = exchange.balancer.pick(exchange.gate, exclude, now);
-        exchange.balancerChanged();
         if (!(pick instanceof Pick.Picked picked)) {
             throw new IllegalStateException("no endpoint of " + exchange.name + " after the check found one: " + pick);
         }
         int index = exchange.index(picked.endpoint());
-        EndpointBreaker breaker = exchange.breakers[index];
-        boolean closed = breaker.state() == BreakerState.CLOSED;
-        if (!breaker.tryAcquire(now)) {
+        if (!exchange.breakers[index].tryAcquire(now)) {
             throw new IllegalStateException("breaker of " + picked.endpoint() + " refused after its gate permitted");
-        }
-        if (!closed) {
-            exchange.breakerChanged(index);
         }
         exchange.balancer.onDispatch(picked.endpoint());
         return new Decision.Dispatch(taskId, picked.endpoint(), picked.panic());
@@ -451,23 +487,14 @@ public final class DecisionEngine {
         } else {
             exchange.breakers[index].onSuccess(report.latencyMillis(), now);
         }
-        exchange.breakerChanged(index);
         exchange.balancer.onResult(report.endpoint(), report.success(), report.latencyMillis(), errorClass, now);
-        exchange.balancerChanged();
         int status = report.httpStatus() != null ? report.httpStatus() : report.success() ? 200 : 0;
         if (errorClass == ErrorClass.RATE_LIMITED && status != 429 && status != 418) {
             status = 429;
         }
-        double rateBefore = domain.limiter.rateFactor();
-        long banBefore = domain.limiter.bannedUntil();
         domain.limiter.onResponse(status, report.retryAfterMillis(), report.usedWeight(), now);
-        if (report.usedWeight() != null || domain.limiter.rateFactor() != rateBefore
-                || domain.limiter.bannedUntil() != banBefore) {
-            domain.limiterChanged();
-        }
         if (report.attempt() == 1) {
             domain.budget.recordRequest(now);
-            domain.budgetChanged();
         }
         if (report.success()) {
             return new AfterCall.Completed();
@@ -479,13 +506,9 @@ public final class DecisionEngine {
                 exchange.balancer.recentFailureRate(), now);
         RetryDecision decision = exchange.retryPolicy.decide(request, domain.budget);
         if (decision instanceof RetryDecision.RetryAt retry) {
-            domain.budgetChanged();
             return new AfterCall.RetryAt(retry.dueAt(), retry.delayMillis(), errorClass);
         }
         RetryDecision.GiveUp giveUp = (RetryDecision.GiveUp) decision;
-        if (giveUp.reason() == GiveUpReason.BUDGET_EXHAUSTED) {
-            domain.budgetChanged();
-        }
         listener.onEvent(new ReliabilityEvent.TaskGivenUp(now, report.exchange(), report.domain(), report.taskId(),
                 giveUp.reason(), errorClass, giveUp.detail()));
         return new AfterCall.GiveUp(giveUp.reason(), errorClass, giveUp.detail());
@@ -495,22 +518,36 @@ public final class DecisionEngine {
     private ExchangeRuntime exchange(String name, long now) {
         ExchangeRuntime exchange = exchanges.get(name);
         if (exchange == null) {
-            exchange = new ExchangeRuntime(config.exchange(name), callSlotsPerEndpoint, storage, listener, now);
+            exchange = new ExchangeRuntime(config.exchange(name), callSlotsPerEndpoint, storage, listener, guard, now);
             exchanges.put(name, exchange);
         }
         return exchange;
     }
 
+    /** A domain's saved entry; null when there is none, or when it cannot be read (a StateDiscarded event). */
+    private DomainEntry savedEntry(String name, String exchange, long now) {
+        byte[] saved = storage.load(StateKey.limiter(new DomainId(name)));
+        if (saved == null) {
+            return null;
+        }
+        try {
+            return DomainEntryCodec.INSTANCE.decode(saved);
+        } catch (IllegalArgumentException unreadable) {
+            guard.discarded(now, exchange, name, StateKind.LIMITER, unreadable);
+            return null;
+        }
+    }
+
     private DomainRuntime domain(String name, ExchangeProfile profile, long now) {
         DomainRuntime domain = domains.get(name);
         if (domain == null) {
-            byte[] saved = storage.load(StateKind.LIMITER, name);
-            if (saved != null && !DomainRuntime.exchangeOf(saved).equals(profile.name())) {
+            DomainEntry saved = savedEntry(name, profile.name(), now);
+            if (saved != null && !saved.exchange().equals(profile.name())) {
                 throw new IllegalArgumentException("limit domain " + name + " belongs to exchange "
-                        + DomainRuntime.exchangeOf(saved) + ", not " + profile.name());
+                        + saved.exchange() + ", not " + profile.name());
             }
-            domain = saved == null ? DomainRuntime.create(name, profile, storage, listener, now)
-                    : DomainRuntime.restore(name, saved, profile, storage, listener, now);
+            domain = DomainRuntime.load(name, profile, saved == null ? null : saved.limiter(), storage, listener, guard,
+                    now);
             domains.put(name, domain);
         } else if (!domain.exchange.equals(profile.name())) {
             throw new IllegalArgumentException("limit domain " + name + " belongs to exchange " + domain.exchange

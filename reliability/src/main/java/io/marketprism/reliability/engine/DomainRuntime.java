@@ -1,140 +1,130 @@
 package io.marketprism.reliability.engine;
 
 import io.marketprism.reliability.config.ExchangeProfile;
-import io.marketprism.reliability.internal.ByteSink;
 import io.marketprism.reliability.limiter.LimiterEvent;
 import io.marketprism.reliability.limiter.LimiterSnapshot;
 import io.marketprism.reliability.limiter.PriorityRateLimiter;
 import io.marketprism.reliability.retry.RetryBudget;
+import io.marketprism.reliability.retry.RetryBudgetCodec;
 import io.marketprism.reliability.retry.RetryBudgetSnapshot;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
+import io.marketprism.reliability.state.DomainId;
+import io.marketprism.reliability.state.StateKey;
+import io.marketprism.reliability.state.StateKind;
+import io.marketprism.reliability.state.StateStorage;
 
 /**
- * One limit domain's rate limiter and retry budget in memory, with what changed since the last save. The LIMITER
- * entry also records the domain's exchange, so {@link DecisionEngine#drain} can find it after a restart: version
- * byte, exchange name length and UTF-8 bytes, then the limiter snapshot.
+ * One limit domain's rate limiter and retry budget in memory, with what changed since the last save. The limiter is
+ * saved as a {@link DomainEntry}, which also records the domain's exchange, so {@link DecisionEngine#drain} can find
+ * it after a restart.
  */
 final class DomainRuntime extends SavedRuntime {
 
-    private static final byte FORMAT_VERSION = 1;
-
     final String domain;
     final String exchange;
-    final PriorityRateLimiter limiter;
-    final RetryBudget budget;
-    /** Earliest time a drain may dispatch a waiting task; Long.MAX_VALUE when none is known to wait. */
-    long drainHint = Long.MAX_VALUE;
-    private final byte[] exchangeBytes;
-    private boolean limiterDirty;
-    private boolean budgetDirty;
+    private final ExchangeProfile profile;
+    private final EventListener listener;
+    private final RestoreGuard guard;
+    PriorityRateLimiter limiter;
+    RetryBudget budget;
+    private final StateKey limiterKey;
+    private final StateKey budgetKey;
+    /** The components' change counts when they were last saved; -1 for state not saved yet. */
+    private long limiterSavedAt;
+    private long budgetSavedAt;
 
     private DomainRuntime(String domain, ExchangeProfile profile, LimiterSnapshot limiterState, StateStorage storage,
-                          EventListener listener, long now) {
+                          EventListener listener, RestoreGuard guard, long now) {
         this.domain = domain;
         this.exchange = profile.name();
-        this.exchangeBytes = exchange.getBytes(StandardCharsets.UTF_8);
-        PriorityRateLimiter restored = null;
-        if (limiterState != null) {
-            restored = PriorityRateLimiter.restore(domain, profile.limiter(), limiterState,
+        this.profile = profile;
+        this.listener = listener;
+        this.guard = guard;
+        this.limiterKey = StateKey.limiter(new DomainId(domain));
+        this.budgetKey = StateKey.retryBudget(new DomainId(domain));
+        if (limiterState == null) {
+            this.limiter = PriorityRateLimiter.create(domain, profile.limiter(),
                     event -> listener.onEvent(limiterEvent(event)));
+            this.limiterSavedAt = -1;
+        } else {
+            restoreLimiter(limiterState, now);
         }
-        this.limiter = restored != null ? restored
-                : PriorityRateLimiter.create(domain, profile.limiter(), event -> listener.onEvent(limiterEvent(event)));
-        this.limiterDirty = restored == null;
-        byte[] savedBudget = storage.load(StateKind.RETRY_BUDGET, domain);
-        RetryBudget budgetRestored = null;
+        byte[] savedBudget = storage.load(budgetKey);
+        RetryBudgetSnapshot budgetState = null;
         if (savedBudget != null) {
             try {
-                budgetRestored = RetryBudget.restore(RetryBudgetSnapshot.fromBytes(savedBudget), profile.retryBudget());
+                budgetState = RetryBudgetCodec.INSTANCE.decode(savedBudget);
+                restoreBudget(budgetState, now);
             } catch (IllegalArgumentException unusable) {
-                budgetRestored = null;
+                guard.discarded(now, exchange, domain, StateKind.RETRY_BUDGET, unusable);
+                budgetState = null;
             }
         }
-        this.budget = budgetRestored != null ? budgetRestored : RetryBudget.create(profile.retryBudget(), now);
-        this.budgetDirty = budgetRestored == null;
-    }
-
-    /** A fresh domain of {@code profile}'s exchange. */
-    static DomainRuntime create(String domain, ExchangeProfile profile, StateStorage storage, EventListener listener,
-                                long now) {
-        return new DomainRuntime(domain, profile, null, storage, listener, now);
-    }
-
-    /** The exchange a saved LIMITER entry belongs to. */
-    static String exchangeOf(byte[] saved) {
-        ByteBuffer in = ByteBuffer.wrap(saved);
-        byte version = in.get();
-        if (version != FORMAT_VERSION) {
-            throw new IllegalArgumentException("domain state format " + version + " is not " + FORMAT_VERSION);
+        if (budgetState == null) {
+            this.budget = RetryBudget.create(profile.retryBudget(), now);
+            this.budgetSavedAt = -1;
         }
-        byte[] name = new byte[in.getShort()];
-        in.get(name);
-        return new String(name, StandardCharsets.UTF_8);
     }
 
-    /** The limiter part of a saved LIMITER entry; throws IllegalArgumentException when it does not parse. */
-    static LimiterSnapshot limiterOf(byte[] saved) {
-        exchangeOf(saved);
-        int limiterStart = 1 + 2 + ByteBuffer.wrap(saved).getShort(1);
-        return LimiterSnapshot.fromBytes(Arrays.copyOfRange(saved, limiterStart, saved.length));
+    /**
+     * The domain of {@code profile}'s exchange, continuing from {@code limiterState} when it is not null, else with a
+     * fresh limiter; its retry budget is loaded from {@code storage}.
+     */
+    static DomainRuntime load(String domain, ExchangeProfile profile, LimiterSnapshot limiterState,
+                              StateStorage storage, EventListener listener, RestoreGuard guard, long now) {
+        return new DomainRuntime(domain, profile, limiterState, storage, listener, guard, now);
     }
 
-    /** A LIMITER entry for a domain of {@code exchange} holding {@code limiter}. */
-    static byte[] entry(byte[] exchangeBytes, LimiterSnapshot limiter) {
-        ByteSink out = new ByteSink(64);
-        writeEntryHeader(out, exchangeBytes);
-        out.write(limiter.toBytes());
-        return out.toByteArray();
+    /** Restores the limiter from saved {@code state}, moved back to {@code now} when its clock is too far ahead. */
+    private void restoreLimiter(LimiterSnapshot state, long now) {
+        boolean skewed = guard.ahead(state.clock(), now, exchange, domain, StateKind.LIMITER);
+        limiter = limiterFrom(skewed ? state.rebasedTo(now) : state);
+        limiterSavedAt = skewed ? -1 : limiter.changeCount();
     }
 
-    /** The start of a LIMITER entry, before the limiter snapshot. */
-    private static void writeEntryHeader(ByteSink out, byte[] exchangeBytes) {
-        out.writeByte(FORMAT_VERSION);
-        out.writeShort(exchangeBytes.length);
-        out.write(exchangeBytes);
+    /** Restores the retry budget from saved {@code state}, moved back to {@code now} when it lies too far ahead. */
+    private void restoreBudget(RetryBudgetSnapshot state, long now) {
+        boolean skewed = guard.ahead(state.newestBucketStart(), now, exchange, domain, StateKind.RETRY_BUDGET);
+        budget = budgetFrom(skewed ? state.rebasedTo(now, profile.retryBudget().bucketMillis()) : state);
+        budgetSavedAt = skewed ? -1 : budget.changeCount();
     }
 
-    /** The domain as saved; a limiter snapshot that no longer parses starts fresh. */
-    static DomainRuntime restore(String domain, byte[] saved, ExchangeProfile profile, StateStorage storage,
-                                 EventListener listener, long now) {
-        LimiterSnapshot snapshot;
-        try {
-            snapshot = limiterOf(saved);
-        } catch (IllegalArgumentException unusable) {
-            snapshot = null;
+    /** After the engine's clock stepped back: moves each component whose clock is too far ahead back to {@code now}. */
+    void rebaseTo(long now) {
+        LimiterSnapshot limiterState = limiter.snapshot();
+        if (guard.ahead(limiterState.clock(), now, exchange, domain, StateKind.LIMITER)) {
+            limiter = limiterFrom(limiterState.rebasedTo(now));
+            limiterSavedAt = -1;
         }
-        return new DomainRuntime(domain, profile, snapshot, storage, listener, now);
+        RetryBudgetSnapshot budgetState = budget.snapshot();
+        if (guard.ahead(budgetState.newestBucketStart(), now, exchange, domain, StateKind.RETRY_BUDGET)) {
+            budget = budgetFrom(budgetState.rebasedTo(now, profile.retryBudget().bucketMillis()));
+            budgetSavedAt = -1;
+        }
     }
 
-    void limiterChanged() {
-        limiterDirty = true;
+    private PriorityRateLimiter limiterFrom(LimiterSnapshot state) {
+        return PriorityRateLimiter.restore(domain, profile.limiter(), state,
+                event -> listener.onEvent(limiterEvent(event)));
     }
 
-    void budgetChanged() {
-        budgetDirty = true;
+    private RetryBudget budgetFrom(RetryBudgetSnapshot state) {
+        return RetryBudget.restore(state, profile.retryBudget());
     }
 
     @Override
     boolean hasUnsavedChanges() {
-        return limiterDirty || budgetDirty;
+        return limiter.changeCount() != limiterSavedAt || budget.changeCount() != budgetSavedAt;
     }
 
     @Override
-    void writeChanges(StateStorage storage, ByteSink scratch) {
-        if (limiterDirty) {
-            scratch.reset();
-            writeEntryHeader(scratch, exchangeBytes);
-            limiter.writeState(scratch);
-            storage.save(StateKind.LIMITER, domain, scratch.toByteArray());
-            limiterDirty = false;
+    void writeChanges(StateStorage storage) {
+        if (limiter.changeCount() != limiterSavedAt) {
+            storage.save(limiterKey, DomainEntryCodec.INSTANCE.encode(exchange, limiter));
+            limiterSavedAt = limiter.changeCount();
         }
-        if (budgetDirty) {
-            scratch.reset();
-            budget.writeState(scratch);
-            storage.save(StateKind.RETRY_BUDGET, domain, scratch.toByteArray());
-            budgetDirty = false;
+        if (budget.changeCount() != budgetSavedAt) {
+            storage.save(budgetKey, RetryBudgetCodec.INSTANCE.encode(budget));
+            budgetSavedAt = budget.changeCount();
         }
     }
 

@@ -1,18 +1,22 @@
 package io.marketprism.reliability.engine;
 
-import io.marketprism.reliability.balancer.BalancerConfig;
+import io.marketprism.reliability.balancer.BalancerCodec;
 import io.marketprism.reliability.balancer.BalancerEvent;
 import io.marketprism.reliability.balancer.BalancerSnapshot;
 import io.marketprism.reliability.balancer.EndpointGate;
 import io.marketprism.reliability.balancer.LoadBalancer;
 import io.marketprism.reliability.balancer.Pick;
+import io.marketprism.reliability.breaker.BreakerCodec;
 import io.marketprism.reliability.breaker.BreakerSnapshot;
 import io.marketprism.reliability.breaker.BreakerTransition;
 import io.marketprism.reliability.breaker.EndpointBreaker;
 import io.marketprism.reliability.config.ExchangeProfile;
-import io.marketprism.reliability.internal.ByteSink;
 import io.marketprism.reliability.retry.ErrorClassifier;
 import io.marketprism.reliability.retry.RetryPolicy;
+import io.marketprism.reliability.state.EndpointId;
+import io.marketprism.reliability.state.StateKey;
+import io.marketprism.reliability.state.StateKind;
+import io.marketprism.reliability.state.StateStorage;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -29,23 +33,29 @@ final class ExchangeRuntime extends SavedRuntime {
     final ExchangeProfile profile;
     final ErrorClassifier classifier;
     final RetryPolicy retryPolicy;
-    final LoadBalancer balancer;
+    LoadBalancer balancer;
     final String[] endpoints;
     final EndpointBreaker[] breakers;
     final EndpointGate gate;
     /** Calls in flight one endpoint may have; a full endpoint is skipped by picks, and tasks wait in the queue. */
     private final int callSlotsPerEndpoint;
-    private final String[] breakerKeys;
+    private final StateKey[] breakerKeys;
     private final Map<String, Integer> indexOf;
-    private final boolean[] breakerDirty;
+    /** The components' change counts when they were last saved; -1 for state not saved yet. */
+    private final long[] breakerSavedAt;
+    private long balancerSavedAt;
     /** Per endpoint: a probe was handed out by {@link #takeDueProbes} and its outcome is not recorded yet. */
     private final boolean[] probeOutstanding;
-    private boolean anyBreakerDirty;
-    private boolean balancerDirty;
+    private final EventListener listener;
+    private final RestoreGuard guard;
+    private final StateKey balancerKey;
 
     ExchangeRuntime(ExchangeProfile profile, int callSlotsPerEndpoint, StateStorage storage, EventListener listener,
-                    long now) {
+                    RestoreGuard guard, long now) {
+        this.listener = listener;
+        this.guard = guard;
         this.name = profile.name();
+        this.balancerKey = StateKey.balancer(name);
         this.callSlotsPerEndpoint = callSlotsPerEndpoint;
         this.profile = profile;
         this.classifier = new ErrorClassifier(profile.classification());
@@ -54,30 +64,50 @@ final class ExchangeRuntime extends SavedRuntime {
         int n = ids.size();
         this.endpoints = ids.toArray(new String[0]);
         this.breakers = new EndpointBreaker[n];
-        this.breakerKeys = new String[n];
-        this.breakerDirty = new boolean[n];
+        this.breakerKeys = new StateKey[n];
+        this.breakerSavedAt = new long[n];
         this.probeOutstanding = new boolean[n];
         this.indexOf = new HashMap<>(n * 2);
         for (int i = 0; i < n; i++) {
             String endpoint = endpoints[i];
             indexOf.put(endpoint, i);
-            breakerKeys[i] = name + "/" + endpoint;
-            byte[] saved = storage.load(StateKind.BREAKER, breakerKeys[i]);
-            breakers[i] = saved == null ? null : restoreBreaker(saved, endpoint, listener);
-            if (breakers[i] == null) {
+            breakerKeys[i] = StateKey.breaker(new EndpointId(name, endpoint));
+            byte[] saved = storage.load(breakerKeys[i]);
+            if (saved == null || !restoreBreaker(i, saved, now)) {
                 breakers[i] = EndpointBreaker.create(endpoint, profile.breaker(),
                         transition -> listener.onEvent(breakerEvent(transition)), now);
-                breakerDirty[i] = true;
-                anyBreakerDirty = true;
+                breakerSavedAt[i] = -1;
             }
         }
-        BalancerConfig balancerConfig = profile.balancer();
-        byte[] saved = storage.load(StateKind.BALANCER, name);
-        LoadBalancer restored = saved == null ? null : restoreBalancer(saved, balancerConfig, listener);
-        this.balancer = restored != null ? restored
-                : LoadBalancer.create(name, balancerConfig, event -> listener.onEvent(balancerEvent(event)));
-        this.balancerDirty = restored == null;
+        byte[] saved = storage.load(balancerKey);
+        if (saved == null || !restoreBalancer(saved, now)) {
+            this.balancer = LoadBalancer.create(name, profile.balancer(),
+                    event -> listener.onEvent(balancerEvent(event)));
+            this.balancerSavedAt = -1;
+        }
         this.gate = new BreakerGate();
+    }
+
+    /** After the engine's clock stepped back: moves each component whose clock is too far ahead back to {@code now}. */
+    void rebaseTo(long now) {
+        for (int i = 0; i < breakers.length; i++) {
+            BreakerSnapshot state = breakers[i].snapshot();
+            if (guard.ahead(state.clockMillis(), now, name, endpoints[i], StateKind.BREAKER)) {
+                try {
+                    breakers[i] = breakerFrom(state.rebasedTo(now));
+                } catch (IllegalArgumentException unusable) {
+                    guard.discarded(now, name, endpoints[i], StateKind.BREAKER, unusable);
+                    breakers[i] = EndpointBreaker.create(endpoints[i], profile.breaker(),
+                            transition -> listener.onEvent(breakerEvent(transition)), now);
+                }
+                breakerSavedAt[i] = -1;
+            }
+        }
+        BalancerSnapshot state = balancer.snapshot();
+        if (guard.ahead(state.clock(), now, name, name, StateKind.BALANCER)) {
+            balancer = balancerFrom(state.rebasedTo(now));
+            balancerSavedAt = -1;
+        }
     }
 
     int index(String endpoint) {
@@ -97,15 +127,6 @@ final class ExchangeRuntime extends SavedRuntime {
     /** Whether a pick now would find an endpoint with a free call slot; see {@link LoadBalancer#canPick}. */
     boolean hasCallSlot(long now) {
         return balancer.canPick(gate, now);
-    }
-
-    void breakerChanged(int index) {
-        breakerDirty[index] = true;
-        anyBreakerDirty = true;
-    }
-
-    void balancerChanged() {
-        balancerDirty = true;
     }
 
     /**
@@ -128,23 +149,16 @@ final class ExchangeRuntime extends SavedRuntime {
         return taken;
     }
 
-    boolean probeOutstanding(String endpoint) {
-        return probeOutstanding[index(endpoint)];
-    }
-
     /**
      * Ends the endpoint's outstanding probe and feeds its outcome to the balancer: restored when {@code ok}, else
      * ejected again for longer. An outcome for an endpoint that is not awaiting a probe (restored already, or ejected
-     * again by an earlier outcome) is stale and changes nothing. Returns whether the endpoint was restored.
+     * again by an earlier outcome) is stale and changes nothing.
      */
-    boolean recordProbe(String endpoint, boolean ok, long now) {
+    void recordProbe(String endpoint, boolean ok, long now) {
         probeOutstanding[index(endpoint)] = false;
-        if (!balancer.probesDue(now).contains(endpoint)) {
-            return false;
+        if (balancer.probesDue(now).contains(endpoint)) {
+            balancer.onProbe(endpoint, ok, now);
         }
-        balancer.onProbe(endpoint, ok, now);
-        balancerDirty = true;
-        return ok;
     }
 
     /**
@@ -179,50 +193,73 @@ final class ExchangeRuntime extends SavedRuntime {
                     : earliestRefused;
         }
         Pick none = balancer.pick(gate, Set.of(), now);
-        balancerDirty = true;
         return Math.min(((Pick.NoneAvailable) none).retryAt(), earliestRefused);
     }
 
     @Override
     boolean hasUnsavedChanges() {
-        return anyBreakerDirty || balancerDirty;
+        if (balancer.changeCount() != balancerSavedAt) {
+            return true;
+        }
+        for (int i = 0; i < breakers.length; i++) {
+            if (breakers[i].changeCount() != breakerSavedAt[i]) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override
-    void writeChanges(StateStorage storage, ByteSink scratch) {
-        if (anyBreakerDirty) {
-            for (int i = 0; i < breakers.length; i++) {
-                if (breakerDirty[i]) {
-                    scratch.reset();
-                    breakers[i].writeState(scratch);
-                    storage.save(StateKind.BREAKER, breakerKeys[i], scratch.toByteArray());
-                    breakerDirty[i] = false;
-                }
+    void writeChanges(StateStorage storage) {
+        for (int i = 0; i < breakers.length; i++) {
+            if (breakers[i].changeCount() != breakerSavedAt[i]) {
+                storage.save(breakerKeys[i], BreakerCodec.INSTANCE.encode(breakers[i]));
+                breakerSavedAt[i] = breakers[i].changeCount();
             }
-            anyBreakerDirty = false;
         }
-        if (balancerDirty) {
-            storage.save(StateKind.BALANCER, name, balancer.stateBytes());
-            balancerDirty = false;
-        }
-    }
-
-    private EndpointBreaker restoreBreaker(byte[] saved, String endpoint, EventListener listener) {
-        try {
-            return EndpointBreaker.restore(BreakerSnapshot.fromBytes(saved), profile.breaker(),
-                    transition -> listener.onEvent(breakerEvent(transition)));
-        } catch (IllegalArgumentException unusable) {
-            return null;
+        if (balancer.changeCount() != balancerSavedAt) {
+            storage.save(balancerKey, BalancerCodec.INSTANCE.encode(balancer));
+            balancerSavedAt = balancer.changeCount();
         }
     }
 
-    private LoadBalancer restoreBalancer(byte[] saved, BalancerConfig config, EventListener listener) {
+    /**
+     * Restores breaker {@code i} from its saved bytes, moved back to {@code now} when its clock is too far ahead;
+     * false, with a StateDiscarded event, when they are not usable.
+     */
+    private boolean restoreBreaker(int i, byte[] saved, long now) {
         try {
-            return LoadBalancer.restore(name, config, BalancerSnapshot.fromBytes(saved),
-                    event -> listener.onEvent(balancerEvent(event)));
+            BreakerSnapshot state = BreakerCodec.INSTANCE.decode(saved);
+            boolean skewed = guard.ahead(state.clockMillis(), now, name, endpoints[i], StateKind.BREAKER);
+            breakers[i] = breakerFrom(skewed ? state.rebasedTo(now) : state);
+            breakerSavedAt[i] = skewed ? -1 : breakers[i].changeCount();
+            return true;
         } catch (IllegalArgumentException unusable) {
-            return null;
+            guard.discarded(now, name, endpoints[i], StateKind.BREAKER, unusable);
+            return false;
         }
+    }
+
+    /** Restores the balancer like {@link #restoreBreaker}. */
+    private boolean restoreBalancer(byte[] saved, long now) {
+        try {
+            BalancerSnapshot state = BalancerCodec.INSTANCE.decode(saved);
+            boolean skewed = guard.ahead(state.clock(), now, name, name, StateKind.BALANCER);
+            balancer = balancerFrom(skewed ? state.rebasedTo(now) : state);
+            balancerSavedAt = skewed ? -1 : balancer.changeCount();
+            return true;
+        } catch (IllegalArgumentException unusable) {
+            guard.discarded(now, name, name, StateKind.BALANCER, unusable);
+            return false;
+        }
+    }
+
+    private EndpointBreaker breakerFrom(BreakerSnapshot state) {
+        return EndpointBreaker.restore(state, profile.breaker(), transition -> listener.onEvent(breakerEvent(transition)));
+    }
+
+    private LoadBalancer balancerFrom(BalancerSnapshot state) {
+        return LoadBalancer.restore(name, profile.balancer(), state, event -> listener.onEvent(balancerEvent(event)));
     }
 
     /** Lets a call through where the endpoint's breaker would; breakers are in the balancer's endpoint order. */

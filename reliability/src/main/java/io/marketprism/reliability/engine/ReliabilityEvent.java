@@ -1,5 +1,6 @@
 package io.marketprism.reliability.engine;
 
+import io.marketprism.reliability.state.StateKind;
 import io.marketprism.reliability.ErrorClass;
 import io.marketprism.reliability.Priority;
 import io.marketprism.reliability.balancer.EjectionReason;
@@ -17,7 +18,7 @@ public sealed interface ReliabilityEvent {
     /** The kinds of event, one per record type. */
     enum Kind {
         BREAKER_TRANSITION, ENDPOINT_EJECTED, ENDPOINT_RESTORED, PANIC_ENTERED, PANIC_LEFT, BAN_STARTED, BAN_ENDED,
-        RATE_CUT, TASK_SHED, TASK_GIVEN_UP
+        RATE_CUT, TASK_SHED, TASK_GIVEN_UP, CLOCK_SKEW, STATE_DISCARDED
     }
 
     /** Epoch millis, the engine time the event happened at. */
@@ -169,6 +170,44 @@ public sealed interface ReliabilityEvent {
 
         public String detail() {
             return taskId + " (" + priority + ") " + reason;
+        }
+    }
+
+    /**
+     * A component's clock was {@code aheadMillis} ahead of the engine's time, beyond the configured tolerance: saved
+     * by an instance whose clock ran fast, or this instance's clock stepped back. Its instants were moved back to
+     * {@code at} (see {@code ReliabilityConfig.clockSkewToleranceMillis}), so nothing waits for the future clock.
+     *
+     * @param subject   the endpoint (breakers), the exchange (balancers) or the limit domain (limiters, budgets)
+     * @param component which component
+     */
+    record ClockSkewed(long at, String exchange, String subject, StateKind component, long aheadMillis)
+            implements ReliabilityEvent {
+        public Kind kind() {
+            return Kind.CLOCK_SKEW;
+        }
+
+        public String detail() {
+            return component + " clock was " + aheadMillis + " ms ahead; moved back to now";
+        }
+    }
+
+    /**
+     * Saved state of a component could not be used (written by an earlier release in another format, damaged, or not
+     * fitting the configuration) and was replaced by fresh state.
+     *
+     * @param subject   the endpoint (breakers), the exchange (balancers) or the limit domain (limiters, budgets)
+     * @param component which component
+     * @param reason    why the saved state was not used
+     */
+    record StateDiscarded(long at, String exchange, String subject, StateKind component, String reason)
+            implements ReliabilityEvent {
+        public Kind kind() {
+            return Kind.STATE_DISCARDED;
+        }
+
+        public String detail() {
+            return component + " state replaced by fresh state: " + reason;
         }
     }
 

@@ -1,6 +1,6 @@
 package io.marketprism.reliability.engine;
 
-import io.marketprism.reliability.internal.ByteSink;
+import io.marketprism.reliability.state.StateStorage;
 
 /**
  * Components held in memory whose changes {@link DecisionEngine#saveChanges} writes out together: a limit domain's
@@ -13,8 +13,8 @@ abstract class SavedRuntime {
     /** Whether a component changed since the last save. */
     abstract boolean hasUnsavedChanges();
 
-    /** Writes the components changed since the last save, encoding through {@code scratch}, and forgets the changes. */
-    abstract void writeChanges(StateStorage storage, ByteSink scratch);
+    /** Writes the components changed since the last save and forgets the changes. */
+    abstract void writeChanges(StateStorage storage);
 
     /**
      * True when something changed that is not saved and this runtime is not yet listed for saving; it counts as listed
@@ -29,8 +29,8 @@ abstract class SavedRuntime {
     }
 
     /** Saves what changed since the last save and ends the listing. */
-    final void saveChanges(StateStorage storage, ByteSink scratch) {
+    final void saveChanges(StateStorage storage) {
         listed = false;
-        writeChanges(storage, scratch);
+        writeChanges(storage);
     }
 }

@@ -37,6 +37,11 @@ final class SingleTaskView implements WaitQueue {
     }
 
     @Override
+    public long maxArrivalSeq() {
+        return queue.maxArrivalSeq();
+    }
+
+    @Override
     public void add(Waiting waiting) {
         throw new UnsupportedOperationException("a drain does not add tasks");
     }

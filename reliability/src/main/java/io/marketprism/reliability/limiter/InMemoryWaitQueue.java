@@ -74,6 +74,18 @@ public final class InMemoryWaitQueue implements WaitQueue {
         return Optional.ofNullable(newest);
     }
 
+    @Override
+    public long maxArrivalSeq() {
+        long highest = -1;
+        for (ArrayDeque<Waiting> level : byPriority) {
+            Waiting newest = level.peekLast();
+            if (newest != null) {
+                highest = Math.max(highest, newest.arrivalSeq());
+            }
+        }
+        return highest;
+    }
+
     /** All waiting tasks, CRITICAL first, oldest first within a priority. */
     public List<Waiting> contents() {
         List<Waiting> all = new ArrayList<>(total);

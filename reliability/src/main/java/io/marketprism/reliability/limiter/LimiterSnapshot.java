@@ -1,24 +1,15 @@
 package io.marketprism.reliability.limiter;
 
-import io.marketprism.reliability.internal.ByteSink;
-import java.io.ByteArrayInputStream;
-import java.io.DataInputStream;
-import java.io.IOException;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * The complete state of a {@link PriorityRateLimiter} as a compact value (about 50 bytes, 34 per window, 2 to 4 per
- * used slot). Restoring it with the same config gives exactly the decisions the original would have made.
+ * The complete state of a {@link PriorityRateLimiter} as a value; {@link LimiterCodec} saves it. Restoring it with
+ * the same config gives exactly the decisions the original would have made.
  */
 public final class LimiterSnapshot {
-
-    /** Leading byte of {@link #toBytes()}. Version 1, with fixed-width window slots, is still read. */
-    public static final byte FORMAT_VERSION = 2;
-    private static final byte FIXED_WIDTH_SLOTS_VERSION = 1;
 
     private final long clock;
     private final double rateFactor;
@@ -37,58 +28,6 @@ public final class LimiterSnapshot {
         this.nextArrivalSeq = nextArrivalSeq;
         this.bucket = bucket;
         this.windows = windows;
-    }
-
-    public byte[] toBytes() {
-        ByteSink out = new ByteSink(64);
-        write(out, clock, rateFactor, bannedUntil, banActive, nextArrivalSeq, bucket, windows);
-        return out.toByteArray();
-    }
-
-    /** Writes the {@link #toBytes()} form of a limiter's state, straight from its fields. */
-    static void write(ByteSink out, long clock, double rateFactor, long bannedUntil, boolean banActive,
-                      long nextArrivalSeq, TokenBucket bucket, List<SlidingWindow> windows) {
-        out.writeByte(FORMAT_VERSION);
-        out.writeLong(clock);
-        out.writeDouble(rateFactor);
-        out.writeLong(bannedUntil);
-        out.writeBoolean(banActive);
-        out.writeLong(nextArrivalSeq);
-        bucket.writeTo(out);
-        out.writeByte(windows.size());
-        for (int i = 0; i < windows.size(); i++) {
-            windows.get(i).writeTo(out);
-        }
-    }
-
-    /** Parses {@link #toBytes()} output; fails on an unknown format version or damaged bytes. */
-    public static LimiterSnapshot fromBytes(byte[] bytes) {
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
-            byte version = in.readByte();
-            if (version != FORMAT_VERSION && version != FIXED_WIDTH_SLOTS_VERSION) {
-                throw new IllegalArgumentException("limiter snapshot format " + version + " is not " + FORMAT_VERSION);
-            }
-            long clock = in.readLong();
-            double rateFactor = in.readDouble();
-            long bannedUntil = in.readLong();
-            boolean banActive = in.readBoolean();
-            long nextArrivalSeq = in.readLong();
-            TokenBucket bucket = TokenBucket.readFrom(in);
-            int windowCount = in.readUnsignedByte();
-            List<SlidingWindow> windows = new ArrayList<>(windowCount);
-            for (int i = 0; i < windowCount; i++) {
-                windows.add(SlidingWindow.readFrom(in, version == FIXED_WIDTH_SLOTS_VERSION));
-            }
-            if (in.available() > 0) {
-                throw new IllegalArgumentException("limiter snapshot has " + in.available() + " trailing bytes");
-            }
-            return new LimiterSnapshot(clock, rateFactor, bannedUntil, banActive, nextArrivalSeq, bucket,
-                    List.copyOf(windows));
-        } catch (IllegalArgumentException e) {
-            throw e;
-        } catch (IOException | RuntimeException e) {
-            throw new IllegalArgumentException("damaged limiter snapshot", e);
-        }
     }
 
     /** Refill rate as a share of the configured full rate. */
@@ -113,13 +52,29 @@ public final class LimiterSnapshot {
         return usage;
     }
 
+    /**
+     * This state as seen from {@code now} when the limiter's clock shows a later time (another instance's clock ran
+     * ahead, or this one's stepped back): the clock and the token bucket's last refill move back to {@code now}, the
+     * windows keep their counts by age but end at {@code now}, and a ban keeps the time it had left. Unchanged when
+     * the clock is not ahead of {@code now}.
+     */
+    public LimiterSnapshot rebasedTo(long now) {
+        if (clock <= now) {
+            return this;
+        }
+        long until = bannedUntil > clock ? now + (bannedUntil - clock) : Math.min(bannedUntil, now);
+        return new LimiterSnapshot(now, rateFactor, until, banActive, nextArrivalSeq, bucket.rebasedTo(now),
+                windows.stream().map(w -> w.rebasedTo(now)).toList());
+    }
+
+    /** The latest time the limiter had seen (epoch millis); its clock never moves backwards. */
+    public long clock() {
+        return clock;
+    }
+
     /** This state with no ban: what an operator lifting the domain's ban wants the limiter to continue from. */
     public LimiterSnapshot withoutBan() {
         return new LimiterSnapshot(clock, rateFactor, Long.MIN_VALUE, false, nextArrivalSeq, bucket, windows);
-    }
-
-    long clock() {
-        return clock;
     }
 
     boolean banActive() {
@@ -132,6 +87,10 @@ public final class LimiterSnapshot {
 
     TokenBucket bucket() {
         return bucket;
+    }
+
+    List<SlidingWindow> windows() {
+        return windows;
     }
 
     /** The saved window with exactly this limit, if the snapshot has one. */

@@ -1,7 +1,6 @@
 package io.marketprism.reliability.limiter;
 
 import io.marketprism.reliability.Priority;
-import io.marketprism.reliability.internal.ByteSink;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -27,8 +26,6 @@ public final class PriorityRateLimiter {
     private final LimiterListener listener;
     private final TokenBucket bucket;
     private final SlidingWindow[] windows;
-    /** {@link #windows} as a list, for {@link #writeState}. */
-    private final List<SlidingWindow> windowList;
     private final SlidingWindow usedWeightWindow;
     /** Usable part of each window, by [window][priority]. */
     private final long[][] windowUsable;
@@ -42,6 +39,10 @@ public final class PriorityRateLimiter {
     private long bannedUntil;
     private boolean banActive;
     private long nextArrivalSeq;
+    /** False until a fresh limiter, about to queue its first task, has checked the queue's arrival numbers. */
+    private boolean arrivalsChecked;
+    /** Grows whenever the saved state changes; see {@link #changeCount()}. */
+    private long changes;
 
     private PriorityRateLimiter(String domain, LimiterConfig config, LimiterListener listener,
                                 LimiterSnapshot snapshot) {
@@ -64,7 +65,6 @@ public final class PriorityRateLimiter {
             }
         }
         this.usedWeightWindow = headerWindow;
-        this.windowList = List.of(windows);
         this.bucket = snapshot == null ? new TokenBucket(config.bucketCapacity())
                 : snapshot.bucket().copyWithCapacity(config.bucketCapacity());
         long capacityMicros = bucket.capacityMicros();
@@ -86,6 +86,7 @@ public final class PriorityRateLimiter {
         this.bannedUntil = snapshot == null ? NO_BAN : snapshot.bannedUntil();
         this.banActive = snapshot != null && snapshot.banActive();
         this.nextArrivalSeq = snapshot == null ? 0 : snapshot.nextArrivalSeq();
+        this.arrivalsChecked = snapshot != null;
         bucket.setRate(TokenBucket.microsPerMilli(config.refillPerSecond() * rateFactor));
     }
 
@@ -103,6 +104,15 @@ public final class PriorityRateLimiter {
         return new PriorityRateLimiter(domain, config, listener, Objects.requireNonNull(snapshot, "snapshot"));
     }
 
+    /**
+     * A number that grows whenever something that {@link #snapshot} saves changes (weight taken, a task queued, the
+     * rate or a ban), and not when the clock merely moves: a caller saves the limiter when it moved since its last
+     * save.
+     */
+    public long changeCount() {
+        return changes;
+    }
+
     /** The limiter's state as a value; later changes to the limiter do not affect it. */
     public LimiterSnapshot snapshot() {
         List<SlidingWindow> copies = new ArrayList<>(windows.length);
@@ -113,15 +123,14 @@ public final class PriorityRateLimiter {
                 bucket.copyWithCapacity(config.bucketCapacity()), List.copyOf(copies));
     }
 
-    /** Writes {@code snapshot().toBytes()} to {@code out} without building the snapshot. */
-    public void writeState(ByteSink out) {
-        LimiterSnapshot.write(out, clock, rateFactor, bannedUntil, banActive, nextArrivalSeq, bucket, windowList);
-    }
-
     /**
      * Decides on a newcomer: admits it when no task of equal or higher priority waits and every budget allows it;
      * otherwise queues it, shedding the newest task of the lowest priority when the queue is full (the newcomer
      * itself when nothing waiting ranks below it). A task heavier than any budget its priority may use is shed.
+     *
+     * <p>A fresh limiter (created, not restored) numbers its first queued task after the highest arrival number
+     * waiting in {@code queue} ({@link WaitQueue#maxArrivalSeq()}), so that a limiter whose saved state was lost
+     * never reuses the number, and so the queue key, of a task still waiting; so does {@link #enqueue}.
      */
     public Admission offer(AdmissionRequest request, WaitQueue queue, long now) {
         long at = advanceTo(now);
@@ -149,6 +158,13 @@ public final class PriorityRateLimiter {
     }
 
     private Admission enqueueAt(AdmissionRequest request, WaitQueue queue, long at) {
+        if (!arrivalsChecked) {
+            arrivalsChecked = true;
+            long highestWaiting = queue.maxArrivalSeq();
+            if (highestWaiting >= nextArrivalSeq) {
+                nextArrivalSeq = highestWaiting + 1;
+            }
+        }
         Priority priority = request.priority();
         Optional<Waiting> displaced = Optional.empty();
         if (queue.totalDepth() >= config.queueCapacity()) {
@@ -162,6 +178,7 @@ public final class PriorityRateLimiter {
         }
         Waiting waiting = new Waiting(request.taskId(), priority, request.weight(), nextArrivalSeq++, at,
                 request.avoidEndpoint());
+        changes++;
         queue.add(waiting);
         return new Admission.Enqueued(waiting, nextDrainAt(queue, at), displaced);
     }
@@ -230,7 +247,21 @@ public final class PriorityRateLimiter {
         }
         if (usedWeight != null && usedWeightWindow != null) {
             usedWeightWindow.correctTo(usedWeight);
+            changes++;
         }
+    }
+
+    /** Operator action: ends a ban at {@code now} (a BanEnded event); false, changing nothing, when none lasts. */
+    public boolean liftBan(long now) {
+        long at = advanceTo(now);
+        if (!isBanned(at)) {
+            return false;
+        }
+        bannedUntil = NO_BAN;
+        banActive = false;
+        changes++;
+        listener.onEvent(new LimiterEvent.BanEnded(domain, at));
+        return true;
     }
 
     public String domain() {
@@ -239,6 +270,26 @@ public final class PriorityRateLimiter {
 
     public LimiterConfig config() {
         return config;
+    }
+
+    long clock() {
+        return clock;
+    }
+
+    boolean banActive() {
+        return banActive;
+    }
+
+    long nextArrivalSeq() {
+        return nextArrivalSeq;
+    }
+
+    TokenBucket bucket() {
+        return bucket;
+    }
+
+    SlidingWindow[] windows() {
+        return windows;
     }
 
     /** Current refill rate as a share of {@link LimiterConfig#refillPerSecond()}. */
@@ -259,6 +310,7 @@ public final class PriorityRateLimiter {
         }
         if (banActive && clock >= bannedUntil) {
             banActive = false;
+            changes++;
             listener.onEvent(new LimiterEvent.BanEnded(domain, bannedUntil));
         }
         return clock;
@@ -283,6 +335,7 @@ public final class PriorityRateLimiter {
     }
 
     private void consume(int weight) {
+        changes++;
         bucket.take(weight * TokenBucket.MICROS_PER_TOKEN);
         for (SlidingWindow window : windows) {
             window.record(window.amountOf(weight));
@@ -335,6 +388,7 @@ public final class PriorityRateLimiter {
         }
         double previous = rateFactor;
         rateFactor = newFactor;
+        changes++;
         bucket.setRate(TokenBucket.microsPerMilli(config.refillPerSecond() * rateFactor));
         if (newFactor < previous) {
             listener.onEvent(new LimiterEvent.RateCut(domain, previous, newFactor, clock));
@@ -349,6 +403,7 @@ public final class PriorityRateLimiter {
         if (until > bannedUntil) {
             bannedUntil = until;
             banActive = true;
+            changes++;
             listener.onEvent(new LimiterEvent.BanStarted(domain, until, status, at));
         }
     }

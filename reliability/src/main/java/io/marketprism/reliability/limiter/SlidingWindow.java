@@ -1,9 +1,5 @@
 package io.marketprism.reliability.limiter;
 
-import io.marketprism.reliability.internal.ByteSink;
-import io.marketprism.reliability.internal.VarInts;
-import java.io.DataInput;
-import java.io.IOException;
 import java.util.Arrays;
 
 /**
@@ -20,13 +16,6 @@ final class SlidingWindow {
     private final long[] counts;
     private long newestSlot = EMPTY;
     private long total;
-    /**
-     * The encoded (age, count) pairs of the non-empty slots before the newest one, kept for {@link #writeTo} while
-     * they cannot change: only the newest slot counts new amounts, until the window moves on.
-     */
-    private final ByteSink olderSlots = new ByteSink(16);
-    private int olderNonZero;
-    private boolean olderStale = true;
 
     SlidingWindow(WindowLimit limit) {
         this.limit = limit;
@@ -49,7 +38,6 @@ final class SlidingWindow {
         if (slot == newestSlot) {
             return;
         }
-        olderStale = true;
         if (newestSlot == EMPTY || slot - newestSlot >= counts.length) {
             Arrays.fill(counts, 0);
             total = 0;
@@ -94,7 +82,6 @@ final class SlidingWindow {
             return;
         }
         long toRemove = -delta;
-        olderStale = true;
         for (long s = newestSlot - (counts.length - 1); toRemove > 0 && s <= newestSlot; s++) {
             int i = index(s);
             long removed = Math.min(counts[i], toRemove);
@@ -102,6 +89,24 @@ final class SlidingWindow {
             toRemove -= removed;
             total -= removed;
         }
+    }
+
+    /**
+     * A copy whose newest slot is no later than the slot of {@code now}; the slots keep their counts by age, so the
+     * window counts the same amounts, ending at {@code now}.
+     */
+    SlidingWindow rebasedTo(long now) {
+        long slot = Math.floorDiv(now, slotMillis);
+        if (newestSlot == EMPTY || newestSlot <= slot) {
+            return copy();
+        }
+        SlidingWindow rebased = new SlidingWindow(limit);
+        for (int age = 0; age < counts.length; age++) {
+            rebased.counts[rebased.index(slot - age)] = counts[index(newestSlot - age)];
+        }
+        rebased.newestSlot = slot;
+        rebased.total = total;
+        return rebased;
     }
 
     SlidingWindow copy() {
@@ -112,63 +117,37 @@ final class SlidingWindow {
         return copy;
     }
 
-    /**
-     * Writes the limit, the newest slot and the non-empty slots as (age, count) pairs, newest first: their number
-     * and each age and count as variable-length numbers, so the size grows with the slots in use.
-     */
-    void writeTo(ByteSink out) {
-        out.writeByte(limit.measure().ordinal());
-        out.writeLong(limit.limit());
-        out.writeLong(limit.lengthMillis());
-        out.writeInt(limit.slots());
-        out.writeLong(newestSlot);
-        if (newestSlot == EMPTY) {
-            out.writeVarLong(0);
-            return;
-        }
-        if (olderStale) {
-            encodeOlderSlots();
-        }
-        long newest = counts[index(newestSlot)];
-        out.writeVarLong(olderNonZero + (newest != 0 ? 1 : 0));
-        if (newest != 0) {
-            out.writeVarLong(0);
-            out.writeVarLong(newest);
-        }
-        olderSlots.copyTo(out);
+    /** The newest slot's number (time / slot length); {@link Long#MIN_VALUE} before the first amount. */
+    long newestSlot() {
+        return newestSlot;
     }
 
-    private void encodeOlderSlots() {
-        olderSlots.reset();
-        olderNonZero = 0;
-        for (int age = 1; age < counts.length; age++) {
-            long count = counts[index(newestSlot - age)];
-            if (count != 0) {
-                olderSlots.writeVarLong(age);
-                olderSlots.writeVarLong(count);
-                olderNonZero++;
-            }
-        }
-        olderStale = false;
+    /** What the slot {@code age} slots before the newest one counted; age is below {@link #slotCount()}. */
+    long countAtAge(int age) {
+        return counts[index(newestSlot - age)];
+    }
+
+    /** Slots kept: the configured slots plus the one the window's start falls in. */
+    int slotCount() {
+        return counts.length;
     }
 
     /**
-     * Reads what {@link #writeTo} wrote, or with {@code fixedWidthSlots} the first format, which wrote the number of
-     * slots and each age as unsigned shorts and each count as a long.
+     * A window of {@code limit} whose newest slot is {@code newestSlot}, counting {@code countsByAge[age]} in the slot
+     * {@code age} slots before it; for saved state. IllegalArgumentException when the counts do not fit the limit.
      */
-    static SlidingWindow readFrom(DataInput in, boolean fixedWidthSlots) throws IOException {
-        WindowMeasure measure = WindowMeasure.values()[in.readUnsignedByte()];
-        SlidingWindow window = new SlidingWindow(new WindowLimit(measure, in.readLong(), in.readLong(), in.readInt()));
-        window.newestSlot = in.readLong();
-        int nonZero = fixedWidthSlots ? in.readUnsignedShort() : VarInts.readInt(in, window.counts.length);
-        for (int n = 0; n < nonZero; n++) {
-            int age = fixedWidthSlots ? in.readUnsignedShort() : VarInts.readInt(in, Integer.MAX_VALUE);
-            long count = fixedWidthSlots ? in.readLong() : VarInts.read(in);
-            if (age >= window.counts.length || window.newestSlot == EMPTY) {
-                throw new IOException("slot age " + age + " outside window " + window.limit);
+    static SlidingWindow of(WindowLimit limit, long newestSlot, long[] countsByAge) {
+        SlidingWindow window = new SlidingWindow(limit);
+        if (countsByAge.length > window.counts.length || (newestSlot == EMPTY && countsByAge.length > 0)) {
+            throw new IllegalArgumentException(countsByAge.length + " slot counts do not fit window " + limit);
+        }
+        window.newestSlot = newestSlot;
+        for (int age = 0; age < countsByAge.length; age++) {
+            if (countsByAge[age] < 0) {
+                throw new IllegalArgumentException("slot count " + countsByAge[age] + " of window " + limit + " < 0");
             }
-            window.counts[window.index(window.newestSlot - age)] = count;
-            window.total += count;
+            window.counts[window.index(newestSlot - age)] = countsByAge[age];
+            window.total += countsByAge[age];
         }
         return window;
     }

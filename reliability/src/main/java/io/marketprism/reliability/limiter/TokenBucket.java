@@ -1,8 +1,5 @@
 package io.marketprism.reliability.limiter;
 
-import io.marketprism.reliability.internal.ByteSink;
-import java.io.DataInput;
-import java.io.IOException;
 
 /** Token bucket in integer micro-tokens so that refill and wait times are exact and restorable bit for bit. */
 final class TokenBucket {
@@ -74,15 +71,18 @@ final class TokenBucket {
         return new TokenBucket(capacityTokens * MICROS_PER_TOKEN, tokensMicros, lastRefillAt);
     }
 
-    void writeTo(ByteSink out) {
-        out.writeLong(tokensMicros);
-        out.writeLong(lastRefillAt);
+    /** This bucket with its last refill no later than {@code now}. */
+    TokenBucket rebasedTo(long now) {
+        return lastRefillAt <= now ? this : new TokenBucket(capacityMicros, tokensMicros, now);
     }
 
-    static TokenBucket readFrom(DataInput in) throws IOException {
-        long tokens = in.readLong();
-        long lastRefill = in.readLong();
-        return new TokenBucket(Long.MAX_VALUE, tokens, lastRefill);
+    long lastRefillAt() {
+        return lastRefillAt;
+    }
+
+    /** A bucket holding {@code tokensMicros} as last refilled at {@code lastRefillAt}, for saved state. */
+    static TokenBucket saved(long tokensMicros, long lastRefillAt) {
+        return new TokenBucket(Long.MAX_VALUE, tokensMicros, lastRefillAt);
     }
 
     private static long ceilDiv(long a, long b) {

@@ -25,6 +25,12 @@ public interface WaitQueue {
     /** Removes and returns the newest task at {@code priority}, if any. */
     Optional<Waiting> removeNewest(Priority priority);
 
+    /**
+     * The highest {@link Waiting#arrivalSeq()} of any task waiting, at any priority; -1 when none waits. A fresh
+     * limiter asks it once, so that it numbers new arrivals after the tasks it finds waiting.
+     */
+    long maxArrivalSeq();
+
     /** Number of tasks waiting at all priorities. */
     default int totalDepth() {
         int total = 0;

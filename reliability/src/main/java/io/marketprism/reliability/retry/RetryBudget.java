@@ -1,6 +1,5 @@
 package io.marketprism.reliability.retry;
 
-import io.marketprism.reliability.internal.ByteSink;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -21,6 +20,8 @@ public final class RetryBudget {
     private long newestBucket;
     private long requestsInWindow;
     private long retriesInWindow;
+    /** Grows whenever the saved state changes; see {@link #changeCount()}. */
+    private long changes;
 
     private RetryBudget(RetryBudgetConfig config, long newestBucket) {
         this.config = Objects.requireNonNull(config, "config");
@@ -62,6 +63,7 @@ public final class RetryBudget {
         advanceTo(now);
         requests[slot(newestBucket)]++;
         requestsInWindow++;
+        changes++;
     }
 
     /** Grants and counts a retry at {@code now} if the budget allows one. */
@@ -72,6 +74,7 @@ public final class RetryBudget {
         }
         retries[slot(newestBucket)]++;
         retriesInWindow++;
+        changes++;
         return true;
     }
 
@@ -81,31 +84,38 @@ public final class RetryBudget {
         return Math.max(0, allowance() - retriesInWindow);
     }
 
-    public RetryBudgetSnapshot snapshot() {
-        List<RetryBudgetSnapshot.Bucket> buckets = new ArrayList<>();
-        for (long number = newestBucket - config.buckets() + 1; number <= newestBucket; number++) {
-            int slot = slot(number);
-            if (requests[slot] != 0 || retries[slot] != 0) {
-                buckets.add(new RetryBudgetSnapshot.Bucket(number * bucketMillis, requests[slot], retries[slot]));
-            }
-        }
-        return new RetryBudgetSnapshot(newestBucket * bucketMillis, buckets);
+    /**
+     * A number that grows whenever a request or a granted retry is counted, not when the window merely moves on: a
+     * caller saves the budget when it moved since its last save.
+     */
+    public long changeCount() {
+        return changes;
     }
 
-    /** Writes {@code snapshot().toBytes()} to {@code out} without building the snapshot. */
-    public void writeState(ByteSink out) {
-        int count = 0;
-        for (int slot = 0; slot < requests.length; slot++) {
-            count += requests[slot] != 0 || retries[slot] != 0 ? 1 : 0;
-        }
-        long newestStart = newestBucket * bucketMillis;
-        RetryBudgetSnapshot.writeHeader(out, newestStart, count);
+    public RetryBudgetSnapshot snapshot() {
+        List<RetryBudgetSnapshot.Bucket> buckets = new ArrayList<>();
+        forEachBucket((start, requestCount, retryCount) ->
+                buckets.add(new RetryBudgetSnapshot.Bucket(start, requestCount, retryCount)));
+        return new RetryBudgetSnapshot(newestBucketStart(), buckets);
+    }
+
+    /** Visits the buckets that counted something, oldest first: (start, requests, retries). */
+    void forEachBucket(BucketVisitor visitor) {
         for (long number = newestBucket - config.buckets() + 1; number <= newestBucket; number++) {
             int slot = slot(number);
             if (requests[slot] != 0 || retries[slot] != 0) {
-                RetryBudgetSnapshot.writeBucket(out, newestStart, number * bucketMillis, requests[slot], retries[slot]);
+                visitor.bucket(number * bucketMillis, requests[slot], retries[slot]);
             }
         }
+    }
+
+    long newestBucketStart() {
+        return newestBucket * bucketMillis;
+    }
+
+    /** Receives one bucket of {@link #forEachBucket}. */
+    interface BucketVisitor {
+        void bucket(long start, int requests, int retries);
     }
 
     private long allowance() {

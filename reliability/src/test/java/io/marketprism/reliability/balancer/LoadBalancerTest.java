@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.marketprism.reliability.ErrorClass;
+import io.marketprism.reliability.state.UnreadableStateException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -318,28 +320,46 @@ class LoadBalancerTest {
                 .consecutiveFailuresToEject(1).build();
         LoadBalancer original = balancer(config);
         fail(original, "b", 1, 0);
-        byte[] bytes = original.snapshot().toBytes();
+        byte[] bytes = BalancerCodec.INSTANCE.encode(original.snapshot());
         BalancerConfig changed = endpoints(BalancingStrategy.ROUND_ROBIN, "b", "d")
                 .consecutiveFailuresToEject(1).build();
 
-        LoadBalancer same = LoadBalancer.restore("binance", config, BalancerSnapshot.fromBytes(bytes),
+        LoadBalancer same = LoadBalancer.restore("binance", config, BalancerCodec.INSTANCE.decode(bytes),
                 BalancerListener.IGNORE);
-        LoadBalancer evolved = LoadBalancer.restore("binance", changed, BalancerSnapshot.fromBytes(bytes),
+        LoadBalancer evolved = LoadBalancer.restore("binance", changed, BalancerCodec.INSTANCE.decode(bytes),
                 BalancerListener.IGNORE);
 
-        assertThat(bytes[0]).isEqualTo(BalancerSnapshot.FORMAT_VERSION);
         assertThat(picks(same, 3)).isEqualTo(picks(original, 3));
         assertThat(evolved.isEjected("b")).isTrue();
         assertThat(evolved.isEjected("d")).isFalse();
     }
 
     @Test
-    void shouldRejectSnapshotOfUnknownFormatVersion() {
-        byte[] bytes = balancer(endpoints(BalancingStrategy.ROUND_ROBIN, "a").build()).snapshot().toBytes();
-        bytes[0] = 7;
+    void shouldRefuseTheHandWrittenFormatOfEarlierReleasesAndDamagedValues() {
+        byte[] bytes = BalancerCodec.INSTANCE.encode(balancer(endpoints(BalancingStrategy.ROUND_ROBIN, "a").build())
+                .snapshot());
+        byte[] unknownSchema = bytes.clone();
+        unknownSchema[5] ^= 1;
 
-        assertThatThrownBy(() -> BalancerSnapshot.fromBytes(bytes)).hasMessageContaining("format 7");
-        assertThatThrownBy(() -> BalancerSnapshot.fromBytes(new byte[] {1, 0, 0}))
-                .hasMessage("damaged balancer snapshot");
+        assertThatThrownBy(() -> BalancerCodec.INSTANCE.decode(new byte[] {2, 0, 0, 0, 0}))
+                .isInstanceOf(UnreadableStateException.class).hasMessageContaining("not Avro single-object encoded");
+        assertThatThrownBy(() -> BalancerCodec.INSTANCE.decode(unknownSchema))
+                .isInstanceOf(UnreadableStateException.class).hasMessageContaining("does not know");
+        assertThatThrownBy(() -> BalancerCodec.INSTANCE.decode(Arrays.copyOf(bytes, 14)))
+                .isInstanceOf(UnreadableStateException.class).hasMessageContaining("damaged SavedBalancer");
+    }
+
+    @Test
+    void shouldKeepTheTimeAnEjectionHadLeftWhenMovedBackToAnEarlierNow() {
+        BalancerConfig config = endpoints(BalancingStrategy.ROUND_ROBIN, "a", "b").consecutiveFailuresToEject(1)
+                .build();
+        LoadBalancer original = balancer(config);
+        fail(original, "a", 1, 3_600_000);
+        long ejectedFor = original.snapshot().endpointStatuses().get(0).ejectedUntil() - 3_600_000;
+
+        BalancerSnapshot moved = original.snapshot().rebasedTo(0);
+
+        assertThat(moved.clock()).isZero();
+        assertThat(moved.endpointStatuses().get(0).ejectedUntil()).isEqualTo(ejectedFor);
     }
 }

@@ -2,7 +2,6 @@ package io.marketprism.reliability.breaker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.marketprism.reliability.internal.ByteSink;
 import java.util.ArrayList;
 import java.util.List;
 import net.jqwik.api.Arbitraries;
@@ -17,6 +16,8 @@ import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
 
 class EndpointBreakerPropertiesTest {
+
+    private static final BreakerCodec CODEC = BreakerCodec.INSTANCE;
 
     private static final long T0 = 1_700_000_000_000L;
     private static final long SLOW = 101;
@@ -158,7 +159,7 @@ class EndpointBreakerPropertiesTest {
 
         List<BreakerTransition> restoredTransitions = new ArrayList<>();
         EndpointBreaker restored = EndpointBreaker.restore(
-                BreakerSnapshot.fromBytes(original.snapshot().toBytes()), config, restoredTransitions::add);
+                CODEC.decode(CODEC.encode(original.snapshot())), config, restoredTransitions::add);
         assertThat(restored.snapshot()).isEqualTo(original.snapshot());
 
         for (Step step : after) {
@@ -172,19 +173,21 @@ class EndpointBreakerPropertiesTest {
     }
 
     @Property(tries = 500, edgeCases = EdgeCasesMode.NONE)
-    void writesItsStateAsTheSnapshotBytesAfterEveryStep(
+    void savesStateThatReadsBackEqualAndEncodesToTheSameBytesAfterEveryStep(
             @ForAll("configs") BreakerConfig config,
             @ForAll("steps") List<Step> steps) {
         EndpointBreaker breaker = EndpointBreaker.create("binance/api2", config, transition -> { }, T0);
-        ByteSink sink = new ByteSink(16);
         long now = T0;
         for (Step step : steps) {
             now = apply(breaker, step, now).now;
 
-            sink.reset();
-            breaker.writeState(sink);
+            byte[] saved = CODEC.encode(breaker.snapshot());
+            BreakerSnapshot read = CODEC.decode(saved);
 
-            assertThat(sink.toByteArray()).as("after %s", step).isEqualTo(breaker.snapshot().toBytes());
+            assertThat(read).as("after %s", step).isEqualTo(breaker.snapshot());
+            assertThat(CODEC.encode(read)).as("after %s", step).isEqualTo(saved);
+            assertThat(CODEC.encode(breaker)).as("from the live breaker, after %s", step).isEqualTo(saved);
+            assertThat(EndpointBreaker.restore(read, config, transition -> { }).snapshot()).isEqualTo(read);
         }
     }
 

@@ -370,7 +370,7 @@ class EndpointBreakerTest {
         original.onSuccess(10, T0 + 1_003);
 
         // When restored from its bytes
-        BreakerSnapshot snapshot = BreakerSnapshot.fromBytes(original.snapshot().toBytes());
+        BreakerSnapshot snapshot = BreakerCodec.INSTANCE.decode(BreakerCodec.INSTANCE.encode(original.snapshot()));
         List<BreakerTransition> restoredTransitions = new ArrayList<>();
         EndpointBreaker restored = EndpointBreaker.restore(snapshot, tenCallWindow().build(), restoredTransitions::add);
 

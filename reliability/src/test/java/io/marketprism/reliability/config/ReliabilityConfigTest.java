@@ -200,6 +200,16 @@ class ReliabilityConfigTest {
     }
 
     @Test
+    void shouldReadTheClockSkewToleranceAndRefuseOneOutsideItsRange() {
+        assertThat(ReliabilityConfig.ofDefaults().clockSkewToleranceMillis()).isEqualTo(5_000);
+        assertThat(ReliabilityConfig.fromMap(Map.of("state.clock.skew.tolerance.ms", "250"))
+                .clockSkewToleranceMillis()).isEqualTo(250);
+        assertThat(ReliabilityConfig.ownsKey("state.clock.skew.tolerance.ms")).isTrue();
+        assertThatThrownBy(() -> ReliabilityConfig.fromMap(Map.of("state.clock.skew.tolerance.ms", "-1")))
+                .hasMessageContaining("state.clock.skew.tolerance.ms").hasMessageContaining("-1");
+    }
+
+    @Test
     void shouldDocumentEveryKeyWithThePresetsDefaultsAndTheParsersRange() {
         String table = ReliabilityConfig.table().markdown();
 

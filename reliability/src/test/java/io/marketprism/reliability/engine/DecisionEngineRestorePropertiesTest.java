@@ -6,6 +6,7 @@ import io.marketprism.reliability.Priority;
 import io.marketprism.reliability.balancer.EjectionReason;
 import io.marketprism.reliability.config.ReliabilityConfig;
 import io.marketprism.reliability.limiter.InMemoryWaitQueue;
+import io.marketprism.reliability.state.InMemoryStateStorage;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -116,7 +117,7 @@ class DecisionEngineRestorePropertiesTest {
             if (op.kind() == 7) {
                 List<Decision.Dispatch> dispatched = engine.drain("ex", queue, now);
                 dispatched.forEach(d -> inFlight.add(new Object[] {waiting.remove(d.taskId()), d.endpoint()}));
-                return List.of(dispatched, engine.nextWakeUp(now));
+                return dispatched;
             }
             if (op.kind() <= 9) {
                 return retries.isEmpty() ? "none" : decide(retries.remove(0));

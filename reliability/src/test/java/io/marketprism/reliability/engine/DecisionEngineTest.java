@@ -15,6 +15,9 @@ import io.marketprism.reliability.config.ReliabilityConfig;
 import io.marketprism.reliability.limiter.InMemoryWaitQueue;
 import io.marketprism.reliability.limiter.ShedReason;
 import io.marketprism.reliability.retry.GiveUpReason;
+import io.marketprism.reliability.state.InMemoryStateStorage;
+import io.marketprism.reliability.state.StateKey;
+import io.marketprism.reliability.state.StateStorage;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -135,14 +138,11 @@ class DecisionEngineTest {
 
         assertThat(low).isEqualTo(new Decision.Queued("low", T0 + 1_000, Optional.empty()));
         assertThat(high).isInstanceOf(Decision.Queued.class);
-        assertThat(engine.nextWakeUp(T0)).isEqualTo(T0 + 1_000);
         assertThat(engine.drain("ex", queue, T0 + 999)).isEmpty();
         assertThat(engine.drain("ex", queue, T0 + 1_000)).extracting(Decision.Dispatch::taskId)
                 .containsExactly("high");
-        assertThat(engine.nextWakeUp(T0 + 1_000)).isEqualTo(T0 + 2_000);
         assertThat(engine.drain("ex", queue, T0 + 2_000)).extracting(Decision.Dispatch::taskId)
                 .containsExactly("low");
-        assertThat(engine.nextWakeUp(T0 + 2_000)).isEqualTo(Long.MAX_VALUE);
     }
 
     @ParameterizedTest
@@ -347,7 +347,6 @@ class DecisionEngineTest {
         engine.decide(task("t3").retry(2, T0 + 500, "a", ErrorClass.SERVER), queue, T0 + 20);
         engine.saveChanges();
         assertThat(storage.saved).isEmpty();
-        assertThat(engine.hasUnsavedChanges()).isFalse();
     }
 
     @Test
@@ -357,13 +356,14 @@ class DecisionEngineTest {
         engine.record(CallReport.success(task("t1"), "a", 20), T0 + 20);
         engine.record(CallReport.success(task("t2"), "b", 20), T0 + 20);
         assertThat(storage.saved).isEmpty();
-        assertThat(engine.hasUnsavedChanges()).isTrue();
 
         engine.saveChanges();
 
         assertThat(storage.saved).containsExactlyInAnyOrder("LIMITER ex", "RETRY_BUDGET ex", "BALANCER ex",
                 "BREAKER ex/a", "BREAKER ex/b");
-        assertThat(engine.hasUnsavedChanges()).isFalse();
+        storage.saved.clear();
+        engine.saveChanges();
+        assertThat(storage.saved).as("nothing left to save").isEmpty();
     }
 
     @Test
@@ -430,14 +430,11 @@ class DecisionEngineTest {
         ejectA(T0);
 
         List<ProbeRequest> first = engine.probesDue(T0 + 1_000);
-        boolean outstanding = engine.probeOutstanding("ex", "a");
         List<ProbeRequest> again = engine.probesDue(T0 + 60_000);
         engine.recordProbe("ex", "a", false, T0 + 60_000);
 
         assertThat(first).containsExactly(new ProbeRequest("ex", "a"));
-        assertThat(outstanding).isTrue();
         assertThat(again).isEmpty();
-        assertThat(engine.probeOutstanding("ex", "a")).isFalse();
         assertThat(engine.probesDue(T0 + 62_000)).containsExactly(new ProbeRequest("ex", "a"));
     }
 
@@ -478,7 +475,7 @@ class DecisionEngineTest {
     }
 
     @Test
-    void shouldWakeTheDrainOfWaitingTasksWhenAProbeRestoresAnEndpoint() {
+    void shouldDrainWaitingTasksAsSoonAsAProbeRestoresAnEndpoint() {
         engine = ejectingEngine(1.0);
         engine.decide(task("t1"), queue, T0);
         engine.decide(task("t2"), queue, T0);
@@ -486,15 +483,12 @@ class DecisionEngineTest {
         engine.record(CallReport.status(task("t1"), "a", 500, null, null, 5), T0);
         engine.record(CallReport.status(task("t2"), "b", 500, null, null, 5), T0);
         List<Decision.Dispatch> whileAwaitingProbes = engine.drain("ex", queue, T0 + 5_000);
-        long wakeUpWhileAwaitingProbes = engine.nextWakeUp(T0 + 5_000);
 
         engine.probesDue(T0 + 5_000);
         engine.recordProbe("ex", "a", true, T0 + 5_100);
 
         assertThat(queued).isInstanceOf(Decision.Queued.class);
         assertThat(whileAwaitingProbes).isEmpty();
-        assertThat(wakeUpWhileAwaitingProbes).isEqualTo(T0 + 6_000);
-        assertThat(engine.nextWakeUp(T0 + 5_100)).isEqualTo(T0 + 5_100);
         assertThat(engine.drain("ex", queue, T0 + 5_100)).containsExactly(new Decision.Dispatch("t3", "a", false));
     }
 
@@ -533,7 +527,8 @@ class DecisionEngineTest {
         storage.saved.clear();
 
         engine.probesDue(T0 + 1_000);
-        boolean changedByHandingOut = engine.hasUnsavedChanges();
+        engine.saveChanges();
+        boolean changedByHandingOut = !storage.saved.isEmpty();
         engine.recordProbe("ex", "a", true, T0 + 1_000);
         engine.saveChanges();
 
@@ -582,14 +577,14 @@ class DecisionEngineTest {
         final Set<String> saved = new HashSet<>();
 
         @Override
-        public byte[] load(StateKind kind, String key) {
-            return inner.load(kind, key);
+        public byte[] load(StateKey key) {
+            return inner.load(key);
         }
 
         @Override
-        public void save(StateKind kind, String key, byte[] value) {
-            saved.add(kind + " " + key);
-            inner.save(kind, key, value);
+        public void save(StateKey key, byte[] value) {
+            saved.add(key.kind() + " " + key.id());
+            inner.save(key, value);
         }
     }
 }

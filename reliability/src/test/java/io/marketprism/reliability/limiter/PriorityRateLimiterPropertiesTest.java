@@ -3,7 +3,8 @@ package io.marketprism.reliability.limiter;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.marketprism.reliability.Priority;
-import io.marketprism.reliability.internal.ByteSink;
+import io.marketprism.reliability.engine.DomainEntry;
+import io.marketprism.reliability.engine.DomainEntryCodec;
 import java.util.ArrayList;
 import java.util.List;
 import net.jqwik.api.Arbitraries;
@@ -69,8 +70,9 @@ class PriorityRateLimiterPropertiesTest {
         void play(List<Op> ops, int restoreAt, StepCheck check) {
             for (int i = 0; i < ops.size(); i++) {
                 if (i == restoreAt) {
-                    byte[] bytes = limiter.snapshot().toBytes();
-                    limiter = PriorityRateLimiter.restore("d", config, LimiterSnapshot.fromBytes(bytes), events::add);
+                    byte[] bytes = DomainEntryCodec.INSTANCE.encode(new DomainEntry("x", limiter.snapshot()));
+                    limiter = PriorityRateLimiter.restore("d", config, DomainEntryCodec.INSTANCE.decode(bytes).limiter(),
+                            events::add);
                     queue = InMemoryWaitQueue.copyOf(queue);
                 }
                 Op op = ops.get(i);
@@ -183,20 +185,24 @@ class PriorityRateLimiterPropertiesTest {
     }
 
     @Property
-    void shouldWriteStateAsTheSnapshotBytesWheneverAsked(@ForAll("runs") List<Op> ops,
+    void shouldSaveStateThatReadsBackEqualAndEncodesToTheSameBytesWheneverAsked(@ForAll("runs") List<Op> ops,
                                                          @ForAll @IntRange(min = 0, max = 200) int restoreAt,
                                                          @ForAll @IntRange(min = 1, max = 4) int saveEvery,
                                                          @ForAll boolean withHeader) {
         Driver driver = new Driver(config(withHeader));
-        ByteSink sink = new ByteSink(16);
 
         driver.play(ops, restoreAt, new StepCheck() {
             @Override
             public void afterStep(int step, PriorityRateLimiter limiter) {
                 if (step % saveEvery == 0) {
-                    sink.reset();
-                    limiter.writeState(sink);
-                    assertThat(sink.toByteArray()).as("after step %s", step).isEqualTo(limiter.snapshot().toBytes());
+                    byte[] saved = DomainEntryCodec.INSTANCE.encode(new DomainEntry("x", limiter.snapshot()));
+                    DomainEntry read = DomainEntryCodec.INSTANCE.decode(saved);
+                    assertThat(DomainEntryCodec.INSTANCE.encode(read)).as("after step %s", step).isEqualTo(saved);
+                    assertThat(DomainEntryCodec.INSTANCE.encode("x", limiter)).as("from the live limiter, after step %s",
+                            step).isEqualTo(saved);
+                    assertThat(DomainEntryCodec.INSTANCE.encode(new DomainEntry("x", PriorityRateLimiter.restore("d",
+                            limiter.config(), read.limiter(), LimiterListener.IGNORE).snapshot())))
+                            .as("restored, after step %s", step).isEqualTo(saved);
                 }
             }
         });

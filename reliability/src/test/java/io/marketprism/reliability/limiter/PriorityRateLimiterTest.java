@@ -9,9 +9,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
 import io.marketprism.reliability.Priority;
-import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
+import io.marketprism.reliability.engine.DomainEntry;
+import io.marketprism.reliability.engine.DomainEntryCodec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -56,6 +55,23 @@ class PriorityRateLimiterTest {
         assertThat(second).isInstanceOf(Admission.Admit.class);
         assertThat(third).isInstanceOf(Admission.Enqueued.class);
         assertThat(ids(queue.contents())).containsExactly("c");
+    }
+
+    @Test
+    void shouldNumberArrivalsAfterTheTasksStillWaitingWhenTheLimiterStartsFresh() {
+        PriorityRateLimiter before = limiter(smallBucket().build());
+        before.offer(task("burst", NORMAL, 10), queue, 0);
+        before.offer(task("w1", NORMAL, 1), queue, 0);
+        before.offer(task("w2", LOW, 1), queue, 0);
+        before.offer(task("w3", NORMAL, 1), queue, 0);
+
+        // its saved state is lost (unreadable, or written by another release): the queue outlives it
+        PriorityRateLimiter fresh = limiter(smallBucket().build());
+        Admission newcomer = fresh.offer(task("w4", NORMAL, 1), queue, 0);
+
+        assertThat(((Admission.Enqueued) newcomer).waiting().arrivalSeq()).isEqualTo(3);
+        assertThat(queue.maxArrivalSeq()).isEqualTo(3);
+        assertThat(ids(queue.contents())).containsExactly("w1", "w3", "w4", "w2");
     }
 
     @Test
@@ -352,28 +368,33 @@ class PriorityRateLimiterTest {
         PriorityRateLimiter original = limiter(config);
         original.offer(task("burst", NORMAL, 9), queue, 0);
         original.onResponse(429, null, null, 0);
-        byte[] bytes = original.snapshot().toBytes();
+        byte[] bytes = DomainEntryCodec.INSTANCE.encode(new DomainEntry("binance", original.snapshot()));
 
         PriorityRateLimiter restored = PriorityRateLimiter.restore("binance", config,
-                LimiterSnapshot.fromBytes(bytes), LimiterListener.IGNORE);
+                DomainEntryCodec.INSTANCE.decode(bytes).limiter(), LimiterListener.IGNORE);
         InMemoryWaitQueue restoredQueue = InMemoryWaitQueue.copyOf(queue);
 
-        assertThat(bytes[0]).isEqualTo(LimiterSnapshot.FORMAT_VERSION);
         assertThat(restored.offer(task("x", NORMAL, 2), restoredQueue, 100))
                 .isEqualTo(original.offer(task("x", NORMAL, 2), queue, 100));
         assertThat(restored.rateFactor()).isEqualTo(0.5);
     }
 
     @Test
-    void shouldRejectSnapshotOfUnknownFormatVersion() {
-        byte[] bytes = limiter(smallBucket().build()).snapshot().toBytes();
-        bytes[0] = 9;
+    void shouldKeepWindowCountsByAgeWhenMovedBackToAnEarlierNow() {
+        LimiterConfig config = smallBucket().windows(WindowLimit.requests(10, 1_000).withSlots(10)).build();
+        PriorityRateLimiter original = limiter(config);
+        original.offer(task("a", NORMAL, 1), queue, 10_050);
+        original.offer(task("b", NORMAL, 1), queue, 10_250);
 
-        assertThatThrownBy(() -> LimiterSnapshot.fromBytes(bytes))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("format 9");
-        assertThatThrownBy(() -> LimiterSnapshot.fromBytes(new byte[] {1, 0}))
-                .hasMessage("damaged limiter snapshot");
+        LimiterSnapshot moved = original.snapshot().rebasedTo(5_000);
+        PriorityRateLimiter restored = PriorityRateLimiter.restore("binance", config, moved, LimiterListener.IGNORE);
+
+        assertThat(moved.clock()).isEqualTo(5_000);
+        assertThat(moved.windowUsage()).containsValue(2L);
+        assertThat(restored.snapshot().windowUsage()).as("one window length later both have left")
+                .isEqualTo(original.snapshot().windowUsage());
+        restored.drain(new InMemoryWaitQueue(), 6_100);
+        assertThat(restored.snapshot().windowUsage()).containsValue(0L);
     }
 
     @Test
@@ -416,40 +437,5 @@ class PriorityRateLimiterTest {
                 .containsExactly(tuple("retried", "api1"), tuple("fresh", null));
         assertThat(limiter.drain(copy, 200)).extracting(Waiting::taskId, Waiting::avoidEndpoint)
                 .containsExactly(tuple("retried", "api1"), tuple("fresh", null));
-    }
-
-    @Test
-    void shouldStillReadTheFirstFormatWithFixedWidthSlots() throws IOException {
-        WindowLimit window = WindowLimit.requests(10, 1000).withSlots(10);
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeByte(1);
-            out.writeLong(5_000);
-            out.writeDouble(0.5);
-            out.writeLong(Long.MIN_VALUE);
-            out.writeBoolean(false);
-            out.writeLong(7);
-            out.writeLong(3 * TokenBucket.MICROS_PER_TOKEN);
-            out.writeLong(5_000);
-            out.writeByte(1);
-            out.writeByte(window.measure().ordinal());
-            out.writeLong(window.limit());
-            out.writeLong(window.lengthMillis());
-            out.writeInt(window.slots());
-            out.writeLong(50);
-            out.writeShort(2);
-            out.writeShort(0);
-            out.writeLong(4);
-            out.writeShort(3);
-            out.writeLong(2);
-        }
-
-        LimiterSnapshot snapshot = LimiterSnapshot.fromBytes(bytes.toByteArray());
-
-        assertThat(snapshot.rateFactor()).isEqualTo(0.5);
-        assertThat(snapshot.tokens()).isEqualTo(3.0);
-        assertThat(snapshot.windowUsage()).containsEntry(window, 6L);
-        assertThat(LimiterSnapshot.fromBytes(snapshot.toBytes()).windowUsage()).containsEntry(window, 6L);
-        assertThat(snapshot.toBytes()[0]).isEqualTo(LimiterSnapshot.FORMAT_VERSION);
     }
 }

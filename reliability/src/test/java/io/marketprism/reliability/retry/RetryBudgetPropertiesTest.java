@@ -2,7 +2,6 @@ package io.marketprism.reliability.retry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.marketprism.reliability.internal.ByteSink;
 import java.util.ArrayList;
 import java.util.List;
 import net.jqwik.api.Arbitraries;
@@ -57,10 +56,9 @@ class RetryBudgetPropertiesTest {
     }
 
     @Property
-    void writesItsStateAsTheSnapshotBytesAfterEveryEvent(@ForAll("events") List<Event> events) {
+    void savesStateThatReadsBackEqualAndEncodesToTheSameBytesAfterEveryEvent(@ForAll("events") List<Event> events) {
         RetryBudget budget = RetryBudget.create(RetryBudgetConfig.builder().retryRatio(0.5).windowMillis(WINDOW)
                 .buckets(BUCKETS).minRetriesPerWindow(1).build(), T0);
-        ByteSink sink = new ByteSink(16);
         long now = T0;
         for (Event event : events) {
             now += event.advanceMillis();
@@ -70,10 +68,13 @@ class RetryBudgetPropertiesTest {
                 budget.recordRequest(now);
             }
 
-            sink.reset();
-            budget.writeState(sink);
+            byte[] saved = RetryBudgetCodec.INSTANCE.encode(budget.snapshot());
+            RetryBudgetSnapshot read = RetryBudgetCodec.INSTANCE.decode(saved);
 
-            assertThat(sink.toByteArray()).as("after %s", event).isEqualTo(budget.snapshot().toBytes());
+            assertThat(read).as("after %s", event).isEqualTo(budget.snapshot());
+            assertThat(RetryBudgetCodec.INSTANCE.encode(read)).as("after %s", event).isEqualTo(saved);
+            assertThat(RetryBudgetCodec.INSTANCE.encode(budget)).as("from the live budget, after %s", event)
+                    .isEqualTo(saved);
         }
     }
 

@@ -3,6 +3,7 @@ package io.marketprism.reliability.retry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.marketprism.reliability.state.UnreadableStateException;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
@@ -84,11 +85,10 @@ class RetryBudgetTest {
         original.tryAcquireRetry(T0 + 8_500);
 
         // When restored from its bytes
-        byte[] bytes = original.snapshot().toBytes();
-        RetryBudget restored = RetryBudget.restore(RetryBudgetSnapshot.fromBytes(bytes), twentyPercent());
+        byte[] bytes = RetryBudgetCodec.INSTANCE.encode(original.snapshot());
+        RetryBudget restored = RetryBudget.restore(RetryBudgetCodec.INSTANCE.decode(bytes), twentyPercent());
 
         // Then both grant the same retries as time goes on
-        assertThat(bytes[0]).isEqualTo(RetryBudgetSnapshot.FORMAT_VERSION);
         assertThat(restored.snapshot()).isEqualTo(original.snapshot());
         for (long at = T0 + 9_000; at < T0 + 25_000; at += 700) {
             assertThat(restored.tryAcquireRetry(at)).isEqualTo(original.tryAcquireRetry(at));
@@ -97,15 +97,14 @@ class RetryBudgetTest {
 
     @Test
     void shouldRejectDamagedSnapshotsAndMisalignedBuckets() {
-        byte[] bytes = RetryBudget.create(twentyPercent(), T0).snapshot().toBytes();
-        byte[] future = bytes.clone();
-        future[0] = 9;
+        byte[] bytes = RetryBudgetCodec.INSTANCE.encode(RetryBudget.create(twentyPercent(), T0).snapshot());
         RetryBudgetSnapshot misaligned = new RetryBudgetSnapshot(T0 + 10,
                 java.util.List.of(new RetryBudgetSnapshot.Bucket(T0 + 10, 1, 0)));
 
-        assertThatThrownBy(() -> RetryBudgetSnapshot.fromBytes(future)).hasMessageContaining("format version 9");
-        assertThatThrownBy(() -> RetryBudgetSnapshot.fromBytes(Arrays.copyOf(bytes, 5)))
-                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> RetryBudgetCodec.INSTANCE.decode(new byte[] {1, 0, 0, 0}))
+                .isInstanceOf(UnreadableStateException.class);
+        assertThatThrownBy(() -> RetryBudgetCodec.INSTANCE.decode(Arrays.copyOf(bytes, 12)))
+                .isInstanceOf(UnreadableStateException.class);
         assertThatThrownBy(() -> RetryBudget.restore(misaligned, twentyPercent()))
                 .hasMessageContaining("not a multiple of the bucket length 1000 ms");
     }

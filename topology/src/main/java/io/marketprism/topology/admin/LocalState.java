@@ -2,15 +2,15 @@ package io.marketprism.topology.admin;
 
 import io.marketprism.reliability.Priority;
 import io.marketprism.reliability.balancer.BalancerSnapshot;
-import io.marketprism.reliability.breaker.BreakerSnapshot;
 import io.marketprism.reliability.breaker.RecordedCall;
 import io.marketprism.reliability.config.ReliabilityConfig;
-import io.marketprism.reliability.engine.SavedState;
-import io.marketprism.reliability.engine.StateKind;
+import io.marketprism.reliability.engine.SavedStateView;
 import io.marketprism.reliability.limiter.LimiterSnapshot;
 import io.marketprism.reliability.limiter.WindowLimit;
-import io.marketprism.reliability.retry.RetryBudget;
-import io.marketprism.reliability.retry.RetryBudgetSnapshot;
+import io.marketprism.reliability.state.DomainId;
+import io.marketprism.reliability.state.EndpointId;
+import io.marketprism.reliability.state.StateKey;
+import io.marketprism.reliability.state.StateKind;
 import io.marketprism.topology.admin.AdminViews.BreakerView;
 import io.marketprism.topology.admin.AdminViews.DomainView;
 import io.marketprism.topology.admin.AdminViews.EndpointView;
@@ -32,9 +32,9 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
  * Decodes the reliability stores of this instance into {@link AdminViews}: the engine store
- * ({@code reliability-state}, {@code KIND:key} to snapshot bytes) and the queue store ({@code waiting-tasks}). Works
- * on a store reached by interactive query (scrape and HTTP threads) as well as on the processor's own store. Values
- * that do not decode (damaged, or written by a newer build) are skipped.
+ * ({@code reliability-state}, {@code StateKey} to saved state, read through {@link SavedStateView}) and the queue
+ * store ({@code waiting-tasks}). Works on a store reached by interactive query (scrape and HTTP threads) as well as on
+ * the processor's own store. Values that do not decode (damaged, or written by another release) are skipped.
  */
 public final class LocalState {
 
@@ -43,27 +43,27 @@ public final class LocalState {
 
     public static List<BreakerView> breakers(ReadOnlyKeyValueStore<String, byte[]> engineStore, String instance) {
         List<BreakerView> views = new ArrayList<>();
-        scan(engineStore, StateKind.BREAKER, (key, value) -> {
-            BreakerSnapshot snapshot = BreakerSnapshot.fromBytes(value);
+        scan(engineStore, StateKind.BREAKER, (key, value) -> SavedStateView.breaker(value).ifPresent(snapshot -> {
             List<RecordedCall> window = snapshot.window();
             long failed = window.stream().filter(RecordedCall::failure).count();
             long slow = window.stream().filter(RecordedCall::slow).count();
-            views.add(new BreakerView(instance, exchangeOf(key), snapshot.endpoint(), snapshot.state().name(),
+            views.add(new BreakerView(instance, EndpointId.parse(key).exchange(), snapshot.endpoint(),
+                    snapshot.state().name(),
                     percent(failed, window.size()), percent(slow, window.size()), window.size(),
                     snapshot.openingsInARow(), snapshot.lastTransitionAt()));
-        });
+        }));
         return views;
     }
 
     public static List<EndpointView> endpoints(ReadOnlyKeyValueStore<String, byte[]> engineStore, String instance) {
         List<EndpointView> views = new ArrayList<>();
-        scan(engineStore, StateKind.BALANCER, (exchange, value) -> {
-            for (BalancerSnapshot.EndpointStatus e : BalancerSnapshot.fromBytes(value).endpointStatuses()) {
+        scan(engineStore, StateKind.BALANCER, (exchange, value) -> SavedStateView.balancer(value).ifPresent(b -> {
+            for (BalancerSnapshot.EndpointStatus e : b.endpointStatuses()) {
                 views.add(new EndpointView(instance, exchange, e.endpoint(), e.successRate(),
                         Double.isNaN(e.latencyEwmaMillis()) ? -1 : e.latencyEwmaMillis(), e.inFlight(), e.ejected(),
                         e.ejectedUntil()));
             }
-        });
+        }));
         return views;
     }
 
@@ -71,23 +71,23 @@ public final class LocalState {
     public static List<DomainView> domains(ReadOnlyKeyValueStore<String, byte[]> engineStore,
                                            ReliabilityConfig config, String instance, long now) {
         List<DomainView> views = new ArrayList<>();
-        scan(engineStore, StateKind.LIMITER, (domain, value) -> {
-            String exchange = SavedState.exchangeOfLimiter(value);
-            LimiterSnapshot limiter = SavedState.limiter(value);
+        scan(engineStore, StateKind.LIMITER, (domain, value) -> SavedStateView.domain(value).ifPresent(entry -> {
+            String exchange = entry.exchange();
+            LimiterSnapshot limiter = entry.limiter();
             Map<String, Double> usage = new LinkedHashMap<>();
             for (Map.Entry<WindowLimit, Long> w : limiter.windowUsage().entrySet()) {
                 usage.put(windowName(w.getKey()), (double) w.getValue() / w.getKey().limit());
             }
             long budget = -1;
-            byte[] savedBudget = engineStore.get(StateKind.RETRY_BUDGET.name() + ':' + domain);
-            if (savedBudget != null && config.exchangeNames().contains(exchange)) {
-                budget = RetryBudget.restore(RetryBudgetSnapshot.fromBytes(savedBudget),
-                        config.exchange(exchange).retryBudget()).availableRetries(now);
+            if (config.exchangeNames().contains(exchange)) {
+                budget = SavedStateView.availableRetries(
+                        engineStore.get(StateKey.retryBudget(new DomainId(domain)).asString()),
+                        config.exchange(exchange).retryBudget(), now).orElse(-1);
             }
             boolean banned = limiter.bannedUntil() > now;
             views.add(new DomainView(instance, domain, exchange, banned, banned ? limiter.bannedUntil() : 0,
                     limiter.rateFactor(), limiter.tokens(), usage, budget));
-        });
+        }));
         return views;
     }
 
@@ -129,22 +129,13 @@ public final class LocalState {
         return whole == 0 ? -1 : 100.0 * part / whole;
     }
 
-    private static String exchangeOf(String endpointKey) {
-        int slash = endpointKey.indexOf('/');
-        return slash < 0 ? endpointKey : endpointKey.substring(0, slash);
-    }
-
     private static void scan(ReadOnlyKeyValueStore<String, byte[]> store, StateKind kind,
                              BiConsumer<String, byte[]> visitor) {
-        String prefix = kind.name() + ':';
+        String prefix = StateKey.prefix(kind);
         try (KeyValueIterator<String, byte[]> it = store.prefixScan(prefix, new StringSerializer())) {
             while (it.hasNext()) {
                 KeyValue<String, byte[]> entry = it.next();
-                try {
-                    visitor.accept(entry.key.substring(prefix.length()), entry.value);
-                } catch (IllegalArgumentException undecodable) {
-                    // Written by another build or damaged: the engine itself replaces such values with fresh state.
-                }
+                visitor.accept(entry.key.substring(prefix.length()), entry.value);
             }
         }
     }

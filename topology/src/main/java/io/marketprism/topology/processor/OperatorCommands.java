@@ -1,22 +1,19 @@
 package io.marketprism.topology.processor;
 
 import io.marketprism.reliability.engine.DecisionEngine;
-import io.marketprism.reliability.engine.EventListener;
 import io.marketprism.topology.admin.AdminCommand;
 import io.marketprism.topology.admin.AdminCommandApplier;
-import io.marketprism.topology.state.EngineStateStorage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.streams.StreamsMetrics;
-import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Applies the admin commands queued for one partition (force a breaker open or closed, reset it, lift a ban) on the
- * stream thread, through the engine store: the engine's unsaved changes are saved first, the commands rewrite the
- * saved components, and a new engine over the changed store carries on.
+ * stream thread, through the partition's engine ({@code DecisionEngine.apply}), which saves the change with its
+ * other changes at the end of the invocation.
  *
  * <p>A command is confirmed ({@link AdminCommand#committed()}) once this stream thread's {@code commit-total} grew
  * past its value when the command was applied: Kafka Streams counts a commit only after the transaction committed,
@@ -31,44 +28,38 @@ final class OperatorCommands {
     }
 
     private final ProcessorSettings settings;
-    private final AdminCommandApplier applier;
-    private final KeyValueStore<String, byte[]> engineStore;
     private final int partition;
     private final StreamsMetrics streamsMetrics;
     private final List<AwaitingCommit> awaitingCommit = new ArrayList<>();
     private Metric commits;
 
-    OperatorCommands(ProcessorSettings settings, KeyValueStore<String, byte[]> engineStore, int partition,
-                     StreamsMetrics streamsMetrics) {
+    OperatorCommands(ProcessorSettings settings, int partition, StreamsMetrics streamsMetrics) {
         this.settings = settings;
-        this.applier = new AdminCommandApplier(settings.reliability());
-        this.engineStore = engineStore;
         this.partition = partition;
         this.streamsMetrics = streamsMetrics;
     }
 
     /**
-     * Confirms the commands a commit has carried since, then applies the queued ones; returns the engine to go on
-     * with: {@code engine} when nothing changed.
+     * Confirms the commands a commit has carried since, then applies the queued ones through {@code engine}; returns
+     * whether one changed something.
      */
-    DecisionEngine apply(DecisionEngine engine, EventListener events, long now) {
+    boolean apply(DecisionEngine engine, long now) {
         confirmCommitted();
         AdminCommand command = settings.mailbox().poll(partition);
         if (command == null) {
-            return engine;
+            return false;
         }
-        engine.saveChanges();
         boolean changed = false;
         double commitsNow = committedSoFar();
         for (; command != null; command = settings.mailbox().poll(partition)) {
-            changed |= applier.apply(command, engineStore, now, events::onEvent);
+            changed |= AdminCommandApplier.apply(command, engine, now);
             String summary = command.done().isDone() && !command.done().isCompletedExceptionally()
                     && !command.done().isCancelled() ? command.done().join() : null;
             if (summary != null) {
                 awaitingCommit.add(new AwaitingCommit(command, summary, commitsNow));
             }
         }
-        return changed ? settings.newEngine(new EngineStateStorage(engineStore), events) : engine;
+        return changed;
     }
 
     private void confirmCommitted() {

@@ -3,7 +3,7 @@ package io.marketprism.topology.processor;
 import io.marketprism.reliability.config.ReliabilityConfig;
 import io.marketprism.reliability.engine.DecisionEngine;
 import io.marketprism.reliability.engine.EventListener;
-import io.marketprism.reliability.engine.StateStorage;
+import io.marketprism.reliability.state.StateStorage;
 import io.marketprism.topology.admin.AdminMailbox;
 import io.marketprism.topology.config.Endpoint;
 import io.marketprism.topology.config.ServiceConfig;
@@ -64,6 +64,11 @@ public record ProcessorSettings(ServiceConfig config, TaskExecutor executor, Rel
 
     long dedupeWindowMillis() {
         return config.dedupeWindow().toMillis();
+    }
+
+    /** How far ahead of this instance's clock a saved instant may lie before it is taken for another clock's. */
+    long clockSkewToleranceMillis() {
+        return config.reliability().clockSkewToleranceMillis();
     }
 
     /** An engine over {@code storage} with the configured call slots per endpoint. */

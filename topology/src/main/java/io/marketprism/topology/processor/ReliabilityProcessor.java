@@ -35,6 +35,8 @@ public final class ReliabilityProcessor implements Processor<String, byte[], Str
     private static final Logger LOG = LoggerFactory.getLogger(ReliabilityProcessor.class);
     private static final int MAX_RELEASED_PER_TICK = 5_000;
     private static final int MAX_IDS_FORGOTTEN_PER_TICK = 10_000;
+    /** Held tasks due in the future that the first tick looks at for due times of a clock that ran ahead. */
+    private static final int MAX_HELD_LOOKED_AT_FOR_SKEW = 100_000;
 
     private final ProcessorSettings settings;
     private final List<ReliabilityEvent> events = new ArrayList<>();
@@ -71,13 +73,14 @@ public final class ReliabilityProcessor implements Processor<String, byte[], Str
         held = new RetryTimers(context.getStateStore(ProcessorSettings.HELD_STORE), isolation, Routing::domainOf);
         queues = new DomainQueues(context.getStateStore(ProcessorSettings.QUEUE_STORE), isolation);
         dispatcher = new CallDispatcher(settings.executor(), settings.endpointsById());
-        admitter = new TaskAdmitter(queues, held, ledger, dispatcher, isolation, sink, settings.metrics());
+        admitter = new TaskAdmitter(queues, held, ledger, dispatcher, isolation, sink, settings.metrics(),
+                settings.clockSkewToleranceMillis());
         outcomes = new CallOutcomes(sink, settings.metrics(), settings.maxBodyBytes());
         probes = new ProbeRunner(settings.executor(), settings.endpointsById(), settings.metrics());
         gauges = new GaugePublisher(settings.metrics(), settings.reliability(), settings.endpointsOfDomain(),
                 engineStore);
         engine = settings.newEngine(new EngineStateStorage(engineStore), events::add);
-        commands = new OperatorCommands(settings, engineStore, context.taskId().partition(), context.metrics());
+        commands = new OperatorCommands(settings, context.taskId().partition(), context.metrics());
         decoder = new TaskDecoder(sink, context.taskId().partition());
         // Stores are restored before init; forwarding is allowed from the first tick on.
         restoredCalls = ledger.entries();
@@ -128,15 +131,14 @@ public final class ReliabilityProcessor implements Processor<String, byte[], Str
     private void onTick(long now) {
         try {
             guarded("operator commands", () -> {
-                DecisionEngine next = commands.apply(engine, events::add, now);
-                if (next != engine) {
-                    engine = next;
+                if (commands.apply(engine, now)) {
                     gauges.stateChanged();
                 }
             });
-            if (!restoredCalls.isEmpty()) {
+            if (restoredCalls != null) {
                 admitter.resume(engine, restoredCalls, decoder, now);
-                restoredCalls = List.of();
+                releaseHeldAhead(now);
+                restoredCalls = null;
             }
             handBackFinishedCalls(now);
             guarded("health checks", () -> probes.run(engine, now));
@@ -155,6 +157,18 @@ public final class ReliabilityProcessor implements Processor<String, byte[], Str
         } finally {
             endInvocation(now);
             guarded("gauges", () -> gauges.publish(queues, held, dispatcher, now));
+        }
+    }
+
+    /**
+     * Once, at the first tick: held tasks whose last attempt an instance with a clock running ahead made are held
+     * by a due time of that clock; they are decided on again now ({@link SkewedRetries}).
+     */
+    private void releaseHeldAhead(long now) {
+        long tolerance = settings.clockSkewToleranceMillis();
+        for (RetryTimers.Released ahead : held.takeLaterIf(now + tolerance,
+                task -> SkewedRetries.madeAhead(task, now, tolerance), MAX_HELD_LOOKED_AT_FOR_SKEW)) {
+            isolation.run(ahead.task(), "release", now, () -> admitter.admit(engine, ahead.task(), null, now));
         }
     }
 

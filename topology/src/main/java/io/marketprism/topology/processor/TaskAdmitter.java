@@ -32,9 +32,11 @@ final class TaskAdmitter {
     private final TaskIsolation isolation;
     private final OutcomeSink sink;
     private final ReliabilityMetrics metrics;
+    private final long clockSkewToleranceMillis;
 
     TaskAdmitter(DomainQueues queues, RetryTimers held, InFlightLedger ledger, CallDispatcher dispatcher,
-                 TaskIsolation isolation, OutcomeSink sink, ReliabilityMetrics metrics) {
+                 TaskIsolation isolation, OutcomeSink sink, ReliabilityMetrics metrics, long clockSkewToleranceMillis) {
+        this.clockSkewToleranceMillis = clockSkewToleranceMillis;
         this.queues = queues;
         this.held = held;
         this.ledger = ledger;
@@ -44,12 +46,18 @@ final class TaskAdmitter {
         this.metrics = metrics;
     }
 
-    /** @param encodedTask the task's encoding as received, stored as is if it is dispatched; null to encode it */
+    /**
+     * Decides on a task and carries the decision out. A retry scheduled by an instance whose clock ran ahead is due
+     * at now plus its backoff ({@link SkewedRetries}).
+     *
+     * @param encodedTask the task's encoding as received, stored as is if it is dispatched; null to encode it
+     */
     void admit(DecisionEngine engine, CollectorTask task, byte[] encodedTask, long now) {
         if (!engine.hasExchange(task.getExchange())) {
             exchangeRemoved(task, now);
             return;
         }
+        SkewedRetries.correct(task, now, clockSkewToleranceMillis);
         StoreWaitQueue queue = queues.of(Routing.domainOf(task));
         queue.stage(task);
         Decision decision;

@@ -1,12 +1,12 @@
 package io.marketprism.topology.state;
 
-import io.marketprism.reliability.engine.StateKind;
-import io.marketprism.reliability.engine.StateStorage;
+import io.marketprism.reliability.state.StateKey;
+import io.marketprism.reliability.state.StateStorage;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Keeps the decision engine's component state (limiters, breakers, balancers, retry budgets) in one changelogged
- * store, keyed {@code KIND:key}.
+ * store, keyed by {@link StateKey#asString()}.
  */
 public final class EngineStateStorage implements StateStorage {
 
@@ -17,12 +17,12 @@ public final class EngineStateStorage implements StateStorage {
     }
 
     @Override
-    public byte[] load(StateKind kind, String key) {
-        return store.get(kind.name() + ':' + key);
+    public byte[] load(StateKey key) {
+        return store.get(key.asString());
     }
 
     @Override
-    public void save(StateKind kind, String key, byte[] value) {
-        store.put(kind.name() + ':' + key, value);
+    public void save(StateKey key, byte[] value) {
+        store.put(key.asString(), value);
     }
 }

@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -92,6 +93,32 @@ public final class RetryTimers {
             tasks.add(released);
         }
         return tasks;
+    }
+
+    /**
+     * Removes and returns the tasks due after {@code after} that {@code release} picks, looking at no more than
+     * {@code maxLooked} of them, in due order: for tasks held by a due time that cannot be right (an instance whose
+     * clock ran ahead held them). Damaged entries are left alone.
+     */
+    public List<Released> takeLaterIf(long after, Predicate<CollectorTask> release, int maxLooked) {
+        List<KeyValue<Bytes, Released>> picked = new ArrayList<>();
+        int looked = 0;
+        try (KeyValueIterator<Bytes, byte[]> it = store.range(key(after + 1, ""), null)) {
+            while (it.hasNext() && looked++ < maxLooked) {
+                KeyValue<Bytes, byte[]> next = it.next();
+                Released held = decode(next.value);
+                if (held.task() != null && release.test(held.task())) {
+                    picked.add(KeyValue.pair(next.key, held));
+                }
+            }
+        }
+        List<Released> released = new ArrayList<>(picked.size());
+        for (KeyValue<Bytes, Released> entry : picked) {
+            store.put(entry.key, null);
+            heldByDomain.merge(domainOf.apply(entry.value.task()), -1, Integer::sum);
+            released.add(entry.value);
+        }
+        return released;
     }
 
     private static Released decode(byte[] raw) {

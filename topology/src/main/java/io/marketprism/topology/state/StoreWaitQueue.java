@@ -96,6 +96,18 @@ public final class StoreWaitQueue implements WaitQueue {
     }
 
     @Override
+    public long maxArrivalSeq() {
+        long highest = -1;
+        for (Priority priority : Priority.values()) {
+            Optional<KeyValue<Bytes, byte[]>> newest = first(priority, true);
+            if (newest.isPresent()) {
+                highest = Math.max(highest, ByteBuffer.wrap(newest.get().value).getLong());
+            }
+        }
+        return highest;
+    }
+
+    @Override
     public void add(Waiting waiting) {
         if (staged == null || !staged.getTaskId().equals(waiting.taskId())) {
             throw new IllegalStateException("no task staged for " + waiting.taskId());

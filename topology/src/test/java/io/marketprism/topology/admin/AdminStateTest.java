@@ -8,12 +8,12 @@ import io.marketprism.reliability.config.ReliabilityConfig;
 import io.marketprism.reliability.engine.DecisionEngine;
 import io.marketprism.reliability.engine.EventListener;
 import io.marketprism.reliability.engine.ReliabilityEvent;
-import io.marketprism.reliability.engine.StateStorage;
-import io.marketprism.topology.state.EngineStateStorage;
 import io.marketprism.reliability.engine.CallReport;
 import io.marketprism.reliability.engine.Decision;
 import io.marketprism.reliability.engine.TaskView;
 import io.marketprism.reliability.limiter.InMemoryWaitQueue;
+import io.marketprism.reliability.state.StateStorage;
+import io.marketprism.topology.state.EngineStateStorage;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.common.serialization.Serdes;
@@ -24,8 +24,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Decoding the engine store into admin views and JSON, and applying admin commands to it, on a real in-memory store
- * filled by a real decision engine.
+ * Decoding the engine store into admin views and JSON, and applying admin commands through the engine, on a real
+ * in-memory store filled by a real decision engine.
  */
 class AdminStateTest {
 
@@ -34,6 +34,7 @@ class AdminStateTest {
     private KeyValueStore<String, byte[]> store;
     private StateStorage storage;
     private DecisionEngine engine;
+    private final List<ReliabilityEvent> events = new ArrayList<>();
 
     @BeforeEach
     void setUp() {
@@ -41,7 +42,7 @@ class AdminStateTest {
                 Serdes.ByteArray()).withLoggingDisabled().build();
         store.init(new MockProcessorContext<>().getStateStoreContext(), store);
         storage = new EngineStateStorage(store);
-        engine = new DecisionEngine(config, storage, EventListener.IGNORE);
+        engine = new DecisionEngine(config, storage, events::add);
     }
 
     @Test
@@ -87,13 +88,14 @@ class AdminStateTest {
     }
 
     @Test
-    void shouldForceOpenABreakerThroughTheStoreAndReportTheTransition() {
+    void shouldForceOpenABreakerThroughTheEngineAndReportTheTransition() {
         engine.decide(task("t1"), new InMemoryWaitQueue(), NOW);
         engine.saveChanges();
-        List<ReliabilityEvent> events = new ArrayList<>();
+        events.clear();
         AdminCommand command = AdminCommand.of(AdminCommand.Action.FORCE_OPEN, "binance", "api1");
 
-        boolean applied = new AdminCommandApplier(config).apply(command, store, NOW + 1, events::add);
+        boolean applied = AdminCommandApplier.apply(command, engine, NOW + 1);
+        engine.saveChanges();
 
         assertThat(applied).isTrue();
         assertThat(command.done()).isCompletedWithValue("breaker binance/api1 is FORCED_OPEN");
@@ -104,7 +106,7 @@ class AdminStateTest {
     }
 
     @Test
-    void shouldLiftABanSoThatANewEngineAdmitsAtOnce() {
+    void shouldLiftABanSoThatTheEngineAndANewOneAdmitAtOnce() {
         // Given binance banned by a 418 for two minutes
         Decision.Dispatch dispatch = (Decision.Dispatch) engine.decide(task("t1"), new InMemoryWaitQueue(), NOW);
         engine.record(CallReport.status(task("t1"), dispatch.endpoint(), 418, null, 120_000L, 5), NOW + 5);
@@ -114,11 +116,13 @@ class AdminStateTest {
 
         // When an operator lifts it
         AdminCommand lift = AdminCommand.of(AdminCommand.Action.LIFT_BAN, "binance", null);
-        new AdminCommandApplier(config).apply(lift, store, NOW + 10, e -> { });
+        AdminCommandApplier.apply(lift, engine, NOW + 10);
+        engine.saveChanges();
 
         // Then the saved state shows no ban and an engine over it dispatches again
         assertThat(LocalState.domains(store, config, "", NOW + 10)).singleElement()
                 .satisfies(d -> assertThat(d.banned()).isFalse());
+        assertThat(engine.decide(task("t2"), new InMemoryWaitQueue(), NOW + 11)).isInstanceOf(Decision.Dispatch.class);
         DecisionEngine fresh = new DecisionEngine(config, storage, EventListener.IGNORE);
         assertThat(fresh.decide(task("t2"), new InMemoryWaitQueue(), NOW + 11)).isInstanceOf(Decision.Dispatch.class);
     }
@@ -129,7 +133,7 @@ class AdminStateTest {
         engine.saveChanges();
         AdminCommand lift = AdminCommand.of(AdminCommand.Action.LIFT_BAN, "binance", null);
 
-        boolean applied = new AdminCommandApplier(config).apply(lift, store, NOW, e -> { });
+        boolean applied = AdminCommandApplier.apply(lift, engine, NOW);
 
         assertThat(applied).isFalse();
         assertThat(lift.done()).isCompletedExceptionally();
