@@ -46,7 +46,18 @@ import org.apache.kafka.streams.state.Stores;
  */
 public final class ReliabilityTopology {
 
+    private static final String DOMAIN_REPARTITION = "by-domain";
+
     private ReliabilityTopology() {
+    }
+
+    /**
+     * The repartition topic that carries accepted tasks by limit domain to the reliability step; its partitions
+     * ({@code topic.partitions} of them) are those of the reliability state. Kafka Streams names it
+     * {@code <application.id>-by-domain-repartition}.
+     */
+    public static String domainTopic(String applicationId) {
+        return applicationId + "-" + DOMAIN_REPARTITION + "-repartition";
     }
 
     /** The topology without metrics or admin commands, for tests and tools. */
@@ -81,7 +92,7 @@ public final class ReliabilityTopology {
         KStream<String, Outcome> executed = decodedBranches.get("decoded-accepted")
                 .mapValues(outcome -> taskCodec.encode(((Outcome.Accepted) outcome).task()), Named.as("accepted-task"))
                 .repartition(Repartitioned.with(Serdes.String(), Serdes.ByteArray())
-                        .withName("by-domain")
+                        .withName(DOMAIN_REPARTITION)
                         .withNumberOfPartitions(config.topicPartitions()))
                 .process(() -> new ReliabilityProcessor(settings), Named.as("reliability"),
                         ProcessorSettings.STORES.toArray(new String[0]));

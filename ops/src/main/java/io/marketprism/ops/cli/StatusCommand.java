@@ -119,6 +119,8 @@ final class StatusCommand implements Callable<Integer> {
         }
         listing.get("unreachable").forEach(host -> out.append("  (no answer from ").append(host.asText())
                 .append(")\n"));
+        listing.path("problems").forEach(problem -> out.append("  (incomplete: ").append(problem.asText())
+                .append(")\n"));
         out.append('\n');
     }
 

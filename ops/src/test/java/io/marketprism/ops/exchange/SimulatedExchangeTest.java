@@ -4,12 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.within;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.marketprism.ops.exchange.ServedRequest.Delivery;
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -468,6 +472,30 @@ class SimulatedExchangeTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("binance/api4");
         assertThatThrownBy(() -> simulated.setFaults("kraken", "api", FaultProfile.ofDefaults()))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("kraken/api");
+    }
+
+    @Test
+    void shouldServeOnEveryInterfaceWhenBoundToTheWildcardAddress() throws Exception {
+        // Given an exchange bound to 0.0.0.0, as in a container
+        SimulatedExchange simulated = start(SimulatedExchange.builder().host("0.0.0.0"));
+
+        // Then its URLs name loopback, and it answers there and at an address of this machine that is not loopback
+        String ping = "/binance/api/api/v3/ping";
+        assertThat(simulated.baseUrl("binance", "api")).startsWith("http://127.0.0.1:" + simulated.port() + "/");
+        assertThat(get("http://127.0.0.1:" + simulated.port() + ping).statusCode()).isEqualTo(200);
+        InetAddress external = NetworkInterface.networkInterfaces()
+                .flatMap(NetworkInterface::inetAddresses)
+                .filter(address -> address instanceof Inet4Address && !address.isLoopbackAddress())
+                .findFirst().orElse(null);
+        assumeTrue(external != null, "this machine has no IPv4 address but loopback");
+        assertThat(get("http://" + external.getHostAddress() + ":" + simulated.port() + ping).statusCode())
+                .isEqualTo(200);
+    }
+
+    @Test
+    void shouldRefuseABlankHost() {
+        assertThatThrownBy(() -> SimulatedExchange.builder().host(" "))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("host");
     }
 
     private SimulatedExchange start(SimulatedExchange.Builder builder) {

@@ -29,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Two instances of one application: each admin listing answers for the whole cluster, including state the other
  * instance owns; a breaker command sent to the instance that does not own the exchange is forwarded to the owner and
- * applied there; mutating calls without the right token are refused.
+ * applied there; mutating calls without the right token are refused. Two instances advertising one address make
+ * every listing say what it lacks.
  */
 class AdminApiIT {
 
@@ -97,6 +98,32 @@ class AdminApiIT {
             assertThat(stateOf(url(owned.owner()), owned.exchange(), endpoint)).isEqualTo("CLOSED");
             assertThat(post(askedUrl + "/admin/bans/" + owned.exchange() + "/lift", TOKEN).statusCode())
                     .isEqualTo(409);
+        }
+    }
+
+    @Test
+    void shouldSayWhatItsListingsLackWhenTwoInstancesAdvertiseOneAddress() throws Exception {
+        try (EmbeddedKafka kafka = EmbeddedKafka.builder().port(0).build().start();
+             SimulatedExchange exchange = SimulatedExchange.builder().port(0).seed(9).build().start();
+             MarketPrismService a = MarketPrismService.withHttp(config(kafka, exchange, dir.resolve("a")))) {
+            a.start();
+            // Given a second instance that advertises the first one's address, as every container advertising
+            // 127.0.0.1:8080 would
+            Properties sharing = properties(kafka, exchange, dir.resolve("b"));
+            sharing.put("application.server", "127.0.0.1:" + a.httpAddress().getPort());
+            try (MarketPrismService b = MarketPrismService.withHttp(ServiceConfig.fromProperties(sharing))) {
+                b.start();
+                await().atMost(Duration.ofMinutes(2)).until(() -> ready(a) && ready(b));
+
+                // Then neither lists its part of the cluster as if it were all of it: both name what they lack
+                for (MarketPrismService asked : List.of(a, b)) {
+                    await().atMost(Duration.ofMinutes(1)).untilAsserted(() -> {
+                        HttpResponse<String> listing = get(url(asked) + "/admin/breakers");
+                        assertThat(listing.statusCode()).as(listing.body()).isEqualTo(200);
+                        assertThat(JSON.readTree(listing.body()).get("problems")).as(listing.body()).isNotEmpty();
+                    });
+                }
+            }
         }
     }
 

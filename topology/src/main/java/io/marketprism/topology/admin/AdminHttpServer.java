@@ -6,9 +6,12 @@ import io.marketprism.topology.config.ServiceConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.apache.kafka.streams.KafkaStreams;
@@ -57,7 +60,8 @@ public final class AdminHttpServer implements AutoCloseable {
 
     /**
      * Binds and starts serving; returns the host:port other instances reach this one at ({@code application.server},
-     * by default {@code http.host} and the bound port).
+     * by default {@code http.host} and the bound port; bound to every interface, this machine's address instead of
+     * the wildcard, which would name every other instance's own loopback).
      *
      * @throws IllegalStateException when the address cannot be bound
      */
@@ -69,7 +73,7 @@ public final class AdminHttpServer implements AutoCloseable {
                     + " (" + e.getMessage() + "); set " + ServiceConfig.HTTP_PORT + " to a free port, or 0", e);
         }
         HostInfo advertised = config.applicationServer().map(HostInfo::buildFromEndpoint)
-                .orElseGet(() -> new HostInfo(config.httpHost(), server.getAddress().getPort()));
+                .orElseGet(() -> new HostInfo(reachableHost(server.getAddress()), server.getAddress().getPort()));
         queries = new ClusterQueries(config, advertised, () -> streams, mailbox, clock);
         server.createContext("/metrics", this::metrics);
         server.createContext("/health/", this::health);
@@ -84,6 +88,18 @@ public final class AdminHttpServer implements AutoCloseable {
         LOG.info("serving metrics, health and admin API on http://{}:{} (advertised as {}:{})", config.httpHost(),
                 server.getAddress().getPort(), advertised.host(), advertised.port());
         return advertised;
+    }
+
+    private String reachableHost(InetSocketAddress bound) {
+        if (!bound.getAddress().isAnyLocalAddress()) {
+            return config.httpHost();
+        }
+        try {
+            return InetAddress.getLocalHost().getHostAddress();
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException("bound to every interface, but this machine's address is unknown ("
+                    + e.getMessage() + "); set " + ServiceConfig.APPLICATION_SERVER + " to host:port", e);
+        }
     }
 
     /** The address actually bound. */
@@ -136,7 +152,7 @@ public final class AdminHttpServer implements AutoCloseable {
                 send(exchange, 404, JSON, AdminJson.message("error", "unknown admin path " + path));
             } else if (request.listing() != null) {
                 byte[] body = localOnly
-                        ? AdminJson.listing(queries.local(request.listing()), java.util.List.of())
+                        ? AdminJson.listing(queries.local(request.listing()), List.of(), List.of())
                         : queries.cluster(request.listing());
                 send(exchange, 200, JSON, body);
             } else {

@@ -10,9 +10,10 @@ import java.util.Collection;
 import java.util.List;
 
 /**
- * The admin API's JSON: a listing is {@code {"items": [...], "unreachable": ["host:port", ...]}}, the rows of every
- * instance that answered plus the instances that did not; a command's answer is {@code {"result": "..."}} and an
- * error {@code {"error": "..."}}.
+ * The admin API's JSON: a listing is {@code {"items": [...], "unreachable": ["host:port", ...], "problems": [...]}},
+ * the rows of every instance that answered, the instances that did not, and sentences saying what else the listing
+ * lacks (empty when it is complete); a command's answer is {@code {"result": "..."}} and an error
+ * {@code {"error": "..."}}.
  */
 final class AdminJson {
 
@@ -26,11 +27,13 @@ final class AdminJson {
         return MAPPER.valueToTree(views);
     }
 
-    static byte[] listing(ArrayNode items, Collection<String> unreachable) {
+    static byte[] listing(ArrayNode items, Collection<String> unreachable, Collection<String> problems) {
         ObjectNode root = MAPPER.createObjectNode();
         root.set("items", items);
         ArrayNode down = root.putArray("unreachable");
         unreachable.forEach(down::add);
+        ArrayNode lacking = root.putArray("problems");
+        problems.forEach(lacking::add);
         return bytes(root);
     }
 

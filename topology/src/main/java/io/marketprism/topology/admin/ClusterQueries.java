@@ -1,6 +1,7 @@
 package io.marketprism.topology.admin;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.marketprism.topology.ReliabilityTopology;
 import io.marketprism.topology.admin.AdminViews.DomainView;
 import io.marketprism.topology.config.ServiceConfig;
 import io.marketprism.topology.processor.ProcessorSettings;
@@ -13,16 +14,18 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.StoreQueryParameters;
-import org.apache.kafka.streams.StreamsMetadata;
 import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
@@ -31,7 +34,9 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * Answers admin calls for the whole cluster. Listings: this instance's active stores by interactive query, plus
  * every other instance's local listing fetched over HTTP ({@code ?local=true}, so they do not fan out again).
  * Commands: routed to the instance whose stream task owns the domain's partition (found with
- * {@link KafkaStreams#queryMetadataForKey}) and there queued in the {@link AdminMailbox} for the processor.
+ * {@link KafkaStreams#queryMetadataForKey}) and there queued in the {@link AdminMailbox} for the processor. An
+ * address alone never makes an instance "this one": it must also hold the partitions filed under it
+ * ({@link ClusterCoverage}).
  */
 final class ClusterQueries {
 
@@ -84,30 +89,46 @@ final class ClusterQueries {
         };
     }
 
-    /** The rows of every instance; instances that did not answer are listed as unreachable. */
+    /**
+     * The rows of every instance. Instances that did not answer are listed as unreachable, and what the listing
+     * lacks (partitions no answer covers, an address two instances share) as problems; see {@link ClusterCoverage}.
+     */
     byte[] cluster(Listing listing) {
+        ClusterCoverage coverage = coverage();
         ArrayNode items = local(listing);
-        List<String> unreachable = new ArrayList<>();
-        for (StreamsMetadata other : streams.get().metadataForAllStreamsClients()) {
-            if (other.hostInfo().equals(self)) {
-                continue;
-            }
+        List<String> unreachable = new ArrayList<>(coverage.sharedAddresses());
+        List<ClusterCoverage.Member> answered = new ArrayList<>();
+        for (ClusterCoverage.Member peer : coverage.peers()) {
             try {
-                HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(uri(other.hostInfo(),
+                HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(uri(peer.host(),
                                 listing.path() + "?local=true")).timeout(REMOTE_TIMEOUT).GET().build(),
                         HttpResponse.BodyHandlers.ofByteArray());
                 if (response.statusCode() != 200) {
                     throw new IOException("HTTP " + response.statusCode());
                 }
                 items.addAll(AdminJson.itemsOf(response.body()));
+                answered.add(peer);
             } catch (IOException e) {
-                unreachable.add(other.host() + ":" + other.port());
+                unreachable.add(peer.address());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                unreachable.add(other.host() + ":" + other.port());
+                unreachable.add(peer.address());
             }
         }
-        return AdminJson.listing(items, unreachable);
+        return AdminJson.listing(items, unreachable, coverage.problems(answered));
+    }
+
+    private ClusterCoverage coverage() {
+        KafkaStreams current = streams.get();
+        Set<TopicPartition> own = current.metadataForLocalThreads().stream()
+                .flatMap(thread -> thread.activeTasks().stream())
+                .flatMap(task -> task.topicPartitions().stream())
+                .collect(Collectors.toSet());
+        List<ClusterCoverage.Member> members = current.metadataForAllStreamsClients().stream()
+                .map(client -> new ClusterCoverage.Member(client.hostInfo(), client.topicPartitions()))
+                .toList();
+        return new ClusterCoverage(self, own, members, ReliabilityTopology.domainTopic(config.applicationId()),
+                config.topicPartitions());
     }
 
     /**
@@ -123,6 +144,13 @@ final class ClusterQueries {
                     + "' right now (rebalancing?); try again"));
         }
         if (owner.activeHost().equals(self)) {
+            if (!coverage().holdsDomainPartition(owner.partition())) {
+                // The metadata files the domain under this instance's address, but another instance holds it.
+                return new Answer(503, AdminJson.message("error", "domain '" + command.domain() + "' is filed under "
+                        + "this instance's address " + self.host() + ":" + self.port() + " but held by another "
+                        + "instance: a rebalance is under way, or two instances advertise the same address "
+                        + "(application.server); try again, and give every instance an address of its own"));
+            }
             return applyHere(command, owner.partition());
         }
         if (localOnly) {

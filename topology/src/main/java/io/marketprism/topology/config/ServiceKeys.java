@@ -93,8 +93,8 @@ public final class ServiceKeys {
     public static final ConfigKey<String> ADMIN_TOKEN = DECLARE.define(ServiceConfig.ADMIN_TOKEN, secret(16), null,
             "bearer token for admin write calls; unset refuses them all");
     public static final ConfigKey<String> APPLICATION_SERVER = DECLARE.define(ServiceConfig.APPLICATION_SERVER,
-            hostAndPort(), null, "`http.host:` bound port",
-            "address other instances reach this one at (interactive queries); set it when binding `0.0.0.0`");
+            hostAndPort(), null, "`http.host:` bound port; bound to `0.0.0.0`, this machine's address",
+            "address other instances reach this one at (interactive queries); unique per instance");
     public static final ConfigKey<String> KAFKA = DECLARE.define(ServiceConfig.KAFKA_PREFIX + "<property>",
             ValueType.of("any Kafka client property", value -> value, value -> value), null, "the client's",
             "passed to every Kafka client, e.g. `kafka.security.protocol=SASL_SSL`, `kafka.num.stream.threads=2`,"

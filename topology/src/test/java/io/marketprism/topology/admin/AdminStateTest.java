@@ -69,14 +69,16 @@ class AdminStateTest {
     }
 
     @Test
-    void shouldRenderViewsAsAListingWithItemsAndUnreachableInstances() throws Exception {
+    void shouldRenderViewsAsAListingWithItemsUnreachableInstancesAndProblems() throws Exception {
         engine.decide(task("t1"), new InMemoryWaitQueue(), NOW);
         engine.saveChanges();
 
-        byte[] json = AdminJson.listing(AdminJson.rows(LocalState.endpoints(store, "host-a:8080")), List.of("host-b:8080"));
+        byte[] json = AdminJson.listing(AdminJson.rows(LocalState.endpoints(store, "host-a:8080")), List.of("host-b:8080"),
+                List.of("no answer covers partitions [1] of t"));
 
         JsonNode root = AdminJson.MAPPER.readTree(json);
         assertThat(root.get("unreachable").get(0).asText()).isEqualTo("host-b:8080");
+        assertThat(root.get("problems").get(0).asText()).isEqualTo("no answer covers partitions [1] of t");
         JsonNode first = root.get("items").get(0);
         assertThat(first.get("exchange").asText()).isEqualTo("binance");
         assertThat(first.get("instance").asText()).isEqualTo("host-a:8080");
