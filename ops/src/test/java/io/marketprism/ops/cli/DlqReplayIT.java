@@ -209,7 +209,7 @@ class DlqReplayIT {
         }
 
         List<ConsumerRecord<String, byte[]>> readInput() {
-            return KafkaChecks.readCommitted(kafka.bootstrapServers(), input);
+            return KafkaChecks.readCommittedOnceSettled(kafka.bootstrapServers(), input);
         }
     }
 }

@@ -32,20 +32,26 @@ public final class KafkaChecks {
     private KafkaChecks() {
     }
 
-    /** How long {@link #readCommitted} waits for transactions still open on the topic to be completed. */
+    /** How long {@link #readCommittedOnceSettled} waits for transactions still open on the topic to complete. */
     private static final Duration OPEN_TRANSACTION_WAIT = Duration.ofSeconds(30);
 
-    /**
-     * Every committed record of a topic, read until the consumer's position reaches the end of every partition. A
-     * transaction that was just committed may not have its markers written yet, so its records would stay invisible
-     * behind the last stable offset: first wait (up to {@link #OPEN_TRANSACTION_WAIT}) until no transaction is open.
-     */
+    /** Every committed record of a topic, read until the consumer's position reaches the end of every partition. */
     public static List<ConsumerRecord<String, byte[]>> readCommitted(String bootstrap, String topic) {
+        return read(bootstrap, topic, IsolationLevel.READ_COMMITTED);
+    }
+
+    /**
+     * {@link #readCommitted}, once no transaction is open on the topic (waiting up to {@link #OPEN_TRANSACTION_WAIT}):
+     * for reading what a writer that has finished committed. Right after a commit its markers may not be written
+     * yet, and its records would stay invisible behind the last stable offset. Not for polling a running service,
+     * which always has a transaction open: each poll would wait the whole time.
+     */
+    public static List<ConsumerRecord<String, byte[]>> readCommittedOnceSettled(String bootstrap, String topic) {
         long deadline = System.nanoTime() + OPEN_TRANSACTION_WAIT.toNanos();
         while (!openTransactionLag(bootstrap, List.of(topic)).isEmpty() && System.nanoTime() < deadline) {
             Thread.onSpinWait();
         }
-        return read(bootstrap, topic, IsolationLevel.READ_COMMITTED);
+        return readCommitted(bootstrap, topic);
     }
 
     /**
