@@ -157,7 +157,8 @@ final class FaultAdminHandler implements HttpHandler {
         }
     }
 
-    private static void respond(HttpExchange http, int status, String body) throws IOException {
+    /** Sends {@code body} as a JSON answer with {@code status} and closes the exchange. */
+    static void respond(HttpExchange http, int status, String body) throws IOException {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         http.getResponseHeaders().set("Content-Type", "application/json");
         http.sendResponseHeaders(status, bytes.length);

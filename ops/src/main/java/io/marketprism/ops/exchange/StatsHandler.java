@@ -6,7 +6,6 @@ import com.sun.net.httpserver.HttpHandler;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -45,14 +44,7 @@ final class StatsHandler implements HttpHandler {
             status = 405;
             body = "{\"error\":\"use GET\"}";
         }
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        http.getResponseHeaders().set("Content-Type", "application/json");
-        http.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = http.getResponseBody()) {
-            out.write(bytes);
-        } finally {
-            http.close();
-        }
+        FaultAdminHandler.respond(http, status, body);
     }
 
     private static Map<String, Object> toJson(LimitUsage u) {
