@@ -6,16 +6,15 @@ import io.marketprism.topology.config.Endpoint;
 import io.marketprism.topology.exec.ExchangeApi;
 import io.marketprism.topology.exec.TaskExecutor;
 import io.marketprism.topology.metrics.ReliabilityMetrics;
-import java.util.HashSet;
 import java.util.Map;
 import java.util.Queue;
-import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * Active health checks of ejected endpoints: starts the probes the engine says are due on the executor's threads and
  * reports each finished one back, on the stream thread. Probes are not tasks: no ledger entry, no output record, no
- * call slot. One probe per endpoint runs at a time.
+ * call slot. One probe per endpoint runs at a time: the engine hands a probe out again only once its outcome is
+ * recorded.
  */
 final class ProbeRunner {
 
@@ -26,7 +25,6 @@ final class ProbeRunner {
     private final Map<String, Endpoint> endpointsById;
     private final ReliabilityMetrics metrics;
     private final Queue<FinishedProbe> finished = new ConcurrentLinkedQueue<>();
-    private final Set<String> running = new HashSet<>();
     private volatile boolean closed;
 
     ProbeRunner(TaskExecutor executor, Map<String, Endpoint> endpointsById, ReliabilityMetrics metrics) {
@@ -39,17 +37,11 @@ final class ProbeRunner {
     void run(DecisionEngine engine, long now) {
         FinishedProbe done;
         while ((done = finished.poll()) != null) {
-            String endpointId = endpointId(done.probe());
-            running.remove(endpointId);
-            metrics.onProbe(endpointId, done.ok());
+            metrics.onProbe(endpointId(done.probe()), done.ok());
             engine.recordProbe(done.probe().exchange(), done.probe().endpoint(), done.ok(), now);
         }
         for (ProbeRequest probe : engine.probesDue(now)) {
-            String endpointId = endpointId(probe);
-            if (!running.add(endpointId)) {
-                continue;
-            }
-            Endpoint endpoint = endpointsById.get(endpointId);
+            Endpoint endpoint = endpointsById.get(endpointId(probe));
             if (endpoint == null) {
                 finished.add(new FinishedProbe(probe, false));
                 continue;
