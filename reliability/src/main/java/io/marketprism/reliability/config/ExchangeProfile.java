@@ -3,11 +3,14 @@ package io.marketprism.reliability.config;
 import io.marketprism.reliability.balancer.BalancerConfig;
 import io.marketprism.reliability.balancer.EndpointSpec;
 import io.marketprism.reliability.breaker.BreakerConfig;
+import io.marketprism.reliability.exchange.ExchangeDefinition;
+import io.marketprism.reliability.exchange.HostSet;
+import io.marketprism.reliability.exchange.LimitGroup;
 import io.marketprism.reliability.limiter.LimiterConfig;
-import io.marketprism.reliability.limiter.WindowLimit;
 import io.marketprism.reliability.retry.ClassificationRules;
 import io.marketprism.reliability.retry.RetryBudgetConfig;
 import io.marketprism.reliability.retry.RetryPolicyConfig;
+import io.marketprism.reliability.state.DomainId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,9 +18,10 @@ import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
- * Everything the engine needs to know about one exchange: its endpoints and balancer, its limit-domain budgets,
- * request weights, error classification, and its breaker and retry settings (the module defaults unless
- * overridden). Immutable; presets {@link #binance()}, {@link #okx()}, {@link #deribit()}.
+ * Everything the engine needs to know about one exchange (a host set of an exchange definition, e.g.
+ * {@code binance-spot}): its endpoints and balancer, the budgets of its limit groups, request weights, error
+ * classification, and its breaker and retry settings (the module defaults unless overridden). Immutable; built from a
+ * definition with {@link #of}, or by hand with {@link #builder}.
  */
 public final class ExchangeProfile {
 
@@ -31,8 +35,10 @@ public final class ExchangeProfile {
     private final BreakerConfig breaker;
     private final RetryPolicyConfig retry;
     private final RetryBudgetConfig retryBudget;
+    private final Map<String, LimitGroup> limitGroups;
 
     private ExchangeProfile(Builder b) {
+        this.limitGroups = Map.copyOf(b.limitGroups);
         this.name = b.name;
         this.balancer = b.balancer;
         this.limiter = b.limiter;
@@ -44,49 +50,20 @@ public final class ExchangeProfile {
     }
 
     /**
-     * Binance spot: endpoints api, api1, api2, api3; 6000 weight and 1200 requests per minute; order book weight by
-     * {@code limit} (<=100: 5, <=500: 25, <=1000: 50, above: 250), trades 25, ticker 2 (1 per symbol when several
-     * are asked), funding rate and open interest 1.
+     * The profile of one host set of an exchange definition: its endpoints, its limit groups' budgets, the weights
+     * and error codes of its requests; breaker, retry and balancer settings the module defaults.
      */
-    public static ExchangeProfile binance() {
-        return builder("binance", "api", "api1", "api2", "api3")
-                .limiter(LimiterConfig.builder()
-                        .bucketCapacity(300).refillPerSecond(100)
-                        .windows(WindowLimit.weight(6000, 60_000), WindowLimit.requests(1200, 60_000))
-                        .usedWeightWindowMillis(60_000)
-                        .build())
-                .weights(RequestWeights.of(Map.of(
-                        "ORDER_BOOK", "limit:100=5,500=25,1000=50,*=250",
-                        "TRADES", "25",
-                        "TICKER", "each:symbols=1,min=2",
-                        "FUNDING_RATE", "1",
-                        "OPEN_INTEREST", "1")))
-                .classification(ClassificationRules.binance())
-                .build();
-    }
-
-    /** OKX: endpoints www and aws; weight 1 per request, 20 requests per 2 s per endpoint family (limit domain). */
-    public static ExchangeProfile okx() {
-        return builder("okx", "www", "aws")
-                .limiter(LimiterConfig.builder()
-                        .bucketCapacity(20).refillPerSecond(10)
-                        .windows(WindowLimit.requests(20, 2_000))
-                        .usedWeightWindowMillis(0)
-                        .build())
-                .classification(ClassificationRules.okx())
-                .build();
-    }
-
-    /** Deribit: endpoint www; weight 1 per request, 20 request credits per second. */
-    public static ExchangeProfile deribit() {
-        return builder("deribit", "www")
-                .limiter(LimiterConfig.builder()
-                        .bucketCapacity(20).refillPerSecond(20)
-                        .windows(WindowLimit.requests(20, 1_000))
-                        .usedWeightWindowMillis(0)
-                        .build())
-                .classification(ClassificationRules.deribit())
-                .build();
+    public static ExchangeProfile of(ExchangeDefinition definition, String hostSet) {
+        HostSet hosts = definition.hostSets().get(hostSet);
+        if (hosts == null) {
+            throw new IllegalArgumentException(definition.name() + " has no host set '" + hostSet + "'; host sets: "
+                    + definition.hostSets().keySet());
+        }
+        Builder b = builder(hostSet, hosts.endpoints().keySet().toArray(new String[0]))
+                .weights(RequestWeights.of(definition.weightsOf(hostSet)))
+                .classification(definition.errors().classification(hostSet));
+        definition.limitGroupsOf(hostSet).forEach(group -> b.limitGroups.put(group.name(), group));
+        return b.build();
     }
 
     /**
@@ -127,9 +104,35 @@ public final class ExchangeProfile {
         return balancer;
     }
 
-    /** Budgets of each of this exchange's limit domains. */
+    /**
+     * The limiter settings of every domain: queue, reserve, adaptation and bans, and, for a profile without limit
+     * groups, the budgets too.
+     */
     public LimiterConfig limiter() {
         return limiter;
+    }
+
+    /** The limit groups of a profile built from a definition, by name; empty for one built by hand. */
+    public Map<String, LimitGroup> limitGroups() {
+        return limitGroups;
+    }
+
+    /**
+     * The limiter of {@code domain}: {@link #limiter()} with the budgets of the domain's limit group, or
+     * {@link #limiter()} itself for a profile without limit groups.
+     *
+     * @throws IllegalArgumentException when the profile has limit groups and the domain names none of them
+     */
+    public LimiterConfig limiterOf(DomainId domain) {
+        if (limitGroups.isEmpty()) {
+            return limiter;
+        }
+        LimitGroup group = domain.group() == null ? null : limitGroups.get(domain.group());
+        if (group == null) {
+            throw new IllegalArgumentException("domain " + domain + " names no limit group of " + name
+                    + "; groups: " + new java.util.TreeSet<>(limitGroups.keySet()));
+        }
+        return group.budgetOn(limiter);
     }
 
     public RequestWeights weights() {
@@ -180,6 +183,7 @@ public final class ExchangeProfile {
         private BreakerConfig breaker = BreakerConfig.ofDefaults();
         private RetryPolicyConfig retry = RetryPolicyConfig.ofDefaults();
         private RetryBudgetConfig retryBudget = RetryBudgetConfig.ofDefaults();
+        private final Map<String, LimitGroup> limitGroups = new java.util.LinkedHashMap<>();
 
         private Builder(String name, List<EndpointSpec> endpoints) {
             if (name == null || !NAME.matcher(name).matches()) {
@@ -201,6 +205,7 @@ public final class ExchangeProfile {
             this.breaker = p.breaker;
             this.retry = p.retry;
             this.retryBudget = p.retryBudget;
+            this.limitGroups.putAll(p.limitGroups);
         }
 
         /** Balancer settings including the endpoints. */

@@ -1,7 +1,9 @@
 package io.marketprism.reliability.config;
 
 import io.marketprism.reliability.ErrorClass;
+import io.marketprism.reliability.exchange.ExchangeDefinitions;
 import io.marketprism.reliability.retry.ClassificationRules;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumMap;
@@ -38,9 +40,17 @@ public final class ReliabilityConfig {
                 .check(Settings.CLOCK_SKEW_TOLERANCE.name(), clockSkewToleranceMillis);
     }
 
-    /** The Binance, OKX and Deribit presets with the module's default settings. */
+    /** The profiles of every host set of the shipped exchange definitions, with the module's default settings. */
     public static ReliabilityConfig ofDefaults() {
-        return of(ExchangeProfile.binance(), ExchangeProfile.okx(), ExchangeProfile.deribit());
+        return of(profilesOf(ExchangeDefinitions.builtIn()).toArray(new ExchangeProfile[0]));
+    }
+
+    /** A profile per host set of every definition, in definition order. */
+    public static List<ExchangeProfile> profilesOf(ExchangeDefinitions definitions) {
+        List<ExchangeProfile> profiles = new ArrayList<>();
+        definitions.all().values().forEach(definition -> definition.hostSets().keySet()
+                .forEach(hostSet -> profiles.add(ExchangeProfile.of(definition, hostSet))));
+        return profiles;
     }
 
     /** A configuration of exactly these exchanges; names must be distinct. */
@@ -55,12 +65,20 @@ public final class ReliabilityConfig {
     }
 
     /**
-     * The defaults changed by flat keys (see {@link #table()}). A key without the {@code exchange.<name>.} prefix
-     * applies to every exchange; with it, to that exchange only, after the global keys. An exchange without a preset
-     * needs {@code exchange.<name>.endpoints}. Unknown keys and bad values are refused, naming the key, the value
-     * and what is allowed.
+     * The profiles of the shipped definitions changed by flat keys (see {@link #table()}); as
+     * {@link #fromMap(ExchangeDefinitions, Map)}.
      */
     public static ReliabilityConfig fromMap(Map<String, String> entries) {
+        return fromMap(ExchangeDefinitions.builtIn(), entries);
+    }
+
+    /**
+     * The profiles of every host set of {@code definitions} changed by flat keys (see {@link #table()}). A key
+     * without the {@code exchange.<name>.} prefix applies to every exchange; with it, to that exchange (host set)
+     * only, after the global keys. Unknown keys, unknown exchanges and bad values are refused, naming the key, the
+     * value and what is allowed.
+     */
+    public static ReliabilityConfig fromMap(ExchangeDefinitions definitions, Map<String, String> entries) {
         Map<String, String> sorted = new TreeMap<>(entries);
         Map<String, String> global = new TreeMap<>();
         Map<String, Map<String, String>> perExchange = new TreeMap<>();
@@ -80,22 +98,16 @@ public final class ReliabilityConfig {
                 if (setting == null) {
                     throw unknownKey(key);
                 }
-                if (setting.perExchangeOnly) {
-                    throw new IllegalArgumentException(key + " is set per exchange: use exchange.<name>." + key);
-                }
                 global.put(key, value);
             }
         });
-        Map<String, ExchangeProfile> profiles = new TreeMap<>(ofDefaults().exchanges);
+        Map<String, ExchangeProfile> profiles = new TreeMap<>();
+        profilesOf(definitions).forEach(profile -> profiles.put(profile.name(), profile));
         for (String name : perExchange.keySet()) {
             if (!profiles.containsKey(name)) {
-                String endpoints = perExchange.get(name).get("endpoints");
-                if (endpoints == null) {
-                    throw new IllegalArgumentException(EXCHANGE_PREFIX + name
-                            + ".endpoints is required for an exchange without a preset (presets: "
-                            + profiles.keySet() + ")");
-                }
-                profiles.put(name, ExchangeProfile.builder(name, splitList(endpoints).toArray(new String[0])).build());
+                throw new IllegalArgumentException(EXCHANGE_PREFIX + name + ".* names no host set of an exchange"
+                        + " definition (host sets: " + profiles.keySet() + "); a new exchange is a definition file"
+                        + " (exchange.definitions)");
             }
         }
         profiles.replaceAll((name, profile) ->

@@ -17,7 +17,9 @@ import java.util.TreeMap;
  *       bound it does not exceed, {@code *} above all bounds; a missing parameter takes the first bound, an
  *       unreadable one the heaviest;</li>
  *   <li>{@code each:symbols=1,min=2}: one unit per item of the comma-separated parameter {@code symbols} (JSON
- *       brackets and quotes ignored), never less than {@code min}; a missing parameter weighs {@code min}.</li>
+ *       brackets and quotes ignored), never less than {@code min}; a missing parameter weighs {@code min};</li>
+ *   <li>{@code count:symbols:20=2,100=40,*=80}: tiers as above over the number of items in {@code symbols}; a
+ *       missing parameter takes the first tier.</li>
  * </ul>
  * Data types without a rule weigh 1. Immutable.
  */
@@ -81,13 +83,20 @@ public final class RequestWeights {
         final int[] weights;
         /** Per-item weight, 0 unless this is a per-item rule; then weights[0] is the minimum. */
         final int perItem;
+        /** Tiers over the number of items in the parameter rather than its value. */
+        final boolean countsItems;
 
         private Rule(String spec, String param, long[] bounds, int[] weights, int perItem) {
+            this(spec, param, bounds, weights, perItem, false);
+        }
+
+        private Rule(String spec, String param, long[] bounds, int[] weights, int perItem, boolean countsItems) {
             this.spec = spec;
             this.param = param;
             this.bounds = bounds;
             this.weights = weights;
             this.perItem = perItem;
+            this.countsItems = countsItems;
         }
 
         static Rule parse(String dataType, String rawSpec) {
@@ -96,6 +105,11 @@ public final class RequestWeights {
             try {
                 if (spec.startsWith("each:")) {
                     return perItem(key, spec);
+                }
+                if (spec.startsWith("count:") && spec.indexOf(':', "count:".length()) > 0) {
+                    Rule tiers = tiered(key, spec.substring("count:".length()),
+                            spec.indexOf(':', "count:".length()) - "count:".length());
+                    return new Rule(spec, tiers.param, tiers.bounds, tiers.weights, 0, true);
                 }
                 int colon = spec.indexOf(':');
                 if (colon > 0) {
@@ -106,7 +120,8 @@ public final class RequestWeights {
                 if (e instanceof IllegalArgumentException && e.getMessage() != null && e.getMessage().startsWith(key)) {
                     throw e;
                 }
-                throw new IllegalArgumentException(key + " must be N, PARAM:BOUND=N,...,*=N or each:PARAM=N,min=N,"
+                throw new IllegalArgumentException(key + " must be N, PARAM:BOUND=N,...,*=N, count:PARAM:BOUND=N,...,*=N or"
+                        + " each:PARAM=N,min=N,"
                         + " was '" + rawSpec + "'", e);
             }
         }
@@ -162,7 +177,7 @@ public final class RequestWeights {
             }
             long number;
             try {
-                number = Long.parseLong(value.trim());
+                number = countsItems ? countItems(value) : Long.parseLong(value.trim());
             } catch (NumberFormatException e) {
                 return Arrays.stream(weights).max().orElseThrow();
             }

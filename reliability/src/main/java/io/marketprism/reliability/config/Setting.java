@@ -82,18 +82,16 @@ final class Setting<B, T> {
     final String name;
     /** The name the component's builder gives the value in its messages, e.g. {@code maxWaitInOpenMillis}. */
     final String property;
-    final boolean perExchangeOnly;
     final ValueType<T> type;
     final String meaning;
     private final BiConsumer<B, T> setter;
     private final Function<ExchangeProfile, T> current;
 
-    private Setting(Part part, String name, String property, boolean perExchangeOnly, ValueType<T> type,
-                    String meaning, BiConsumer<B, T> setter, Function<ExchangeProfile, T> current) {
+    private Setting(Part part, String name, String property, ValueType<T> type, String meaning,
+                    BiConsumer<B, T> setter, Function<ExchangeProfile, T> current) {
         this.part = part;
         this.name = name;
         this.property = property;
-        this.perExchangeOnly = perExchangeOnly;
         this.type = type;
         this.meaning = meaning;
         this.setter = setter;
@@ -103,19 +101,12 @@ final class Setting<B, T> {
     /** A setting for every exchange ({@code name}) or for one ({@code exchange.<name>.name}). */
     static <B, T> Setting<B, T> of(Part part, String name, String property, ValueType<T> type, String meaning,
                                    BiConsumer<B, T> setter, Function<ExchangeProfile, T> current) {
-        return new Setting<>(part, name, property, false, type, meaning, setter, current);
-    }
-
-    /** A setting only one exchange at a time may have ({@code exchange.<name>.name}), e.g. its budgets. */
-    static <B, T> Setting<B, T> perExchange(Part part, String name, String property, ValueType<T> type,
-                                            String meaning, BiConsumer<B, T> setter,
-                                            Function<ExchangeProfile, T> current) {
-        return new Setting<>(part, name, property, true, type, meaning, setter, current);
+        return new Setting<>(part, name, property, type, meaning, setter, current);
     }
 
     /** The key as the configuration table shows it. */
     String pattern() {
-        return (perExchangeOnly ? "exchange.<name>." : "[exchange.<name>.]") + name;
+        return "[exchange.<name>.]" + name;
     }
 
     /** Parses {@code text} as the value of {@code key} and hands it to {@code builder} of this setting's part. */

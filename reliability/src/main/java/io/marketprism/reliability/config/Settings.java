@@ -15,9 +15,8 @@ import io.marketprism.reliability.ErrorClass;
 import io.marketprism.reliability.balancer.BalancerConfig;
 import io.marketprism.reliability.balancer.BalancingStrategy;
 import io.marketprism.reliability.breaker.BreakerConfig;
+import io.marketprism.reliability.exchange.ExchangeDefinitions;
 import io.marketprism.reliability.limiter.LimiterConfig;
-import io.marketprism.reliability.limiter.WindowLimit;
-import io.marketprism.reliability.limiter.WindowMeasure;
 import io.marketprism.reliability.retry.BackoffStrategy;
 import io.marketprism.reliability.retry.Jitter;
 import io.marketprism.reliability.retry.RetryBudgetConfig;
@@ -25,7 +24,6 @@ import io.marketprism.reliability.retry.RetryPolicyConfig;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -144,32 +142,18 @@ final class Settings {
                     LimiterConfig.Builder::rateCutFactor, p -> p.limiter().rateCutFactor()),
             Setting.of(LIMITER, "limiter.ban.default.ms", "defaultBanMillis", longInteger(1, DAY_MS),
                     "how long a 418 without Retry-After bans the domain",
-                    LimiterConfig.Builder::defaultBanMillis, p -> p.limiter().defaultBanMillis()),
-            Setting.perExchange(LIMITER, "limiter.bucket.capacity", "bucketCapacity", longInteger(1, 1_000_000_000L),
-                    "burst size of the domain's token bucket, in weight",
-                    LimiterConfig.Builder::bucketCapacity, p -> p.limiter().bucketCapacity()),
-            Setting.perExchange(LIMITER, "limiter.refill.per.second", "refillPerSecond", decimal(0.001, 1e9),
-                    "weight per second the token bucket refills at full rate",
-                    LimiterConfig.Builder::refillPerSecond, p -> p.limiter().refillPerSecond()),
-            Setting.<LimiterConfig.Builder, WindowLimit[]>perExchange(LIMITER, "limiter.windows", "windows",
-                    ValueType.of("1..8 of weight|requests:LIMIT/MILLIS", Settings::parseWindows,
-                            Settings::formatWindows),
-                    "rolling budgets of the domain, e.g. weight:6000/60000,requests:1200/60000",
-                    LimiterConfig.Builder::windows, p -> p.limiter().windows().toArray(new WindowLimit[0])),
-            Setting.perExchange(LIMITER, "limiter.used.weight.window.ms", "usedWeightWindowMillis",
-                    longInteger(0, WindowLimit.MAX_LENGTH_MILLIS),
-                    "window the exchange's used-weight header reports: 0 ignores the header, else a weight window's"
-                            + " length",
-                    LimiterConfig.Builder::usedWeightWindowMillis, p -> p.limiter().usedWeightWindowMillis())));
+                    LimiterConfig.Builder::defaultBanMillis, p -> p.limiter().defaultBanMillis())));
 
     /** Default of {@link #CLOCK_SKEW_TOLERANCE}. */
     static final long DEFAULT_CLOCK_SKEW_TOLERANCE_MILLIS = 5_000;
 
     private static final String CLOCK_SKEW_TOLERANCE_KEY = "state.clock.skew.tolerance.ms";
 
-    /** Every key of the reliability configuration, in table order, defaults as the presets have them. */
-    static final ConfigTable TABLE = table(List.of(ExchangeProfile.binance(), ExchangeProfile.deribit(),
-            ExchangeProfile.okx()));
+    /**
+     * Every key of the reliability configuration, in table order, defaults as the profiles of the shipped exchange
+     * definitions have them.
+     */
+    static final ConfigTable TABLE = table(ReliabilityConfig.profilesOf(ExchangeDefinitions.builtIn()));
 
     /** The engine-wide key of {@link ReliabilityConfig#clockSkewToleranceMillis()}, as {@link #TABLE} declares it. */
     @SuppressWarnings("unchecked")
@@ -192,10 +176,11 @@ final class Settings {
                 null, defaultsOf(presets, p -> String.join(",", p.endpoints())),
                 "the exchange's endpoints; the service configuration normally supplies them");
         table.define("exchange.<name>.weight.<data_type>",
-                ValueType.of("N, PARAM:BOUND=N,...,*=N or each:PARAM=N,min=N", spec -> spec, spec -> spec), null,
+                ValueType.of("N, PARAM:BOUND=N,...,*=N, count:PARAM:BOUND=N,...,*=N or each:PARAM=N,min=N",
+                        spec -> spec, spec -> spec), null,
                 defaultsOf(presets, p -> p.weights().specs().toString()),
                 "request weight of a data type (ORDER_BOOK, TRADES, ...); unlisted types weigh 1");
-        table.define("exchange.<name>.error.code.<code>", oneOf(ErrorClass.class), null, "per exchange preset",
+        table.define("exchange.<name>.error.code.<code>", oneOf(ErrorClass.class), null, "per exchange definition",
                 "class of an exchange error code (e.g. -1003 on Binance)");
         table.define("exchange.<name>.error.status.<status>", oneOf(ErrorClass.class), null,
                 "429/418 RATE_LIMITED, 408 TIMEOUT, 4xx NON_RETRYABLE, 5xx SERVER", "class of an HTTP status");
@@ -219,35 +204,6 @@ final class Settings {
         List<String> parts = new ArrayList<>();
         byExchange.forEach((name, v) -> parts.add(name + ": `" + v + "`"));
         return String.join("; ", parts);
-    }
-
-    private static String formatWindows(WindowLimit[] windows) {
-        List<String> parts = new ArrayList<>();
-        for (WindowLimit window : windows) {
-            parts.add(window.measure().name().toLowerCase(Locale.ROOT) + ":" + window.limit() + "/"
-                    + window.lengthMillis());
-        }
-        return String.join(",", parts);
-    }
-
-    /** {@code weight:6000/60000,requests:1200/60000}; any error is reported by {@link ValueType#parse}. */
-    private static WindowLimit[] parseWindows(String text) {
-        String[] parts = text.split(",");
-        WindowLimit[] windows = new WindowLimit[parts.length];
-        for (int i = 0; i < parts.length; i++) {
-            String part = parts[i].trim();
-            int colon = part.indexOf(':');
-            int slash = part.indexOf('/');
-            if (colon < 0 || slash < colon) {
-                throw new IllegalArgumentException("'" + part + "' is not MEASURE:LIMIT/MILLIS");
-            }
-            WindowMeasure measure = WindowMeasure.valueOf(part.substring(0, colon).trim().toUpperCase(Locale.ROOT));
-            long limit = Long.parseLong(part.substring(colon + 1, slash).trim());
-            long length = Long.parseLong(part.substring(slash + 1).trim());
-            windows[i] = measure == WindowMeasure.WEIGHT
-                    ? WindowLimit.weight(limit, length) : WindowLimit.requests(limit, length);
-        }
-        return windows;
     }
 
     private static Map<String, Setting<?, ?>> index(List<Setting<?, ?>> settings) {

@@ -1,6 +1,7 @@
 package io.marketprism.reliability.engine;
 
 import io.marketprism.reliability.config.ExchangeProfile;
+import io.marketprism.reliability.limiter.LimiterConfig;
 import io.marketprism.reliability.limiter.LimiterEvent;
 import io.marketprism.reliability.limiter.LimiterSnapshot;
 import io.marketprism.reliability.limiter.PriorityRateLimiter;
@@ -28,6 +29,8 @@ final class DomainRuntime extends SavedRuntime {
     RetryBudget budget;
     private final StateKey limiterKey;
     private final StateKey budgetKey;
+    /** The budgets of the domain's limit group (the profile's limiter for a domain without one). */
+    private final LimiterConfig limiterConfig;
     /** The components' change counts when they were last saved; -1 for state not saved yet. */
     private long limiterSavedAt;
     private long budgetSavedAt;
@@ -39,10 +42,12 @@ final class DomainRuntime extends SavedRuntime {
         this.profile = profile;
         this.listener = listener;
         this.guard = guard;
-        this.limiterKey = StateKey.limiter(new DomainId(domain));
-        this.budgetKey = StateKey.retryBudget(new DomainId(domain));
+        DomainId id = new DomainId(domain);
+        this.limiterConfig = profile.limiterOf(id);
+        this.limiterKey = StateKey.limiter(id);
+        this.budgetKey = StateKey.retryBudget(id);
         if (limiterState == null) {
-            this.limiter = PriorityRateLimiter.create(domain, profile.limiter(),
+            this.limiter = PriorityRateLimiter.create(domain, limiterConfig,
                     event -> listener.onEvent(limiterEvent(event)));
             this.limiterSavedAt = -1;
         } else {
@@ -103,7 +108,7 @@ final class DomainRuntime extends SavedRuntime {
     }
 
     private PriorityRateLimiter limiterFrom(LimiterSnapshot state) {
-        return PriorityRateLimiter.restore(domain, profile.limiter(), state,
+        return PriorityRateLimiter.restore(domain, limiterConfig, state,
                 event -> listener.onEvent(limiterEvent(event)));
     }
 

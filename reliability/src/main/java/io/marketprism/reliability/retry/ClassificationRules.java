@@ -4,14 +4,12 @@ import io.marketprism.reliability.Checks;
 import io.marketprism.reliability.ErrorClass;
 import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 
 /**
  * How one exchange's failures map to {@link ErrorClass}es; read by {@link ErrorClassifier}. Start from
- * {@link #defaults()} or an exchange's preset ({@link #binance()}, {@link #okx()}, {@link #deribit()}) and override
- * with {@link #toBuilder()}.
+ * {@link #defaults()} and add an exchange's codes with {@link #toBuilder()}.
  *
  * <p>HTTP statuses without an explicit rule: 429 and 418 RATE_LIMITED, 408 TIMEOUT, other 4xx NON_RETRYABLE, 5xx
  * SERVER. Exception classes match by exact fully qualified name; message fragments match case-insensitively.
@@ -43,53 +41,12 @@ public final class ClassificationRules {
         return defaultsFor("generic").build();
     }
 
-    /** Defaults plus Binance error codes. */
-    public static ClassificationRules binance() {
-        return defaultsFor("binance")
-                .exchangeCode("-1003", ErrorClass.RATE_LIMITED)   // too many requests
-                .exchangeCode("-1015", ErrorClass.RATE_LIMITED)   // too many orders
-                .exchangeCode("-1001", ErrorClass.SERVER)         // internal error, disconnected
-                .exchangeCode("-1007", ErrorClass.TIMEOUT)        // timeout waiting for the backend
-                .exchangeCode("-1021", ErrorClass.RETRYABLE)      // timestamp outside recvWindow
-                .exchangeCode("-1100", ErrorClass.NON_RETRYABLE)  // illegal characters in a parameter
-                .exchangeCode("-1102", ErrorClass.NON_RETRYABLE)  // mandatory parameter missing or malformed
-                .exchangeCode("-1121", ErrorClass.NON_RETRYABLE)  // invalid symbol
-                .build();
-    }
-
-    /** Defaults plus OKX error codes. */
-    public static ClassificationRules okx() {
-        return defaultsFor("okx")
-                .exchangeCode("50011", ErrorClass.RATE_LIMITED)   // rate limit reached
-                .exchangeCode("50001", ErrorClass.SERVER)         // service temporarily unavailable
-                .exchangeCode("50013", ErrorClass.SERVER)         // system busy
-                .exchangeCode("50004", ErrorClass.TIMEOUT)        // endpoint request timeout
-                .exchangeCode("50014", ErrorClass.NON_RETRYABLE)  // required parameter missing
-                .exchangeCode("51001", ErrorClass.NON_RETRYABLE)  // instrument does not exist
-                .build();
-    }
-
-    /** Defaults plus Deribit error codes. */
-    public static ClassificationRules deribit() {
-        return defaultsFor("deribit")
-                .exchangeCode("10028", ErrorClass.RATE_LIMITED)   // too many requests
-                .exchangeCode("10001", ErrorClass.NON_RETRYABLE)  // request rejected
-                .exchangeCode("-32602", ErrorClass.NON_RETRYABLE) // invalid params
-                .build();
-    }
-
-    /** The preset of a known exchange (case-insensitive), otherwise {@link #defaults()} under that name. */
+    /**
+     * {@link #defaults()} under {@code exchange}'s name; an exchange's own codes come from its definition
+     * ({@code io.marketprism.reliability.exchange.ErrorRules}).
+     */
     public static ClassificationRules forExchange(String exchange) {
-        switch (exchange.toLowerCase(Locale.ROOT)) {
-            case "binance":
-                return binance();
-            case "okx":
-                return okx();
-            case "deribit":
-                return deribit();
-            default:
-                return defaultsFor(exchange).build();
-        }
+        return defaultsFor(exchange).build();
     }
 
     /** Rules with nothing but the status ranges and fallback RETRYABLE. */

@@ -1,0 +1,19 @@
+package io.marketprism.reliability.exchange;
+
+import java.net.URI;
+import java.util.Map;
+
+/**
+ * A family of interchangeable hosts of one exchange that serve the same paths under the same limits (Binance spot's
+ * {@code api*.binance.com}, USDⓈ-M's {@code fapi.binance.com}). The service balances and breaks circuits per host
+ * set; its name is the exchange name the engine, metrics and state use (e.g. {@code binance-spot}).
+ *
+ * @param endpoints  endpoint name to base URL, in the order given
+ * @param healthPath the cheapest request of the host set (a ping), appended to an endpoint's base URL by probes
+ */
+public record HostSet(String name, Map<String, URI> endpoints, String healthPath, String doc) {
+
+    public HostSet {
+        endpoints = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(endpoints));
+    }
+}

@@ -1,0 +1,44 @@
+package io.marketprism.reliability.exchange;
+
+import io.marketprism.reliability.limiter.LimiterConfig;
+import io.marketprism.reliability.limiter.WindowLimit;
+import io.marketprism.reliability.limiter.WindowMeasure;
+import java.util.List;
+
+/**
+ * A set of limits every request of the group is charged against at once (Binance spot: request weight and raw
+ * requests), counted per egress route. With a route, a group is one limit domain of the service.
+ *
+ * @param name             unique within the exchange
+ * @param hostSet          the host set whose requests consume it
+ * @param rules            one to eight limits
+ * @param usedWeightHeader the response header in which the exchange reports the weight used in the group's weight
+ *                         rule (e.g. {@code X-MBX-USED-WEIGHT-1M}), or null
+ */
+public record LimitGroup(String name, String hostSet, List<LimitRule> rules, String usedWeightHeader, String doc) {
+
+    public LimitGroup {
+        rules = List.copyOf(rules);
+    }
+
+    /**
+     * {@code base} (queue, reserve and adaptation settings) with this group's budgets: a rolling window per rule, a
+     * token bucket as large as the smallest limit refilling at the slowest rule's rate, and the used-weight header's
+     * window when the group has one.
+     */
+    public LimiterConfig budgetOn(LimiterConfig base) {
+        WindowLimit[] windows = rules.stream().map(LimitRule::window).toArray(WindowLimit[]::new);
+        long capacity = Long.MAX_VALUE;
+        double refill = Double.MAX_VALUE;
+        long headerWindow = 0;
+        for (LimitRule rule : rules) {
+            capacity = Math.min(capacity, rule.limit());
+            refill = Math.min(refill, rule.limit() * 1000.0 / rule.windowMillis());
+            if (usedWeightHeader != null && headerWindow == 0 && rule.measure() == WindowMeasure.WEIGHT) {
+                headerWindow = rule.windowMillis();
+            }
+        }
+        return base.toBuilder().windows(windows).bucketCapacity(capacity).refillPerSecond(Math.max(0.001, refill))
+                .usedWeightWindowMillis(headerWindow).build();
+    }
+}
