@@ -90,6 +90,21 @@ class SchemaEvolutionTest {
     }
 
     @Test
+    void shouldLetAReaderOfThePreviousReleaseReadANewDataTypeAsUnknown() throws IOException {
+        // Consumers built before KLINES and LONG_SHORT_RATIO existed resolve them to the enum's default
+        Schema previous = historySchema("v2.avsc");
+        BinaryMessageDecoder<GenericRecord> oldReader = new BinaryMessageDecoder<>(GenericData.get(), previous);
+        oldReader.addSchema(CollectorTask.getClassSchema());
+        CollectorTask klines = SampleRecords.retriedTask();
+        klines.setDataType(DataType.KLINES);
+
+        GenericRecord decoded = oldReader.decode(AvroCodec.tasks().encode(klines));
+
+        assertThat(decoded.get("dataType")).hasToString("UNKNOWN");
+        assertThat(decoded.get("taskId")).hasToString("t-1");
+    }
+
+    @Test
     void shouldKnowEveryVersionOfTheTaskSchemaWithTheCurrentOneLast() throws IOException {
         List<Schema> versions = ShippedSchemaStore.shipped().versionsOf(CollectorTask.getClassSchema().getFullName());
 

@@ -136,7 +136,8 @@ class TaskReaderTest {
         Rejected rejected = rejected("{\"exchange\":\"\",\"dataType\":\"BOOK\",\"priority\":\"URGENT\"}".getBytes());
 
         assertThat(rejected.detail()).isEqualTo("missing required field 'exchange'; "
-                + "field 'dataType': 'BOOK' is not one of ORDER_BOOK, TRADES, TICKER, FUNDING_RATE, OPEN_INTEREST; "
+                + "field 'dataType': 'BOOK' is not one of ORDER_BOOK, TRADES, TICKER, FUNDING_RATE, OPEN_INTEREST, KLINES, "
+                + "LONG_SHORT_RATIO; "
                 + "missing required field 'symbol'; field 'priority': 'URGENT' is not one of CRITICAL, HIGH, NORMAL, LOW");
     }
 
@@ -204,7 +205,8 @@ class TaskReaderTest {
 
         assertThat(rejected.reason()).isEqualTo(DeadLetterReason.INVALID);
         assertThat(rejected.detail()).isEqualTo("missing required field 'exchange'; "
-                + "field 'dataType': 'UNKNOWN' is not one of ORDER_BOOK, TRADES, TICKER, FUNDING_RATE, OPEN_INTEREST; "
+                + "field 'dataType': 'UNKNOWN' is not one of ORDER_BOOK, TRADES, TICKER, FUNDING_RATE, OPEN_INTEREST, KLINES, "
+                + "LONG_SHORT_RATIO; "
                 + "missing required field 'symbol'");
     }
 
