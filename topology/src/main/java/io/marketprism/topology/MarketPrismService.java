@@ -74,7 +74,7 @@ public final class MarketPrismService implements AutoCloseable {
 
     /** A service calling the exchanges over HTTP. */
     public static MarketPrismService withHttp(ServiceConfig config) {
-        return new MarketPrismService(config, new HttpTaskExecutor(config.executionTimeout(), config.maxBodyBytes(),
+        return new MarketPrismService(config, new HttpTaskExecutor(config.routes(), config.executionTimeout(), config.maxBodyBytes(),
                 Clock.systemUTC()));
     }
 

@@ -79,7 +79,7 @@ public final class ReliabilityTopology {
         KStream<String, Outcome> decoded = builder
                 .stream(java.util.List.of(topics.tasks(), topics.retry()),
                         Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("tasks-source"))
-                .process(() -> new DecodeProcessor(reader, config.exchanges(), topics.retry(), metrics),
+                .process(() -> new DecodeProcessor(reader, config.routes(), topics.retry(), metrics),
                         Named.as("decode"));
         Map<String, KStream<String, Outcome>> decodedBranches = decoded.split(Named.as("decoded-"))
                 .branch((key, outcome) -> outcome instanceof Outcome.Accepted, Branched.as("accepted"))

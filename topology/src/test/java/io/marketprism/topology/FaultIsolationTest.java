@@ -80,7 +80,7 @@ class FaultIsolationTest {
         // Given a ledger entry for endpoint api2, which a rolling deploy removed
         executor.answering((task, endpoint) -> FakeExecutor.ok("{}"));
         ProcessorHarness harness = new ProcessorHarness(config().build(), executor);
-        putLedgerEntry(harness, "binance/api2", task("in-flight", "binance", "BTCUSDT"));
+        putLedgerEntry(harness, "binance-spot/api2", task("in-flight", "binance", "BTCUSDT"));
         harness.restart(config().build());
 
         // When the restored processor ticks
@@ -99,8 +99,8 @@ class FaultIsolationTest {
         ProcessorHarness harness = new ProcessorHarness(config().build(), executor);
         harness.send(task("okx-call", "okx", "BTC-USDT"));
         putLedgerEntry(harness, "okx/www", task("okx-restored", "okx", "ETH-USDT"));
-        ServiceConfig binanceOnly = config().clearExchanges()
-                .exchange("binance", "api=http://127.0.0.1:1/binance/api").build();
+        ServiceConfig binanceOnly = config().exchanges(java.util.List.of("binance"))
+                .exchange("binance-spot", "api=http://127.0.0.1:1/binance/api").build();
 
         // When the processor restarts with the new configuration
         harness.restart(binanceOnly);
@@ -122,7 +122,7 @@ class FaultIsolationTest {
         harness.send(task("waiting-2", "okx", "SOL-USDT"));
 
         // When a deploy removes OKX
-        harness.restart(config().clearExchanges().exchange("binance", "api=http://127.0.0.1:1/binance/api").build());
+        harness.restart(config().exchanges(java.util.List.of("binance")).exchange("binance-spot", "api=http://127.0.0.1:1/binance/api").build());
         harness.tick(10);
 
         // Then every OKX task ends as EXCHANGE_REMOVED: none is stranded
@@ -135,9 +135,9 @@ class FaultIsolationTest {
         // Given three calls in flight when the instance stopped, their ids in reverse dispatch order
         executor.holding();
         ProcessorHarness harness = new ProcessorHarness(config().build(), executor);
-        putLedgerEntry(harness, "binance/api", task("c-3", "binance", "BTCUSDT"));
-        putLedgerEntry(harness, "binance/api1", task("b-2", "binance", "ETHUSDT"));
-        putLedgerEntry(harness, "binance/api", task("a-1", "binance", "SOLUSDT"));
+        putLedgerEntry(harness, "binance-spot/api", task("c-3", "binance", "BTCUSDT"));
+        putLedgerEntry(harness, "binance-spot/api1", task("b-2", "binance", "ETHUSDT"));
+        putLedgerEntry(harness, "binance-spot/api", task("a-1", "binance", "SOLUSDT"));
         harness.restart(config().build());
 
         // When the restored processor ticks once
@@ -237,7 +237,7 @@ class FaultIsolationTest {
     private static CollectorTask retryScheduledAhead(String id, long attemptAt, long backoff) {
         CollectorTask task = task(id, "binance", "BTCUSDT");
         task.setAttempt(1);
-        task.setAttempts(List.of(new Attempt(1, "binance/api", Instant.ofEpochMilli(attemptAt), 5L,
+        task.setAttempts(List.of(new Attempt(1, "binance-spot/api", Instant.ofEpochMilli(attemptAt), 5L,
                 AttemptOutcome.FAILURE, ErrorClass.SERVER, 503, "HTTP 503", backoff)));
         task.setNotBefore(Instant.ofEpochMilli(attemptAt + 5 + backoff));
         return task;
@@ -363,7 +363,7 @@ class FaultIsolationTest {
         ProcessorHarness harness = new ProcessorHarness(config().build(), executor);
         CollectorTask late = task("late", "binance", "BTCUSDT");
         late.setDeadline(Instant.ofEpochMilli(harness.now() - 1));
-        putLedgerEntry(harness, "binance/api", late);
+        putLedgerEntry(harness, "binance-spot/api", late);
         harness.restart(config().build());
 
         // When the restored processor ticks
@@ -404,7 +404,7 @@ class FaultIsolationTest {
         ProcessorHarness harness = new ProcessorHarness(config().build(), executor);
         KeyValueStore<String, byte[]> ledger = harness.store(ProcessorSettings.LEDGER_STORE);
         ledger.put("damaged", new byte[] {0, 3, 'a', 'p', 'i', 1, 2});
-        putLedgerEntry(harness, "binance/api", task("good", "binance", "BTCUSDT"));
+        putLedgerEntry(harness, "binance-spot/api", task("good", "binance", "BTCUSDT"));
         harness.restart(config().build());
 
         // When the restored processor ticks

@@ -45,8 +45,8 @@ class JsonOutputTopologyTest {
     private void startDriver() {
         config = ServiceConfig.builder()
                 .stateDir(stateDir)
-                .clearExchanges()
-                .exchange("binance", "api=http://127.0.0.1:1/binance/api")
+                .exchanges(java.util.List.of("binance"))
+                .exchange("binance-spot", "api=http://127.0.0.1:1/binance/api")
                 .reliability("retry.strategy", "FIXED")
                 .reliability("retry.jitter", "NONE")
                 .reliability("retry.base.delay.ms", "1000")
@@ -86,7 +86,7 @@ class JsonOutputTopologyTest {
         JsonNode result = JSON.readTree(out.value());
         assertThat(result.get("taskId").textValue()).isEqualTo("t-1");
         assertThat(result.get("body").textValue()).isEqualTo("{\"price\":\"1.5\"}");
-        assertThat(result.get("endpoint").textValue()).isEqualTo("binance/api");
+        assertThat(result.get("endpoint").textValue()).isEqualTo("binance-spot/api");
         assertThat(result.at("/attempts/0/outcome").textValue()).isEqualTo("SUCCESS");
         assertThat(Instant.parse(result.get("completedAt").textValue())).isAfterOrEqualTo(Instant.ofEpochMilli(START));
         assertThat(OutputHeaders.get(out.headers(), OutputHeaders.OUTCOME)).isEqualTo("SUCCESS");

@@ -101,8 +101,8 @@ class TaskAccountingTopologyTest {
     }
 
     private void startDriver() {
-        config = ServiceConfig.builder().clearExchanges()
-                .exchange("binance", "api=http://127.0.0.1:1/binance/api")
+        config = ServiceConfig.builder().exchanges(java.util.List.of("binance"))
+                .exchange("binance-spot", "api=http://127.0.0.1:1/binance/api")
                 .stateDir(stateDir)
                 .reliability("retry.strategy", "FIXED")
                 .reliability("retry.jitter", "NONE")

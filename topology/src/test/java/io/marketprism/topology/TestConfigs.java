@@ -14,8 +14,8 @@ final class TestConfigs {
      */
     static ServiceConfig.Builder twoExchanges() {
         return ServiceConfig.builder()
-                .clearExchanges()
-                .exchange("binance", "api=http://127.0.0.1:1/binance/api,api1=http://127.0.0.1:1/binance/api1")
+                .exchanges(java.util.List.of("binance", "okx"))
+                .exchange("binance-spot", "api=http://127.0.0.1:1/binance/api,api1=http://127.0.0.1:1/binance/api1")
                 .exchange("okx", "www=http://127.0.0.1:1/okx/www")
                 .maxInFlightPerEndpoint(2)
                 .reliability("retry.strategy", "FIXED")

@@ -1,10 +1,12 @@
 package io.marketprism.topology.admin;
 
 import io.marketprism.topology.config.ServiceConfig;
+import io.marketprism.topology.exchange.ExchangeRoutes;
+import java.util.List;
 
 /**
  * One admin call parsed from its method and path: a listing ({@code GET /admin/breakers}) or a command
- * ({@code POST /admin/breakers/binance/api1/force-open}, {@code POST /admin/bans/binance/lift}).
+ * ({@code POST /admin/breakers/binance/api1/force-open}, {@code POST /admin/bans/binance.spot.direct/lift}).
  */
 record AdminRequest(ClusterQueries.Listing listing, AdminCommand command) {
 
@@ -38,8 +40,13 @@ record AdminRequest(ClusterQueries.Listing listing, AdminCommand command) {
         return null;
     }
 
-    /** Why the command names nothing configured, or null when its exchange (and endpoint) exist. */
+    /** Why the command names nothing configured, or null when its domain, or exchange and endpoint, exist. */
     String unknownTarget(ServiceConfig config) {
+        if (command.action() == AdminCommand.Action.LIFT_BAN) {
+            List<String> domains = config.routes().domains().stream().map(ExchangeRoutes.Domain::name).toList();
+            return domains.contains(command.domain()) ? null
+                    : "unknown limit domain '" + command.domain() + "'; domains: " + domains;
+        }
         var endpoints = config.endpointsByExchange().get(command.domain());
         if (endpoints == null) {
             return "unknown exchange '" + command.domain() + "'; configured: " + config.exchanges();

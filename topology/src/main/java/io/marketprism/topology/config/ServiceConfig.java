@@ -5,6 +5,9 @@ import io.marketprism.reliability.config.ConfigKey;
 import io.marketprism.reliability.config.ConfigTable;
 import io.marketprism.reliability.config.ConfigValues;
 import io.marketprism.reliability.config.ReliabilityConfig;
+import io.marketprism.reliability.exchange.ExchangeDefinitions;
+import io.marketprism.topology.exchange.EgressRoute;
+import io.marketprism.topology.exchange.ExchangeRoutes;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -42,8 +45,12 @@ public final class ServiceConfig {
     public static final String TOPIC_PARTITIONS = "topic.partitions";
     public static final String TOPIC_REPLICATION_FACTOR = "topic.replication.factor";
     public static final String EXCHANGES = "exchanges";
+    public static final String EXCHANGE_DEFINITIONS = "exchange.definitions";
     public static final String EXCHANGE_PREFIX = "exchange.";
     public static final String ENDPOINTS_SUFFIX = ".endpoints";
+    public static final String ROUTES = "routes";
+    public static final String ROUTE_PREFIX = "route.";
+    public static final String PROXY_SUFFIX = ".proxy";
     public static final String EXECUTION_TIMEOUT_MS = "execution.timeout.ms";
     public static final String EXECUTION_MAX_IN_FLIGHT = "execution.max.in.flight.per.endpoint";
     public static final String EXECUTION_TICK_MS = "execution.tick.ms";
@@ -58,24 +65,23 @@ public final class ServiceConfig {
 
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]*");
 
-    /** Public REST endpoints of the exchanges known out of the box. */
-    public static final Map<String, String> DEFAULT_ENDPOINTS = Map.of(
-            "binance", "api=https://api.binance.com,api1=https://api1.binance.com,"
-                    + "api2=https://api2.binance.com,api3=https://api3.binance.com",
-            "okx", "www=https://www.okx.com,aws=https://aws.okx.com",
-            "deribit", "www=https://www.deribit.com");
-
     private final ConfigValues values;
-    private final Map<String, List<Endpoint>> endpointsByExchange;
+    private final ExchangeRoutes routes;
     private final Map<String, String> kafkaOverrides;
     private final Map<String, String> reliabilitySettings;
+    private final Map<String, String> endpointSpecs;
+    private final Map<String, String> routeEndpointSpecs;
+    private final Map<String, String> proxies;
     private final ReliabilityConfig reliability;
 
-    private ServiceConfig(Builder b, ReliabilityConfig reliability) {
+    private ServiceConfig(Builder b, ExchangeRoutes routes, ReliabilityConfig reliability) {
         this.values = b.values.build();
-        this.endpointsByExchange = Collections.unmodifiableMap(new LinkedHashMap<>(b.endpoints));
+        this.routes = routes;
         this.kafkaOverrides = Map.copyOf(b.kafkaOverrides);
         this.reliabilitySettings = Map.copyOf(b.reliabilitySettings);
+        this.endpointSpecs = Map.copyOf(b.endpointSpecs);
+        this.routeEndpointSpecs = Map.copyOf(b.routeEndpointSpecs);
+        this.proxies = Map.copyOf(b.proxies);
         this.reliability = reliability;
     }
 
@@ -108,18 +114,22 @@ public final class ServiceConfig {
      */
     public static ServiceConfig fromProperties(Properties props, Function<String, String> origin) {
         Builder b = builder();
-        Map<String, String> endpointSpecs = new LinkedHashMap<>();
-        List<String> exchanges = null;
         for (String key : new TreeSet<>(props.stringPropertyNames())) {
             String value = props.getProperty(key).trim();
             Optional<ConfigKey<?>> declared = ServiceKeys.TABLE.find(key);
             try {
                 if (key.startsWith(KAFKA_PREFIX)) {
                     b.kafka(key.substring(KAFKA_PREFIX.length()), value);
+                } else if (ServiceKeys.ROUTE_ENDPOINTS.matches(key)) {
+                    String hostSet = key.substring(EXCHANGE_PREFIX.length(), key.indexOf("." + ROUTE_PREFIX));
+                    String route = key.substring(key.indexOf("." + ROUTE_PREFIX) + ROUTE_PREFIX.length() + 1,
+                            key.length() - ENDPOINTS_SUFFIX.length());
+                    b.routeEndpoints(hostSet, route, value);
                 } else if (ServiceKeys.ENDPOINTS.matches(key)) {
-                    endpointSpecs.put(exchangeOf(key), value);
-                } else if (key.equals(EXCHANGES)) {
-                    exchanges = ServiceKeys.EXCHANGES.parse(key, value);
+                    b.exchange(key.substring(EXCHANGE_PREFIX.length(), key.length() - ENDPOINTS_SUFFIX.length()),
+                            value);
+                } else if (ServiceKeys.ROUTE_PROXY.matches(key)) {
+                    b.routeProxy(key.substring(ROUTE_PREFIX.length(), key.length() - PROXY_SUFFIX.length()), value);
                 } else if (declared.isPresent()) {
                     b.values.parse(declared.get(), value);
                 } else if (ReliabilityConfig.ownsKey(key)) {
@@ -129,29 +139,6 @@ public final class ServiceConfig {
                 }
             } catch (IllegalArgumentException e) {
                 throw ConfigException.in(origin.apply(key), e);
-            }
-        }
-        List<String> names = exchanges != null ? exchanges : new ArrayList<>(
-                endpointSpecs.isEmpty() ? DEFAULT_ENDPOINTS.keySet() : endpointSpecs.keySet());
-        b.clearExchanges();
-        for (String exchange : names) {
-            String key = EXCHANGE_PREFIX + exchange + ENDPOINTS_SUFFIX;
-            String spec = endpointSpecs.getOrDefault(exchange, DEFAULT_ENDPOINTS.get(exchange));
-            try {
-                if (spec == null) {
-                    throw new ConfigException(key, null, "required for exchange '" + exchange + "' listed in '"
-                            + EXCHANGES + "'");
-                }
-                b.exchange(exchange, spec);
-            } catch (IllegalArgumentException e) {
-                throw ConfigException.in(origin.apply(endpointSpecs.containsKey(exchange) ? key : EXCHANGES), e);
-            }
-        }
-        for (String exchange : endpointSpecs.keySet()) {
-            if (!names.contains(exchange)) {
-                String key = EXCHANGE_PREFIX + exchange + ENDPOINTS_SUFFIX;
-                throw ConfigException.in(origin.apply(key), new ConfigException(key, endpointSpecs.get(exchange),
-                        "exchange '" + exchange + "' is not listed in '" + EXCHANGES + "' " + names));
             }
         }
         try {
@@ -191,13 +178,22 @@ public final class ServiceConfig {
         return values.get(ServiceKeys.TOPIC_REPLICATION_FACTOR).shortValue();
     }
 
-    /** Endpoints per exchange, in configuration order. */
+    /**
+     * Endpoints per served host set (the engine's exchanges: {@code binance-spot}, {@code okx}, ...), in definition
+     * order, with their direct URLs.
+     */
     public Map<String, List<Endpoint>> endpointsByExchange() {
-        return endpointsByExchange;
+        return routes.endpointsByHostSet();
     }
 
+    /** The served host sets. */
     public Set<String> exchanges() {
-        return endpointsByExchange.keySet();
+        return routes.endpointsByHostSet().keySet();
+    }
+
+    /** Where tasks go: their requests, routes and limit domains, by the served exchange definitions. */
+    public ExchangeRoutes routes() {
+        return routes;
     }
 
     public Duration executionTimeout() {
@@ -264,14 +260,12 @@ public final class ServiceConfig {
     /** The same configuration with some values changed. */
     public Builder toBuilder() {
         Builder b = new Builder(values.toBuilder());
-        b.endpoints.putAll(endpointsByExchange);
+        b.endpointSpecs.putAll(endpointSpecs);
+        b.routeEndpointSpecs.putAll(routeEndpointSpecs);
+        b.proxies.putAll(proxies);
         b.kafkaOverrides.putAll(kafkaOverrides);
         b.reliabilitySettings.putAll(reliabilitySettings);
         return b;
-    }
-
-    private static String exchangeOf(String endpointsKey) {
-        return endpointsKey.substring(EXCHANGE_PREFIX.length(), endpointsKey.length() - ENDPOINTS_SUFFIX.length());
     }
 
     /** Names of the topics the service reads and writes. */
@@ -287,14 +281,16 @@ public final class ServiceConfig {
      */
     public static final class Builder {
         private final ConfigValues.Builder values;
-        private final Map<String, List<Endpoint>> endpoints = new LinkedHashMap<>();
+        /** Endpoint overrides by host set, as {@code name=url,...}. */
+        private final Map<String, String> endpointSpecs = new LinkedHashMap<>();
+        /** Per-route endpoint URLs, by {@code hostSet route}. */
+        private final Map<String, String> routeEndpointSpecs = new LinkedHashMap<>();
+        private final Map<String, String> proxies = new LinkedHashMap<>();
         private final Map<String, String> kafkaOverrides = new LinkedHashMap<>();
         private final Map<String, String> reliabilitySettings = new LinkedHashMap<>();
 
         private Builder() {
             this.values = ConfigValues.builder();
-            DEFAULT_ENDPOINTS.entrySet().stream().sorted(Map.Entry.comparingByKey())
-                    .forEach(e -> exchange(e.getKey(), e.getValue()));
         }
 
         private Builder(ConfigValues.Builder values) {
@@ -403,39 +399,40 @@ public final class ServiceConfig {
             return this;
         }
 
-        /** Removes every exchange, including the defaults, before configuring others with {@link #exchange}. */
-        public Builder clearExchanges() {
-            endpoints.clear();
-            return this;
+        /** The exchange definitions served; by default every definition known. */
+        public Builder exchanges(List<String> names) {
+            return set(ServiceKeys.EXCHANGES, names);
+        }
+
+        /** Exchange definition files applied over the shipped ones, in order. */
+        public Builder definitionFiles(List<Path> files) {
+            return set(ServiceKeys.EXCHANGE_DEFINITIONS, files.stream().map(Path::toString).toList());
         }
 
         /**
-         * Adds or replaces an exchange and its endpoints, given as {@code name=url[,name=url...]}, for example
-         * {@code api=https://api.binance.com,api1=https://api1.binance.com}.
+         * Replaces the endpoints of a served host set, given as {@code name=url[,name=url...]}, for example
+         * {@code api=http://localhost:8081,api1=http://localhost:8082}; checked in {@link #build()}.
          */
-        public Builder exchange(String exchange, String endpointSpec) {
-            String key = EXCHANGE_PREFIX + exchange + ENDPOINTS_SUFFIX;
-            if (exchange == null || !NAME.matcher(exchange).matches()) {
-                throw new ConfigException(key, exchange, "exchange names are lower case letters, digits, '-' and '_'");
-            }
-            List<Endpoint> list = new ArrayList<>();
-            for (String item : ServiceKeys.ENDPOINTS.parse(key, endpointSpec).split(",")) {
-                if (item.isBlank()) {
-                    continue;
-                }
-                int eq = item.indexOf('=');
-                String name = eq < 0 ? "" : item.substring(0, eq).trim();
-                String url = eq < 0 ? "" : item.substring(eq + 1).trim();
-                if (!NAME.matcher(name).matches() || url.isEmpty()) {
-                    throw new ConfigException(key, endpointSpec,
-                            "each endpoint is name=url with a lower-case name, got '" + item.trim() + "'");
-                }
-                if (list.stream().anyMatch(e -> e.name().equals(name))) {
-                    throw new ConfigException(key, endpointSpec, "endpoint name '" + name + "' appears twice");
-                }
-                list.add(new Endpoint(exchange, name, parseUrl(key, url)));
-            }
-            endpoints.put(exchange, List.copyOf(list));
+        public Builder exchange(String hostSet, String endpointSpec) {
+            endpointSpecs.put(hostSet, ServiceKeys.ENDPOINTS.parse(EXCHANGE_PREFIX + hostSet + ENDPOINTS_SUFFIX,
+                    endpointSpec));
+            return this;
+        }
+
+        /** The egress routes, by name; by default one, {@code direct}. */
+        public Builder routes(List<String> names) {
+            return set(ServiceKeys.ROUTES, names);
+        }
+
+        /** The HTTP proxy the calls of {@code route} go through. */
+        public Builder routeProxy(String route, String proxyUrl) {
+            proxies.put(route, proxyUrl);
+            return this;
+        }
+
+        /** Base URLs of some endpoints of {@code hostSet} on {@code route}, as {@code name=url[,name=url...]}. */
+        public Builder routeEndpoints(String hostSet, String route, String endpointSpec) {
+            routeEndpointSpecs.put(hostSet + " " + route, endpointSpec);
             return this;
         }
 
@@ -449,9 +446,6 @@ public final class ServiceConfig {
         }
 
         public ServiceConfig build() {
-            if (endpoints.isEmpty()) {
-                throw new ConfigException(EXCHANGES, "", "at least one exchange with endpoints is required");
-            }
             ConfigValues built = values.build();
             List<String> topics = List.of(ServiceKeys.TOPIC_TASKS, ServiceKeys.TOPIC_RESULTS, ServiceKeys.TOPIC_RETRY,
                     ServiceKeys.TOPIC_DLQ, ServiceKeys.TOPIC_EVENTS).stream().map(built::get).toList();
@@ -459,12 +453,108 @@ public final class ServiceConfig {
                 throw new ConfigException("topic.*", topics, "the five topics must have distinct names");
             }
             checkBodyFitsTheProducer(built.get(ServiceKeys.EXECUTION_MAX_BODY_BYTES));
+            ExchangeDefinitions definitions = ExchangeDefinitions.load(built.find(ServiceKeys.EXCHANGE_DEFINITIONS)
+                    .orElse(List.of()).stream().map(Path::of).toList());
+            List<String> served = built.find(ServiceKeys.EXCHANGES)
+                    .orElse(List.copyOf(definitions.all().keySet()));
+            for (String name : served) {
+                if (!definitions.all().containsKey(name)) {
+                    throw new ConfigException(EXCHANGES, String.join(",", served), "'" + name + "' has no exchange"
+                            + " definition; defined: " + definitions.all().keySet()
+                            + " (add one with " + EXCHANGE_DEFINITIONS + ")");
+                }
+            }
+            Map<String, List<Endpoint>> endpoints = new LinkedHashMap<>();
+            for (String name : served) {
+                definitions.get(name).hostSets().forEach((hostSet, hosts) -> {
+                    String spec = endpointSpecs.get(hostSet);
+                    List<Endpoint> list = new ArrayList<>();
+                    if (spec == null) {
+                        hosts.endpoints().forEach((endpoint, url) -> list.add(new Endpoint(hostSet, endpoint, url)));
+                    } else {
+                        parseEndpoints(EXCHANGE_PREFIX + hostSet + ENDPOINTS_SUFFIX, spec).forEach((endpoint, url) ->
+                                list.add(new Endpoint(hostSet, endpoint, url)));
+                    }
+                    endpoints.put(hostSet, List.copyOf(list));
+                });
+            }
+            for (String hostSet : endpointSpecs.keySet()) {
+                if (!endpoints.containsKey(hostSet)) {
+                    throw new ConfigException(EXCHANGE_PREFIX + hostSet + ENDPOINTS_SUFFIX, endpointSpecs.get(hostSet),
+                            "'" + hostSet + "' is not a served host set; served: " + endpoints.keySet());
+                }
+            }
+            ExchangeRoutes routes = new ExchangeRoutes(definitions, served, endpoints,
+                    egressRoutes(built.get(ServiceKeys.ROUTES), endpoints));
             Map<String, String> settings = new LinkedHashMap<>(reliabilitySettings);
-            endpoints.forEach((exchange, list) -> settings.put(EXCHANGE_PREFIX + exchange + ENDPOINTS_SUFFIX,
+            endpoints.forEach((hostSet, list) -> settings.put(EXCHANGE_PREFIX + hostSet + ENDPOINTS_SUFFIX,
                     String.join(",", list.stream().map(Endpoint::name).toList())));
-            // Names the bad key itself, with the value and what is allowed. Only the served exchanges are configured
-            // in the engine: a preset the service does not serve is not an exchange it knows.
-            return new ServiceConfig(this, ReliabilityConfig.fromMap(settings).servingOnly(endpoints.keySet()));
+            // Names the bad key itself, with the value and what is allowed. Only the served host sets are configured
+            // in the engine: a definition the service does not serve is not an exchange it knows.
+            return new ServiceConfig(this, routes,
+                    ReliabilityConfig.fromMap(definitions, settings).servingOnly(endpoints.keySet()));
+        }
+
+        private List<EgressRoute> egressRoutes(List<String> names, Map<String, List<Endpoint>> endpoints) {
+            for (String route : proxies.keySet()) {
+                if (!names.contains(route)) {
+                    throw new ConfigException(ROUTE_PREFIX + route + PROXY_SUFFIX, proxies.get(route),
+                            "'" + route + "' is not listed in '" + ROUTES + "' " + names);
+                }
+            }
+            Map<String, Map<String, Map<String, URI>>> urlsByRoute = new LinkedHashMap<>();
+            routeEndpointSpecs.forEach((hostSetAndRoute, spec) -> {
+                String hostSet = hostSetAndRoute.substring(0, hostSetAndRoute.indexOf(' '));
+                String route = hostSetAndRoute.substring(hostSetAndRoute.indexOf(' ') + 1);
+                String key = EXCHANGE_PREFIX + hostSet + "." + ROUTE_PREFIX + route + ENDPOINTS_SUFFIX;
+                if (!names.contains(route)) {
+                    throw new ConfigException(key, spec, "'" + route + "' is not listed in '" + ROUTES + "' " + names);
+                }
+                List<Endpoint> hostSetEndpoints = endpoints.get(hostSet);
+                if (hostSetEndpoints == null) {
+                    throw new ConfigException(key, spec, "'" + hostSet + "' is not a served host set; served: "
+                            + endpoints.keySet());
+                }
+                Map<String, URI> urls = parseEndpoints(key, spec);
+                List<String> known = hostSetEndpoints.stream().map(Endpoint::name).toList();
+                for (String endpoint : urls.keySet()) {
+                    if (!known.contains(endpoint)) {
+                        throw new ConfigException(key, spec, "'" + endpoint + "' is not an endpoint of " + hostSet
+                                + " " + known);
+                    }
+                }
+                urlsByRoute.computeIfAbsent(route, r -> new LinkedHashMap<>()).put(hostSet, urls);
+            });
+            List<EgressRoute> routes = new ArrayList<>();
+            for (String name : names) {
+                String proxy = proxies.get(name);
+                routes.add(new EgressRoute(name, proxy == null ? null
+                        : parseUrl(ROUTE_PREFIX + name + PROXY_SUFFIX, proxy), urlsByRoute.getOrDefault(name, Map.of())));
+            }
+            return routes;
+        }
+
+        private static Map<String, URI> parseEndpoints(String key, String endpointSpec) {
+            Map<String, URI> urls = new LinkedHashMap<>();
+            for (String item : endpointSpec.split(",")) {
+                if (item.isBlank()) {
+                    continue;
+                }
+                int eq = item.indexOf('=');
+                String name = eq < 0 ? "" : item.substring(0, eq).trim();
+                String url = eq < 0 ? "" : item.substring(eq + 1).trim();
+                if (!NAME.matcher(name).matches() || url.isEmpty()) {
+                    throw new ConfigException(key, endpointSpec,
+                            "each endpoint is name=url with a lower-case name, got '" + item.trim() + "'");
+                }
+                if (urls.put(name, parseUrl(key, url)) != null) {
+                    throw new ConfigException(key, endpointSpec, "endpoint name '" + name + "' appears twice");
+                }
+            }
+            if (urls.isEmpty()) {
+                throw new ConfigException(key, endpointSpec, "at least one name=url");
+            }
+            return urls;
         }
 
         /**

@@ -13,7 +13,9 @@ import static io.marketprism.reliability.config.ValueType.text;
 import io.marketprism.reliability.config.ConfigKey;
 import io.marketprism.reliability.config.ConfigTable;
 import io.marketprism.reliability.config.ValueType;
+import io.marketprism.reliability.exchange.ExchangeDefinitions;
 import io.marketprism.schemas.codec.OutputFormat;
+import io.marketprism.topology.exchange.EgressRoute;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -31,6 +33,7 @@ public final class ServiceKeys {
     /** Room a result record needs besides the body: ids, attempt history, headers. */
     static final int RESULT_OVERHEAD_BYTES = 64 * 1024;
     private static final String TOPIC = "topic name (1-249 of a-z A-Z 0-9 . _ -)";
+    private static final String NAME = "[a-z0-9][a-z0-9_-]*";
     private static final ConfigTable.Builder DECLARE = ConfigTable.builder();
 
     public static final ConfigKey<String> BOOTSTRAP_SERVERS = DECLARE.define(ServiceConfig.BOOTSTRAP_SERVERS,
@@ -57,13 +60,31 @@ public final class ServiceKeys {
     public static final ConfigKey<Integer> TOPIC_REPLICATION_FACTOR = DECLARE.define(
             ServiceConfig.TOPIC_REPLICATION_FACTOR, integer(1, Short.MAX_VALUE).or(-1), -1,
             "replication of topics the service creates; -1 takes the broker's default");
+    public static final ConfigKey<List<String>> EXCHANGE_DEFINITIONS = DECLARE.define(
+            ServiceConfig.EXCHANGE_DEFINITIONS, names("[^,]+", "comma-separated JSON files"), null, "none",
+            "exchange definition files that change shipped exchanges (merged key by key) or add new ones; see"
+                    + " docs/exchanges.md");
     public static final ConfigKey<List<String>> EXCHANGES = DECLARE.define(ServiceConfig.EXCHANGES,
-            names("[a-z0-9][a-z0-9_-]*", "comma-separated names of lower-case letters, digits, '-' and '_'"),
-            List.of("binance", "deribit", "okx"), "exchanges served");
+            names(NAME, "comma-separated exchange definition names"), null,
+            "every definition (shipped: " + String.join(", ", ExchangeDefinitions.BUILT_IN) + ")",
+            "exchanges served, each with all the host sets of its definition");
     public static final ConfigKey<String> ENDPOINTS = DECLARE.define(
-            ServiceConfig.EXCHANGE_PREFIX + "<name>" + ServiceConfig.ENDPOINTS_SUFFIX,
-            text("name=url[,name=url...]"), null, "the exchange's public API hosts",
-            "REST endpoints of one exchange; the names appear in metrics, state and attempt histories");
+            ServiceConfig.EXCHANGE_PREFIX + "<host set>" + ServiceConfig.ENDPOINTS_SUFFIX,
+            text("name=url[,name=url...]"), null, "the definition's hosts",
+            "endpoints of a served host set (`binance-spot`, `binance-usdm`, `okx`, ...), replacing its"
+                    + " definition's: the names appear in metrics, state and attempt histories");
+    public static final ConfigKey<List<String>> ROUTES = DECLARE.define(ServiceConfig.ROUTES,
+            names(NAME, "comma-separated names of lower-case letters, digits, '-' and '_'"),
+            List.of(EgressRoute.DIRECT), "egress routes: exchanges limit per IP, so each route has every exchange's"
+                    + " full budgets and is a limit domain of its own; tasks spread over routes by symbol");
+    public static final ConfigKey<String> ROUTE_PROXY = DECLARE.define(
+            ServiceConfig.ROUTE_PREFIX + "<route>" + ServiceConfig.PROXY_SUFFIX, text("http://host:port"), null,
+            "none: a direct connection", "HTTP proxy the route's calls go through");
+    public static final ConfigKey<String> ROUTE_ENDPOINTS = DECLARE.define(
+            ServiceConfig.EXCHANGE_PREFIX + "<host set>." + ServiceConfig.ROUTE_PREFIX + "<route>"
+                    + ServiceConfig.ENDPOINTS_SUFFIX, text("name=url[,name=url...]"), null,
+            "the endpoints' own URLs", "base URLs of some endpoints of a host set as seen on one route (a mock or"
+                    + " the simulator, where a route is a URL)");
     public static final ConfigKey<Long> EXECUTION_TIMEOUT_MS = DECLARE.define(ServiceConfig.EXECUTION_TIMEOUT_MS,
             longInteger(1, 120_000), 5_000L, "per-call timeout (connect and response)");
     public static final ConfigKey<Integer> EXECUTION_MAX_IN_FLIGHT = DECLARE.define(

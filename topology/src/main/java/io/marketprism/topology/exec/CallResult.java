@@ -37,6 +37,14 @@ public record CallResult(long startedAt, long latencyMillis, int httpStatus, Str
                 String.valueOf(error.getMessage()), -1);
     }
 
+    /**
+     * Whether this health check shows the endpoint up: a response arrived with a status below 500 that is not a rate
+     * limit (429) or a ban (418). Timeouts, connection failures and server errors show it down.
+     */
+    public boolean showsHealthy() {
+        return hasResponse() && httpStatus() < 500 && httpStatus() != 429 && httpStatus() != 418;
+    }
+
     public boolean hasResponse() {
         return httpStatus > 0;
     }

@@ -2,6 +2,10 @@ package io.marketprism.topology.exec;
 
 import io.marketprism.schemas.CollectorTask;
 import io.marketprism.topology.config.Endpoint;
+import io.marketprism.topology.exchange.EgressRoute;
+import io.marketprism.topology.exchange.ExchangeRoutes;
+import java.net.InetSocketAddress;
+import java.net.ProxySelector;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
@@ -9,6 +13,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -18,13 +24,15 @@ import java.util.function.Supplier;
 
 /**
  * Executes tasks and health checks with the JDK's asynchronous {@link HttpClient}: the stream thread only starts the
- * call; the response is handled on the client's own threads, with a per-call timeout.
+ * call; the response is handled on the client's own threads, with a per-call timeout. The request, the egress route
+ * and the used-weight header come from the exchange definitions ({@link ExchangeRoutes}); a route with a proxy has a
+ * client of its own.
  */
 public final class HttpTaskExecutor implements TaskExecutor {
 
-    private static final String USED_WEIGHT_HEADER = "x-mbx-used-weight-1m";
-
-    private final HttpClient client;
+    private final ExchangeRoutes routes;
+    /** One client per egress route, by route name. */
+    private final Map<String, HttpClient> clients = new HashMap<>();
     private final ExecutorService callbacks;
     /** The longest Retry-After taken from a response; a larger one (or one that would overflow) is capped to it. */
     static final long MAX_RETRY_AFTER_MILLIS = 24 * 3600 * 1000L;
@@ -37,7 +45,8 @@ public final class HttpTaskExecutor implements TaskExecutor {
      * @param maxBodyBytes the largest response body read; a larger one is not read and its call is answered as
      *                     {@link CallResult#oversized}
      */
-    public HttpTaskExecutor(Duration timeout, int maxBodyBytes, Clock clock) {
+    public HttpTaskExecutor(ExchangeRoutes routes, Duration timeout, int maxBodyBytes, Clock clock) {
+        this.routes = routes;
         this.timeout = timeout;
         this.clock = clock;
         this.bodies = BoundedBody.handler(maxBodyBytes);
@@ -46,31 +55,41 @@ public final class HttpTaskExecutor implements TaskExecutor {
             t.setDaemon(true);
             return t;
         });
-        this.client = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(timeout)
-                .executor(callbacks)
-                .build();
+        for (EgressRoute route : routes.routes()) {
+            HttpClient.Builder client = HttpClient.newBuilder()
+                    .version(HttpClient.Version.HTTP_1_1)
+                    .connectTimeout(timeout)
+                    .executor(callbacks);
+            route.proxyUrl().ifPresent(proxy -> client.proxy(ProxySelector.of(
+                    new InetSocketAddress(proxy.getHost(), proxy.getPort() < 0 ? 80 : proxy.getPort()))));
+            clients.put(route.name(), client.build());
+        }
     }
 
     @Override
     public CompletionStage<CallResult> execute(CollectorTask task, Endpoint endpoint) {
-        return get(endpoint, () -> ExchangeApi.pathAndQuery(task));
+        return get(routes.routeOf(task).name(), () -> routes.urlOf(task, endpoint),
+                () -> routes.usedWeightHeaderOf(task));
     }
 
-    /** A GET of the exchange's health path ({@link ExchangeApi#healthPath}), or of the base URL when none is known. */
+    /** A GET of the host set's health path, on the first route. */
     @Override
     public CompletionStage<CallResult> probe(Endpoint endpoint) {
-        return get(endpoint, () -> ExchangeApi.healthPath(endpoint.exchange()));
+        return get(routes.routes().get(0).name(), () -> routes.healthUrlOf(endpoint), () -> null);
     }
 
-    /** Sends a GET of {@code pathAndQuery} appended to the endpoint's base URL, with the per-call timeout. */
-    private CompletionStage<CallResult> get(Endpoint endpoint, Supplier<String> pathAndQuery) {
+    /**
+     * Sends a GET of {@code url} on {@code route}, with the per-call timeout; reads the used weight from
+     * {@code usedWeightHeader} when there is one.
+     */
+    private CompletionStage<CallResult> get(String route, Supplier<URI> url, Supplier<String> usedWeightHeader) {
         long started = clock.millis();
         long startNanos = System.nanoTime();
         HttpRequest request;
+        String weightHeader;
         try {
-            request = HttpRequest.newBuilder(URI.create(endpoint.baseUrl() + pathAndQuery.get()))
+            weightHeader = usedWeightHeader.get();
+            request = HttpRequest.newBuilder(url.get())
                     .timeout(timeout)
                     .header("Accept", "application/json")
                     .GET()
@@ -78,7 +97,7 @@ public final class HttpTaskExecutor implements TaskExecutor {
         } catch (RuntimeException e) {
             return CompletableFuture.completedFuture(CallResult.failure(started, 0, e));
         }
-        return client.sendAsync(request, bodies)
+        return clients.get(route).sendAsync(request, bodies)
                 .handle((response, error) -> {
                     long latency = (System.nanoTime() - startNanos) / 1_000_000;
                     if (error != null) {
@@ -88,7 +107,7 @@ public final class HttpTaskExecutor implements TaskExecutor {
                     }
                     HttpHeaders headers = response.headers();
                     long retryAfter = retryAfterMillis(headers);
-                    long usedWeight = headers.firstValueAsLong(USED_WEIGHT_HEADER).orElse(-1);
+                    long usedWeight = weightHeader == null ? -1 : usedWeight(headers, weightHeader);
                     BoundedBody body = response.body();
                     return body.tooLarge()
                             ? CallResult.oversized(started, latency, response.statusCode(), body.oversizedBytes(),
@@ -111,6 +130,15 @@ public final class HttpTaskExecutor implements TaskExecutor {
                 return -1L;
             }
         }).orElse(-1L);
+    }
+
+    /** The used weight a header reports, or -1 when it is absent or not a number. */
+    private static long usedWeight(HttpHeaders headers, String header) {
+        try {
+            return headers.firstValueAsLong(header).orElse(-1);
+        } catch (NumberFormatException unreadable) {
+            return -1;
+        }
     }
 
     @Override

@@ -15,8 +15,8 @@ public interface TaskExecutor extends AutoCloseable {
     CompletionStage<CallResult> execute(CollectorTask task, Endpoint endpoint);
 
     /**
-     * Sends the exchange's cheap health check ({@link ExchangeApi#healthPath}) to {@code endpoint}, with the same
-     * timeout as a task's call; {@link ExchangeApi#isHealthy} judges the result. The default, for executors that
+     * Sends the host set's cheap health check (its definition's {@code health} path) to {@code endpoint}, with the
+     * same timeout as a task's call; {@link CallResult#showsHealthy()} judges the result. The default, for executors that
      * cannot probe, answers healthy at once, so an ejected endpoint returns to rotation as soon as its probe is due.
      */
     default CompletionStage<CallResult> probe(Endpoint endpoint) {

@@ -4,10 +4,11 @@ import static io.marketprism.topology.metrics.MetricNames.*;
 
 import io.marketprism.reliability.Priority;
 import io.marketprism.reliability.breaker.BreakerState;
-import io.marketprism.reliability.config.ExchangeProfile;
 import io.marketprism.reliability.engine.ReliabilityEvent;
+import io.marketprism.reliability.limiter.LimiterConfig;
 import io.marketprism.reliability.limiter.ShedReason;
 import io.marketprism.reliability.limiter.WindowLimit;
+import io.marketprism.reliability.state.DomainId;
 import io.marketprism.schemas.DataType;
 import io.marketprism.schemas.DeadLetterReason;
 import io.marketprism.schemas.ErrorClass;
@@ -17,6 +18,7 @@ import io.marketprism.topology.admin.AdminViews.EndpointView;
 import io.marketprism.topology.admin.LocalState;
 import io.marketprism.topology.config.Endpoint;
 import io.marketprism.topology.config.ServiceConfig;
+import io.marketprism.topology.exchange.ExchangeRoutes;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -87,15 +89,22 @@ public final class ReliabilityMetrics {
     public ReliabilityMetrics(MeterRegistry registry, ServiceConfig config) {
         this.registry = registry;
         for (Map.Entry<String, List<Endpoint>> entry : config.endpointsByExchange().entrySet()) {
-            String exchange = entry.getKey();
-            ExchangeProfile profile = config.reliability().exchange(exchange);
-            exchanges.put(exchange, new ExchangeMeters(exchange, profile.retry().strategy().name()));
-            // Today every exchange is one limit domain (the task's exchange).
-            domains.put(exchange, new DomainMeters(exchange, exchange, profile.limiter().windows(),
-                    profile.limiter().queueCapacity()));
+            String hostSet = entry.getKey();
             for (Endpoint endpoint : entry.getValue()) {
-                endpoints.put(endpoint.id(), new EndpointMeters(exchange, endpoint.name()));
+                endpoints.put(endpoint.id(), new EndpointMeters(hostSet, endpoint.name()));
             }
+        }
+        // Tasks are counted by the exchange they name; their retry strategy is that of the exchange's first host set.
+        config.routes().definitions().all().values().stream()
+                .filter(definition -> config.exchanges().containsAll(definition.hostSets().keySet()))
+                .forEach(definition -> exchanges.put(definition.name(), new ExchangeMeters(definition.name(),
+                        config.reliability().exchange(definition.hostSets().keySet().iterator().next()).retry()
+                                .strategy().name())));
+        for (ExchangeRoutes.Domain domain : config.routes().domains()) {
+            LimiterConfig limiter = config.reliability().exchange(domain.hostSet())
+                    .limiterOf(new DomainId(domain.name()));
+            domains.put(domain.name(), new DomainMeters(domain.hostSet(), domain.name(), limiter.windows(),
+                    limiter.queueCapacity()));
         }
         exchanges.put(UNKNOWN, new ExchangeMeters(UNKNOWN, NONE));
     }

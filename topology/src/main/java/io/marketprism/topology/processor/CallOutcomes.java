@@ -10,8 +10,8 @@ import io.marketprism.schemas.CollectorTask;
 import io.marketprism.schemas.DeadLetterReason;
 import io.marketprism.schemas.ErrorClass;
 import io.marketprism.schemas.TaskResult;
+import io.marketprism.topology.exchange.ExchangeRoutes;
 import io.marketprism.topology.exec.CallResult;
-import io.marketprism.topology.exec.ExchangeApi;
 import io.marketprism.topology.metrics.ReliabilityMetrics;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -30,8 +30,12 @@ final class CallOutcomes {
     private final OutcomeSink sink;
     private final ReliabilityMetrics metrics;
     private final int maxBodyBytes;
+    private final TaskViews views;
+    private final ExchangeRoutes routes;
 
-    CallOutcomes(OutcomeSink sink, ReliabilityMetrics metrics, int maxBodyBytes) {
+    CallOutcomes(OutcomeSink sink, ReliabilityMetrics metrics, int maxBodyBytes, ExchangeRoutes routes) {
+        this.routes = routes;
+        this.views = new TaskViews(routes);
         this.sink = sink;
         this.metrics = metrics;
         this.maxBodyBytes = maxBodyBytes;
@@ -41,11 +45,11 @@ final class CallOutcomes {
         CollectorTask task = done.call().task();
         String endpointId = done.call().endpointId();
         CallResult call = done.result();
-        TaskView view = TaskViews.of(task);
+        TaskView view = views.of(task);
         String errorCode = call.hasResponse()
-                ? ExchangeApi.errorCode(task.getExchange(), call.httpStatus(), call.body()) : null;
+                ? routes.errorsOf(view.exchange()).errorCode(call.httpStatus(), call.body()) : null;
         boolean success = call.hasResponse() && errorCode == null;
-        AfterCall after = engine.record(new CallReport(task.getTaskId(), task.getExchange(), view.domain(),
+        AfterCall after = engine.record(new CallReport(task.getTaskId(), view.exchange(), view.domain(),
                 TaskViews.endpointName(endpointId), view.attempt(), view.deadline(), success,
                 call.hasResponse() ? call.httpStatus() : null, call.exceptionClass(), errorCode,
                 Math.max(0, call.latencyMillis()), call.retryAfterMillis() < 0 ? null : call.retryAfterMillis(),

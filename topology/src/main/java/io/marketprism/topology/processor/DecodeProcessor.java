@@ -5,9 +5,8 @@ import io.marketprism.schemas.DeadLetterReason;
 import io.marketprism.schemas.RecordOrigin;
 import io.marketprism.schemas.codec.TaskReadResult;
 import io.marketprism.schemas.codec.TaskReader;
-import io.marketprism.topology.exec.ExchangeApi;
+import io.marketprism.topology.exchange.ExchangeRoutes;
 import io.marketprism.topology.metrics.ReliabilityMetrics;
-import java.util.Set;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -22,14 +21,14 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
 public final class DecodeProcessor implements Processor<byte[], byte[], String, Outcome> {
 
     private final TaskReader reader;
-    private final Set<String> exchanges;
+    private final ExchangeRoutes routes;
     private final String retryTopic;
     private final ReliabilityMetrics metrics;
     private ProcessorContext<String, Outcome> context;
 
-    public DecodeProcessor(TaskReader reader, Set<String> exchanges, String retryTopic, ReliabilityMetrics metrics) {
+    public DecodeProcessor(TaskReader reader, ExchangeRoutes routes, String retryTopic, ReliabilityMetrics metrics) {
         this.reader = reader;
-        this.exchanges = exchanges;
+        this.routes = routes;
         this.retryTopic = retryTopic;
         this.metrics = metrics;
     }
@@ -60,7 +59,7 @@ public final class DecodeProcessor implements Processor<byte[], byte[], String, 
                     DeadLetterReason.PROCESSING_ERROR, "unexpected error while decoding", DeadLetters.describe(e),
                     origin, now));
         }
-        Record<String, Outcome> out = Routing.toRecord(outcome, now);
+        Record<String, Outcome> out = Routing.toRecord(outcome, routes, now);
         Header replayOf = record.headers().lastHeader(OutputHeaders.REPLAY_OF);
         if (replayOf != null && outcome instanceof Outcome.Accepted) {
             out.headers().add(replayOf);
@@ -80,14 +79,11 @@ public final class DecodeProcessor implements Processor<byte[], byte[], String, 
         if (task.getOrigin() == null) {
             task.setOrigin(origin);
         }
-        String problem = null;
-        if (!exchanges.contains(task.getExchange())) {
-            problem = "unknown exchange '" + task.getExchange() + "'; configured: " + exchanges;
-        } else if (!ExchangeApi.supports(task.getExchange(), task.getDataType())) {
-            problem = "exchange '" + task.getExchange() + "' has no REST route for " + task.getDataType();
-        }
-        if (problem != null) {
-            return new Outcome.DeadLettered(DeadLetters.forTask(task, DeadLetterReason.INVALID, problem, null, now));
+        try {
+            routes.resolve(task);
+        } catch (IllegalArgumentException unroutable) {
+            return new Outcome.DeadLettered(DeadLetters.forTask(task, DeadLetterReason.INVALID,
+                    unroutable.getMessage(), null, now));
         }
         return new Outcome.Accepted(task);
     }

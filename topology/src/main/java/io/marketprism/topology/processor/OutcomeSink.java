@@ -5,6 +5,7 @@ import io.marketprism.schemas.CollectorTask;
 import io.marketprism.schemas.DeadLetter;
 import io.marketprism.schemas.DeadLetterReason;
 import io.marketprism.schemas.TaskResult;
+import io.marketprism.topology.exchange.ExchangeRoutes;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 
 /**
@@ -14,11 +15,13 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
  */
 final class OutcomeSink {
 
+    private final ExchangeRoutes routes;
     private final ProcessorContext<String, Outcome> context;
     private final TaskIds taskIds;
     private long outcomesForwarded;
 
-    OutcomeSink(ProcessorContext<String, Outcome> context, TaskIds taskIds) {
+    OutcomeSink(ProcessorContext<String, Outcome> context, TaskIds taskIds, ExchangeRoutes routes) {
+        this.routes = routes;
         this.context = context;
         this.taskIds = taskIds;
     }
@@ -62,6 +65,6 @@ final class OutcomeSink {
         if (!(outcome instanceof Outcome.Audited)) {
             outcomesForwarded++;
         }
-        context.forward(Routing.toRecord(outcome, now));
+        context.forward(Routing.toRecord(outcome, routes, now));
     }
 }

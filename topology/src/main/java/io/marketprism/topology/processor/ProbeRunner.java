@@ -3,7 +3,6 @@ package io.marketprism.topology.processor;
 import io.marketprism.reliability.engine.DecisionEngine;
 import io.marketprism.reliability.engine.ProbeRequest;
 import io.marketprism.topology.config.Endpoint;
-import io.marketprism.topology.exec.ExchangeApi;
 import io.marketprism.topology.exec.TaskExecutor;
 import io.marketprism.topology.metrics.ReliabilityMetrics;
 import java.util.Map;
@@ -49,7 +48,7 @@ final class ProbeRunner {
             try {
                 executor.probe(endpoint).whenComplete((result, error) -> {
                     if (!closed) {
-                        finished.add(new FinishedProbe(probe, error == null && ExchangeApi.isHealthy(result)));
+                        finished.add(new FinishedProbe(probe, error == null && result.showsHealthy()));
                     }
                 });
             } catch (RuntimeException executorFailure) {

@@ -50,8 +50,12 @@ public record ProcessorSettings(ServiceConfig config, TaskExecutor executor, Rel
         return config.reliability();
     }
 
+    /** The endpoints each limit domain's calls go to: those of the domain's host set. */
     Map<String, List<Endpoint>> endpointsOfDomain() {
-        return config.endpointsByExchange();
+        Map<String, List<Endpoint>> byDomain = new HashMap<>();
+        config.routes().domains().forEach(domain -> byDomain.put(domain.name(),
+                config.endpointsByExchange().getOrDefault(domain.hostSet(), List.of())));
+        return byDomain;
     }
 
     Duration tick() {

@@ -4,6 +4,7 @@ import io.marketprism.reliability.engine.DecisionEngine;
 import io.marketprism.reliability.engine.ReliabilityEvent;
 import io.marketprism.schemas.CollectorTask;
 import io.marketprism.schemas.DeadLetterReason;
+import io.marketprism.topology.exchange.ExchangeRoutes;
 import io.marketprism.topology.state.EngineStateStorage;
 import io.marketprism.topology.state.InFlightLedger;
 import io.marketprism.topology.state.RetryTimers;
@@ -69,15 +70,16 @@ public final class ReliabilityProcessor implements Processor<String, byte[], Str
         events.clear();
         KeyValueStore<String, byte[]> engineStore = context.getStateStore(ProcessorSettings.ENGINE_STORE);
         taskIds = new TaskIds(new TaskIdRegistry(context.getStateStore(ProcessorSettings.TASK_ID_STORE)));
-        sink = new OutcomeSink(context, taskIds);
+        ExchangeRoutes routes = settings.config().routes();
+        sink = new OutcomeSink(context, taskIds, routes);
         isolation = new TaskIsolation(sink, settings.metrics());
         ledger = new InFlightLedger(context.getStateStore(ProcessorSettings.LEDGER_STORE), isolation);
-        held = new RetryTimers(context.getStateStore(ProcessorSettings.HELD_STORE), isolation, Routing::domainOf);
+        held = new RetryTimers(context.getStateStore(ProcessorSettings.HELD_STORE), isolation, routes::domainOf);
         queues = new DomainQueues(context.getStateStore(ProcessorSettings.QUEUE_STORE), isolation);
         dispatcher = new CallDispatcher(settings.executor(), settings.endpointsById());
         admitter = new TaskAdmitter(queues, held, ledger, dispatcher, isolation, sink, settings.metrics(),
-                settings.clockSkewToleranceMillis());
-        outcomes = new CallOutcomes(sink, settings.metrics(), settings.maxBodyBytes());
+                settings.clockSkewToleranceMillis(), routes);
+        outcomes = new CallOutcomes(sink, settings.metrics(), settings.maxBodyBytes(), routes);
         probes = new ProbeRunner(settings.executor(), settings.endpointsById(), settings.metrics());
         gauges = new GaugePublisher(settings.metrics(), settings.reliability(), settings.endpointsOfDomain(),
                 engineStore);
@@ -128,7 +130,7 @@ public final class ReliabilityProcessor implements Processor<String, byte[], Str
             }
             case TAKE -> {
                 taskIds.taken(task, now);
-                gauges.own(Routing.domainOf(task));
+                gauges.own(settings.config().routes().domainOf(task));
                 admitter.admit(engine, task, encoded, now);
             }
         }

@@ -3,6 +3,7 @@ package io.marketprism.topology.processor;
 import io.marketprism.schemas.CollectorTask;
 import io.marketprism.schemas.DeadLetter;
 import io.marketprism.schemas.TaskResult;
+import io.marketprism.topology.exchange.ExchangeRoutes;
 import org.apache.kafka.streams.processor.api.Record;
 
 /**
@@ -14,20 +15,16 @@ public final class Routing {
     private Routing() {
     }
 
-    /** The rate-limit domain of a task: the partitioning key of everything that decides admission. */
-    public static String domainOf(CollectorTask task) {
-        return task.getExchange();
-    }
-
-    static Record<String, Outcome> toRecord(Outcome outcome, long timestamp) {
+    /** {@code outcome} as a record, a task keyed by its limit domain ({@link ExchangeRoutes#domainOf}). */
+    static Record<String, Outcome> toRecord(Outcome outcome, ExchangeRoutes routes, long timestamp) {
         if (outcome instanceof Outcome.Accepted accepted) {
             CollectorTask task = accepted.task();
-            return new Record<>(domainOf(task), outcome, timestamp,
+            return new Record<>(routes.domainOf(task), outcome, timestamp,
                     OutputHeaders.of(task.getTaskId(), task.getExchange(), null, null));
         }
         if (outcome instanceof Outcome.RetryLater retry) {
             CollectorTask task = retry.task();
-            return new Record<>(domainOf(task), outcome, timestamp,
+            return new Record<>(routes.domainOf(task), outcome, timestamp,
                     OutputHeaders.of(task.getTaskId(), task.getExchange(), OutputHeaders.OUTCOME_RETRY, null));
         }
         if (outcome instanceof Outcome.Succeeded succeeded) {

@@ -3,8 +3,10 @@ package io.marketprism.topology.processor;
 import io.marketprism.reliability.Priority;
 import io.marketprism.reliability.engine.Decision;
 import io.marketprism.reliability.engine.DecisionEngine;
+import io.marketprism.reliability.engine.TaskView;
 import io.marketprism.schemas.CollectorTask;
 import io.marketprism.schemas.DeadLetterReason;
+import io.marketprism.topology.exchange.ExchangeRoutes;
 import io.marketprism.topology.metrics.ReliabilityMetrics;
 import io.marketprism.topology.state.InFlightLedger;
 import io.marketprism.topology.state.RetryTimers;
@@ -33,9 +35,14 @@ final class TaskAdmitter {
     private final OutcomeSink sink;
     private final ReliabilityMetrics metrics;
     private final long clockSkewToleranceMillis;
+    private final ExchangeRoutes routes;
+    private final TaskViews views;
 
     TaskAdmitter(DomainQueues queues, RetryTimers held, InFlightLedger ledger, CallDispatcher dispatcher,
-                 TaskIsolation isolation, OutcomeSink sink, ReliabilityMetrics metrics, long clockSkewToleranceMillis) {
+                 TaskIsolation isolation, OutcomeSink sink, ReliabilityMetrics metrics, long clockSkewToleranceMillis,
+                 ExchangeRoutes routes) {
+        this.routes = routes;
+        this.views = new TaskViews(routes);
         this.clockSkewToleranceMillis = clockSkewToleranceMillis;
         this.queues = queues;
         this.held = held;
@@ -53,16 +60,24 @@ final class TaskAdmitter {
      * @param encodedTask the task's encoding as received, stored as is if it is dispatched; null to encode it
      */
     void admit(DecisionEngine engine, CollectorTask task, byte[] encodedTask, long now) {
-        if (!engine.hasExchange(task.getExchange())) {
+        ExchangeRoutes.Resolved resolved;
+        try {
+            resolved = routes.resolve(task);
+        } catch (IllegalArgumentException unroutable) {
+            sink.deadLetter(task, DeadLetterReason.INVALID, "no longer routable by the exchange definitions: "
+                    + unroutable.getMessage(), null, now);
+            return;
+        }
+        if (!engine.hasExchange(resolved.hostSet())) {
             exchangeRemoved(task, now);
             return;
         }
         SkewedRetries.correct(task, now, clockSkewToleranceMillis);
-        StoreWaitQueue queue = queues.of(Routing.domainOf(task));
+        StoreWaitQueue queue = queues.of(resolved.domain());
         queue.stage(task);
         Decision decision;
         try {
-            decision = engine.decide(TaskViews.of(task), queue, now);
+            decision = engine.decide(views.of(task), queue, now);
         } finally {
             queue.stage(null);
         }
@@ -145,15 +160,16 @@ final class TaskAdmitter {
     private void resume(DecisionEngine engine, String taskId, InFlightLedger.Entry entry, long now) {
         CollectorTask task = entry.task();
         String endpoint = TaskViews.endpointName(entry.endpointId());
-        if (!engine.hasExchange(task.getExchange())) {
+        String hostSet = TaskViews.exchangeName(entry.endpointId());
+        if (!engine.hasExchange(hostSet)) {
             ledger.remove(taskId);
             exchangeRemoved(task, now);
-        } else if (!engine.hasEndpoint(task.getExchange(), endpoint)) {
+        } else if (!engine.hasEndpoint(hostSet, endpoint) || !hostSet.equals(routes.hostSetOf(task))) {
             ledger.remove(taskId);
             admit(engine, task, null, now);
         } else if (expired(task, now)) {
             ledger.remove(taskId);
-            engine.release(task.getExchange(), endpoint, now);
+            engine.release(hostSet, endpoint, now);
             deadLetterExpired(task, now);
         } else {
             CallDispatcher.Call call = dispatcher.start(entry.endpointId(), task, now);
@@ -172,7 +188,7 @@ final class TaskAdmitter {
             deadLetterExpired(task, now);
             return;
         }
-        String endpointId = task.getExchange() + "/" + endpoint;
+        String endpointId = routes.hostSetOf(task) + "/" + endpoint;
         metrics.onDispatched(endpointId);
         if (encodedTask == null) {
             ledger.put(endpointId, task);
@@ -183,9 +199,10 @@ final class TaskAdmitter {
         isolation.onUndo(() -> dispatcher.forget(call));
     }
 
-    private static void withdraw(DecisionEngine engine, CollectorTask task, String endpoint, long now) {
-        engine.release(task.getExchange(), endpoint, now);
-        engine.refund(TaskViews.of(task), now);
+    private void withdraw(DecisionEngine engine, CollectorTask task, String endpoint, long now) {
+        TaskView view = views.of(task);
+        engine.release(view.exchange(), endpoint, now);
+        engine.refund(view, now);
     }
 
     private static boolean expired(CollectorTask task, long now) {

@@ -5,19 +5,33 @@ import io.marketprism.reliability.Priority;
 import io.marketprism.reliability.engine.TaskView;
 import io.marketprism.schemas.Attempt;
 import io.marketprism.schemas.CollectorTask;
+import io.marketprism.topology.exchange.ExchangeRoutes;
 import java.util.List;
 
-/** Translates between the Avro task and what the decision engine sees of it. */
+/**
+ * Translates between the Avro task and what the decision engine sees of it: the engine's exchange is the host set the
+ * task's request goes to, its domain the task's limit domain, its parameters the request's (defaults included, which
+ * decide the weight).
+ */
 final class TaskViews {
 
-    private TaskViews() {
+    private final ExchangeRoutes routes;
+
+    TaskViews(ExchangeRoutes routes) {
+        this.routes = routes;
     }
 
-    /** The engine's view of the next attempt of a task. */
-    static TaskView of(CollectorTask task) {
+    /**
+     * The engine's view of the next attempt of a task.
+     *
+     * @throws IllegalArgumentException when the task does not resolve to a request (see {@link ExchangeRoutes#resolve})
+     */
+    TaskView of(CollectorTask task) {
         Attempt last = lastAttempt(task);
-        return new TaskView(task.getTaskId(), task.getExchange(), Routing.domainOf(task), task.getDataType().name(),
-                task.getParams(), Priority.valueOf(task.getPriority().name()), task.getWeight(), task.getAttempt() + 1,
+        ExchangeRoutes.Resolved resolved = routes.resolve(task);
+        return new TaskView(task.getTaskId(), resolved.hostSet(), resolved.domain(), task.getDataType().name(),
+                resolved.request().query(), Priority.valueOf(task.getPriority().name()), task.getWeight(),
+                task.getAttempt() + 1,
                 task.getDeadline() == null ? null : task.getDeadline().toEpochMilli(),
                 task.getNotBefore() == null ? null : task.getNotBefore().toEpochMilli(),
                 endpointOf(last), errorOf(last));
@@ -47,7 +61,13 @@ final class TaskViews {
                 : ErrorClass.valueOf(attempt.getErrorClass().name());
     }
 
-    /** {@code binance/api1} → {@code api1}. */
+    /** {@code binance-spot/api1} → {@code binance-spot}. */
+    static String exchangeName(String endpointId) {
+        int slash = endpointId.indexOf('/');
+        return slash < 0 ? endpointId : endpointId.substring(0, slash);
+    }
+
+    /** {@code binance-spot/api1} → {@code api1}. */
     static String endpointName(String endpointId) {
         int slash = endpointId.indexOf('/');
         return slash < 0 ? endpointId : endpointId.substring(slash + 1);

@@ -27,7 +27,7 @@ class ServiceConfigTest {
                 "collector.tasks.retry", "collector.tasks.dlq", "reliability.events");
         assertThat(config.exchanges()).containsExactly("binance", "deribit", "okx");
         assertThat(config.endpointsByExchange().get("binance")).extracting(Endpoint::id)
-                .containsExactly("binance/api", "binance/api1", "binance/api2", "binance/api3");
+                .containsExactly("binance-spot/api", "binance-spot/api1", "binance-spot/api2", "binance-spot/api3");
     }
 
     @Test
@@ -153,11 +153,11 @@ class ServiceConfigTest {
 
     @Test
     void shouldRefuseMalformedEndpointSpec() {
-        assertThatThrownBy(() -> ServiceConfig.builder().exchange("binance", "http://no-name"))
+        assertThatThrownBy(() -> ServiceConfig.builder().exchange("binance-spot", "http://no-name"))
                 .hasMessageContaining("name=url");
-        assertThatThrownBy(() -> ServiceConfig.builder().exchange("binance", "a=ftp://x"))
+        assertThatThrownBy(() -> ServiceConfig.builder().exchange("binance-spot", "a=ftp://x"))
                 .hasMessageContaining("http or https");
-        assertThatThrownBy(() -> ServiceConfig.builder().exchange("binance", "a=http://x,a=http://y"))
+        assertThatThrownBy(() -> ServiceConfig.builder().exchange("binance-spot", "a=http://x,a=http://y"))
                 .hasMessageContaining("appears twice");
     }
 

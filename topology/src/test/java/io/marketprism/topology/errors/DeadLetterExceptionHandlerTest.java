@@ -53,8 +53,8 @@ class DeadLetterExceptionHandlerTest {
     @Test
     void shouldCountTheDeadLettersItWritesWhenGivenTheMetrics() {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        ServiceConfig config = ServiceConfig.builder().clearExchanges()
-                .exchange("binance", "api=http://127.0.0.1:1/binance/api").build();
+        ServiceConfig config = ServiceConfig.builder().exchanges(java.util.List.of("binance"))
+                .exchange("binance-spot", "api=http://127.0.0.1:1/binance/api").build();
         DeadLetterExceptionHandler handler = new DeadLetterExceptionHandler();
         handler.configure(Map.of(DeadLetterExceptionHandler.DLQ_TOPIC_CONFIG, "dlq",
                 DeadLetterExceptionHandler.METRICS_CONFIG, new ReliabilityMetrics(registry, config)));

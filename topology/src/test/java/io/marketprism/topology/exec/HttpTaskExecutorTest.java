@@ -45,7 +45,7 @@ class HttpTaskExecutorTest {
             }
         });
         server.start();
-        executor = new HttpTaskExecutor(Duration.ofSeconds(5), LIMIT, Clock.systemUTC());
+        executor = new HttpTaskExecutor(io.marketprism.topology.config.ServiceConfig.ofDefaults().routes(), Duration.ofSeconds(5), LIMIT, Clock.systemUTC());
         endpoint = new Endpoint("binance", "api", URI.create("http://127.0.0.1:" + server.getAddress().getPort()));
     }
 

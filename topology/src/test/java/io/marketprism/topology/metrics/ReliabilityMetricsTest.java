@@ -24,8 +24,8 @@ import org.junit.jupiter.api.Test;
 class ReliabilityMetricsTest {
 
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    private final ServiceConfig config = ServiceConfig.builder().clearExchanges()
-            .exchange("binance", "api=http://127.0.0.1:1/a,api1=http://127.0.0.1:1/b")
+    private final ServiceConfig config = ServiceConfig.builder().exchanges(java.util.List.of("binance", "okx"))
+            .exchange("binance-spot", "api=http://127.0.0.1:1/a,api1=http://127.0.0.1:1/b")
             .exchange("okx", "www=http://127.0.0.1:1/c")
             .build();
     private final ReliabilityMetrics metrics = new ReliabilityMetrics(registry, config);
@@ -44,10 +44,10 @@ class ReliabilityMetricsTest {
     @Test
     void shouldCountFinishedCallsByOutcomeAndErrorClass() {
         // Given two successes, a timeout and a server error on binance/api1
-        metrics.onCallFinished("binance/api1", null, 12);
-        metrics.onCallFinished("binance/api1", null, 8);
-        metrics.onCallFinished("binance/api1", ErrorClass.TIMEOUT, 5000);
-        metrics.onCallFinished("binance/api1", ErrorClass.SERVER, 40);
+        metrics.onCallFinished("binance-spot/api1", null, 12);
+        metrics.onCallFinished("binance-spot/api1", null, 8);
+        metrics.onCallFinished("binance-spot/api1", ErrorClass.TIMEOUT, 5000);
+        metrics.onCallFinished("binance-spot/api1", ErrorClass.SERVER, 40);
 
         // Then each lands in its own series and the latency timer saw all four
         assertThat(calls("success", "none")).isEqualTo(2);
@@ -80,9 +80,9 @@ class ReliabilityMetricsTest {
 
     @Test
     void shouldCountProbesByEndpointAndResult() {
-        metrics.onProbe("binance/api", false);
-        metrics.onProbe("binance/api", true);
-        metrics.onProbe("binance/api", true);
+        metrics.onProbe("binance-spot/api", false);
+        metrics.onProbe("binance-spot/api", true);
+        metrics.onProbe("binance-spot/api", true);
 
         assertThat(probes("api", MetricNames.OK)).isEqualTo(2);
         assertThat(probes("api", MetricNames.FAILED)).isEqualTo(1);
@@ -116,8 +116,8 @@ class ReliabilityMetricsTest {
 
     @Test
     void shouldCountClockSkewAndDiscardedStateByComponent() {
-        metrics.onEvent(new ReliabilityEvent.ClockSkewed(1, "binance", "binance/api", StateKind.BREAKER, 3_000_000));
-        metrics.onEvent(new ReliabilityEvent.ClockSkewed(2, "binance", "binance/api1", StateKind.BREAKER, 3_000_000));
+        metrics.onEvent(new ReliabilityEvent.ClockSkewed(1, "binance", "binance-spot/api", StateKind.BREAKER, 3_000_000));
+        metrics.onEvent(new ReliabilityEvent.ClockSkewed(2, "binance", "binance-spot/api1", StateKind.BREAKER, 3_000_000));
         metrics.onEvent(new ReliabilityEvent.StateDiscarded(3, "binance", "binance", StateKind.LIMITER, "format 1"));
 
         assertThat(registry.get(MetricNames.CLOCK_SKEW_EVENTS).tags("exchange", "binance", "component", "BREAKER")
@@ -130,7 +130,7 @@ class ReliabilityMetricsTest {
     void shouldReadNanForDomainsNoProcessorOwnsAnyMore() {
         // Given a published queue depth and in-flight count
         metrics.publishQueueDepth("binance", Priority.HIGH, 7);
-        metrics.publishInFlight("binance/api", 3);
+        metrics.publishInFlight("binance-spot/api", 3);
         assertThat(depthOf("binance", "HIGH")).isEqualTo(7);
 
         // When the owning processor closes

@@ -37,7 +37,7 @@ class TaskIsolationTest {
                 Serdes.Bytes(), Serdes.ByteArray()).withLoggingDisabled().build();
         ids.init(context.getStateStoreContext(), ids);
         registry = new TaskIdRegistry(ids);
-        sink = new OutcomeSink(context, new TaskIds(registry));
+        sink = new OutcomeSink(context, new TaskIds(registry), ServiceConfig.ofDefaults().routes());
         isolation = new TaskIsolation(sink, ReliabilityMetrics.disabled(ServiceConfig.ofDefaults()));
     }
 
@@ -58,7 +58,7 @@ class TaskIsolationTest {
 
         // When it runs isolated
         boolean ok = isolation.run(task, "admission", 5_000, () -> {
-            ledger.put("binance/api", task);
+            ledger.put("binance-spot/api", task);
             throw new IllegalStateException("after the dispatch");
         });
 
@@ -90,7 +90,7 @@ class TaskIsolationTest {
         InFlightLedger ledger = new InFlightLedger(ledgerStore, isolation);
         CollectorTask task = task("t-3");
 
-        assertThat(isolation.run(task, "admission", 5_000, () -> ledger.put("binance/api", task))).isTrue();
+        assertThat(isolation.run(task, "admission", 5_000, () -> ledger.put("binance-spot/api", task))).isTrue();
         assertThat(isolation.run(task("t-4"), "admission", 5_000, () -> {
             throw new IllegalStateException("another task");
         })).isFalse();

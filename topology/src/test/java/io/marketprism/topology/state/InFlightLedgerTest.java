@@ -40,23 +40,23 @@ class InFlightLedgerTest {
         byte[] received = AvroCodec.tasks().encode(task);
 
         // When it is put without being encoded again
-        ledger.put("binance/api1", task, received);
+        ledger.put("binance-spot/api1", task, received);
 
         // Then the stored value ends with exactly those bytes, and reads back as the entry
         byte[] stored = store.get("t-1");
         assertThat(stored).endsWith(received);
-        assertThat(ledger.get("t-1")).isEqualTo(new InFlightLedger.Entry("binance/api1", task));
+        assertThat(ledger.get("t-1")).isEqualTo(new InFlightLedger.Entry("binance-spot/api1", task));
     }
 
     @Test
     void shouldStoreTheSameValueWhetherItEncodesTheTaskOrIsGivenTheEncoding() {
         // Given the same task put once encoded by the ledger and once with its encoding
         CollectorTask task = task("t-2");
-        ledger.put("binance/api", task);
+        ledger.put("binance-spot/api", task);
         byte[] encodedByLedger = store.get("t-2");
 
         // When it is put again with the encoding it would have received
-        ledger.put("binance/api", task, AvroCodec.tasks().encode(task));
+        ledger.put("binance-spot/api", task, AvroCodec.tasks().encode(task));
 
         // Then the stored bytes are identical
         assertThat(store.get("t-2")).isEqualTo(encodedByLedger);
@@ -65,8 +65,8 @@ class InFlightLedgerTest {
     @Test
     void shouldListEveryEntryForRedispatchAndForgetRemovedOnes() {
         // Given two dispatched tasks, one of them finished
-        ledger.put("binance/api", task("a"));
-        ledger.put("binance/api1", task("b"), AvroCodec.tasks().encode(task("b")));
+        ledger.put("binance-spot/api", task("a"));
+        ledger.put("binance-spot/api1", task("b"), AvroCodec.tasks().encode(task("b")));
         ledger.remove("a");
 
         // When the ledger is listed, as after a restore
@@ -75,7 +75,7 @@ class InFlightLedgerTest {
 
         // Then only the unfinished one is there, with its endpoint
         assertThat(listed).containsOnlyKeys("b");
-        assertThat(listed.get("b").endpointId()).isEqualTo("binance/api1");
+        assertThat(listed.get("b").endpointId()).isEqualTo("binance-spot/api1");
         assertThat(ledger.get("a")).isNull();
     }
 }

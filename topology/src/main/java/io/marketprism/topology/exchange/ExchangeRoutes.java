@@ -1,0 +1,180 @@
+package io.marketprism.topology.exchange;
+
+import io.marketprism.reliability.exchange.ErrorRules;
+import io.marketprism.reliability.exchange.ExchangeDefinition;
+import io.marketprism.reliability.exchange.ExchangeDefinitions;
+import io.marketprism.reliability.exchange.ExchangeRequest;
+import io.marketprism.reliability.exchange.HostSet;
+import io.marketprism.reliability.exchange.LimitGroup;
+import io.marketprism.reliability.state.DomainId;
+import io.marketprism.schemas.CollectorTask;
+import io.marketprism.topology.config.Endpoint;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Where each task goes, by its exchange's definition: the request (host set, path and query), the limit group it is
+ * charged to and the egress route it takes, which together name its limit domain ({@code exchange.group.route}, the
+ * partitioning key of every decision about it). Routes are chosen by symbol, so one instrument always takes the same
+ * route and the routes share the symbols evenly. Immutable and shared by every stream thread.
+ */
+public final class ExchangeRoutes {
+
+    /** The limit group of a domain whose task no longer resolves (its market or data type was removed). */
+    static final String UNROUTABLE = "unroutable";
+
+    /** A task's request and where it is budgeted. */
+    public record Resolved(ExchangeRequest request, String route, String domain) {
+        public String hostSet() {
+            return request.hostSet();
+        }
+    }
+
+    /** One limit domain the service may meet: its host set (engine exchange), name and limit group. */
+    public record Domain(String hostSet, String name, LimitGroup group) {
+    }
+
+    private final ExchangeDefinitions definitions;
+    private final Map<String, ExchangeDefinition> served;
+    private final List<EgressRoute> routes;
+    private final Map<String, List<Endpoint>> endpointsByHostSet;
+
+    /**
+     * @param served             names of the exchange definitions served
+     * @param endpointsByHostSet every served host set's endpoints (direct URLs)
+     * @param routes             one or more egress routes
+     */
+    public ExchangeRoutes(ExchangeDefinitions definitions, List<String> served,
+                          Map<String, List<Endpoint>> endpointsByHostSet, List<EgressRoute> routes) {
+        this.definitions = definitions;
+        Map<String, ExchangeDefinition> byName = new LinkedHashMap<>();
+        served.forEach(name -> byName.put(name, definitions.get(name)));
+        this.served = Map.copyOf(byName);
+        this.routes = List.copyOf(routes);
+        this.endpointsByHostSet = Map.copyOf(endpointsByHostSet);
+        if (this.routes.isEmpty()) {
+            throw new IllegalArgumentException("at least one egress route is needed");
+        }
+    }
+
+    /**
+     * The request, route and domain of {@code task}.
+     *
+     * @throws IllegalArgumentException naming the problem and what is allowed: an exchange not served, a market or
+     *                                  data type its definition does not have, a required parameter missing
+     */
+    public Resolved resolve(CollectorTask task) {
+        ExchangeDefinition definition = served.get(task.getExchange());
+        if (definition == null) {
+            throw new IllegalArgumentException("unknown exchange '" + task.getExchange() + "'; served: "
+                    + new java.util.TreeSet<>(served.keySet()));
+        }
+        ExchangeRequest request = definition.request(task.getMarket(), task.getDataType().name(), task.getSymbol(),
+                task.getParams());
+        String route = routeOf(task.getSymbol()).name();
+        return new Resolved(request, route, DomainId.of(definition.name(), request.limitGroup(), route).name());
+    }
+
+    /**
+     * The limit domain of {@code task}; for a task that no longer resolves (a definition changed while it waited),
+     * {@code exchange.unroutable.route}, which no host set budgets, so that the task can still be stored, counted and
+     * then dead-lettered where it is decided on.
+     */
+    public String domainOf(CollectorTask task) {
+        try {
+            return resolve(task).domain();
+        } catch (IllegalArgumentException unroutable) {
+            return DomainId.of(task.getExchange(), UNROUTABLE, routeOf(task.getSymbol()).name()).name();
+        }
+    }
+
+    /** The host set (the engine's exchange) a task is sent to, or null when it does not resolve. */
+    public String hostSetOf(CollectorTask task) {
+        try {
+            return resolve(task).hostSet();
+        } catch (IllegalArgumentException unroutable) {
+            return null;
+        }
+    }
+
+    /** The URL of {@code task}'s call to {@code endpoint}: its route's base URL of the endpoint, path and query. */
+    public URI urlOf(CollectorTask task, Endpoint endpoint) {
+        Resolved resolved = resolve(task);
+        return URI.create(route(resolved.route()).baseUrlOf(endpoint) + resolved.request().pathAndQuery());
+    }
+
+    /** The route {@code task} takes. */
+    public EgressRoute routeOf(CollectorTask task) {
+        return routeOf(task.getSymbol());
+    }
+
+    /** The URL of a health check of {@code endpoint}, on the first route. */
+    public URI healthUrlOf(Endpoint endpoint) {
+        HostSet hostSet = hostSet(endpoint.exchange());
+        return URI.create(routes.get(0).baseUrlOf(endpoint) + hostSet.healthPath());
+    }
+
+    /** The response header that reports the weight used in {@code task}'s limit group, or null. */
+    public String usedWeightHeaderOf(CollectorTask task) {
+        Resolved resolved = resolve(task);
+        return served.get(task.getExchange()).limitGroups().get(resolved.request().limitGroup()).usedWeightHeader();
+    }
+
+    /** Where the exchange of {@code hostSet} puts its error codes. */
+    public ErrorRules errorsOf(String hostSet) {
+        return definitionOf(hostSet).errors();
+    }
+
+    /** Every limit domain of the served host sets on every route. */
+    public List<Domain> domains() {
+        List<Domain> domains = new ArrayList<>();
+        for (ExchangeDefinition definition : served.values()) {
+            for (LimitGroup group : definition.limitGroups().values()) {
+                for (EgressRoute route : routes) {
+                    domains.add(new Domain(group.hostSet(),
+                            DomainId.of(definition.name(), group.name(), route.name()).name(), group));
+                }
+            }
+        }
+        return domains;
+    }
+
+    public List<EgressRoute> routes() {
+        return routes;
+    }
+
+    /** Served host sets with their endpoints, direct URLs. */
+    public Map<String, List<Endpoint>> endpointsByHostSet() {
+        return endpointsByHostSet;
+    }
+
+    public ExchangeDefinitions definitions() {
+        return definitions;
+    }
+
+    private EgressRoute routeOf(String symbol) {
+        return routes.get(Math.floorMod(symbol == null ? 0 : symbol.hashCode(), routes.size()));
+    }
+
+    private EgressRoute route(String name) {
+        for (EgressRoute route : routes) {
+            if (route.name().equals(name)) {
+                return route;
+            }
+        }
+        throw new IllegalArgumentException("no egress route '" + name + "'");
+    }
+
+    private ExchangeDefinition definitionOf(String hostSet) {
+        return definitions.ofHostSet(hostSet).filter(d -> served.containsKey(d.name())).orElseThrow(
+                () -> new IllegalArgumentException("host set '" + hostSet + "' is not served; served: "
+                        + endpointsByHostSet.keySet()));
+    }
+
+    private HostSet hostSet(String name) {
+        return definitionOf(name).hostSets().get(name);
+    }
+}
