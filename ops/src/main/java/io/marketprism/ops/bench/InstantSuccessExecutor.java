@@ -19,7 +19,8 @@ final class InstantSuccessExecutor implements TaskExecutor {
     private static final Map<String, String> BODIES = Map.of(
             "binance", "{\"lastUpdateId\":1,\"bids\":[[\"100.0\",\"1.0\"]],\"asks\":[[\"100.1\",\"1.0\"]]}",
             "okx", "{\"code\":\"0\",\"msg\":\"\",\"data\":[{\"last\":\"100.0\"}]}",
-            "deribit", "{\"jsonrpc\":\"2.0\",\"result\":{\"last_price\":100.0}}");
+            "deribit", "{\"jsonrpc\":\"2.0\",\"result\":{\"last_price\":100.0}}",
+            "bybit", "{\"retCode\":0,\"retMsg\":\"OK\",\"result\":{\"list\":[]}}");
     private static final String OTHER_BODY = "{}";
 
     private final Clock clock;

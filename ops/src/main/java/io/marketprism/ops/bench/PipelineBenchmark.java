@@ -3,10 +3,12 @@ package io.marketprism.ops.bench;
 import io.marketprism.ops.bench.BenchmarkSettings.Phase;
 import io.marketprism.ops.bench.CommittedRecordCounter.Counted;
 import io.marketprism.ops.kafka.EmbeddedKafka;
+import io.marketprism.ops.local.GenerousBudgets;
 import io.marketprism.topology.MarketPrismService;
 import io.marketprism.topology.config.ServiceConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -45,8 +47,6 @@ public final class PipelineBenchmark {
     static final String CEILING_INPUT = "bench.ceiling.in";
     static final String CEILING_OUTPUT = "bench.ceiling.out";
     private static final Duration STREAMS_CLOSE_TIMEOUT = Duration.ofSeconds(30);
-    private static final String GENEROUS_LIMIT = "1000000000";
-    private static final String GENEROUS_WINDOWS = "weight:1000000000000/60000,requests:1000000000000/60000";
     private static final String GENEROUS_IN_FLIGHT = "10000";
 
     private final BenchmarkSettings settings;
@@ -135,11 +135,10 @@ public final class PipelineBenchmark {
      */
     private ServiceConfig serviceConfig(EmbeddedKafka kafka, String applicationId, Path stateDir) {
         Properties props = new Properties();
-        for (String exchange : ServiceConfig.DEFAULT_ENDPOINTS.keySet()) {
-            String prefix = ServiceConfig.EXCHANGE_PREFIX + exchange + ".limiter.";
-            props.setProperty(prefix + "bucket.capacity", GENEROUS_LIMIT);
-            props.setProperty(prefix + "refill.per.second", GENEROUS_LIMIT);
-            props.setProperty(prefix + "windows", GENEROUS_WINDOWS);
+        try {
+            props.setProperty(ServiceConfig.EXCHANGE_DEFINITIONS, GenerousBudgets.write(stateDir.resolve("budgets")));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the benchmark's exchange definitions", e);
         }
         props.setProperty(ServiceConfig.EXECUTION_MAX_IN_FLIGHT, GENEROUS_IN_FLIGHT);
         props.setProperty(ServiceConfig.HTTP_PORT, "0");

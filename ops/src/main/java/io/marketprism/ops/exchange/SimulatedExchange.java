@@ -30,8 +30,8 @@ import org.slf4j.LoggerFactory;
 /**
  * An HTTP server that answers like the public REST APIs of Binance, OKX and Deribit (and, in strict mode, Bybit),
  * for exercising the service without touching real exchanges. It listens on loopback unless the builder names
- * another address. It runs in one of two {@link Mode}s: lenient (the default, for benchmarks and fault tests) or
- * strict (the exchanges' documented hosts, parameters and limits).
+ * another address. It runs in one of two {@link Mode}s: strict (the default: the exchanges' documented hosts,
+ * parameters and limits) or lenient (for benchmarks and fault tests).
  *
  * <p><b>Lenient mode.</b>
  * <p>URLs are {@code http://127.0.0.1:PORT/{exchange}/{endpoint}{path}}, e.g.
@@ -97,7 +97,7 @@ public final class SimulatedExchange implements AutoCloseable {
         this.simulation.setGlobalFaults(b.faults);
     }
 
-    /** Starts building; defaults: loopback, a free port, lenient mode, seed 42, the system clock, no faults. */
+    /** Starts building; defaults: loopback, a free port, strict mode, seed 42, the system clock, no faults. */
     public static Builder builder() {
         return new Builder();
     }
@@ -264,19 +264,19 @@ public final class SimulatedExchange implements AutoCloseable {
 
     /**
      * Starts a simulated exchange and serves until the JVM is stopped:
-     * {@code [--strict] [--host=ADDRESS] [port [seed]]}; port default 8089, seed 42, host 127.0.0.1, lenient mode.
-     * Prints the base URLs (strict mode: those of route {@code r0}).
+     * {@code [--lenient] [--host=ADDRESS] [port [seed]]}; port default 8089, seed 42, host 127.0.0.1, strict mode.
+     * Prints the base URLs (strict mode: those of route {@code direct}, the service's default route).
      */
     public static void main(String[] args) throws InterruptedException {
         Builder builder = builder();
         List<String> positional = new ArrayList<>();
         for (String arg : args) {
-            if (arg.equals("--strict")) {
-                builder.mode(Mode.STRICT);
+            if (arg.equals("--lenient")) {
+                builder.mode(Mode.LENIENT);
             } else if (arg.startsWith("--host=")) {
                 builder.host(arg.substring("--host=".length()));
             } else if (arg.startsWith("--")) {
-                throw new IllegalArgumentException("unknown option " + arg + "; known: --strict, --host=ADDRESS");
+                throw new IllegalArgumentException("unknown option " + arg + "; known: --lenient, --host=ADDRESS");
             } else {
                 positional.add(arg);
             }
@@ -290,7 +290,7 @@ public final class SimulatedExchange implements AutoCloseable {
             stopped.countDown();
         }, "simulated-exchange-shutdown"));
         if (exchange.mode() == Mode.STRICT) {
-            venues().forEach(venue -> System.out.println(exchange.strictBaseUrl(venue, "r0")));
+            venues().forEach(venue -> System.out.println(exchange.strictBaseUrl(venue, "direct")));
         } else {
             endpoints().forEach((name, endpointNames) -> endpointNames.forEach(
                     endpoint -> System.out.println(exchange.baseUrl(name, endpoint))));
@@ -368,7 +368,7 @@ public final class SimulatedExchange implements AutoCloseable {
 
         private String host = LOOPBACK;
         private int port;
-        private Mode mode = Mode.LENIENT;
+        private Mode mode = Mode.STRICT;
         private long seed = 42L;
         private Clock clock = Clock.systemUTC();
         private FaultProfile faults = FaultProfile.ofDefaults();
@@ -397,7 +397,7 @@ public final class SimulatedExchange implements AutoCloseable {
             return this;
         }
 
-        /** {@link Mode#LENIENT} (the default) or {@link Mode#STRICT}. */
+        /** {@link Mode#STRICT} (the default) or {@link Mode#LENIENT}. */
         public Builder mode(Mode mode) {
             if (mode == null) {
                 throw new IllegalArgumentException("mode must be LENIENT or STRICT");

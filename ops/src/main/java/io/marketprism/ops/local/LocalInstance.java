@@ -78,16 +78,12 @@ public final class LocalInstance implements AutoCloseable {
         return props;
     }
 
-    /** The shared settings of a stack with this broker, these endpoint specs and overrides. */
-    static Properties sharedSettings(String bootstrapServers, int partitions, Map<String, String> endpointSpecs,
-                                     Map<String, String> overrides) {
+    /** The shared settings of a stack with this broker and partitions, then {@code settings} (endpoints, overrides). */
+    static Properties sharedSettings(String bootstrapServers, int partitions, Map<String, String> settings) {
         Properties props = new Properties();
         props.setProperty(ServiceConfig.BOOTSTRAP_SERVERS, bootstrapServers);
         props.setProperty(ServiceConfig.TOPIC_PARTITIONS, Integer.toString(partitions));
-        props.setProperty(ServiceConfig.EXCHANGES, String.join(",", endpointSpecs.keySet()));
-        endpointSpecs.forEach((exchange, spec) -> props.setProperty(
-                ServiceConfig.EXCHANGE_PREFIX + exchange + ServiceConfig.ENDPOINTS_SUFFIX, spec));
-        props.putAll(overrides);
+        props.putAll(settings);
         return props;
     }
 

@@ -4,6 +4,7 @@ import io.marketprism.ops.exchange.SimulatedExchange;
 import io.marketprism.ops.kafka.EmbeddedKafka;
 import io.marketprism.topology.config.Endpoint;
 import io.marketprism.topology.config.ServiceConfig;
+import io.marketprism.topology.exchange.EgressRoute;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,12 +50,12 @@ public final class LocalStack implements AutoCloseable {
         EmbeddedKafka kafka = EmbeddedKafka.builder().port(kafkaPort).build().start();
         LocalStack stack = null;
         try {
-            SimulatedExchange exchange = SimulatedExchange.builder().port(exchangePort).build().start();
-            Map<String, String> endpointSpecs = new LinkedHashMap<>();
-            SimulatedExchange.endpoints().forEach((name, endpoints) ->
-                    endpointSpecs.put(name, endpointSpec(exchange, name, endpoints)));
-            Properties shared = LocalInstance.sharedSettings(kafka.bootstrapServers(), partitions, endpointSpecs,
-                    overrides);
+            SimulatedExchange exchange = SimulatedExchange.builder().port(exchangePort).mode(SimulatedExchange.Mode.STRICT)
+                    .build().start();
+            Map<String, String> settings = new LinkedHashMap<>(
+                    SimulatedEndpoints.strict(exchange, List.of(EgressRoute.DIRECT)));
+            settings.putAll(overrides);
+            Properties shared = LocalInstance.sharedSettings(kafka.bootstrapServers(), partitions, settings);
             ServiceConfig.fromProperties(shared);  // refuses bad overrides before anything else starts
             stack = new LocalStack(kafka, exchange, shared, settingsFile);
             stack.instance = LocalInstance.start(shared, httpPort);
@@ -70,10 +71,6 @@ public final class LocalStack implements AutoCloseable {
             }
             throw e;
         }
-    }
-
-    private static String endpointSpec(SimulatedExchange exchange, String name, List<String> endpoints) {
-        return endpoints.stream().map(e -> e + "=" + exchange.baseUrl(name, e)).collect(Collectors.joining(","));
     }
 
     public EmbeddedKafka kafka() {
@@ -105,9 +102,10 @@ public final class LocalStack implements AutoCloseable {
         ServiceConfig config = instance.config();
         StringBuilder sb = new StringBuilder();
         sb.append("Kafka broker        ").append(kafka.bootstrapServers()).append('\n');
-        sb.append("Simulated exchange  ").append(exchange.baseUrl("binance", "api").replace("/binance/api", ""))
+        sb.append("Simulated exchange  ").append(exchange.strictBaseUrl("okx", EgressRoute.DIRECT)
+                .replace("/okx/" + EgressRoute.DIRECT, "")).append("  (strict: each host set at /<host set>/<route>)")
                 .append('\n');
-        config.endpointsByExchange().forEach((name, endpoints) -> sb.append("  ").append(String.format("%-8s", name))
+        config.endpointsByExchange().forEach((name, endpoints) -> sb.append("  ").append(String.format("%-14s", name))
                 .append(endpoints.stream().map(Endpoint::name).collect(Collectors.joining(", "))).append('\n'));
         sb.append("Metrics and admin   ").append(instance.httpUrl())
                 .append("/metrics, /health/ready, /admin/breakers").append('\n');

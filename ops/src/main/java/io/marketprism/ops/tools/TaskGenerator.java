@@ -1,9 +1,12 @@
 package io.marketprism.ops.tools;
 
+import io.marketprism.reliability.exchange.ExchangeDefinition;
+import io.marketprism.reliability.exchange.ExchangeDefinitions;
 import io.marketprism.schemas.CollectorTask;
 import io.marketprism.schemas.DataType;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -12,23 +15,30 @@ import java.util.Objects;
 import java.util.Random;
 
 /**
- * Generates collector tasks for load and smoke tests: exchange, symbol and data type drawn uniformly, priority drawn
- * from a {@link PriorityMix}, ids {@code <prefix>-<runId>-<sequence>} so that every run produces ids of its own.
- * The same seed yields the same sequence of choices. Not thread-safe.
+ * Generates collector tasks for load and smoke tests: an exchange drawn uniformly, then one of the (market, data type)
+ * pairs its definition offers, then a symbol of that market, priority drawn from a {@link PriorityMix}, ids
+ * {@code <prefix>-<runId>-<sequence>} so that every run produces ids of its own. Only requests the definition can
+ * build without parameters of the task's own are drawn (Deribit's klines need a time range). The same seed yields the
+ * same sequence of choices. Not thread-safe.
  */
 public final class TaskGenerator {
 
-    /** Instruments per exchange used when none are given. */
-    public static final Map<String, List<String>> DEFAULT_SYMBOLS = Map.of(
-            "binance", List.of("BTCUSDT", "ETHUSDT"),
-            "okx", List.of("BTC-USDT", "ETH-USDT"),
-            "deribit", List.of("BTC-PERPETUAL", "ETH-PERPETUAL"));
+    /** Instruments per exchange and market used when none are given; markets without any are not drawn. */
+    public static final Map<String, Map<String, List<String>>> DEFAULT_SYMBOLS = Map.of(
+            "binance", Map.of("spot", List.of("BTCUSDT", "ETHUSDT"), "perp", List.of("BTCUSDT", "ETHUSDT"),
+                    "coin-perp", List.of("BTCUSD_PERP", "ETHUSD_PERP")),
+            "okx", Map.of("spot", List.of("BTC-USDT", "ETH-USDT"), "perp", List.of("BTC-USDT-SWAP", "ETH-USDT-SWAP")),
+            "deribit", Map.of("perp", List.of("BTC-PERPETUAL", "ETH-PERPETUAL")),
+            "bybit", Map.of("spot", List.of("BTCUSDT", "ETHUSDT"), "perp", List.of("BTCUSDT", "ETHUSDT")));
+
+    /** One request a task may ask for, and the symbols to draw for it. */
+    private record Choice(String market, DataType dataType, List<String> symbols) {
+    }
 
     private final String idPrefix;
     private final PriorityMix priorityMix;
     private final List<String> exchanges;
-    private final Map<String, List<String>> symbols;
-    private final List<DataType> dataTypes;
+    private final Map<String, List<Choice>> choices;
     private final Random random;
     private final Clock clock;
     private long sequence;
@@ -36,14 +46,16 @@ public final class TaskGenerator {
     private TaskGenerator(Builder b) {
         this.idPrefix = b.idPrefix + "-" + b.runId + "-";
         this.priorityMix = b.priorityMix;
-        this.exchanges = List.copyOf(b.symbols.keySet());
-        this.symbols = Map.copyOf(b.symbols);
-        this.dataTypes = List.copyOf(b.dataTypes);
+        this.exchanges = List.copyOf(b.choices.keySet());
+        this.choices = Map.copyOf(b.choices);
         this.random = new Random(b.seed);
         this.clock = b.clock;
     }
 
-    /** Starts building; defaults: prefix {@code produce}, binance, okx and deribit with their default symbols, every data type. */
+    /**
+     * Starts building; defaults: prefix {@code produce}, every shipped exchange with its default symbols, every data
+     * type.
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -51,12 +63,14 @@ public final class TaskGenerator {
     /** The next task, created now by the injected clock. */
     public CollectorTask next() {
         String exchange = exchanges.get(random.nextInt(exchanges.size()));
-        List<String> instruments = symbols.get(exchange);
+        List<Choice> offered = choices.get(exchange);
+        Choice choice = offered.get(random.nextInt(offered.size()));
         return CollectorTask.newBuilder()
                 .setTaskId(idPrefix + sequence++)
                 .setExchange(exchange)
-                .setDataType(dataTypes.get(random.nextInt(dataTypes.size())))
-                .setSymbol(instruments.get(random.nextInt(instruments.size())))
+                .setMarket(choice.market())
+                .setDataType(choice.dataType())
+                .setSymbol(choice.symbols().get(random.nextInt(choice.symbols().size())))
                 .setPriority(priorityMix.pick(random))
                 .setCreatedAt(clock.instant())
                 .build();
@@ -67,11 +81,12 @@ public final class TaskGenerator {
         private String idPrefix = "produce";
         private String runId = "run";
         private PriorityMix priorityMix = PriorityMix.parse("NORMAL=1");
-        private List<String> exchangeNames = List.of("binance", "okx", "deribit");
+        private List<String> exchangeNames = List.of("binance", "bybit", "deribit", "okx");
         private final Map<String, List<String>> symbolOverrides = new LinkedHashMap<>();
-        private final Map<String, List<String>> symbols = new LinkedHashMap<>();
-        private List<DataType> dataTypes = List.of(DataType.ORDER_BOOK, DataType.TRADES, DataType.TICKER,
-                DataType.FUNDING_RATE, DataType.OPEN_INTEREST);
+        private final Map<String, List<Choice>> choices = new LinkedHashMap<>();
+        private List<DataType> dataTypes = Arrays.stream(DataType.values()).filter(t -> t != DataType.UNKNOWN)
+                .toList();
+        private ExchangeDefinitions definitions = ExchangeDefinitions.builtIn();
         private long seed = 42;
         private Clock clock = Clock.systemUTC();
 
@@ -104,7 +119,7 @@ public final class TaskGenerator {
             return this;
         }
 
-        /** The instruments of one exchange; at least one. */
+        /** The instruments of one exchange, drawn in every market of it; at least one. */
         public Builder symbols(String exchange, List<String> value) {
             List<String> cleaned = value.stream().map(String::strip).filter(s -> !s.isEmpty()).toList();
             if (cleaned.isEmpty()) {
@@ -117,10 +132,16 @@ public final class TaskGenerator {
         /** Data types to draw from; at least one, UNKNOWN not allowed. */
         public Builder dataTypes(List<DataType> value) {
             if (value.isEmpty() || value.contains(DataType.UNKNOWN)) {
-                throw new IllegalArgumentException("--data-types: give at least one of ORDER_BOOK, TRADES, TICKER, "
-                        + "FUNDING_RATE, OPEN_INTEREST; got " + value);
+                throw new IllegalArgumentException("--data-types: give at least one of " + Arrays.stream(
+                        DataType.values()).filter(t -> t != DataType.UNKNOWN).toList() + "; got " + value);
             }
             this.dataTypes = List.copyOf(value);
+            return this;
+        }
+
+        /** The definitions whose markets and data types are drawn from; the shipped ones by default. */
+        public Builder definitions(ExchangeDefinitions value) {
+            this.definitions = Objects.requireNonNull(value, "definitions");
             return this;
         }
 
@@ -135,18 +156,22 @@ public final class TaskGenerator {
         }
 
         /**
-         * @throws IllegalArgumentException when an exchange has neither given nor default symbols, or symbols are
-         *     given for an exchange that is not drawn from
+         * @throws IllegalArgumentException when an exchange has no definition, neither given nor default symbols, or
+         *     no requested data type; or symbols are given for an exchange that is not drawn from
          */
         public TaskGenerator build() {
-            symbols.clear();
+            choices.clear();
             for (String exchange : exchangeNames) {
-                List<String> instruments = symbolOverrides.getOrDefault(exchange, DEFAULT_SYMBOLS.get(exchange));
-                if (instruments == null) {
-                    throw new IllegalArgumentException("--symbols: exchange '" + exchange + "' has no default "
-                            + "symbols; give them, e.g. --symbols " + exchange + "=BTCUSDT,ETHUSDT");
+                if (!definitions.all().containsKey(exchange)) {
+                    throw new IllegalArgumentException("--exchanges: '" + exchange + "' has no exchange definition;"
+                            + " defined: " + definitions.all().keySet());
                 }
-                symbols.put(exchange, instruments);
+                List<Choice> offered = choicesOf(definitions.get(exchange), symbolOverrides.get(exchange));
+                if (offered.isEmpty()) {
+                    throw new IllegalArgumentException("--symbols: exchange '" + exchange + "' has no default "
+                            + "symbols for " + dataTypes + "; give them, e.g. --symbols " + exchange + "=BTCUSDT");
+                }
+                choices.put(exchange, offered);
             }
             List<String> unused = new ArrayList<>(symbolOverrides.keySet());
             unused.removeAll(exchangeNames);
@@ -154,6 +179,33 @@ public final class TaskGenerator {
                 throw new IllegalArgumentException("--symbols: " + unused + " not among --exchanges " + exchangeNames);
             }
             return new TaskGenerator(this);
+        }
+
+        /** The requests of {@code definition} a task without parameters can ask for, in definition order. */
+        private List<Choice> choicesOf(ExchangeDefinition definition, List<String> givenSymbols) {
+            List<Choice> offered = new ArrayList<>();
+            Map<String, List<String>> defaults = DEFAULT_SYMBOLS.getOrDefault(definition.name(), Map.of());
+            definition.markets().forEach((market, spec) -> {
+                List<String> symbols = givenSymbols != null ? givenSymbols : defaults.get(market);
+                if (symbols == null) {
+                    return;
+                }
+                for (DataType type : dataTypes) {
+                    if (buildable(definition, market, type, symbols.get(0))) {
+                        offered.add(new Choice(market, type, symbols));
+                    }
+                }
+            });
+            return offered;
+        }
+
+        private static boolean buildable(ExchangeDefinition definition, String market, DataType type, String symbol) {
+            try {
+                definition.request(market, type.name(), symbol, Map.of());
+                return true;
+            } catch (IllegalArgumentException notOffered) {
+                return false;
+            }
         }
 
         private static String idPart(String option, String value) {

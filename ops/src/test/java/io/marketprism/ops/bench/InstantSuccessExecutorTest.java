@@ -2,11 +2,11 @@ package io.marketprism.ops.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.marketprism.reliability.exchange.ExchangeDefinitions;
 import io.marketprism.schemas.CollectorTask;
 import io.marketprism.schemas.DataType;
 import io.marketprism.topology.config.Endpoint;
 import io.marketprism.topology.exec.CallResult;
-import io.marketprism.topology.exec.ExchangeApi;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
@@ -19,8 +19,8 @@ class InstantSuccessExecutorTest {
     private static final Instant NOW = Instant.parse("2026-11-25T12:00:00Z");
 
     @ParameterizedTest
-    @ValueSource(strings = {"binance", "okx", "deribit", "kraken"})
-    void shouldAnswerAtOnceWithAResponseTheServiceTakesForASuccess(String exchange) {
+    @ValueSource(strings = {"binance", "okx", "deribit", "bybit"})
+    void shouldAnswerAtOnceWithAResponseEveryExchangeDefinitionTakesForASuccess(String exchange) {
         // Given
         InstantSuccessExecutor executor = new InstantSuccessExecutor(Clock.fixed(NOW, ZoneOffset.UTC));
         CollectorTask task = CollectorTask.newBuilder().setTaskId("t-1").setExchange(exchange)
@@ -35,6 +35,7 @@ class InstantSuccessExecutorTest {
         assertThat(result.httpStatus()).isEqualTo(200);
         assertThat(result.startedAt()).isEqualTo(NOW.toEpochMilli());
         assertThat(result.latencyMillis()).isZero();
-        assertThat(ExchangeApi.errorCode(exchange, result.httpStatus(), result.body())).isNull();
+        assertThat(ExchangeDefinitions.builtIn().get(exchange).errors().errorCode(result.httpStatus(), result.body()))
+                .isNull();
     }
 }

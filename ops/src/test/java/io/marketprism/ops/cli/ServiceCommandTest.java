@@ -39,7 +39,11 @@ class ServiceCommandTest {
         ServiceConfig config = ServiceConfig.fromProperties(command.properties(), command::originOf);
 
         assertThat(config.bootstrapServers()).isEqualTo("kafka:19092");
-        assertThat(config.endpointsByExchange().get("deribit")).hasSize(2);
+        assertThat(config.exchanges()).containsExactly("binance-spot", "binance-usdm", "binance-coinm", "bybit",
+                "deribit", "okx");
+        config.endpointsByExchange().forEach((hostSet, endpoints) -> assertThat(endpoints)
+                .allSatisfy(endpoint -> assertThat(endpoint.baseUrl())
+                        .hasToString("http://simulated-exchange:8090/" + hostSet + "/direct")));
     }
 
     private static ServiceCommand parse(String... args) {

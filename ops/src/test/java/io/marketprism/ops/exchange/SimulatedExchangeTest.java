@@ -73,7 +73,7 @@ class SimulatedExchangeTest {
             "deribit, KLINES,        /result/close/0"})
     void shouldAnswerEveryExchangeAndDataTypeWithTheExchangesShape(String exchange, MarketData data, String field)
             throws Exception {
-        SimulatedExchange simulated = start(SimulatedExchange.builder());
+        SimulatedExchange simulated = start(lenient());
         Dialect dialect = ExchangeSimulation.DIALECTS.get(exchange);
 
         for (String endpoint : dialect.endpoints()) {
@@ -100,7 +100,7 @@ class SimulatedExchangeTest {
             "deribit, /api/v2/public/test, /result/version, 1.2.26"})
     void shouldAnswerEachExchangesHealthCheckAndRecordItAsOne(String exchange, String path, String field,
                                                                String value) throws Exception {
-        SimulatedExchange simulated = start(SimulatedExchange.builder().clock(new MutableClock(START)));
+        SimulatedExchange simulated = start(lenient().clock(new MutableClock(START)));
         String endpoint = ExchangeSimulation.DIALECTS.get(exchange).endpoints().get(1);
 
         HttpResponse<String> response = get(simulated.baseUrl(exchange, endpoint) + path);
@@ -117,7 +117,7 @@ class SimulatedExchangeTest {
 
     @Test
     void shouldApplyFaultsBansAndWeightToHealthChecksLikeToMarketData() throws Exception {
-        SimulatedExchange simulated = start(SimulatedExchange.builder().clock(new MutableClock(START)));
+        SimulatedExchange simulated = start(lenient().clock(new MutableClock(START)));
         simulated.setFaults("binance", "api2", FaultProfile.builder().errorRate(1.0).build());
         simulated.setFaults("okx", "www", FaultProfile.builder().rateLimitRate(1.0).retryAfterSeconds(1)
                 .banAfter429s(2).banDuration(Duration.ofSeconds(30)).build());
@@ -141,7 +141,7 @@ class SimulatedExchangeTest {
 
     @Test
     void shouldServeTheOversizedDataWithAPaddedBodyOfExactlyTheSizeAndOtherDataAsUsual() throws Exception {
-        SimulatedExchange simulated = start(SimulatedExchange.builder()
+        SimulatedExchange simulated = start(lenient()
                 .faults(FaultProfile.builder().oversizedBody(MarketData.ORDER_BOOK, 3_000_000).build()));
 
         HttpResponse<String> book = get(simulated.baseUrl("okx", "www") + "/api/v5/market/books?instId=BTC-USDT");
@@ -156,7 +156,7 @@ class SimulatedExchangeTest {
 
     @Test
     void shouldShapeABinanceOrderBookAsLastUpdateIdWithStringPairs() throws Exception {
-        SimulatedExchange simulated = start(SimulatedExchange.builder());
+        SimulatedExchange simulated = start(lenient());
 
         JsonNode book = JSON.readTree(get(simulated.baseUrl("binance", "api")
                 + "/api/v3/depth?symbol=BTCUSDT&limit=5").body());
@@ -171,8 +171,8 @@ class SimulatedExchangeTest {
 
     @Test
     void shouldAnswerTheSameBodiesForTheSameRequestsSeedAndClock() throws Exception {
-        SimulatedExchange first = start(SimulatedExchange.builder().clock(new MutableClock(START)));
-        SimulatedExchange second = start(SimulatedExchange.builder().clock(new MutableClock(START)));
+        SimulatedExchange first = start(lenient().clock(new MutableClock(START)));
+        SimulatedExchange second = start(lenient().clock(new MutableClock(START)));
         String path = "/okx/www/api/v5/market/books?instId=ETH-USDT";
 
         String firstBody = get("http://127.0.0.1:" + first.port() + path).body();
@@ -189,7 +189,7 @@ class SimulatedExchangeTest {
             "deribit, /api/v2/public/get_order_book?instrument_name=INVALID-PERP, /error/code, -32602"})
     void shouldAnswerAnInvalidOrMissingSymbolWithTheExchangesError(String exchange, String pathAndQuery,
                                                                    String codeField, String code) throws Exception {
-        SimulatedExchange simulated = start(SimulatedExchange.builder());
+        SimulatedExchange simulated = start(lenient());
         String endpoint = ExchangeSimulation.DIALECTS.get(exchange).endpoints().get(0);
 
         HttpResponse<String> response = get(simulated.baseUrl(exchange, endpoint) + pathAndQuery);
@@ -200,7 +200,7 @@ class SimulatedExchangeTest {
 
     @Test
     void shouldAnswer404ForUnknownExchangesEndpointsAndPaths() throws Exception {
-        SimulatedExchange simulated = start(SimulatedExchange.builder());
+        SimulatedExchange simulated = start(lenient());
         String root = "http://127.0.0.1:" + simulated.port();
 
         for (String path : List.of("/", "/nasdaq/api/api/v3/depth?symbol=X", "/binance/api9/api/v3/depth?symbol=X",
@@ -215,7 +215,7 @@ class SimulatedExchangeTest {
         // Given every fault at once and a hang limit shorter than the client timeout
         FaultProfile faults = FaultProfile.builder().errorRate(0.10).rateLimitRate(0.05).connectionResetRate(0.03)
                 .timeoutRate(0.02).hangLimit(Duration.ofMillis(50)).build();
-        SimulatedExchange simulated = start(SimulatedExchange.builder().seed(7).faults(faults));
+        SimulatedExchange simulated = start(lenient().seed(7).faults(faults));
         String url = simulated.baseUrl("binance", "api1") + "/api/v3/ticker/24hr?symbol=BTCUSDT";
         int total = 20_000;
 
@@ -249,16 +249,16 @@ class SimulatedExchangeTest {
     void shouldRepeatTheSameFaultSequenceForTheSameSeed() throws Exception {
         FaultProfile faults = FaultProfile.builder().errorRate(0.3).rateLimitRate(0.2).build();
 
-        List<Integer> first = sequentialStatuses(start(SimulatedExchange.builder().seed(11).faults(faults)), 200);
-        List<Integer> again = sequentialStatuses(start(SimulatedExchange.builder().seed(11).faults(faults)), 200);
-        List<Integer> other = sequentialStatuses(start(SimulatedExchange.builder().seed(12).faults(faults)), 200);
+        List<Integer> first = sequentialStatuses(start(lenient().seed(11).faults(faults)), 200);
+        List<Integer> again = sequentialStatuses(start(lenient().seed(11).faults(faults)), 200);
+        List<Integer> other = sequentialStatuses(start(lenient().seed(12).faults(faults)), 200);
 
         assertThat(first).isEqualTo(again).isNotEqualTo(other);
     }
 
     @Test
     void shouldAnswer429WithRetryAfter() throws Exception {
-        SimulatedExchange simulated = start(SimulatedExchange.builder());
+        SimulatedExchange simulated = start(lenient());
         simulated.setFaults("okx", "aws", FaultProfile.builder().rateLimitRate(1.0).retryAfterSeconds(7).build());
 
         HttpResponse<String> limited = get(simulated.baseUrl("okx", "aws") + "/api/v5/market/trades?instId=BTC-USDT");
@@ -275,7 +275,7 @@ class SimulatedExchangeTest {
     void shouldBanAnEndpointWith418ForTheBanDurationAfterEnough429sWithinAMinute() throws Exception {
         // Given an endpoint that answers 429 to everything and bans after three of them
         MutableClock clock = new MutableClock(START);
-        SimulatedExchange simulated = start(SimulatedExchange.builder().clock(clock));
+        SimulatedExchange simulated = start(lenient().clock(clock));
         simulated.setFaults("binance", "api1", FaultProfile.builder().rateLimitRate(1.0).banAfter429s(3)
                 .banDuration(Duration.ofMinutes(2)).build());
         String url = simulated.baseUrl("binance", "api1") + "/api/v3/depth?symbol=BTCUSDT";
@@ -308,7 +308,7 @@ class SimulatedExchangeTest {
     @Test
     void shouldNotBanWhen429sAreSpreadOverMoreThanAMinute() throws Exception {
         MutableClock clock = new MutableClock(START);
-        SimulatedExchange simulated = start(SimulatedExchange.builder().clock(clock)
+        SimulatedExchange simulated = start(lenient().clock(clock)
                 .faults(FaultProfile.builder().rateLimitRate(1.0).banAfter429s(2).build()));
         String url = simulated.baseUrl("deribit", "edge") + "/api/v2/public/ticker?instrument_name=BTC-PERPETUAL";
 
@@ -322,7 +322,7 @@ class SimulatedExchangeTest {
     @Test
     void shouldReportBinanceWeightUsedThisMinuteGrowingWithDepthLimit() throws Exception {
         MutableClock clock = new MutableClock(START);
-        SimulatedExchange simulated = start(SimulatedExchange.builder().clock(clock));
+        SimulatedExchange simulated = start(lenient().clock(clock));
         Function<String, String> weightAfter = path -> {
             try {
                 return get(simulated.baseUrl("binance", "api3") + path)
@@ -348,7 +348,7 @@ class SimulatedExchangeTest {
     @Test
     void shouldDelayAnswersWithoutHoldingHandlerThreads() {
         // Given one handler thread and 300 ms latency
-        SimulatedExchange simulated = start(SimulatedExchange.builder().handlerThreads(1)
+        SimulatedExchange simulated = start(lenient().handlerThreads(1)
                 .faults(FaultProfile.builder().fixedLatency(Duration.ofMillis(300)).build()));
         String url = simulated.baseUrl("okx", "www") + "/api/v5/public/funding-rate?instId=BTC-USDT-SWAP";
 
@@ -364,7 +364,7 @@ class SimulatedExchangeTest {
 
     @Test
     void shouldLeaveTimedOutRequestsHangingUntilTheClientGivesUp() throws Exception {
-        SimulatedExchange simulated = start(SimulatedExchange.builder().handlerThreads(1));
+        SimulatedExchange simulated = start(lenient().handlerThreads(1));
         simulated.setFaults("deribit", "www", FaultProfile.builder().timeoutRate(1.0).build());
         HttpRequest hanging = HttpRequest.newBuilder(URI.create(simulated.baseUrl("deribit", "www")
                 + "/api/v2/public/ticker?instrument_name=BTC-PERPETUAL")).timeout(Duration.ofMillis(300)).build();
@@ -379,7 +379,7 @@ class SimulatedExchangeTest {
 
     @Test
     void shouldCloseResetConnectionsWithoutAResponse() {
-        SimulatedExchange simulated = start(SimulatedExchange.builder()
+        SimulatedExchange simulated = start(lenient()
                 .faults(FaultProfile.builder().connectionResetRate(1.0).build()));
 
         assertThatThrownBy(() -> get(simulated.baseUrl("binance", "api") + "/api/v3/depth?symbol=BTCUSDT"))
@@ -392,7 +392,7 @@ class SimulatedExchangeTest {
     @Test
     void shouldRecordEveryRequestServed() throws Exception {
         MutableClock clock = new MutableClock(START);
-        SimulatedExchange simulated = start(SimulatedExchange.builder().clock(clock));
+        SimulatedExchange simulated = start(lenient().clock(clock));
         simulated.setFaults("okx", "aws", FaultProfile.builder().errorRate(1.0).build());
 
         get(simulated.baseUrl("binance", "api1") + "/api/v3/depth?symbol=BTCUSDT&limit=10");
@@ -418,7 +418,7 @@ class SimulatedExchangeTest {
 
     @Test
     void shouldKeepOnlyTheNewestRequestsBeyondTheLogCapacity() throws Exception {
-        SimulatedExchange simulated = start(SimulatedExchange.builder().requestLogCapacity(2));
+        SimulatedExchange simulated = start(lenient().requestLogCapacity(2));
 
         for (String symbol : List.of("A", "B", "C")) {
             get(simulated.baseUrl("binance", "api") + "/api/v3/ticker/24hr?symbol=" + symbol);
@@ -430,7 +430,7 @@ class SimulatedExchangeTest {
 
     @Test
     void shouldSetShowAndClearFaultsOverHttp() throws Exception {
-        SimulatedExchange simulated = start(SimulatedExchange.builder());
+        SimulatedExchange simulated = start(lenient());
         String admin = "http://127.0.0.1:" + simulated.port() + "/admin/faults";
         String ticker = simulated.baseUrl("okx", "www") + "/api/v5/market/ticker?instId=BTC-USDT";
 
@@ -460,7 +460,7 @@ class SimulatedExchangeTest {
 
     @Test
     void shouldListEndpointsAndRejectUnknownOnes() {
-        SimulatedExchange simulated = start(SimulatedExchange.builder());
+        SimulatedExchange simulated = start(lenient());
 
         assertThat(SimulatedExchange.endpoints()).containsExactly(
                 Map.entry("binance", List.of("api", "api1", "api2", "api3")),
@@ -477,7 +477,7 @@ class SimulatedExchangeTest {
     @Test
     void shouldServeOnEveryInterfaceWhenBoundToTheWildcardAddress() throws Exception {
         // Given an exchange bound to 0.0.0.0, as in a container
-        SimulatedExchange simulated = start(SimulatedExchange.builder().host("0.0.0.0"));
+        SimulatedExchange simulated = start(lenient().host("0.0.0.0"));
 
         // Then its URLs name loopback, and it answers there and at an address of this machine that is not loopback
         String ping = "/binance/api/api/v3/ping";
@@ -494,7 +494,7 @@ class SimulatedExchangeTest {
 
     @Test
     void shouldRefuseABlankHost() {
-        assertThatThrownBy(() -> SimulatedExchange.builder().host(" "))
+        assertThatThrownBy(() -> lenient().host(" "))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("host");
     }
 
@@ -545,5 +545,10 @@ class SimulatedExchangeTest {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /** The mode these tests are about: every exchange path on every endpoint, faults on demand. */
+    private static SimulatedExchange.Builder lenient() {
+        return SimulatedExchange.builder().mode(SimulatedExchange.Mode.LENIENT);
     }
 }

@@ -1,5 +1,6 @@
 package io.marketprism.ops.it;
 
+import static io.marketprism.ops.exchange.SimulatedExchange.Mode.LENIENT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -46,7 +47,7 @@ class ClientExamplesIT {
     @BeforeAll
     static void startBrokerAndExchange() throws IOException {
         kafka = EmbeddedKafka.builder().port(0).build().start();
-        exchange = SimulatedExchange.builder().port(0).seed(3).build().start();
+        exchange = SimulatedExchange.builder().mode(LENIENT).port(0).seed(3).build().start();
     }
 
     @AfterAll

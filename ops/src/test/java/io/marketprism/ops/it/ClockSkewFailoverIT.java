@@ -1,5 +1,6 @@
 package io.marketprism.ops.it;
 
+import static io.marketprism.ops.exchange.SimulatedExchange.Mode.LENIENT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -43,7 +44,7 @@ class ClockSkewFailoverIT {
     @Test
     void shouldLetTasksFlowWithinSecondsAfterFailoverFromAnInstanceWhoseClockRanAhead() throws Exception {
         try (EmbeddedKafka kafka = EmbeddedKafka.builder().port(0).build().start();
-             SimulatedExchange exchange = SimulatedExchange.builder().port(0).seed(29).build().start()) {
+             SimulatedExchange exchange = SimulatedExchange.builder().mode(LENIENT).port(0).seed(29).build().start()) {
             String bootstrap = kafka.bootstrapServers();
             // The exchanges' real budgets (OKX: 20 calls per 2 s), which the instance ahead stamps with its clock
             Map<String, String> settings = settings(Workloads.simulatedEndpoints(exchange));
@@ -84,7 +85,7 @@ class ClockSkewFailoverIT {
     @Test
     void shouldCallTheRetriesScheduledByAnInstanceAheadSoonAfterFailover() throws Exception {
         try (EmbeddedKafka kafka = EmbeddedKafka.builder().port(0).build().start();
-             SimulatedExchange exchange = SimulatedExchange.builder().port(0).seed(31)
+             SimulatedExchange exchange = SimulatedExchange.builder().mode(LENIENT).port(0).seed(31)
                      .faults(FaultProfile.builder().errorRate(1.0).build()).build().start()) {
             String bootstrap = kafka.bootstrapServers();
             // Every first call fails; its retry is due three seconds later, by the clock of whoever decided it
@@ -137,7 +138,7 @@ class ClockSkewFailoverIT {
     /** An instance whose clock, Kafka Streams' and its HTTP calls', runs {@link #SKEW} ahead. */
     private MarketPrismService instanceAhead(Map<String, String> settings, String bootstrap) {
         ServiceConfig config = Workloads.serviceConfig(settings, bootstrap, APPLICATION_ID, dir.resolve("ahead"));
-        return new MarketPrismService(config, new HttpTaskExecutor(config.executionTimeout(), config.maxBodyBytes(),
+        return new MarketPrismService(config, new HttpTaskExecutor(config.routes(), config.executionTimeout(), config.maxBodyBytes(),
                 Clock.offset(Clock.systemUTC(), SKEW)), new SkewedTime(SKEW));
     }
 

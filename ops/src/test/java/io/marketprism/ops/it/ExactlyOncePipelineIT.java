@@ -1,5 +1,6 @@
 package io.marketprism.ops.it;
 
+import static io.marketprism.ops.exchange.SimulatedExchange.Mode.LENIENT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -47,7 +48,7 @@ class ExactlyOncePipelineIT {
     @Test
     void shouldEmitExactlyOneResultPerTaskAndOneDeadLetterPerMalformedRecord() throws Exception {
         try (EmbeddedKafka kafka = EmbeddedKafka.builder().port(0).build().start();
-             SimulatedExchange exchange = SimulatedExchange.builder().port(0).seed(7).build().start()) {
+             SimulatedExchange exchange = SimulatedExchange.builder().mode(LENIENT).port(0).seed(7).build().start()) {
             ServiceConfig config = configFor(kafka, exchange, stateDir);
             try (MarketPrismService service = MarketPrismService.withHttp(config)) {
                 service.start();

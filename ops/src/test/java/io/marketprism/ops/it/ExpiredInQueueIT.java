@@ -1,5 +1,6 @@
 package io.marketprism.ops.it;
 
+import static io.marketprism.ops.exchange.SimulatedExchange.Mode.LENIENT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.marketprism.ops.exchange.SimulatedExchange;
@@ -40,12 +41,12 @@ class ExpiredInQueueIT {
     @Test
     void shouldDeadLetterTasksWhoseDeadlinePassedInTheQueueWithoutCallingThem() throws Exception {
         try (EmbeddedKafka kafka = EmbeddedKafka.builder().port(0).build().start();
-             SimulatedExchange exchange = SimulatedExchange.builder().port(0).seed(17).build().start()) {
+             SimulatedExchange exchange = SimulatedExchange.builder().mode(LENIENT).port(0).seed(17).build().start()) {
             String bootstrap = kafka.bootstrapServers();
             Map<String, String> settings = Workloads.generousSettings(exchange);
-            settings.put("exchange.okx.limiter.bucket.capacity", "2");
-            settings.put("exchange.okx.limiter.refill.per.second", "10");
-            settings.put("exchange.okx.limiter.windows", "requests:10/1000");
+            settings.put("exchange.definitions", Workloads.withDefinition(stateDir, "okx-slow-tickers",
+                    "{\"exchange\": \"okx\", \"limitGroups\": {\"ticker\": {\"rules\": [{\"measure\": \"requests\","
+                            + " \"limit\": 10, \"window\": \"1s\", \"clock\": \"rolling\"}]}}}"));
             settings.put("exchange.okx.limiter.critical.reserve", "0");
             ServiceConfig config = Workloads.serviceConfig(settings, bootstrap, "expired-it", stateDir);
             try (MarketPrismService service = MarketPrismService.withHttp(config)) {

@@ -1,5 +1,6 @@
 package io.marketprism.ops.it;
 
+import static io.marketprism.ops.exchange.SimulatedExchange.Mode.LENIENT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -50,7 +51,7 @@ class FaultyExchangeIT {
                 .hangLimit(Duration.ofSeconds(3))
                 .build();
         try (EmbeddedKafka kafka = EmbeddedKafka.builder().port(0).build().start();
-             SimulatedExchange exchange = SimulatedExchange.builder().port(0).seed(30).faults(faults)
+             SimulatedExchange exchange = SimulatedExchange.builder().mode(LENIENT).port(0).seed(30).faults(faults)
                      .handlerThreads(16).build().start()) {
             Properties props = new Properties();
             props.putAll(Workloads.generousSettings(exchange));

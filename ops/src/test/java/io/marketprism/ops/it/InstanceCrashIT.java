@@ -1,5 +1,6 @@
 package io.marketprism.ops.it;
 
+import static io.marketprism.ops.exchange.SimulatedExchange.Mode.LENIENT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -30,7 +31,7 @@ class InstanceCrashIT {
     @Test
     void shouldKeepEveryTaskExactlyOnceWhenAnInstanceIsKilledMidRun() throws Exception {
         try (EmbeddedKafka kafka = EmbeddedKafka.builder().port(0).build().start();
-             SimulatedExchange exchange = SimulatedExchange.builder().port(0).seed(3)
+             SimulatedExchange exchange = SimulatedExchange.builder().mode(LENIENT).port(0).seed(3)
                      .faults(FaultProfile.builder().errorRate(0.1).fixedLatency(Duration.ofMillis(2)).build())
                      .build().start()) {
             String bootstrap = kafka.bootstrapServers();

@@ -1,5 +1,6 @@
 package io.marketprism.ops.it;
 
+import static io.marketprism.ops.exchange.SimulatedExchange.Mode.LENIENT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -40,7 +41,7 @@ class MetricsIT {
     @Test
     void shouldServeAGrowingPrometheusScrapeAndReadinessWhileProcessingTasks() throws Exception {
         try (EmbeddedKafka kafka = EmbeddedKafka.builder().port(0).build().start();
-             SimulatedExchange exchange = SimulatedExchange.builder().port(0).seed(5).build().start()) {
+             SimulatedExchange exchange = SimulatedExchange.builder().mode(LENIENT).port(0).seed(5).build().start()) {
             Properties props = new Properties();
             props.putAll(Workloads.generousSettings(exchange));
             props.put("bootstrap.servers", kafka.bootstrapServers());

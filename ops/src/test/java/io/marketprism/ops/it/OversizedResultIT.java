@@ -1,5 +1,6 @@
 package io.marketprism.ops.it;
 
+import static io.marketprism.ops.exchange.SimulatedExchange.Mode.LENIENT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.marketprism.ops.exchange.FaultProfile;
@@ -37,7 +38,7 @@ class OversizedResultIT {
     void shouldDeadLetterOversizedResultsOnceAndKeepEveryOtherTaskFlowing() throws Exception {
         FaultProfile hugeBooks = FaultProfile.builder().oversizedBody(MarketData.ORDER_BOOK, BODY_BYTES).build();
         try (EmbeddedKafka kafka = EmbeddedKafka.builder().port(0).build().start();
-             SimulatedExchange exchange = SimulatedExchange.builder().port(0).seed(19).faults(hugeBooks).build()
+             SimulatedExchange exchange = SimulatedExchange.builder().mode(LENIENT).port(0).seed(19).faults(hugeBooks).build()
                      .start()) {
             String bootstrap = kafka.bootstrapServers();
             ServiceConfig config = Workloads.serviceConfig(Workloads.generousSettings(exchange), bootstrap,

@@ -2,12 +2,17 @@ package io.marketprism.ops.it;
 
 import io.marketprism.ops.exchange.ServedRequest;
 import io.marketprism.ops.exchange.SimulatedExchange;
+import io.marketprism.ops.local.GenerousBudgets;
+import io.marketprism.ops.local.SimulatedEndpoints;
 import io.marketprism.schemas.CollectorTask;
 import io.marketprism.schemas.DataType;
 import io.marketprism.schemas.Priority;
 import io.marketprism.schemas.codec.AvroCodec;
 import io.marketprism.topology.config.ServiceConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -32,6 +37,8 @@ final class Workloads {
 
     private static final String[] EXCHANGES = {"binance", "okx", "deribit"};
     private static final String[] SYMBOLS = {"BTCUSDT", "BTC-USDT", "BTC-PERPETUAL"};
+    /** OKX names its perpetual swaps apart from the spot pair. */
+    private static final String OKX_SWAP = "BTC-USDT-SWAP";
     private static final DataType[] TYPES = {DataType.ORDER_BOOK, DataType.TRADES, DataType.TICKER,
             DataType.FUNDING_RATE, DataType.OPEN_INTEREST};
     private static final Priority[] PRIORITIES = Priority.values();
@@ -41,16 +48,12 @@ final class Workloads {
     }
 
     /**
-     * Service settings pointing every exchange at the simulated one, with budgets far above what a test sends (the
-     * real presets would make a 20,000-task test last minutes) and short retry delays.
+     * Service settings pointing Binance, OKX and Deribit at a lenient simulated exchange, with budgets far above what
+     * a test sends (the real ones would make a 20,000-task test last minutes) and short retry delays.
      */
     static Map<String, String> generousSettings(SimulatedExchange exchange) {
         Map<String, String> settings = simulatedEndpoints(exchange);
-        SimulatedExchange.endpoints().forEach((name, endpoints) -> {
-            settings.put("exchange." + name + ".limiter.bucket.capacity", "1000000");
-            settings.put("exchange." + name + ".limiter.refill.per.second", "1000000");
-            settings.put("exchange." + name + ".limiter.windows", "weight:100000000/60000,requests:100000000/60000");
-        });
+        settings.put(ServiceConfig.EXCHANGE_DEFINITIONS, GenerousFiles.PATHS);
         settings.put("retry.base.delay.ms", "50");
         settings.put("retry.max.delay.ms", "1000");
         settings.put("retry.max.attempts", "8");
@@ -58,19 +61,27 @@ final class Workloads {
     }
 
     /**
-     * Service settings pointing every exchange at all of its simulated endpoints, with the exchanges' real budgets, and
-     * a free HTTP port.
+     * Service settings pointing Binance, OKX and Deribit at every endpoint of a lenient simulated exchange
+     * ({@link SimulatedEndpoints#lenient}), with the exchanges' real budgets, and a free HTTP port.
      */
     static Map<String, String> simulatedEndpoints(SimulatedExchange exchange) {
-        Map<String, String> settings = new LinkedHashMap<>();
-        SimulatedExchange.endpoints().forEach((name, endpoints) -> settings.put("exchange." + name + ".endpoints",
-                endpoints(exchange, name, endpoints)));
+        Map<String, String> settings = new LinkedHashMap<>(SimulatedEndpoints.lenient(exchange));
         // Instances share the machine (and run in parallel in some tests): each takes a free HTTP port.
         settings.put("http.port", "0");
         return settings;
     }
 
-    /** The value of {@code exchange.<name>.endpoints} naming these simulated endpoints of one exchange. */
+    /**
+     * A definition file in {@code dir} holding {@code json}, e.g. tighter budgets for one exchange; the value of
+     * {@code exchange.definitions} with the generous budgets first, so that this file wins.
+     */
+    static String withDefinition(Path dir, String name, String json) throws IOException {
+        Path file = dir.resolve(name + ".json");
+        Files.writeString(file, json);
+        return GenerousFiles.PATHS + "," + file;
+    }
+
+    /** The value of {@code exchange.<host set>.endpoints} naming these lenient simulated endpoints of one exchange. */
     static String endpoints(SimulatedExchange exchange, String name, List<String> endpoints) {
         return endpoints.stream().map(e -> e + "=" + exchange.baseUrl(name, e)).collect(Collectors.joining(","));
     }
@@ -109,8 +120,20 @@ final class Workloads {
      */
     static byte[] task(String id, int i, Map<String, String> params, Instant deadline) {
         int e = i % EXCHANGES.length;
-        return task(id, EXCHANGES[e], SYMBOLS[e], dataType(i), PRIORITIES[i % PRIORITIES.length], i % 2 == 0,
-                params, deadline);
+        DataType type = dataType(i);
+        String market = marketOf(EXCHANGES[e], type);
+        String symbol = EXCHANGES[e].equals("okx") && market.equals("perp") ? OKX_SWAP : SYMBOLS[e];
+        return task(id, EXCHANGES[e], market, symbol, type, PRIORITIES[i % PRIORITIES.length], i % 2 == 0, params,
+                deadline);
+    }
+
+    /**
+     * The market a workload task of {@code exchange} asks {@code type} of: Deribit's perpetual, else spot, except for
+     * funding rates and open interest, which only derivatives have.
+     */
+    static String marketOf(String exchange, DataType type) {
+        boolean derivative = type == DataType.FUNDING_RATE || type == DataType.OPEN_INTEREST;
+        return exchange.equals("deribit") || derivative ? "perp" : "spot";
     }
 
     /** The data type of task number {@code i} of the cycling workload. */
@@ -118,12 +141,19 @@ final class Workloads {
         return TYPES[(i / EXCHANGES.length) % TYPES.length];
     }
 
-    /** One task, as JSON (with {@code limit=100} among its params) or as Avro. */
+    /** One task in the market {@link #marketOf} gives, as JSON (with {@code limit=100} among its params) or as Avro. */
     static byte[] task(String id, String exchange, String symbol, DataType type, Priority priority, boolean json,
                        Map<String, String> params, Instant deadline) {
+        return task(id, exchange, marketOf(exchange, type), symbol, type, priority, json, params, deadline);
+    }
+
+    /** One task, as JSON (with {@code limit=100} among its params) or as Avro. */
+    static byte[] task(String id, String exchange, String market, String symbol, DataType type, Priority priority,
+                       boolean json, Map<String, String> params, Instant deadline) {
         if (json) {
             StringBuilder text = new StringBuilder("{\"taskId\":\"").append(id).append("\",\"exchange\":\"")
-                    .append(exchange).append("\",\"dataType\":\"").append(type).append("\",\"symbol\":\"")
+                    .append(exchange).append("\",\"market\":\"").append(market)
+                    .append("\",\"dataType\":\"").append(type).append("\",\"symbol\":\"")
                     .append(symbol).append("\",\"priority\":\"").append(priority).append("\",\"params\":{\"limit\":\"100\"");
             params.forEach((k, v) -> text.append(",\"").append(k).append("\":\"").append(v).append('"'));
             text.append('}');
@@ -133,7 +163,8 @@ final class Workloads {
             return text.append('}').toString().getBytes(StandardCharsets.UTF_8);
         }
         return AvroCodec.tasks().encode(CollectorTask.newBuilder()
-                .setTaskId(id).setExchange(exchange).setDataType(type).setSymbol(symbol).setPriority(priority)
+                .setTaskId(id).setExchange(exchange).setMarket(market).setDataType(type).setSymbol(symbol)
+                .setPriority(priority)
                 .setParams(params).setDeadline(deadline).setCreatedAt(Instant.now()).build());
     }
 
@@ -166,6 +197,21 @@ final class Workloads {
                      new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
             values.forEach(value -> producer.send(new ProducerRecord<>(topic, value)));
             producer.flush();
+        }
+    }
+
+    /** The generous budgets' definition files, written once per test JVM, when first asked for. */
+    private static final class GenerousFiles {
+        static final String PATHS = write();
+
+        private static String write() {
+            try {
+                Path dir = Files.createTempDirectory("marketprism-budgets");
+                dir.toFile().deleteOnExit();
+                return GenerousBudgets.write(dir);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
     }
 }

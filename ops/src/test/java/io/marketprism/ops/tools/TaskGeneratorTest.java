@@ -3,6 +3,7 @@ package io.marketprism.ops.tools;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.marketprism.reliability.exchange.ExchangeDefinitions;
 import io.marketprism.schemas.CollectorTask;
 import io.marketprism.schemas.DataType;
 import java.time.Clock;
@@ -50,9 +51,31 @@ class TaskGeneratorTest {
     }
 
     @Test
-    void shouldRequireSymbolsForAnExchangeWithoutDefaults() {
+    void shouldRefuseAnExchangeWithoutDefinitionNamingTheDefinedOnes() {
         assertThatThrownBy(() -> TaskGenerator.builder().exchanges(List.of("kraken")).build())
-                .hasMessageContaining("--symbols").hasMessageContaining("kraken");
+                .hasMessageContaining("--exchanges").hasMessageContaining("kraken").hasMessageContaining("bybit");
+    }
+
+    @Test
+    void shouldRequireSymbolsWhenNoMarketWithDefaultSymbolsOffersTheDataTypes() {
+        assertThatThrownBy(() -> TaskGenerator.builder().exchanges(List.of("deribit"))
+                .dataTypes(List.of(DataType.LONG_SHORT_RATIO)).build())
+                .hasMessageContaining("--symbols").hasMessageContaining("deribit");
+    }
+
+    @Test
+    void shouldDrawOnlyRequestsTheDefinitionsOfferInTheRightMarket() {
+        TaskGenerator generator = TaskGenerator.builder().seed(3).clock(CLOCK).build();
+        ExchangeDefinitions definitions = ExchangeDefinitions.builtIn();
+
+        List<CollectorTask> tasks = IntStream.range(0, 2_000).mapToObj(i -> generator.next()).toList();
+
+        assertThat(tasks).allSatisfy(task -> assertThat(definitions.get(task.getExchange()).request(task.getMarket(),
+                task.getDataType().name(), task.getSymbol(), task.getParams())).isNotNull());
+        assertThat(tasks).extracting(CollectorTask::getExchange).contains("binance", "bybit", "deribit", "okx");
+        assertThat(tasks).filteredOn(t -> t.getDataType() == DataType.FUNDING_RATE)
+                .extracting(CollectorTask::getMarket).doesNotContain("spot");
+        assertThat(tasks).extracting(CollectorTask::getDataType).contains(DataType.KLINES, DataType.LONG_SHORT_RATIO);
     }
 
     @Test

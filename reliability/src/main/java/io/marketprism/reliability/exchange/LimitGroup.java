@@ -17,6 +17,9 @@ import java.util.List;
  */
 public record LimitGroup(String name, String hostSet, List<LimitRule> rules, String usedWeightHeader, String doc) {
 
+    /** The largest bucket and refill rate a limiter takes; a larger limit is budgeted by its windows alone. */
+    private static final long MAX_BUCKET = 1_000_000_000L;
+
     public LimitGroup {
         rules = List.copyOf(rules);
     }
@@ -38,7 +41,8 @@ public record LimitGroup(String name, String hostSet, List<LimitRule> rules, Str
                 headerWindow = rule.windowMillis();
             }
         }
-        return base.toBuilder().windows(windows).bucketCapacity(capacity).refillPerSecond(Math.max(0.001, refill))
+        return base.toBuilder().windows(windows).bucketCapacity(Math.min(capacity, MAX_BUCKET))
+                .refillPerSecond(Math.min(MAX_BUCKET, Math.max(0.001, refill)))
                 .usedWeightWindowMillis(headerWindow).build();
     }
 }

@@ -1,0 +1,70 @@
+package io.marketprism.ops.local;
+
+import io.marketprism.ops.exchange.SimulatedExchange;
+import io.marketprism.reliability.exchange.ExchangeDefinition;
+import io.marketprism.reliability.exchange.ExchangeDefinitions;
+import io.marketprism.topology.config.ServiceConfig;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Service settings that point the exchanges at a {@link SimulatedExchange}, the way a user points them at a mock:
+ * {@code exchange.<host set>.endpoints} and, per further egress route, {@code exchange.<host set>.route.<r>.endpoints}.
+ */
+public final class SimulatedEndpoints {
+
+    private SimulatedEndpoints() {
+    }
+
+    /**
+     * A strict simulator: every host set of every shipped definition at its own venue, each route a client of its own
+     * (its own budgets), so a request to the wrong host family gets the simulator's 404.
+     *
+     * @param routes the egress routes, the first one used for health checks; each becomes a simulator route name
+     */
+    public static Map<String, String> strict(SimulatedExchange exchange, List<String> routes) {
+        Map<String, String> settings = new LinkedHashMap<>();
+        ExchangeDefinitions definitions = ExchangeDefinitions.builtIn();
+        settings.put(ServiceConfig.EXCHANGES, String.join(",", definitions.all().keySet()));
+        settings.put(ServiceConfig.ROUTES, String.join(",", routes));
+        for (ExchangeDefinition definition : definitions.all().values()) {
+            definition.hostSets().forEach((hostSet, hosts) -> {
+                for (int r = 0; r < routes.size(); r++) {
+                    String url = exchange.strictBaseUrl(hostSet, routes.get(r));
+                    String spec = hosts.endpoints().keySet().stream().map(name -> name + "=" + url)
+                            .collect(Collectors.joining(","));
+                    settings.put(ServiceConfig.EXCHANGE_PREFIX + hostSet + (r == 0 ? "" : "."
+                            + ServiceConfig.ROUTE_PREFIX + routes.get(r)) + ServiceConfig.ENDPOINTS_SUFFIX, spec);
+                }
+            });
+        }
+        return settings;
+    }
+
+    /**
+     * A lenient simulator (faults on demand, no limits): Binance, OKX and Deribit at every simulated endpoint of
+     * theirs. Lenient mode serves Binance's futures funding-rate and open-interest paths on its spot endpoints, so
+     * the USDⓈ-M and COIN-M host sets point there; tasks of other futures paths get its 404.
+     */
+    public static Map<String, String> lenient(SimulatedExchange exchange) {
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put(ServiceConfig.EXCHANGES, "binance,deribit,okx");
+        Map<String, List<String>> simulated = SimulatedExchange.endpoints();
+        settings.put(endpointsKey("binance-spot"), spec(exchange, "binance", simulated.get("binance")));
+        settings.put(endpointsKey("binance-usdm"), "fapi=" + exchange.baseUrl("binance", "api"));
+        settings.put(endpointsKey("binance-coinm"), "dapi=" + exchange.baseUrl("binance", "api1"));
+        settings.put(endpointsKey("okx"), spec(exchange, "okx", simulated.get("okx")));
+        settings.put(endpointsKey("deribit"), spec(exchange, "deribit", simulated.get("deribit")));
+        return settings;
+    }
+
+    private static String endpointsKey(String hostSet) {
+        return ServiceConfig.EXCHANGE_PREFIX + hostSet + ServiceConfig.ENDPOINTS_SUFFIX;
+    }
+
+    private static String spec(SimulatedExchange exchange, String name, List<String> endpoints) {
+        return endpoints.stream().map(e -> e + "=" + exchange.baseUrl(name, e)).collect(Collectors.joining(","));
+    }
+}
