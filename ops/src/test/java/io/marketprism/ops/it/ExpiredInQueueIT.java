@@ -30,10 +30,10 @@ import org.junit.jupiter.api.io.TempDir;
 class ExpiredInQueueIT {
 
     /** Tasks queued ahead of the short-lived ones: four seconds of budget. */
-    private static final int AHEAD = 40;
+    private static final int AHEAD = 60;
     private static final int SHORT_LIVED = 20;
     private static final int BEHIND = 10;
-    private static final Duration SHORT_DEADLINE = Duration.ofMillis(1_500);
+    private static final Duration SHORT_DEADLINE = Duration.ofMillis(3_000);
 
     @TempDir
     Path stateDir;

@@ -106,7 +106,7 @@ class RollingRestartIT {
 
             assertThat(terminal.deadLetters()).as("dead letters").isEmpty();
             assertThat(terminal.results()).filteredOn(r -> inFlightAtStop.contains(r.getTaskId()))
-                    .extracting(TaskResult::getEndpoint).containsOnly("binance/api1");
+                    .extracting(TaskResult::getEndpoint).containsOnly("binance-spot/api1");
             assertThat(exchange.requests()).as("calls to the removed endpoint after the restart")
                     .noneMatch(r -> r.endpointId().equals("binance/api") && r.time().isAfter(restarted));
             IsolationChecks.assertThreadsAlive(after);

@@ -228,7 +228,8 @@ public final class PriorityRateLimiter {
     /**
      * Learns from an exchange answer: 429 cuts the refill rate by {@link LimiterConfig#rateCutFactor()}, 2xx raises
      * it by {@link LimiterConfig#rateIncreasePerSuccess()} up to the full rate; a Retry-After on 429 or 418, and
-     * every 418, ban the domain; a used-weight header sets the matching window to the exchange's count.
+     * every 418, ban the domain; a used-weight header above this limiter's own count raises the matching window to
+     * the exchange's count (a lower one is ignored: calls still in flight are not in it yet).
      *
      * @param retryAfterMillis Retry-After in milliseconds, or null
      * @param usedWeight       the exchange's used weight in {@link LimiterConfig#usedWeightWindowMillis()}, or null
@@ -245,8 +246,8 @@ public final class PriorityRateLimiter {
         } else if (status >= 200 && status < 300) {
             changeRate(Math.min(1.0, rateFactor + config.rateIncreasePerSuccess()));
         }
-        if (usedWeight != null && usedWeightWindow != null) {
-            usedWeightWindow.correctTo(usedWeight);
+        if (usedWeight != null && usedWeightWindow != null && usedWeight > usedWeightWindow.total()) {
+            usedWeightWindow.raiseTo(usedWeight);
             changes++;
         }
     }

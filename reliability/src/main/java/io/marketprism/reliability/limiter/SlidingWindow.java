@@ -89,20 +89,16 @@ final class SlidingWindow {
         return 0;
     }
 
-    /** Makes the count equal {@code reported}: adds to the newest slot, or removes from the oldest slots first. */
-    void correctTo(long reported) {
-        long delta = Math.max(0, reported) - total;
-        if (delta >= 0) {
+    /**
+     * Raises the count to {@code reported} when the exchange counted more (another client on the same address),
+     * adding the difference to the newest slot. A lower report is ignored: it cannot count the calls still in flight,
+     * which the exchange has not received yet, nor the rest of a rolling window after the exchange's clock window
+     * turned, so believing it would send more than the limit allows.
+     */
+    void raiseTo(long reported) {
+        long delta = reported - total;
+        if (delta > 0) {
             record(delta);
-            return;
-        }
-        long toRemove = -delta;
-        for (long s = newestSlot - (counts.length - 1); toRemove > 0 && s <= newestSlot; s++) {
-            int i = index(s);
-            long removed = Math.min(counts[i], toRemove);
-            counts[i] -= removed;
-            toRemove -= removed;
-            total -= removed;
         }
     }
 

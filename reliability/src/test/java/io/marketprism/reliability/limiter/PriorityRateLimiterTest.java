@@ -237,6 +237,22 @@ class PriorityRateLimiterTest {
     }
 
     @Test
+    void shouldTakeAHigherUsedWeightFromTheExchangeButNeverALowerOne() {
+        LimiterConfig config = smallBucket().bucketCapacity(1_000).refillPerSecond(1_000)
+                .windows(WindowLimit.weight(100, 60_000)).usedWeightWindowMillis(60_000).build();
+        PriorityRateLimiter limiter = limiter(config);
+        assertThat(limiter.offer(task("a", Priority.NORMAL, 50), queue, 0)).isEqualTo(Admission.Admit.INSTANCE);
+
+        // Another client on the same address used 30 more: the exchange reports 80
+        limiter.onResponse(200, null, 80L, 1);
+        // A report that misses calls still in flight must not give their weight back
+        limiter.onResponse(200, null, 10L, 2);
+
+        assertThat(limiter.offer(task("b", Priority.NORMAL, 20), queue, 3)).isEqualTo(Admission.Admit.INSTANCE);
+        assertThat(limiter.offer(task("c", Priority.NORMAL, 1), queue, 4)).isInstanceOf(Admission.Enqueued.class);
+    }
+
+    @Test
     void shouldCutRateMultiplicativelyOn429AndRaiseItAdditivelyOnSuccess() {
         PriorityRateLimiter limiter = limiter(smallBucket()
                 .rateCutFactor(0.5).rateIncreasePerSuccess(0.25).rateFloor(0.2).build());
