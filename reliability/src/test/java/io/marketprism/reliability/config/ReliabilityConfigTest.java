@@ -189,7 +189,8 @@ class ReliabilityConfigTest {
     @Test
     void shouldRefuseTheFlatBudgetKeysThatLimitGroupsReplaced() {
         for (String key : List.of("limiter.windows", "exchange.okx.limiter.windows", "limiter.bucket.capacity",
-                "exchange.binance-spot.limiter.refill.per.second", "exchange.binance-spot.limiter.used.weight.window.ms")) {
+                "exchange.binance-spot.limiter.refill.per.second",
+                "exchange.binance-spot.limiter.used.weight.window.ms")) {
             assertThatThrownBy(() -> ReliabilityConfig.fromMap(Map.of(key, "1")))
                     .as(key).hasMessageStartingWith("unknown configuration key '" + key + "'");
         }

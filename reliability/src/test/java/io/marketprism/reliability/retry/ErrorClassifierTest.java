@@ -51,7 +51,8 @@ class ErrorClassifierTest {
 
         assertThat(classifier.classify(CallFailure.ofExchangeError(400, "-1021", "Timestamp outside recvWindow")))
                 .isEqualTo(ErrorClass.RETRYABLE);
-        assertThat(classifier.classify(CallFailure.ofExchangeError(400, " -1021 ", "padded"))).isEqualTo(ErrorClass.RETRYABLE);
+        assertThat(classifier.classify(CallFailure.ofExchangeError(400, " -1021 ", "padded")))
+                .isEqualTo(ErrorClass.RETRYABLE);
         assertThat(classifier.classify(CallFailure.ofExchangeError(400, "-9999", "unknown code")))
                 .isEqualTo(ErrorClass.NON_RETRYABLE);
     }
