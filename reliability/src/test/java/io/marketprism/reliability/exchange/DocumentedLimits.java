@@ -106,10 +106,6 @@ final class DocumentedLimits {
         return result;
     }
 
-    List<Limit> limits() {
-        return limits;
-    }
-
     List<Limit> limits(String venue) {
         return limits.stream().filter(l -> l.venue().equals(venue)).toList();
     }

@@ -100,7 +100,7 @@ final class DocumentedRequests {
             for (OptionalParam p : optional) {
                 if (names.contains(p.name())) {
                     throw row.error("optional_params", "repeats the required parameter '" + p.name()
-                            + "'; give its allowed values here only if it is not in required_params");
+                            + "'; list its allowed values in required_params as " + p.name() + "=a|b|c");
                 }
             }
             return new Request(row.oneOf("venue", VENUES), row.oneOf("market", MARKETS),
@@ -136,6 +136,9 @@ final class DocumentedRequests {
                 }
                 if (!names.add(m.group(1))) {
                     throw row.error("required_params", "names '" + m.group(1) + "' twice");
+                }
+                if (m.group(3) != null && List.of(m.group(3).split("\\|", -1)).contains("")) {
+                    throw row.error("required_params", "'" + token + "' lists an empty value");
                 }
                 instrument |= placeholder != null;
                 params.add(new RequiredParam(m.group(1), placeholder,

@@ -85,7 +85,30 @@ class DocumentedRequestsTest {
     void shouldFixTheProductParameterThatFollowsTheMarket(String venue, String market, String dataType, String name,
             String value) {
         Request request = requests.find(venue, market, dataType).orElseThrow();
-        assertThat(request.required()).contains(new RequiredParam(name, null, List.of(value)));
+        RequiredParam product = request.required().stream().filter(p -> p.name().equals(name)).findFirst()
+                .orElseThrow();
+        assertThat(product.fixedValue()).contains(value);
+        assertThat(product.carriesInstrument()).isFalse();
+    }
+
+    @Test
+    void shouldTakeTheInstrumentAsPairOrFamilyOnlyWhereTheDocsKeyTheRequestThatWay() {
+        Map<String, Set<String>> keysByPlaceholder = requests.all().stream()
+                .flatMap(r -> r.required().stream().filter(RequiredParam::carriesInstrument)
+                        .map(p -> Map.entry(p.placeholder(), r.key())))
+                .collect(Collectors.groupingBy(Map.Entry::getKey,
+                        Collectors.mapping(Map.Entry::getValue, Collectors.toSet())));
+        assertThat(keysByPlaceholder.get("pair")).containsExactly("binance-coinm, coin-perp, LONG_SHORT_RATIO");
+        assertThat(keysByPlaceholder.get("family")).containsExactly("okx, option, OPEN_INTEREST");
+        assertThat(keysByPlaceholder.get("symbol")).hasSize(requests.all().size() - 1);
+    }
+
+    @Test
+    void shouldSayForEveryVenueHowABrokenLimitIsAnswered() {
+        for (String venue : DocumentedRequests.VENUES) {
+            assertThat(limits.signals(venue)).as("statuses and codes of %s", venue)
+                    .anyMatch(s -> s.kind() != DocumentedLimits.SignalKind.HEADER);
+        }
     }
 
     @Test
@@ -132,6 +155,7 @@ class DocumentedRequestsTest {
             "required_params; symbol={ticker}; column 'required_params' has the unknown placeholder {ticker}",
             "required_params; interval; column 'required_params' must say which parameter carries the instrument",
             "required_params; symbol={symbol},symbol; column 'required_params' names 'symbol' twice",
+            "required_params; symbol={symbol},interval=1m||5m; column 'required_params' 'interval=1m||5m' lists an empty value",
             "optional_params; limit=1..5000(6000); column 'optional_params' 'limit=1..5000(6000)' has a default outside",
             "optional_params; limit=500..5; column 'optional_params' 'limit=500..5' must write a range as lo..hi",
             "optional_params; symbol; column 'optional_params' repeats the required parameter 'symbol'",
