@@ -174,6 +174,15 @@ class DefinitionReaderTest {
                         7 * 86_400_000L);
     }
 
+    @Test
+    void shouldCountTheSymbolAsGivenWhenADefinitionListsItsParameterAsRequired() {
+        ObjectNode tree = tree();
+        set(tree, "markets.perp.requests.TRADES.required", "[\"category\", \"symbol\"]");
+
+        assertThat(read(tree).request("perp", "TRADES", "BTCUSDT", Map.of()).pathAndQuery())
+                .isEqualTo("/p/trades?category=linear&symbol=BTCUSDT");
+    }
+
     private static Arguments bad(String key, String value, String message) {
         return Arguments.of(key, value, message);
     }
