@@ -99,17 +99,17 @@ public final class ExchangeDefinition {
             }
             query.put(param, value);
         });
+        if (symbol == null || symbol.isBlank()) {
+            throw new IllegalArgumentException(name + " " + market + " " + dataType + " needs a symbol (sent as "
+                    + spec.symbolParam() + ")");
+        }
+        query.put(spec.symbolParam(), symbol);
         for (String param : spec.required()) {
             if (!query.containsKey(param)) {
                 throw new IllegalArgumentException(name + " " + market + " " + dataType + " needs parameter '"
                         + param + "'");
             }
         }
-        if (symbol == null || symbol.isBlank()) {
-            throw new IllegalArgumentException(name + " " + market + " " + dataType + " needs a symbol (sent as "
-                    + spec.symbolParam() + ")");
-        }
-        query.put(spec.symbolParam(), symbol);
         return new ExchangeRequest(m.hostSet(), spec.limitGroup(), spec.path(), Collections.unmodifiableSortedMap(query));
     }
 

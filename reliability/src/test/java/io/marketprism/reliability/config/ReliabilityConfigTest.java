@@ -9,6 +9,7 @@ import io.marketprism.reliability.limiter.WindowLimit;
 import io.marketprism.reliability.retry.BackoffStrategy;
 import io.marketprism.reliability.retry.CallFailure;
 import io.marketprism.reliability.retry.ErrorClassifier;
+import io.marketprism.reliability.state.DomainId;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -16,57 +17,104 @@ import org.junit.jupiter.api.Test;
 
 class ReliabilityConfigTest {
 
+    private static final DomainId BINANCE_SPOT = DomainId.of("binance", "spot", "direct");
+
     @Test
-    void shouldProvideBinanceOkxAndDeribitByDefault() {
+    void shouldProvideAProfilePerHostSetOfTheShippedDefinitions() {
         ReliabilityConfig config = ReliabilityConfig.ofDefaults();
 
-        assertThat(config.exchangeNames()).containsExactly("binance", "deribit", "okx");
-        assertThat(config.exchange("binance").endpoints()).containsExactly("api", "api1", "api2", "api3");
-        assertThat(config.exchange("binance").limiter().windows())
-                .containsExactly(WindowLimit.weight(6000, 60_000), WindowLimit.requests(1200, 60_000));
-        assertThat(config.exchange("okx").limiter().windows()).containsExactly(WindowLimit.requests(20, 2_000));
-        assertThat(config.exchange("deribit").limiter().windows()).containsExactly(WindowLimit.requests(20, 1_000));
+        assertThat(config.exchangeNames())
+                .containsExactly("binance-coinm", "binance-spot", "binance-usdm", "bybit", "deribit", "okx");
+        assertThat(config.exchange("binance-spot").endpoints())
+                .containsExactly("api", "api-gcp", "api1", "api2", "api3", "api4");
+        assertThat(config.exchange("binance-usdm").endpoints()).containsExactly("fapi");
+        assertThat(config.exchange("okx").limitGroups()).containsOnlyKeys("books", "trades", "ticker", "candles",
+                "funding-rate", "open-interest", "long-short-ratio");
     }
 
     @Test
-    void shouldWeighBinanceOrderBooksByDepthLimit() {
-        ExchangeProfile binance = ExchangeProfile.binance();
+    void shouldBudgetEachDomainByItsLimitGroup() {
+        ReliabilityConfig config = ReliabilityConfig.ofDefaults();
 
-        assertThat(binance.weightOf("ORDER_BOOK", Map.of())).isEqualTo(5);
-        assertThat(binance.weightOf("ORDER_BOOK", Map.of("limit", "100"))).isEqualTo(5);
-        assertThat(binance.weightOf("ORDER_BOOK", Map.of("limit", "101"))).isEqualTo(25);
-        assertThat(binance.weightOf("ORDER_BOOK", Map.of("limit", "500"))).isEqualTo(25);
-        assertThat(binance.weightOf("ORDER_BOOK", Map.of("limit", "1000"))).isEqualTo(50);
-        assertThat(binance.weightOf("ORDER_BOOK", Map.of("limit", "5000"))).isEqualTo(250);
-        assertThat(binance.weightOf("ORDER_BOOK", Map.of("limit", "lots"))).isEqualTo(250);
+        assertThat(config.exchange("binance-spot").limiterOf(BINANCE_SPOT).windows())
+                .containsExactly(WindowLimit.weight(6000, 60_000), WindowLimit.requests(300_000, 300_000));
+        assertThat(config.exchange("binance-usdm").limiterOf(DomainId.of("binance", "usdm", "direct")).windows())
+                .containsExactly(WindowLimit.weight(2400, 60_000));
+        assertThat(config.exchange("okx").limiterOf(DomainId.of("okx", "books", "direct")).windows())
+                .containsExactly(WindowLimit.requests(40, 2_000));
+        assertThat(config.exchange("okx").limiterOf(DomainId.of("okx", "ticker", "proxy-1")).windows())
+                .containsExactly(WindowLimit.requests(20, 2_000));
+        assertThat(config.exchange("deribit").limiterOf(DomainId.of("deribit", "non-matching-engine", "direct"))
+                .windows()).containsExactly(WindowLimit.requests(20, 1_000));
+    }
+
+    @Test
+    void shouldRefuseADomainThatNamesNoLimitGroupOfTheProfile() {
+        ExchangeProfile okx = ReliabilityConfig.ofDefaults().exchange("okx");
+
+        assertThatThrownBy(() -> okx.limiterOf(DomainId.of("okx", "spot", "direct")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("domain okx.spot.direct names no limit group of okx; groups: [books,");
+        assertThatThrownBy(() -> okx.limiterOf(new DomainId("okx")))
+                .hasMessageStartingWith("domain okx names no limit group of okx");
+    }
+
+    @Test
+    void shouldKeepTheProfilesOwnLimiterForAProfileWithoutLimitGroups() {
+        ExchangeProfile byHand = ExchangeProfile.builder("ex", "a").build();
+
+        assertThat(byHand.limiterOf(new DomainId("ex"))).isSameAs(byHand.limiter());
+    }
+
+    @Test
+    void shouldWeighBinanceOrderBooksByDepthLimitPerHostSet() {
+        ExchangeProfile spot = ReliabilityConfig.ofDefaults().exchange("binance-spot");
+        ExchangeProfile usdm = ReliabilityConfig.ofDefaults().exchange("binance-usdm");
+
+        assertThat(spot.weightOf("ORDER_BOOK", Map.of())).isEqualTo(5);
+        assertThat(spot.weightOf("ORDER_BOOK", Map.of("limit", "100"))).isEqualTo(5);
+        assertThat(spot.weightOf("ORDER_BOOK", Map.of("limit", "101"))).isEqualTo(25);
+        assertThat(spot.weightOf("ORDER_BOOK", Map.of("limit", "500"))).isEqualTo(25);
+        assertThat(spot.weightOf("ORDER_BOOK", Map.of("limit", "1000"))).isEqualTo(50);
+        assertThat(spot.weightOf("ORDER_BOOK", Map.of("limit", "5000"))).isEqualTo(250);
+        assertThat(spot.weightOf("ORDER_BOOK", Map.of("limit", "lots"))).isEqualTo(250);
+        assertThat(usdm.weightOf("ORDER_BOOK", Map.of("limit", "50"))).isEqualTo(2);
+        assertThat(usdm.weightOf("ORDER_BOOK", Map.of("limit", "500"))).isEqualTo(10);
+        assertThat(usdm.weightOf("ORDER_BOOK", Map.of("limit", "1000"))).isEqualTo(20);
     }
 
     @Test
     void shouldWeighBinanceTradesTickersFundingAndOpenInterest() {
-        ExchangeProfile binance = ExchangeProfile.binance();
+        ExchangeProfile spot = ReliabilityConfig.ofDefaults().exchange("binance-spot");
+        ExchangeProfile usdm = ReliabilityConfig.ofDefaults().exchange("binance-usdm");
 
-        assertThat(binance.weightOf("TRADES", Map.of())).isEqualTo(25);
-        assertThat(binance.weightOf("TICKER", Map.of("symbol", "BTCUSDT"))).isEqualTo(2);
-        assertThat(binance.weightOf("TICKER", Map.of("symbols", "[\"BTCUSDT\",\"ETHUSDT\",\"BNBUSDT\"]")))
-                .isEqualTo(3);
-        assertThat(binance.weightOf("funding_rate", Map.of())).isEqualTo(1);
-        assertThat(binance.weightOf("OPEN_INTEREST", Map.of())).isEqualTo(1);
+        assertThat(spot.weightOf("TRADES", Map.of())).isEqualTo(25);
+        assertThat(spot.weightOf("TICKER", Map.of("symbol", "BTCUSDT"))).isEqualTo(2);
+        assertThat(spot.weightOf("TICKER", Map.of("symbols", "[\"BTCUSDT\",\"ETHUSDT\",\"BNBUSDT\"]")))
+                .isEqualTo(2);
+        assertThat(usdm.weightOf("TRADES", Map.of())).isEqualTo(5);
+        assertThat(usdm.weightOf("funding_rate", Map.of())).isEqualTo(1);
+        assertThat(usdm.weightOf("OPEN_INTEREST", Map.of())).isEqualTo(1);
     }
 
     @Test
     void shouldWeighEveryOkxAndDeribitRequestOne() {
-        assertThat(ExchangeProfile.okx().weightOf("ORDER_BOOK", Map.of("limit", "400"))).isEqualTo(1);
-        assertThat(ExchangeProfile.deribit().weightOf("TRADES", Map.of())).isEqualTo(1);
+        ReliabilityConfig config = ReliabilityConfig.ofDefaults();
+
+        assertThat(config.exchange("okx").weightOf("ORDER_BOOK", Map.of("sz", "400"))).isEqualTo(1);
+        assertThat(config.exchange("deribit").weightOf("TRADES", Map.of())).isEqualTo(1);
     }
 
     @Test
     void shouldEqualDefaultsWhenMapIsEmpty() {
         ReliabilityConfig fromMap = ReliabilityConfig.fromMap(Map.of());
+        ReliabilityConfig defaults = ReliabilityConfig.ofDefaults();
 
-        assertThat(fromMap.exchange("binance").limiter().windows())
-                .isEqualTo(ReliabilityConfig.ofDefaults().exchange("binance").limiter().windows());
+        assertThat(fromMap.exchangeNames()).isEqualTo(defaults.exchangeNames());
+        assertThat(fromMap.exchange("binance-spot").limiterOf(BINANCE_SPOT).windows())
+                .isEqualTo(defaults.exchange("binance-spot").limiterOf(BINANCE_SPOT).windows());
         assertThat(fromMap.exchange("okx").breaker().toString())
-                .isEqualTo(ReliabilityConfig.ofDefaults().exchange("okx").breaker().toString());
+                .isEqualTo(defaults.exchange("okx").breaker().toString());
     }
 
     @Test
@@ -80,55 +128,72 @@ class ReliabilityConfigTest {
                 "balancer.strategy", "LEAST_IN_FLIGHT",
                 "exchange.deribit.balancer.strategy", "ROUND_ROBIN",
                 "limiter.queue.capacity", "50",
-                "exchange.binance.limiter.windows", "weight:1200/60000,requests:100/10000"));
+                "exchange.binance-usdm.limiter.queue.capacity", "70"));
 
-        assertThat(config.exchange("binance").breaker().failureRateThreshold()).isEqualTo(30f);
-        assertThat(config.exchange("binance").breaker().waitInOpenMillis()).isEqualTo(5000);
+        assertThat(config.exchange("binance-spot").breaker().failureRateThreshold()).isEqualTo(30f);
+        assertThat(config.exchange("binance-spot").breaker().waitInOpenMillis()).isEqualTo(5000);
         assertThat(config.exchange("okx").breaker().waitInOpenMillis()).isEqualTo(7000);
         assertThat(config.exchange("okx").retry().strategy()).isEqualTo(BackoffStrategy.FIBONACCI);
-        assertThat(config.exchange("okx").retry().maxAttempts()).isEqualTo(3);
-        assertThat(config.exchange("binance").balancer().strategy()).isEqualTo(BalancingStrategy.LEAST_IN_FLIGHT);
+        assertThat(config.exchange("bybit").retry().maxAttempts()).isEqualTo(3);
+        assertThat(config.exchange("binance-coinm").balancer().strategy())
+                .isEqualTo(BalancingStrategy.LEAST_IN_FLIGHT);
         assertThat(config.exchange("deribit").balancer().strategy()).isEqualTo(BalancingStrategy.ROUND_ROBIN);
         assertThat(config.exchange("deribit").limiter().queueCapacity()).isEqualTo(50);
-        assertThat(config.exchange("binance").limiter().windows())
-                .containsExactly(WindowLimit.weight(1200, 60_000), WindowLimit.requests(100, 10_000));
+        assertThat(config.exchange("binance-usdm").limiterOf(DomainId.of("binance", "usdm", "direct"))
+                .queueCapacity()).isEqualTo(70);
+    }
+
+    @Test
+    void shouldKeepTheLimitGroupsBudgetsUnderLimiterKeys() {
+        ReliabilityConfig config = ReliabilityConfig.fromMap(Map.of("exchange.binance-spot.limiter.critical.reserve",
+                "0.2"));
+
+        assertThat(config.exchange("binance-spot").limiterOf(BINANCE_SPOT).criticalReserveShare()).isEqualTo(0.2);
+        assertThat(config.exchange("binance-spot").limiterOf(BINANCE_SPOT).windows())
+                .containsExactly(WindowLimit.weight(6000, 60_000), WindowLimit.requests(300_000, 300_000));
     }
 
     @Test
     void shouldReadEndpointsWeightsAndClassificationPerExchange() {
         ReliabilityConfig config = ReliabilityConfig.fromMap(Map.of(
-                "exchange.binance.endpoints", "api, api4",
-                "exchange.binance.balancer.strategy", "ROUND_ROBIN",
-                "exchange.binance.weight.trades", "10",
-                "exchange.binance.error.code.-2011", "NON_RETRYABLE",
-                "exchange.binance.error.status.503", "RATE_LIMITED"));
+                "exchange.binance-spot.endpoints", "api, api4",
+                "exchange.binance-spot.balancer.strategy", "ROUND_ROBIN",
+                "exchange.binance-spot.weight.trades", "10",
+                "exchange.binance-spot.error.code.-2011", "NON_RETRYABLE",
+                "exchange.binance-spot.error.status.503", "RATE_LIMITED"));
 
-        ExchangeProfile binance = config.exchange("binance");
-        assertThat(binance.endpoints()).containsExactly("api", "api4");
-        assertThat(binance.balancer().strategy()).isEqualTo(BalancingStrategy.ROUND_ROBIN);
-        assertThat(binance.weightOf("TRADES", Map.of())).isEqualTo(10);
-        ErrorClassifier classifier = new ErrorClassifier(binance.classification());
+        ExchangeProfile spot = config.exchange("binance-spot");
+        assertThat(spot.endpoints()).containsExactly("api", "api4");
+        assertThat(spot.balancer().strategy()).isEqualTo(BalancingStrategy.ROUND_ROBIN);
+        assertThat(spot.weightOf("TRADES", Map.of())).isEqualTo(10);
+        ErrorClassifier classifier = new ErrorClassifier(spot.classification());
         assertThat(classifier.classify(CallFailure.ofExchangeError(400, "-2011", "x")))
                 .isEqualTo(ErrorClass.NON_RETRYABLE);
         assertThat(classifier.classify(CallFailure.ofStatus(503))).isEqualTo(ErrorClass.RATE_LIMITED);
+        assertThat(classifier.classify(CallFailure.ofExchangeError(429, "-1003", "busy")))
+                .as("the definition's codes stay").isEqualTo(ErrorClass.RATE_LIMITED);
+        assertThat(config.exchange("binance-usdm").weightOf("TRADES", Map.of())).isEqualTo(5);
     }
 
     @Test
-    void shouldAddAnExchangeWithoutPresetWhenItsEndpointsAreGiven() {
-        ReliabilityConfig config = ReliabilityConfig.fromMap(Map.of(
-                "exchange.bybit.endpoints", "api",
-                "exchange.bybit.limiter.windows", "requests:600/5000",
-                "exchange.bybit.limiter.used.weight.window.ms", "0"));
-
-        assertThat(config.exchange("bybit").endpoints()).containsExactly("api");
-        assertThat(config.exchange("bybit").limiter().windows()).containsExactly(WindowLimit.requests(600, 5_000));
-    }
-
-    @Test
-    void shouldRefuseAnExchangeWithoutPresetOrEndpoints() {
-        assertThatThrownBy(() -> ReliabilityConfig.fromMap(Map.of("exchange.bybit.retry.max.attempts", "2")))
+    void shouldRefuseAFlatKeyForAnExchangeThatIsNotAHostSet() {
+        assertThatThrownBy(() -> ReliabilityConfig.fromMap(Map.of("exchange.binance.retry.max.attempts", "2")))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageStartingWith("exchange.bybit.endpoints is required for an exchange without a preset");
+                .hasMessage("exchange.binance.* names no host set of an exchange definition (host sets:"
+                        + " [binance-coinm, binance-spot, binance-usdm, bybit, deribit, okx]); a new exchange is a"
+                        + " definition file (exchange.definitions)");
+        assertThatThrownBy(() -> ReliabilityConfig.fromMap(Map.of("exchange.kraken.endpoints", "api")))
+                .hasMessageStartingWith("exchange.kraken.* names no host set of an exchange definition");
+    }
+
+    @Test
+    void shouldRefuseTheFlatBudgetKeysThatLimitGroupsReplaced() {
+        for (String key : List.of("limiter.windows", "exchange.okx.limiter.windows", "limiter.bucket.capacity",
+                "exchange.binance-spot.limiter.refill.per.second",
+                "exchange.binance-spot.limiter.used.weight.window.ms")) {
+            assertThatThrownBy(() -> ReliabilityConfig.fromMap(Map.of(key, "1")))
+                    .as(key).hasMessageStartingWith("unknown configuration key '" + key + "'");
+        }
     }
 
     @Test
@@ -155,14 +220,11 @@ class ReliabilityConfigTest {
                         + " was 'RANDOM'");
         assertThatThrownBy(() -> ReliabilityConfig.fromMap(Map.of("limiter.critical.reserve", "0.9")))
                 .hasMessage("limiter.critical.reserve must be in [0.0, 0.5], was 0.9");
-        assertThatThrownBy(() -> ReliabilityConfig.fromMap(Map.of("exchange.binance.weight.trades", "0")))
-                .hasMessage("exchange.binance.weight.trades must be in [1, 1000000], was 0");
-        assertThatThrownBy(() -> ReliabilityConfig.fromMap(Map.of("exchange.binance.weight.trades", "lots")))
-                .hasMessage("exchange.binance.weight.trades must be N, PARAM:BOUND=N,...,*=N or each:PARAM=N,min=N,"
-                        + " was 'lots'");
-        assertThatThrownBy(() -> ReliabilityConfig.fromMap(Map.of("exchange.okx.limiter.windows", "requests:20")))
-                .hasMessageStartingWith("exchange.okx.limiter.windows must be in 1..8 of weight|requests:LIMIT/MILLIS,"
-                        + " was 'requests:20'");
+        assertThatThrownBy(() -> ReliabilityConfig.fromMap(Map.of("exchange.binance-spot.weight.trades", "0")))
+                .hasMessage("exchange.binance-spot.weight.trades must be in [1, 1000000], was 0");
+        assertThatThrownBy(() -> ReliabilityConfig.fromMap(Map.of("exchange.binance-spot.weight.trades", "lots")))
+                .hasMessage("exchange.binance-spot.weight.trades must be N, PARAM:BOUND=N,...,*=N,"
+                        + " count:PARAM:BOUND=N,...,*=N or each:PARAM=N,min=N, was 'lots'");
         assertThatThrownBy(() -> ReliabilityConfig.fromMap(Map.of("balancer.dynamic.weights", "yes")))
                 .hasMessage("balancer.dynamic.weights must be in {true, false}, was 'yes'");
     }
@@ -174,18 +236,9 @@ class ReliabilityConfigTest {
                 .hasMessage("exchange.okx.breaker: exchange.okx.breaker.max.wait.in.open.ms (10) must be >="
                         + " breaker.wait.in.open.ms (30000)");
         assertThatThrownBy(() -> ReliabilityConfig.fromMap(Map.of(
-                "breaker.minimum.calls", "60", "exchange.binance.breaker.window.calls", "40")))
-                .hasMessage("exchange.binance.breaker: breaker.minimum.calls (60) must not exceed"
-                        + " exchange.binance.breaker.window.calls (40) for a COUNT_BASED window");
-        assertThatThrownBy(() -> ReliabilityConfig.fromMap(Map.of("exchange.okx.limiter.used.weight.window.ms", "5")))
-                .hasMessageStartingWith("exchange.okx.limiter: exchange.okx.limiter.used.weight.window.ms 5 must be 0"
-                        + " or the length of a WEIGHT window");
-    }
-
-    @Test
-    void shouldRefuseExchangeOnlyKeysWithoutExchange() {
-        assertThatThrownBy(() -> ReliabilityConfig.fromMap(Map.of("limiter.windows", "requests:5/1000")))
-                .hasMessage("limiter.windows is set per exchange: use exchange.<name>.limiter.windows");
+                "breaker.minimum.calls", "45", "exchange.binance-spot.breaker.window.calls", "40")))
+                .hasMessage("exchange.binance-spot.breaker: breaker.minimum.calls (45) must not exceed"
+                        + " exchange.binance-spot.breaker.window.calls (40) for a COUNT_BASED window");
     }
 
     @Test
@@ -195,6 +248,7 @@ class ReliabilityConfigTest {
 
         assertThat(config.exchange("okx").endpoints()).containsExactly("eu", "us", "asia");
         assertThat(config.exchange("okx").balancer().strategy()).isEqualTo(BalancingStrategy.ROUND_ROBIN);
+        assertThat(config.exchange("okx").limitGroups()).containsKey("books");
         assertThatThrownBy(() -> config.withEndpoints("kraken", List.of("api")))
                 .hasMessageStartingWith("exchange 'kraken' is not configured");
     }
@@ -210,7 +264,7 @@ class ReliabilityConfigTest {
     }
 
     @Test
-    void shouldDocumentEveryKeyWithThePresetsDefaultsAndTheParsersRange() {
+    void shouldDocumentEveryKeyWithTheDefinitionsDefaultsAndTheParsersRange() {
         String table = ReliabilityConfig.table().markdown();
 
         assertThat(ReliabilityConfig.table().keys()).hasSizeGreaterThan(30);
@@ -218,8 +272,9 @@ class ReliabilityConfigTest {
             assertThat(table).contains("| `" + key.name() + "` |");
         }
         assertThat(table).contains("| `[exchange.<name>.]breaker.failure.rate.threshold` | `50.0` | [1.0, 100.0] |");
-        assertThat(table).contains("binance: `weight:6000/60000,requests:1200/60000`; deribit: `requests:20/1000`;"
-                + " okx: `requests:20/2000`");
+        assertThat(table).contains("binance-spot: `api,api-gcp,api1,api2,api3,api4`; binance-usdm: `fapi`;")
+                .contains("okx: `www,aws`");
+        assertThat(table).doesNotContain("limiter.windows").doesNotContain("limiter.bucket.capacity");
     }
 
     @Test
@@ -230,23 +285,23 @@ class ReliabilityConfigTest {
                 .hasValue("[exchange.<name>.]retry.max.attempts");
         assertThat(table.find("exchange.okx.retry.max.attempts")).map(ConfigKey::name)
                 .hasValue("[exchange.<name>.]retry.max.attempts");
-        assertThat(table.find("exchange.binance.error.exception.java.net.ConnectException")).map(ConfigKey::name)
-                .hasValue("exchange.<name>.error.exception.<class>");
+        assertThat(table.find("exchange.binance-spot.error.exception.java.net.ConnectException"))
+                .map(ConfigKey::name).hasValue("exchange.<name>.error.exception.<class>");
         assertThat(table.find("exchange.okx.limiter.speed")).isEmpty();
     }
 
     @Test
     void shouldAcceptEveryDocumentedDefaultAsValue() {
-        ExchangeProfile binance = ExchangeProfile.binance();
+        ExchangeProfile spot = ReliabilityConfig.ofDefaults().exchange("binance-spot");
         Map<String, String> defaults = new TreeMap<>();
         for (Setting<?, ?> setting : Settings.BY_NAME.values()) {
-            defaults.put("exchange.binance." + setting.name, setting.valueIn(binance));
+            defaults.put("exchange.binance-spot." + setting.name, setting.valueIn(spot));
         }
 
-        ExchangeProfile read = ReliabilityConfig.fromMap(defaults).exchange("binance");
+        ExchangeProfile read = ReliabilityConfig.fromMap(defaults).exchange("binance-spot");
 
         for (Setting<?, ?> setting : Settings.BY_NAME.values()) {
-            assertThat(setting.valueIn(read)).as(setting.name).isEqualTo(setting.valueIn(binance));
+            assertThat(setting.valueIn(read)).as(setting.name).isEqualTo(setting.valueIn(spot));
         }
     }
 

@@ -15,6 +15,7 @@ import io.marketprism.reliability.config.ReliabilityConfig;
 import io.marketprism.reliability.limiter.InMemoryWaitQueue;
 import io.marketprism.reliability.limiter.ShedReason;
 import io.marketprism.reliability.retry.GiveUpReason;
+import io.marketprism.reliability.state.DomainId;
 import io.marketprism.reliability.state.InMemoryStateStorage;
 import io.marketprism.reliability.state.StateKey;
 import io.marketprism.reliability.state.StateStorage;
@@ -218,15 +219,25 @@ class DecisionEngineTest {
 
     @Test
     void shouldWeighTasksByTheExchangeProfile() {
-        ReliabilityConfig binance = ReliabilityConfig.ofDefaults();
-        DecisionEngine binanceEngine = new DecisionEngine(binance, new InMemoryStateStorage(), EventListener.IGNORE);
-        TaskView deep = TaskView.of("deep", "binance", "ORDER_BOOK").withParams(Map.of("limit", "5000"))
-                .withPriority(Priority.CRITICAL);
+        // Given Binance spot's 6,000-weight budget, where a 5,000-deep book weighs 250 and a 1,000-deep one 50
+        // When books of one depth are decided in one instant until one has to wait
+        // Then the budget holds 6,000 / weight of them
+        assertThat(binanceBooksDispatchedAtOnce("5000")).isEqualTo(24);
+        assertThat(binanceBooksDispatchedAtOnce("1000")).isEqualTo(120);
+    }
 
-        binanceEngine.decide(deep, queue, T0);
-        Decision second = binanceEngine.decide(deep, queue, T0);
-
-        assertThat(second).isInstanceOf(Decision.Queued.class);
+    private static int binanceBooksDispatchedAtOnce(String limit) {
+        DecisionEngine binance = new DecisionEngine(ReliabilityConfig.ofDefaults(), new InMemoryStateStorage(),
+                EventListener.IGNORE);
+        String domain = DomainId.of("binance", "spot", "direct").name();
+        InMemoryWaitQueue waiting = new InMemoryWaitQueue();
+        int dispatched = 0;
+        while (binance.decide(new TaskView("book" + dispatched, "binance-spot", domain, "ORDER_BOOK",
+                Map.of("limit", limit), Priority.CRITICAL, null, 1, null, null, null, null), waiting, T0)
+                instanceof Decision.Dispatch) {
+            dispatched++;
+        }
+        return dispatched;
     }
 
     @Test

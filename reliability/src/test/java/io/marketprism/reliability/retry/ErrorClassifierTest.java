@@ -45,40 +45,22 @@ class ErrorClassifierTest {
     }
 
     @Test
-    void shouldClassifyBinanceCodesBeforeTheirHttpStatus() {
-        ErrorClassifier binance = ErrorClassifier.forExchange("Binance");
+    void shouldClassifyAnExchangeCodeBeforeItsHttpStatus() {
+        ErrorClassifier classifier = new ErrorClassifier(ClassificationRules.forExchange("ex").toBuilder()
+                .exchangeCode("-1021", ErrorClass.RETRYABLE).build());
 
-        assertThat(binance.classify(CallFailure.ofExchangeError(429, "-1003", "Too many requests")))
-                .isEqualTo(ErrorClass.RATE_LIMITED);
-        assertThat(binance.classify(CallFailure.ofExchangeError(400, "-1021", "Timestamp outside recvWindow")))
+        assertThat(classifier.classify(CallFailure.ofExchangeError(400, "-1021", "Timestamp outside recvWindow")))
                 .isEqualTo(ErrorClass.RETRYABLE);
-        assertThat(binance.classify(CallFailure.ofExchangeError(400, "-1121", "Invalid symbol")))
-                .isEqualTo(ErrorClass.NON_RETRYABLE);
-        assertThat(binance.classify(CallFailure.ofExchangeError(400, "-9999", "unknown code")))
-                .isEqualTo(ErrorClass.NON_RETRYABLE);
-    }
-
-    @Test
-    void shouldClassifyOkxAndDeribitCodes() {
-        ErrorClassifier okx = new ErrorClassifier(ClassificationRules.okx());
-        ErrorClassifier deribit = new ErrorClassifier(ClassificationRules.deribit());
-
-        assertThat(okx.classify(CallFailure.ofExchangeError(200, "50011", "Rate limit reached")))
-                .isEqualTo(ErrorClass.RATE_LIMITED);
-        assertThat(okx.classify(CallFailure.ofExchangeError(200, "51001", "Instrument ID does not exist")))
-                .isEqualTo(ErrorClass.NON_RETRYABLE);
-        assertThat(deribit.classify(CallFailure.ofExchangeError(200, "10028", "too_many_requests")))
-                .isEqualTo(ErrorClass.RATE_LIMITED);
-        assertThat(deribit.classify(CallFailure.ofExchangeError(400, "10001", "error")))
-                .isEqualTo(ErrorClass.NON_RETRYABLE);
-        assertThat(deribit.classify(CallFailure.ofExchangeError(400, " -32602 ", "Invalid params")))
+        assertThat(classifier.classify(CallFailure.ofExchangeError(400, " -1021 ", "padded")))
+                .isEqualTo(ErrorClass.RETRYABLE);
+        assertThat(classifier.classify(CallFailure.ofExchangeError(400, "-9999", "unknown code")))
                 .isEqualTo(ErrorClass.NON_RETRYABLE);
     }
 
     @Test
     void shouldLetAnExchangeOverrideItsDefaults() {
-        // Given Binance rules where 403 (WAF block) is treated as rate limiting and -1021 gives up
-        ClassificationRules rules = ClassificationRules.binance().toBuilder()
+        // Given rules where 403 (a WAF block) is treated as rate limiting and -1021 gives up
+        ClassificationRules rules = ClassificationRules.forExchange("ex").toBuilder()
                 .status(403, ErrorClass.RATE_LIMITED)
                 .exchangeCode("-1021", ErrorClass.NON_RETRYABLE)
                 .fallback(ErrorClass.SERVER)
@@ -88,9 +70,11 @@ class ErrorClassifierTest {
         // Then the overrides win and the other defaults stay
         assertThat(classifier.classify(CallFailure.ofStatus(403))).isEqualTo(ErrorClass.RATE_LIMITED);
         assertThat(classifier.classify(CallFailure.ofExchangeError(400, "-1021", "ts"))).isEqualTo(ErrorClass.NON_RETRYABLE);
-        assertThat(classifier.classify(CallFailure.ofExchangeError(429, "-1003", "busy"))).isEqualTo(ErrorClass.RATE_LIMITED);
+        assertThat(classifier.classify(CallFailure.ofStatus(429))).isEqualTo(ErrorClass.RATE_LIMITED);
+        assertThat(classifier.classify(CallFailure.ofException(new ConnectException("refused"))))
+                .isEqualTo(ErrorClass.NETWORK);
         assertThat(classifier.classify(new CallFailure(null, null, null, null))).isEqualTo(ErrorClass.SERVER);
-        assertThat(ErrorClassifier.forExchange("binance").classify(CallFailure.ofStatus(403)))
+        assertThat(ErrorClassifier.forExchange("ex").classify(CallFailure.ofStatus(403)))
                 .isEqualTo(ErrorClass.NON_RETRYABLE);
     }
 
