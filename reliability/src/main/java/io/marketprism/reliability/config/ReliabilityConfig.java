@@ -32,8 +32,16 @@ public final class ReliabilityConfig {
 
     private final Map<String, ExchangeProfile> exchanges;
     private final long clockSkewToleranceMillis;
+    /** Limit domains the caller routes tasks to, with the exchange of each. */
+    private final Map<String, String> domains;
 
     private ReliabilityConfig(Map<String, ExchangeProfile> exchanges, long clockSkewToleranceMillis) {
+        this(exchanges, clockSkewToleranceMillis, Map.of());
+    }
+
+    private ReliabilityConfig(Map<String, ExchangeProfile> exchanges, long clockSkewToleranceMillis,
+                              Map<String, String> domains) {
+        this.domains = Map.copyOf(domains);
         // sorted for listing, hashed for the lookup on every engine call
         this.exchanges = Collections.unmodifiableMap(new LinkedHashMap<>(new TreeMap<>(exchanges)));
         this.clockSkewToleranceMillis = Settings.CLOCK_SKEW_TOLERANCE.type()
@@ -134,12 +142,12 @@ public final class ReliabilityConfig {
     public ReliabilityConfig with(ExchangeProfile profile) {
         Map<String, ExchangeProfile> copy = new TreeMap<>(exchanges);
         copy.put(profile.name(), Objects.requireNonNull(profile, "profile"));
-        return new ReliabilityConfig(copy, clockSkewToleranceMillis);
+        return new ReliabilityConfig(copy, clockSkewToleranceMillis, domains);
     }
 
     /** This configuration with another {@link #clockSkewToleranceMillis()}, in [0, 3600000] ms. */
     public ReliabilityConfig withClockSkewToleranceMillis(long millis) {
-        return new ReliabilityConfig(exchanges, millis);
+        return new ReliabilityConfig(exchanges, millis, domains);
     }
 
     /**
@@ -161,7 +169,22 @@ public final class ReliabilityConfig {
         for (String name : names) {
             served.put(name, exchange(name));
         }
-        return new ReliabilityConfig(served, clockSkewToleranceMillis);
+        return new ReliabilityConfig(served, clockSkewToleranceMillis, domains);
+    }
+
+    /**
+     * This configuration knowing the limit domains its caller routes tasks to, by name, with the exchange (profile)
+     * each belongs to: a new engine loads the saved state of each before it hands out probes, so that it knows their
+     * bans. IllegalArgumentException for an exchange that is not configured.
+     */
+    public ReliabilityConfig withDomains(Map<String, String> exchangeByDomain) {
+        exchangeByDomain.values().forEach(this::exchange);
+        return new ReliabilityConfig(exchanges, clockSkewToleranceMillis, exchangeByDomain);
+    }
+
+    /** The limit domains given by {@link #withDomains}, with the exchange of each. */
+    public Map<String, String> domains() {
+        return domains;
     }
 
     /** The profile of {@code exchange}; IllegalArgumentException when it is not configured. */

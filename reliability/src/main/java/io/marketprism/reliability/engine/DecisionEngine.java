@@ -385,10 +385,11 @@ public final class DecisionEngine {
     }
 
     /**
-     * Loads, once per engine, every configured exchange the storage holds a balancer of, with the limit domain named
-     * like it when the storage holds that one too, so that a new engine hands out the probes due before its first
-     * task of the exchange and still knows the usual domain's ban. State saved later comes from this engine, which
-     * has the exchange loaded already.
+     * Loads, once per engine, every configured exchange the storage holds a balancer of, and every limit domain the
+     * storage holds state of among those the configuration knows ({@link ReliabilityConfig#domains()}, and the ones
+     * named like an exchange), so that a new engine hands out the probes due before its first task of the exchange
+     * and still knows every ban, even when a task of the exchange loaded the exchange, but not its domain, first.
+     * State saved later comes from this engine, which has them loaded already.
      */
     private void loadSavedExchanges(long now) {
         if (savedExchangesLoaded) {
@@ -396,15 +397,18 @@ public final class DecisionEngine {
         }
         savedExchangesLoaded = true;
         for (String name : config.exchangeNames()) {
-            if (exchanges.containsKey(name) || storage.load(StateKey.balancer(name)) == null) {
-                continue;
+            if (!exchanges.containsKey(name) && storage.load(StateKey.balancer(name)) != null) {
+                noteChanges(exchange(name, now));
             }
-            ExchangeRuntime exchange = exchange(name, now);
-            if (!domains.containsKey(name) && name.equals(exchangeOfSaved(name))) {
-                noteChanges(exchange, domain(name, exchange.profile, now));
-            } else {
-                noteChanges(exchange);
-            }
+            loadSavedDomain(name, name, now);
+        }
+        config.domains().forEach((domain, exchange) -> loadSavedDomain(domain, exchange, now));
+    }
+
+    private void loadSavedDomain(String domainName, String exchangeName, long now) {
+        if (!domains.containsKey(domainName) && exchangeName.equals(exchangeOfSaved(domainName))) {
+            ExchangeRuntime exchange = exchange(exchangeName, now);
+            noteChanges(exchange, domain(domainName, exchange.profile, now));
         }
     }
 

@@ -549,6 +549,41 @@ class DecisionEngineTest {
     }
 
     @Test
+    void shouldKnowASavedBanBeforeProbingAfterARestartWhoseFirstTaskWasHeldBeforeItsDomainLoaded() {
+        engine = ejectingEngine(0.5);
+        ejectA(T0);
+        engine.decide(task("t2"), queue, T0);
+        engine.record(CallReport.status(task("t2"), "b", 418, null, 5_000L, 10), T0 + 10);
+        engine.saveChanges();
+
+        // A new engine's first task is a retry not due yet: it loads the exchange, then returns before the domain
+        DecisionEngine restarted = new DecisionEngine(EngineFixture.configEjecting(1, 0.5, 1.0), storage,
+                events::add);
+        restarted.decide(task("t3").retry(2, T0 + 60_000, "a", ErrorClass.SERVER), new InMemoryWaitQueue(),
+                T0 + 20);
+
+        assertThat(restarted.probesDue(T0 + 2_000)).as("no probe of a banned address").isEmpty();
+        assertThat(restarted.probesDue(T0 + 5_010)).containsExactly(new ProbeRequest("ex", "a"));
+    }
+
+    @Test
+    void shouldLoadTheSavedBanOfEveryDomainTheConfigurationRoutesTo() {
+        ReliabilityConfig routed = EngineFixture.configEjecting(1, 0.5, 1.0).withDomains(Map.of("ex.g.r2", "ex"));
+        engine = new DecisionEngine(routed, storage, events::add);
+        ejectA(T0);
+        TaskView onRouteTwo = new TaskView("t2", "ex", "ex.g.r2", "TRADES", Map.of(), Priority.NORMAL, null, 1, null,
+                null, null, null);
+        engine.decide(onRouteTwo, queue, T0);
+        engine.record(CallReport.status(onRouteTwo, "b", 418, null, 5_000L, 10), T0 + 10);
+        engine.saveChanges();
+
+        DecisionEngine restarted = new DecisionEngine(routed, storage, events::add);
+
+        assertThat(restarted.probesDue(T0 + 2_000)).isEmpty();
+        assertThat(restarted.bannedUntil("ex.g.r2")).isEqualTo(T0 + 5_010);
+    }
+
+    @Test
     void shouldSaveOnlyTheBalancerAfterARecordedProbe() {
         engine = ejectingEngine(0.5);
         ejectA(T0);

@@ -35,11 +35,7 @@ class DocumentedLimitsMatchDefinitionsTest {
     private static final DocumentedLimits LIMITS = DocumentedLimits.load();
 
     /** Limits where the definitions and the table disagree today, with what differs (reported to the lead). */
-    private static final Map<String, List<String>> KNOWN_DISAGREEMENTS = Map.of(
-            // the COIN-M docs disagree with themselves: Exchange-Information (and the Futures FAQ) show 2400 weight
-            // per minute, common-definition's example 6000; the definition budgets 6000, the table lists 2400
-            "binance-coinm REQUEST_WEIGHT", List.of("group coinm has no rule 2400 weight / 1m per ip; it has"
-                    + " [6000 weight / 1m (clock)]"));
+    private static final Map<String, List<String>> KNOWN_DISAGREEMENTS = Map.of();
 
     /**
      * Error codes the docs tie to a broken limit that the definitions do not class RATE_LIMITED, with the class
@@ -47,11 +43,7 @@ class DocumentedLimitsMatchDefinitionsTest {
      */
     private static final Map<String, ErrorClass> KNOWN_UNCLASSED_CODES = Map.of(
             // docs: systems are busy, not a client limit: the definition retries it as SERVER, which fits
-            "okx 50013", ErrorClass.SERVER,
-            // docs: too many concurrent public requests; the definition has no rule, so it is given up
-            "deribit 10066", ErrorClass.NON_RETRYABLE,
-            // docs: system-level frequency protection; the definition has no rule, so it is given up
-            "bybit 10429", ErrorClass.NON_RETRYABLE);
+            "okx 50013", ErrorClass.SERVER);
 
     static Stream<Arguments> consumedLimits() {
         Set<String> seen = new TreeSet<>();
@@ -149,8 +141,7 @@ class DocumentedLimitsMatchDefinitionsTest {
             }
         }
 
-        // the one known disagreement: COIN-M's weight limit (see KNOWN_DISAGREEMENTS)
-        assertThat(invented).containsExactly("binance-coinm coinm: 6000 weight / 1m (clock)");
+        assertThat(invented).isEmpty();
     }
 
     @Test

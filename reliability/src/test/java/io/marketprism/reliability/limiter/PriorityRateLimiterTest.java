@@ -330,22 +330,6 @@ class PriorityRateLimiterTest {
     }
 
     @Test
-    void shouldCorrectWeightWindowToExchangeUsedWeightHeader() {
-        PriorityRateLimiter limiter = limiter(LimiterConfig.builder()
-                .bucketCapacity(1000).refillPerSecond(1000).criticalReserveShare(0.0)
-                .windows(WindowLimit.weight(100, 60_000)).usedWeightWindowMillis(60_000).build());
-        limiter.offer(task("a", NORMAL, 10), queue, 0);
-
-        limiter.onResponse(200, null, 95L, 10);
-        Admission afterRaise = limiter.offer(task("b", NORMAL, 10), queue, 20);
-        limiter.onResponse(200, null, 0L, 30);
-        List<Waiting> afterLower = limiter.drain(queue, 40);
-
-        assertThat(afterRaise).isInstanceOf(Admission.Enqueued.class);
-        assertThat(ids(afterLower)).containsExactly("b");
-    }
-
-    @Test
     void shouldIgnoreUsedWeightHeaderWhenNotConfigured() {
         PriorityRateLimiter limiter = limiter(LimiterConfig.builder()
                 .bucketCapacity(1000).refillPerSecond(1000).criticalReserveShare(0.0)

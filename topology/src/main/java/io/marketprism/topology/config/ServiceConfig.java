@@ -491,8 +491,10 @@ public final class ServiceConfig {
                     String.join(",", list.stream().map(Endpoint::name).toList())));
             // Names the bad key itself, with the value and what is allowed. Only the served host sets are configured
             // in the engine: a definition the service does not serve is not an exchange it knows.
-            return new ServiceConfig(this, routes,
-                    ReliabilityConfig.fromMap(definitions, settings).servingOnly(endpoints.keySet()));
+            Map<String, String> hostSetByDomain = new LinkedHashMap<>();
+            routes.domains().forEach(domain -> hostSetByDomain.put(domain.name(), domain.hostSet()));
+            return new ServiceConfig(this, routes, ReliabilityConfig.fromMap(definitions, settings)
+                    .servingOnly(endpoints.keySet()).withDomains(hostSetByDomain));
         }
 
         private List<EgressRoute> egressRoutes(List<String> names, Map<String, List<Endpoint>> endpoints) {
