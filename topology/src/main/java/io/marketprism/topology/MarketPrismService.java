@@ -139,6 +139,11 @@ public final class MarketPrismService implements AutoCloseable {
         streams.start();
     }
 
+    /** The configuration the service runs with. */
+    public ServiceConfig config() {
+        return config;
+    }
+
     /**
      * Waits until Kafka Streams reports RUNNING.
      *

@@ -96,7 +96,7 @@ class ClientExamplesIT {
         assertThat(printed).containsPattern("(?m)^result " + id + "-json okx TICKER BTC-USDT endpoint=okx/\\w+ "
                 + "attempts=1 format=" + format + "$");
         assertThat(printed).containsPattern("(?m)^result " + id + "-avro binance ORDER_BOOK BTCUSDT "
-                + "endpoint=binance/\\w+ attempts=1 format=" + format + "$");
+                + "endpoint=binance-spot/\\w+ attempts=1 format=" + format + "$");
         assertThat(printed).containsPattern("(?m)^dead-letter " + id + "-bad reason=INVALID "
                 + "detail=unknown exchange 'nasdaq'.* format=" + format + "$");
     }

@@ -83,13 +83,13 @@ class MetricsIT {
                         "marketprism_endpoint_recovery_seconds", "marketprism_ban_duration_seconds");
                 assertThat(families.stream().filter(f -> f.startsWith("kafka_"))).hasSizeGreaterThan(50);
                 assertThat(first).containsPattern(
-                        "marketprism_queue_depth\\{[^}]*domain=\"binance\"[^}]*priority=\"CRITICAL\"");
+                        "marketprism_queue_depth\\{[^}]*domain=\"binance.spot.direct\"[^}]*priority=\"CRITICAL\"");
                 assertThat(first).containsPattern(
                         "marketprism_calls_total\\{[^}]*endpoint=\"[a-z0-9]+\"[^}]*outcome=\"success\"");
                 assertThat(first).contains("marketprism_task_latency_seconds_bucket{");
                 // The owning processor publishes the engine's saved state: breakers of a busy exchange read closed.
                 await().atMost(Duration.ofSeconds(10)).until(() -> Pattern.compile(
-                        "marketprism_breaker_state\\{[^}]*exchange=\"binance\"[^}]*} 0\\.0").matcher(scrape(base)).find());
+                        "marketprism_breaker_state\\{[^}]*exchange=\"binance-spot\"[^}]*} 0\\.0").matcher(scrape(base)).find());
 
                 Workloads.produceTasks(kafka.bootstrapServers(), config.topics().tasks(), TASKS, "m2");
                 await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500))

@@ -517,6 +517,9 @@ public final class DecisionEngine {
             status = 429;
         }
         domain.limiter.onResponse(status, report.retryAfterMillis(), report.usedWeight(), now);
+        if (status == 418) {
+            banAlong(domain, exchange, now);
+        }
         if (report.attempt() == 1) {
             domain.budget.recordRequest(now);
         }
@@ -536,6 +539,26 @@ public final class DecisionEngine {
         listener.onEvent(new ReliabilityEvent.TaskGivenUp(now, report.exchange(), report.domain(), report.taskId(),
                 giveUp.reason(), errorClass, giveUp.detail()));
         return new AfterCall.GiveUp(giveUp.reason(), errorClass, giveUp.detail());
+    }
+
+    /**
+     * A 418 bans the address, not one limit group: every other domain the configuration routes to over the same
+     * exchange and egress route is banned as long ({@link ReliabilityConfig#domains()}).
+     */
+    private void banAlong(DomainRuntime banned, ExchangeRuntime exchange, long now) {
+        String route = new DomainId(banned.domain).route();
+        long until = banned.limiter.bannedUntil();
+        if (route == null) {
+            return;
+        }
+        config.domains().forEach((name, exchangeName) -> {
+            if (!name.equals(banned.domain) && exchangeName.equals(exchange.name)
+                    && route.equals(new DomainId(name).route())) {
+                DomainRuntime other = domain(name, exchange.profile, now);
+                other.limiter.banAlong(until, 418, now);
+                noteChanges(other);
+            }
+        });
     }
 
     /** The runtime of exchange {@code name}; IllegalArgumentException when it is not configured. */

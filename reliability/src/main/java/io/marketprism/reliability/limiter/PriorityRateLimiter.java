@@ -252,6 +252,15 @@ public final class PriorityRateLimiter {
         }
     }
 
+    /**
+     * Bans the domain until {@code until} (a BanStarted event) because the exchange banned the address it shares with
+     * another domain (a 418 answered there); a ban lasting longer already is kept.
+     */
+    public void banAlong(long until, int status, long now) {
+        long at = advanceTo(now);
+        banUntil(at, until - at, status);
+    }
+
     /** Operator action: ends a ban at {@code now} (a BanEnded event); false, changing nothing, when none lasts. */
     public boolean liftBan(long now) {
         long at = advanceTo(now);

@@ -28,6 +28,11 @@ public record DomainId(String name) {
         return first > 0 && last > first + 1 && last < name.length() - 1 ? name.substring(first + 1, last) : null;
     }
 
+    /** The egress route of a name made by {@link #of}, or null for a name of another form. */
+    public String route() {
+        return group() == null ? null : name.substring(name.lastIndexOf('.') + 1);
+    }
+
     @Override
     public String toString() {
         return name;

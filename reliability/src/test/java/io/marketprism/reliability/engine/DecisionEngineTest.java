@@ -584,6 +584,25 @@ class DecisionEngineTest {
     }
 
     @Test
+    void shouldBanEveryDomainOfTheSameExchangeAndRouteOnA418ButNotThoseOfAnotherRoute() {
+        ReliabilityConfig routed = EngineFixture.config().withDomains(Map.of("ex.books.r1", "ex", "ex.trades.r1", "ex",
+                "ex.books.r2", "ex"));
+        engine = new DecisionEngine(routed, storage, events::add);
+        TaskView books = new TaskView("t1", "ex", "ex.books.r1", "ORDER_BOOK", Map.of(), Priority.NORMAL, null, 1,
+                null, null, null, null);
+        Decision.Dispatch dispatch = (Decision.Dispatch) engine.decide(books, queue, T0);
+
+        engine.record(CallReport.status(books, dispatch.endpoint(), 418, null, 60_000L, 5), T0 + 5);
+
+        assertThat(engine.bannedUntil("ex.books.r1")).isEqualTo(T0 + 60_005);
+        assertThat(engine.bannedUntil("ex.trades.r1")).as("same address").isEqualTo(T0 + 60_005);
+        assertThat(engine.bannedUntil("ex.books.r2")).as("another route").isLessThan(T0);
+        TaskView trades = new TaskView("t2", "ex", "ex.trades.r1", "TRADES", Map.of(), Priority.NORMAL, null, 1, null,
+                null, null, null);
+        assertThat(engine.decide(trades, new InMemoryWaitQueue(), T0 + 10)).isInstanceOf(Decision.Hold.class);
+    }
+
+    @Test
     void shouldSaveOnlyTheBalancerAfterARecordedProbe() {
         engine = ejectingEngine(0.5);
         ejectA(T0);

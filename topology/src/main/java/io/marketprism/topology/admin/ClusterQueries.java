@@ -14,6 +14,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -33,7 +34,7 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 /**
  * Answers admin calls for the whole cluster. Listings: this instance's active stores by interactive query, plus
  * every other instance's local listing fetched over HTTP ({@code ?local=true}, so they do not fan out again).
- * Commands: routed to the instance whose stream task owns the domain's partition (found with
+ * Commands: routed to the instance whose stream task owns the host set's partition (found with
  * {@link KafkaStreams#queryMetadataForKey}) and there queued in the {@link AdminMailbox} for the processor. An
  * address alone never makes an instance "this one": it must also hold the partitions filed under it
  * ({@link ClusterCoverage}).
@@ -137,8 +138,12 @@ final class ClusterQueries {
      * never forwarded again.
      */
     Answer execute(AdminCommand command, String path, String authorization, boolean localOnly) {
-        KeyQueryMetadata owner = streams.get().queryMetadataForKey(ProcessorSettings.ENGINE_STORE,
-                command.domain(), new StringSerializer());
+        // Tasks are partitioned by host set: a breaker command names it, a ban names a domain of one
+        String key = command.action() == AdminCommand.Action.LIFT_BAN
+                ? Objects.requireNonNullElse(config.routes().hostSetOfDomain(command.domain()), command.domain())
+                : command.domain();
+        KeyQueryMetadata owner = streams.get().queryMetadataForKey(ProcessorSettings.ENGINE_STORE, key,
+                new StringSerializer());
         if (owner == null || owner.equals(KeyQueryMetadata.NOT_AVAILABLE)) {
             return new Answer(503, AdminJson.message("error", "no instance owns domain '" + command.domain()
                     + "' right now (rebalancing?); try again"));

@@ -18,9 +18,12 @@ import java.util.Map;
 
 /**
  * Where each task goes, by its exchange's definition: the request (host set, path and query), the limit group it is
- * charged to and the egress route it takes, which together name its limit domain ({@code exchange.group.route}, the
- * partitioning key of every decision about it). Routes are chosen by symbol, so one instrument always takes the same
- * route and the routes share the symbols evenly. Immutable and shared by every stream thread.
+ * charged to and the egress route it takes, which together name its limit domain ({@code exchange.group.route}).
+ * Routes are chosen by symbol, so one instrument always takes the same route and the routes share the symbols evenly.
+ *
+ * <p>Tasks are partitioned by host set ({@link #partitionKeyOf}): every domain of a host set, on every route, is
+ * decided by one engine, which holds the host set's one breaker per endpoint and its balancer, and bans every domain
+ * of a route when the exchange bans that route's address. Immutable and shared by every stream thread.
  */
 public final class ExchangeRoutes {
 
@@ -90,6 +93,25 @@ public final class ExchangeRoutes {
         } catch (IllegalArgumentException unroutable) {
             return DomainId.of(task.getExchange(), UNROUTABLE, routeOf(task.getSymbol()).name()).name();
         }
+    }
+
+    /**
+     * The key a task is partitioned by: the host set it is sent to (its exchange's name when it does not resolve, so
+     * that it still reaches a processor that dead-letters it).
+     */
+    public String partitionKeyOf(CollectorTask task) {
+        String hostSet = hostSetOf(task);
+        return hostSet != null ? hostSet : task.getExchange();
+    }
+
+    /** The host set whose partition decides {@code domain}, or null for a domain no served host set has. */
+    public String hostSetOfDomain(String domain) {
+        for (Domain known : domains()) {
+            if (known.name().equals(domain)) {
+                return known.hostSet();
+            }
+        }
+        return null;
     }
 
     /** The host set (the engine's exchange) a task is sent to, or null when it does not resolve. */

@@ -7,24 +7,24 @@ import io.marketprism.topology.exchange.ExchangeRoutes;
 import org.apache.kafka.streams.processor.api.Record;
 
 /**
- * Keys and headers for each kind of outcome. Tasks and retries are keyed by their rate-limit domain, so one domain's
- * decisions live in one partition; results and dead letters are keyed by task id.
+ * Keys and headers for each kind of outcome. Tasks and retries are keyed by their host set, so the decisions about one
+ * host set's endpoints and limit domains live in one partition; results and dead letters are keyed by task id.
  */
 public final class Routing {
 
     private Routing() {
     }
 
-    /** {@code outcome} as a record, a task keyed by its limit domain ({@link ExchangeRoutes#domainOf}). */
+    /** {@code outcome} as a record, a task keyed by its host set ({@link ExchangeRoutes#partitionKeyOf}). */
     static Record<String, Outcome> toRecord(Outcome outcome, ExchangeRoutes routes, long timestamp) {
         if (outcome instanceof Outcome.Accepted accepted) {
             CollectorTask task = accepted.task();
-            return new Record<>(routes.domainOf(task), outcome, timestamp,
+            return new Record<>(routes.partitionKeyOf(task), outcome, timestamp,
                     OutputHeaders.of(task.getTaskId(), task.getExchange(), null, null));
         }
         if (outcome instanceof Outcome.RetryLater retry) {
             CollectorTask task = retry.task();
-            return new Record<>(routes.domainOf(task), outcome, timestamp,
+            return new Record<>(routes.partitionKeyOf(task), outcome, timestamp,
                     OutputHeaders.of(task.getTaskId(), task.getExchange(), OutputHeaders.OUTCOME_RETRY, null));
         }
         if (outcome instanceof Outcome.Succeeded succeeded) {
