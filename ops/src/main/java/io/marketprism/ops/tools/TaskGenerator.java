@@ -26,9 +26,12 @@ public final class TaskGenerator {
     /** Instruments per exchange and market used when none are given; markets without any are not drawn. */
     public static final Map<String, Map<String, List<String>>> DEFAULT_SYMBOLS = Map.of(
             "binance", Map.of("spot", List.of("BTCUSDT", "ETHUSDT"), "perp", List.of("BTCUSDT", "ETHUSDT"),
-                    "coin-perp", List.of("BTCUSD_PERP", "ETHUSD_PERP")),
-            "okx", Map.of("spot", List.of("BTC-USDT", "ETH-USDT"), "perp", List.of("BTC-USDT-SWAP", "ETH-USDT-SWAP")),
-            "deribit", Map.of("perp", List.of("BTC-PERPETUAL", "ETH-PERPETUAL")),
+                    "futures", List.of("BTCUSDT_261225"), "coin-perp", List.of("BTCUSD_PERP", "ETHUSD_PERP"),
+                    "coin-futures", List.of("BTCUSD_261225")),
+            "okx", Map.of("spot", List.of("BTC-USDT", "ETH-USDT"), "perp", List.of("BTC-USDT-SWAP", "ETH-USDT-SWAP"),
+                    "futures", List.of("BTC-USD-261225")),
+            "deribit", Map.of("perp", List.of("BTC-PERPETUAL", "ETH-PERPETUAL"), "spot", List.of("BTC_USDC"),
+                    "futures", List.of("BTC-26DEC26"), "option", List.of("BTC-26DEC26-100000-C")),
             "bybit", Map.of("spot", List.of("BTCUSDT", "ETHUSDT"), "perp", List.of("BTCUSDT", "ETHUSDT")));
 
     /** One request a task may ask for, and the symbols to draw for it. */

@@ -1,0 +1,154 @@
+package io.marketprism.ops.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.marketprism.ops.exchange.LimitUsage;
+import io.marketprism.ops.exchange.ServedRequest;
+import io.marketprism.ops.exchange.SimulatedExchange;
+import io.marketprism.ops.kafka.EmbeddedKafka;
+import io.marketprism.ops.local.SimulatedEndpoints;
+import io.marketprism.ops.tools.BudgetDemand;
+import io.marketprism.reliability.exchange.ExchangeDefinitions;
+import io.marketprism.schemas.CollectorTask;
+import io.marketprism.schemas.codec.AvroCodec;
+import io.marketprism.topology.MarketPrismService;
+import io.marketprism.topology.config.ServiceConfig;
+import io.marketprism.topology.exchange.EgressRoute;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Floods the strict simulator with every exchange × market × data type of the shipped definitions at ten times the
+ * budgets, for two minutes (override with {@code -Dmarketprism.flood.seconds=N}): the exchange must never answer 429
+ * or 418, no call may get another 4xx, and every limit that binds must be used at 90 % or more over the run. Prints
+ * the figure of every limit group.
+ */
+class ExchangeBudgetsIT {
+
+    private static final double DEMAND_FACTOR = 10;
+    private static final long RUN_MILLIS = Long.getLong("marketprism.flood.seconds", 120) * 1000;
+    /** Tasks the budgets cannot serve expire: a queue holds at most this much of demand. */
+    private static final long DEADLINE_MILLIS = 5_000;
+    private static final long TICK_MILLIS = 100;
+    private static final double TARGET_SHARE = 0.90;
+    /**
+     * Limits that cannot bind while another of the same requests does: Binance spot's raw requests (300,000 per 5
+     * minutes), since every spot request weighs at least 2 of the 6,000 per minute, so at most 3,000 a minute.
+     */
+    private static final Set<String> NEVER_BINDING = Set.of("binance-spot RAW_REQUESTS");
+
+    @TempDir
+    Path stateDir;
+
+    @Test
+    void shouldUseEveryBudgetWithoutOneRejectionAtTenTimesTheDemand() throws Exception {
+        try (EmbeddedKafka kafka = EmbeddedKafka.builder().port(0).build().start();
+             SimulatedExchange exchange = SimulatedExchange.builder().port(0).build().start()) {
+            ServiceConfig config = config(kafka, exchange);
+            BudgetDemand demand = BudgetDemand.of(ExchangeDefinitions.builtIn(), config.reliability(),
+                    List.copyOf(ExchangeDefinitions.builtIn().all().keySet()), DEMAND_FACTOR);
+            System.out.printf("flood: %d kinds of request, %.0f tasks/s for %d s%n", demand.lines().size(),
+                    demand.perSecond(), RUN_MILLIS / 1000);
+            Instant end;
+            try (MarketPrismService service = MarketPrismService.withHttp(config)) {
+                service.start();
+                service.awaitRunning(Duration.ofSeconds(60));
+                end = flood(kafka.bootstrapServers(), config.topics().tasks(), demand);
+                List<LimitUsage> usage = exchange.limitUsage();
+                List<ServedRequest> served = exchange.requests();
+                Instant start = served.stream().filter(r -> !r.healthCheck()).map(ServedRequest::time).min(
+                        Instant::compareTo).orElseThrow();
+                report(usage, Duration.between(start, end).toMillis());
+
+                assertThat(usage).as("429s and 418s answered").allSatisfy(u -> {
+                    assertThat(u.rejected()).as(u.venue() + " " + u.group() + " rejections").isZero();
+                    assertThat(u.banned()).as(u.venue() + " " + u.group() + " bans").isZero();
+                });
+                assertThat(served).as("calls answered with a 4xx").noneMatch(r -> r.status() >= 400 && r.status() < 500);
+                Map<String, Double> shares = shares(usage, Duration.between(start, end).toMillis());
+                assertThat(shares).as("share of each binding limit used over the run")
+                        .allSatisfy((group, share) -> assertThat(share).as(group).isGreaterThanOrEqualTo(TARGET_SHARE));
+                IsolationChecks.assertThreadsAlive(service);
+            }
+        }
+    }
+
+    private ServiceConfig config(EmbeddedKafka kafka, SimulatedExchange exchange) {
+        Properties props = new Properties();
+        props.putAll(SimulatedEndpoints.strict(exchange, List.of(EgressRoute.DIRECT)));
+        props.put("http.port", "0");
+        props.put("bootstrap.servers", kafka.bootstrapServers());
+        props.put("application.id", "budgets-it");
+        props.put("state.dir", stateDir.toString());
+        return ServiceConfig.fromProperties(props);
+    }
+
+    /** Produces the demand for the run's length; returns when it ended. */
+    private static Instant flood(String bootstrap, String topic, BudgetDemand demand) throws InterruptedException {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ProducerConfig.LINGER_MS_CONFIG, 20);
+        try (KafkaProducer<byte[], byte[]> producer =
+                     new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+            long started = System.nanoTime();
+            long last = started;
+            while (System.nanoTime() - started < RUN_MILLIS * 1_000_000) {
+                long now = System.nanoTime();
+                for (CollectorTask task : demand.next((now - last) / 1_000_000, "flood", Instant.now(),
+                        DEADLINE_MILLIS)) {
+                    producer.send(new ProducerRecord<>(topic, AvroCodec.tasks().encode(task)));
+                }
+                last = now;
+                Thread.sleep(TICK_MILLIS);
+            }
+            return Instant.now();
+        }
+    }
+
+    /**
+     * The share of each binding limit used: units charged over the units the limit allows in the run (at least one
+     * window's worth, since a rolling window lets its whole limit through at once).
+     */
+    private static Map<String, Double> shares(List<LimitUsage> usage, long runMillis) {
+        Map<String, Double> shares = new TreeMap<>();
+        for (LimitUsage u : usage) {
+            String group = u.venue() + " " + u.group();
+            if (!NEVER_BINDING.contains(group)) {
+                shares.put(group, u.charged() / allowed(u, runMillis));
+            }
+        }
+        return shares;
+    }
+
+    private static double allowed(LimitUsage u, long runMillis) {
+        return u.limit() * Math.max(1.0, (double) runMillis / u.window().toMillis());
+    }
+
+    private static void report(List<LimitUsage> usage, long runMillis) {
+        System.out.printf("%-14s %-34s %12s %10s %10s %6s%n", "venue", "limit group", "limit", "charged", "allowed",
+                "share");
+        List<LimitUsage> sorted = new ArrayList<>(usage);
+        sorted.sort((a, b) -> (a.venue() + a.group()).compareTo(b.venue() + b.group()));
+        Map<String, String> lines = new LinkedHashMap<>();
+        for (LimitUsage u : sorted) {
+            lines.put(u.venue() + u.group(), String.format("%-14s %-34s %12s %10d %10.0f %5.1f%%", u.venue(), u.group(),
+                    u.limit() + " " + u.unit() + "/" + u.window().toSeconds() + "s", u.charged(),
+                    allowed(u, runMillis), 100.0 * u.charged() / allowed(u, runMillis)));
+        }
+        lines.values().forEach(System.out::println);
+    }
+}
