@@ -17,11 +17,15 @@ import io.marketprism.topology.processor.ProcessorSettings;
 import io.marketprism.topology.state.InFlightLedger;
 import io.marketprism.topology.state.RetryTimers;
 import io.marketprism.topology.state.UndoLog;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The ways the reliability step itself could become the outage, each as the behaviour that must hold instead: a
@@ -31,6 +35,8 @@ import org.junit.jupiter.api.Test;
 class FaultIsolationTest {
 
     private final FakeExecutor executor = new FakeExecutor();
+    @TempDir
+    Path definitionsDir;
 
     private static ServiceConfig.Builder config() {
         return TestConfigs.twoExchanges();
@@ -58,9 +64,10 @@ class FaultIsolationTest {
 
     @Test
     void shouldDeadLetterOnlyTheTaskWhoseCompletionFailsAndGoOnWithTheOthersInTheTick() {
-        // Given an executor that answers one OKX call with a result that breaks outcome building (no body at all)
+        // Given an executor that answers one OKX call with a result that breaks outcome building (an error status
+        // without any body, which the failure message cannot quote)
         executor.answering((task, endpoint) -> task.getTaskId().equals("broken")
-                ? new CallResult(0, 3, 200, null, -1, -1, null, null, -1) : FakeExecutor.ok("{\"code\":\"0\"}"));
+                ? new CallResult(0, 3, 503, null, -1, -1, null, null, -1) : FakeExecutor.ok("{\"code\":\"0\"}"));
         ProcessorHarness harness = new ProcessorHarness(config().build(), executor);
 
         // When it and two good tasks finish in the same tick
@@ -99,8 +106,7 @@ class FaultIsolationTest {
         ProcessorHarness harness = new ProcessorHarness(config().build(), executor);
         harness.send(task("okx-call", "okx", "BTC-USDT"));
         putLedgerEntry(harness, "okx/www", task("okx-restored", "okx", "ETH-USDT"));
-        ServiceConfig binanceOnly = config().exchanges(java.util.List.of("binance"))
-                .exchange("binance-spot", "api=http://127.0.0.1:1/binance/api").build();
+        ServiceConfig binanceOnly = TestConfigs.binanceOnly().build();
 
         // When the processor restarts with the new configuration
         harness.restart(binanceOnly);
@@ -122,7 +128,7 @@ class FaultIsolationTest {
         harness.send(task("waiting-2", "okx", "SOL-USDT"));
 
         // When a deploy removes OKX
-        harness.restart(config().exchanges(java.util.List.of("binance")).exchange("binance-spot", "api=http://127.0.0.1:1/binance/api").build());
+        harness.restart(TestConfigs.binanceOnly().build());
         harness.tick(10);
 
         // Then every OKX task ends as EXCHANGE_REMOVED: none is stranded
@@ -331,13 +337,17 @@ class FaultIsolationTest {
     }
 
     @Test
-    void shouldGiveTheBudgetOfTasksThatExpiredInTheQueueToTheTaskBehindThem() {
-        // Given OKX with a budget of one call per ten seconds and one call slot, five tasks that will expire waiting
-        // and one that will not
+    void shouldGiveTheBudgetOfTasksThatExpiredInTheQueueToTheTaskBehindThem() throws IOException {
+        // Given OKX trades with a budget of one call per ten seconds (a definition file changes its limit group) and
+        // one call slot, five tasks that will expire waiting and one that will not
         executor.holding();
+        Path definition = definitionsDir.resolve("okx-trades-one-per-10s.json");
+        Files.writeString(definition, """
+                {"exchange": "okx", "limitGroups": {"trades": {"rules": [
+                  {"measure": "requests", "limit": 1, "window": "10s", "clock": "rolling"}]}}}
+                """);
         ProcessorHarness harness = new ProcessorHarness(config().maxInFlightPerEndpoint(1)
-                .reliability("exchange.okx.limiter.bucket.capacity", "1")
-                .reliability("exchange.okx.limiter.refill.per.second", "0.1")
+                .definitionFiles(List.of(definition))
                 .reliability("limiter.critical.reserve", "0").build(), executor);
         harness.send(task("busy", "okx", "BTC-USDT"));
         for (int i = 0; i < 5; i++) {
@@ -347,9 +357,10 @@ class FaultIsolationTest {
         }
         harness.send(task("live", "okx", "SOL-USDT"));
 
-        // When the slot frees up once the budget has refilled one call
+        // When the slot frees up once the budget has refilled one call (the rolling window may count one slot of
+        // 1/60 of its length too many)
         executor.calls().get(0).future().complete(FakeExecutor.ok("{}"));
-        harness.tick(10_100);
+        harness.tick(10_200);
 
         // Then the expired ones are dead letters and the live one is called now, with the budget they did not use
         assertThat(deadLetterIds(harness, DeadLetterReason.EXPIRED)).hasSize(5);

@@ -21,8 +21,10 @@ import io.marketprism.topology.exec.CallResult;
 import io.marketprism.topology.processor.OutputHeaders;
 import io.marketprism.topology.processor.ProcessorSettings;
 import io.marketprism.topology.serde.RecordSerde;
+import java.io.IOException;
 import java.net.ConnectException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -59,6 +61,8 @@ class ReliabilityTopologyTest {
     /** Its own state directory: the default one is shared by every build on the machine. */
     @TempDir
     Path stateDir;
+    @TempDir
+    Path definitionsDir;
     private TestInputTopic<byte[], byte[]> tasks;
     private TestOutputTopic<String, TaskResult> results;
     private TestOutputTopic<String, DeadLetter> deadLetters;
@@ -192,7 +196,7 @@ class ReliabilityTopologyTest {
         executor.answering((task, endpoint) -> FakeExecutor.status(400, "{\"code\":-1121,\"msg\":\"Invalid symbol.\"}"));
         startDriver(testConfig());
 
-        send("bad-1", "binance", "FUNDING_RATE", "NOPE");
+        send("bad-1", "binance", "TICKER", "NOPE");
         tick();
 
         DeadLetter dead = deadLetters.readValue();
@@ -227,7 +231,7 @@ class ReliabilityTopologyTest {
         startDriver(testConfig());
 
         for (int i = 0; i < 7; i++) {
-            send("h-" + i, "binance", "FUNDING_RATE", "BTCUSDT");
+            send("h-" + i, "binance", "TICKER", "BTCUSDT");
         }
         tick();
 
@@ -327,7 +331,7 @@ class ReliabilityTopologyTest {
         return config.applicationId() + "-by-domain-repartition";
     }
 
-    private static final String OKX_LIMITER = StateKey.limiter(new DomainId("okx")).asString();
+    private static final String OKX_LIMITER = StateKey.limiter(new DomainId("okx.trades.direct")).asString();
     private static final String OKX_BALANCER = StateKey.balancer("okx").asString();
 
     @Test
@@ -360,7 +364,7 @@ class ReliabilityTopologyTest {
                 : FakeExecutor.ok("{\"ok\":true}"));
         startDriver(testConfig());
 
-        send("r-1", "binance", "FUNDING_RATE", "BTCUSDT");
+        send("r-1", "binance", "TICKER", "BTCUSDT");
         tick();
         assertThat(executor.calls()).hasSize(1);
         assertThat(results.isEmpty()).isTrue();
@@ -386,7 +390,7 @@ class ReliabilityTopologyTest {
         executor.answering((task, endpoint) -> FakeExecutor.status(500, "{}"));
         startDriver(testConfig().reliability("retry.max.attempts", "3"));
 
-        send("x-1", "binance", "FUNDING_RATE", "BTCUSDT");
+        send("x-1", "binance", "TICKER", "BTCUSDT");
         for (int i = 0; i < 6; i++) {
             tick();
             advance(Duration.ofMillis(1100));
@@ -406,7 +410,7 @@ class ReliabilityTopologyTest {
         executor.answering((task, endpoint) -> FakeExecutor.ok("{}"));
         startDriver(testConfig());
 
-        sendJson("{\"taskId\":\"e-1\",\"exchange\":\"binance\",\"dataType\":\"FUNDING_RATE\",\"symbol\":\"BTCUSDT\","
+        sendJson("{\"taskId\":\"e-1\",\"exchange\":\"binance\",\"dataType\":\"TICKER\",\"symbol\":\"BTCUSDT\","
                 + "\"createdAt\":900000,\"deadline\":999000}");
         tick();
 
@@ -423,7 +427,7 @@ class ReliabilityTopologyTest {
                 .reliability("balancer.eject.consecutive.failures", "100"));
 
         for (int i = 0; i < 12; i++) {
-            send("b-" + i, "binance", "FUNDING_RATE", "BTCUSDT");
+            send("b-" + i, "binance", "TICKER", "BTCUSDT");
             tick();
         }
         for (int i = 0; i < 3; i++) {
@@ -473,7 +477,7 @@ class ReliabilityTopologyTest {
 
     private void sendOneTaskEvery100Millis(String prefix, int count) {
         for (int i = 0; i < count; i++) {
-            send(prefix + "-" + i, "binance", "FUNDING_RATE", "BTCUSDT");
+            send(prefix + "-" + i, "binance", "TICKER", "BTCUSDT");
             advance(Duration.ofMillis(100));
         }
     }
@@ -488,30 +492,36 @@ class ReliabilityTopologyTest {
         throw new AssertionError(element + " occurs fewer than " + n + " times in " + list);
     }
 
-    /** Binance admits one task per second (bucket of 1, no reserve, no other limit), so further tasks queue. */
-    private static ServiceConfig.Builder oneTaskPerSecondOnBinance() {
+    /**
+     * Binance spot admits one task per second (a definition file gives its limit group a single rule of weight 1 per
+     * second, no reserve), so further tasks queue. The rolling window counts in slots of 1/60 s and may count one
+     * slot too many, so the next task passes a little more than a second after the previous one.
+     */
+    private ServiceConfig.Builder oneTaskPerSecondOnBinance() throws IOException {
+        Path definition = definitionsDir.resolve("binance-one-per-second.json");
+        Files.writeString(definition, """
+                {"exchange": "binance", "limitGroups": {"spot": {"usedWeightHeader": null,
+                  "rules": [{"measure": "weight", "limit": 1, "window": "1s", "clock": "rolling"}]}}}
+                """);
         return testConfig()
-                .reliability("exchange.binance.limiter.bucket.capacity", "1")
-                .reliability("exchange.binance.limiter.refill.per.second", "1")
-                .reliability("exchange.binance.limiter.critical.reserve", "0")
-                .reliability("exchange.binance.limiter.windows", "requests:1000/1000")
-                .reliability("exchange.binance.limiter.used.weight.window.ms", "0");
+                .definitionFiles(List.of(definition))
+                .reliability("exchange.binance-spot.limiter.critical.reserve", "0");
     }
 
     @Test
-    void shouldDrainTheQueueByPriorityThenArrival() {
+    void shouldDrainTheQueueByPriorityThenArrival() throws IOException {
         executor.answering((task, endpoint) -> FakeExecutor.ok("{}"));
         startDriver(oneTaskPerSecondOnBinance());
 
         String[] priorities = {"NORMAL", "LOW", "NORMAL", "HIGH", "LOW", "CRITICAL"};
         for (int i = 0; i < priorities.length; i++) {
             sendJson("{\"taskId\":\"q-" + i + "-" + priorities[i] + "\",\"exchange\":\"binance\","
-                    + "\"dataType\":\"FUNDING_RATE\",\"symbol\":\"BTCUSDT\",\"weight\":1,\"priority\":\""
+                    + "\"dataType\":\"TICKER\",\"symbol\":\"BTCUSDT\",\"weight\":1,\"priority\":\""
                     + priorities[i] + "\"}");
         }
         for (int i = 0; i < priorities.length; i++) {
             tick();
-            advance(Duration.ofMillis(1000));
+            advance(Duration.ofMillis(1_100));
         }
 
         assertThat(executor.tasksCalled()).containsExactly(
@@ -519,7 +529,7 @@ class ReliabilityTopologyTest {
     }
 
     @Test
-    void shouldRetryOnTheOtherEndpointAfterAConnectionErrorEvenWhenTheRetryWaitedInTheQueue() {
+    void shouldRetryOnTheOtherEndpointAfterAConnectionErrorEvenWhenTheRetryWaitedInTheQueue() throws IOException {
         executor.answering((task, endpoint) -> task.getTaskId().equals("net-1") && task.getAttempt() == 0
                 ? CallResult.failure(0, 3, new ConnectException("Connection refused"))
                 : FakeExecutor.ok("{}"));
@@ -533,7 +543,7 @@ class ReliabilityTopologyTest {
         advance(Duration.ofMillis(1_100));
         assertThat(executor.tasksCalled()).as("calls before the retry left the queue")
                 .containsExactly("net-1", "filler");
-        advance(Duration.ofMillis(1_000));
+        advance(Duration.ofMillis(1_100));
         tick();
 
         // Then the retry went to the other endpoint, where round robin alone would have sent it back to the first
@@ -544,11 +554,11 @@ class ReliabilityTopologyTest {
         assertThat(retried.getAttempts()).extracting(Attempt::getErrorClass)
                 .containsExactly(io.marketprism.schemas.ErrorClass.NETWORK, null);
         assertThat(retried.getAttempts()).extracting(Attempt::getEndpoint)
-                .containsExactly("binance/" + endpoints.get(0), "binance/" + endpoints.get(2));
+                .containsExactly("binance-spot/" + endpoints.get(0), "binance-spot/" + endpoints.get(2));
     }
 
     private static String oneWeightTask(String taskId) {
-        return "{\"taskId\":\"" + taskId + "\",\"exchange\":\"binance\",\"dataType\":\"FUNDING_RATE\","
+        return "{\"taskId\":\"" + taskId + "\",\"exchange\":\"binance\",\"dataType\":\"TICKER\","
                 + "\"symbol\":\"BTCUSDT\",\"weight\":1}";
     }
 
@@ -558,10 +568,10 @@ class ReliabilityTopologyTest {
                 ? FakeExecutor.retryAfter(418, 5_000) : FakeExecutor.ok("{}"));
         startDriver(testConfig());
 
-        send("ban-0", "binance", "FUNDING_RATE", "BTCUSDT");
+        send("ban-0", "binance", "TICKER", "BTCUSDT");
         tick();
         for (int i = 1; i <= 3; i++) {
-            send("ban-" + i, "binance", "FUNDING_RATE", "BTCUSDT");
+            send("ban-" + i, "binance", "TICKER", "BTCUSDT");
             advance(Duration.ofSeconds(1));
         }
         assertThat(executor.calls()).as("calls during the ban").hasSize(1);
