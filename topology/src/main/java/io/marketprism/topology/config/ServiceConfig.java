@@ -411,11 +411,14 @@ public final class ServiceConfig {
 
         /**
          * Replaces the endpoints of a served host set, given as {@code name=url[,name=url...]}, for example
-         * {@code api=http://localhost:8081,api1=http://localhost:8082}; checked in {@link #build()}.
+         * {@code api=http://localhost:8081,api1=http://localhost:8082}; the names and URLs are checked here, that the
+         * host set is served in {@link #build()}.
          */
         public Builder exchange(String hostSet, String endpointSpec) {
-            endpointSpecs.put(hostSet, ServiceKeys.ENDPOINTS.parse(EXCHANGE_PREFIX + hostSet + ENDPOINTS_SUFFIX,
-                    endpointSpec));
+            String key = EXCHANGE_PREFIX + hostSet + ENDPOINTS_SUFFIX;
+            String spec = ServiceKeys.ENDPOINTS.parse(key, endpointSpec);
+            parseEndpoints(key, spec);
+            endpointSpecs.put(hostSet, spec);
             return this;
         }
 
