@@ -11,6 +11,7 @@ import io.marketprism.schemas.CollectorTask;
 import io.marketprism.topology.config.Endpoint;
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,9 +53,10 @@ public final class ExchangeRoutes {
         this.definitions = definitions;
         Map<String, ExchangeDefinition> byName = new LinkedHashMap<>();
         served.forEach(name -> byName.put(name, definitions.get(name)));
-        this.served = Map.copyOf(byName);
+        // Kept in definition order, which listings, metrics and error messages show.
+        this.served = Collections.unmodifiableMap(byName);
         this.routes = List.copyOf(routes);
-        this.endpointsByHostSet = Map.copyOf(endpointsByHostSet);
+        this.endpointsByHostSet = Collections.unmodifiableMap(new LinkedHashMap<>(endpointsByHostSet));
         if (this.routes.isEmpty()) {
             throw new IllegalArgumentException("at least one egress route is needed");
         }
