@@ -3,6 +3,7 @@ package io.marketprism.topology.admin;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.marketprism.reliability.Priority;
 import io.marketprism.reliability.breaker.BreakerState;
 import io.marketprism.reliability.config.ReliabilityConfig;
 import io.marketprism.reliability.engine.DecisionEngine;
@@ -16,6 +17,7 @@ import io.marketprism.reliability.state.StateStorage;
 import io.marketprism.topology.state.EngineStateStorage;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -30,6 +32,8 @@ import org.junit.jupiter.api.Test;
 class AdminStateTest {
 
     private static final long NOW = 1_700_000_000_000L;
+    private static final String SPOT = "binance-spot";
+    private static final String SPOT_DOMAIN = "binance.spot.direct";
     private final ReliabilityConfig config = ReliabilityConfig.ofDefaults();
     private KeyValueStore<String, byte[]> store;
     private StateStorage storage;
@@ -47,7 +51,7 @@ class AdminStateTest {
 
     @Test
     void shouldListEveryBreakerOfAnExchangeOnceItsStateIsSaved() {
-        // Given one call to binance, answered by a 503
+        // Given one call to binance spot, answered by a 503
         Decision.Dispatch dispatch = (Decision.Dispatch) engine.decide(task("t1"), new InMemoryWaitQueue(), NOW);
         engine.record(CallReport.status(task("t1"), dispatch.endpoint(), 503, null, null, 30), NOW + 30);
         engine.saveChanges();
@@ -57,7 +61,7 @@ class AdminStateTest {
 
         // Then every configured endpoint appears, closed, and the called one has the failure in its window
         assertThat(breakers).extracting(AdminViews.BreakerView::endpoint)
-                .containsExactlyInAnyOrderElementsOf(config.exchange("binance").endpoints());
+                .containsExactlyInAnyOrderElementsOf(config.exchange(SPOT).endpoints());
         assertThat(breakers).allSatisfy(b -> {
             assertThat(b.state()).isEqualTo("CLOSED");
             assertThat(b.instance()).isEqualTo("host-a:8080");
@@ -80,11 +84,11 @@ class AdminStateTest {
         assertThat(root.get("unreachable").get(0).asText()).isEqualTo("host-b:8080");
         assertThat(root.get("problems").get(0).asText()).isEqualTo("no answer covers partitions [1] of t");
         JsonNode first = root.get("items").get(0);
-        assertThat(first.get("exchange").asText()).isEqualTo("binance");
+        assertThat(first.get("exchange").asText()).isEqualTo(SPOT);
         assertThat(first.get("instance").asText()).isEqualTo("host-a:8080");
         assertThat(first.has("inFlight")).isTrue();
         assertThat(first.get("health").asDouble()).isEqualTo(1.0);
-        assertThat(AdminJson.itemsOf(json)).hasSize(config.exchange("binance").endpoints().size());
+        assertThat(AdminJson.itemsOf(json)).hasSize(config.exchange(SPOT).endpoints().size());
     }
 
     @Test
@@ -92,13 +96,13 @@ class AdminStateTest {
         engine.decide(task("t1"), new InMemoryWaitQueue(), NOW);
         engine.saveChanges();
         events.clear();
-        AdminCommand command = AdminCommand.of(AdminCommand.Action.FORCE_OPEN, "binance", "api1");
+        AdminCommand command = AdminCommand.of(AdminCommand.Action.FORCE_OPEN, SPOT, "api1");
 
         boolean applied = AdminCommandApplier.apply(command, engine, NOW + 1);
         engine.saveChanges();
 
         assertThat(applied).isTrue();
-        assertThat(command.done()).isCompletedWithValue("breaker binance/api1 is FORCED_OPEN");
+        assertThat(command.done()).isCompletedWithValue("breaker binance-spot/api1 is FORCED_OPEN");
         assertThat(LocalState.breakers(store, "").stream().filter(b -> b.endpoint().equals("api1")))
                 .extracting(AdminViews.BreakerView::state).containsExactly(BreakerState.FORCED_OPEN.name());
         assertThat(events).singleElement().isInstanceOfSatisfying(ReliabilityEvent.BreakerTransitioned.class,
@@ -107,7 +111,7 @@ class AdminStateTest {
 
     @Test
     void shouldLiftABanSoThatTheEngineAndANewOneAdmitAtOnce() {
-        // Given binance banned by a 418 for two minutes
+        // Given binance spot banned by a 418 for two minutes
         Decision.Dispatch dispatch = (Decision.Dispatch) engine.decide(task("t1"), new InMemoryWaitQueue(), NOW);
         engine.record(CallReport.status(task("t1"), dispatch.endpoint(), 418, null, 120_000L, 5), NOW + 5);
         engine.saveChanges();
@@ -115,7 +119,7 @@ class AdminStateTest {
                 .satisfies(d -> assertThat(d.banned()).isTrue());
 
         // When an operator lifts it
-        AdminCommand lift = AdminCommand.of(AdminCommand.Action.LIFT_BAN, "binance", null);
+        AdminCommand lift = AdminCommand.of(AdminCommand.Action.LIFT_BAN, SPOT_DOMAIN, null);
         AdminCommandApplier.apply(lift, engine, NOW + 10);
         engine.saveChanges();
 
@@ -131,7 +135,7 @@ class AdminStateTest {
     void shouldRefuseToLiftABanThatDoesNotExist() {
         engine.decide(task("t1"), new InMemoryWaitQueue(), NOW);
         engine.saveChanges();
-        AdminCommand lift = AdminCommand.of(AdminCommand.Action.LIFT_BAN, "binance", null);
+        AdminCommand lift = AdminCommand.of(AdminCommand.Action.LIFT_BAN, SPOT_DOMAIN, null);
 
         boolean applied = AdminCommandApplier.apply(lift, engine, NOW);
 
@@ -139,7 +143,9 @@ class AdminStateTest {
         assertThat(lift.done()).isCompletedExceptionally();
     }
 
+    /** A Binance spot ticker task, as the topology hands it to the engine: host set and limit domain. */
     private static TaskView task(String id) {
-        return TaskView.of(id, "binance", "TICKER");
+        return new TaskView(id, SPOT, SPOT_DOMAIN, "TICKER", Map.of(), Priority.NORMAL, null, 1, null, null, null,
+                null);
     }
 }
