@@ -26,6 +26,8 @@ import java.util.Map;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The ways the reliability step itself could become the outage, each as the behaviour that must hold instead: a
@@ -154,6 +156,111 @@ class FaultIsolationTest {
         assertThat(executor.tasksCalled()).containsExactlyInAnyOrder("a-1", "b-2", "c-3");
         assertThat(executor.calls()).allSatisfy(call -> assertThat(call.endpoint().name())
                 .isEqualTo(call.task().getTaskId().equals("b-2") ? "api1" : "api"));
+    }
+
+    // ---- a definition that changed under waiting tasks
+
+    private static CollectorTask okxFundingRate(String id, String symbol) {
+        CollectorTask task = task(id, "okx", symbol);
+        task.setMarket("perp");
+        task.setDataType(DataType.FUNDING_RATE);
+        return task;
+    }
+
+    /** TestConfigs' configuration with a definition file that drops OKX's perp market (and perhaps a limit group). */
+    private ServiceConfig withoutOkxPerp(String alsoRemoved) throws IOException {
+        Path definition = definitionsDir.resolve("okx-without-perp.json");
+        Files.writeString(definition, "{\"exchange\": \"okx\", \"markets\": {\"perp\": null}" + alsoRemoved + "}");
+        return config().definitionFiles(List.of(definition)).build();
+    }
+
+    @Test
+    void shouldDeadLetterAHeldRetryWhoseMarketADeployRemovedAsInvalid() throws IOException {
+        // Given a retry of an OKX perp funding-rate task held until its due time
+        executor.answering((task, endpoint) -> FakeExecutor.ok("{\"code\":\"0\"}"));
+        ProcessorHarness harness = new ProcessorHarness(config().build(), executor);
+        CollectorTask retry = okxFundingRate("held", "BTC-USDT-SWAP");
+        retry.setAttempt(1);
+        retry.setAttempts(List.of(new Attempt(1, "okx/www", Instant.ofEpochMilli(harness.now()), 5L,
+                AttemptOutcome.FAILURE, ErrorClass.SERVER, 503, "HTTP 503", 5_000L)));
+        retry.setNotBefore(Instant.ofEpochMilli(harness.now() + 5_000));
+        harness.send(retry);
+        assertThat(harness.bytesStore(ProcessorSettings.HELD_STORE).approximateNumEntries()).isEqualTo(1);
+
+        // When a deploy whose OKX definition has no perp market takes over, and the retry comes due
+        harness.restart(withoutOkxPerp(""));
+        harness.tick(5_100);
+        harness.tick(10);
+
+        // Then it is a dead letter INVALID saying why, without a call, and nothing of it is left
+        assertThat(harness.outcomes(Outcome.DeadLettered.class)).singleElement().satisfies(d -> {
+            assertThat(d.deadLetter().getTaskId()).isEqualTo("held");
+            assertThat(d.deadLetter().getReason()).isEqualTo(DeadLetterReason.INVALID);
+            assertThat(d.deadLetter().getDetail()).contains("okx has no market 'perp'");
+        });
+        assertThat(executor.tasksCalled()).isEmpty();
+        assertThat(harness.bytesStore(ProcessorSettings.HELD_STORE).approximateNumEntries()).isZero();
+    }
+
+    @ParameterizedTest(name = "removed besides the market: [{0}]")
+    @ValueSource(strings = {"", ", \"limitGroups\": {\"funding-rate\": null}"})
+    void shouldDeadLetterTheCallAndTheQueuedTasksOfAMarketADeployRemovedAsInvalid(String alsoRemoved)
+            throws IOException {
+        // Given an OKX perp funding-rate call in flight on the one call slot and two more tasks queued behind it
+        executor.holding();
+        ProcessorHarness harness = new ProcessorHarness(config().maxInFlightPerEndpoint(1).build(), executor);
+        harness.send(okxFundingRate("in-flight", "BTC-USDT-SWAP"));
+        harness.send(okxFundingRate("queued-1", "ETH-USDT-SWAP"));
+        harness.send(okxFundingRate("queued-2", "SOL-USDT-SWAP"));
+        assertThat(harness.bytesStore(ProcessorSettings.QUEUE_STORE).approximateNumEntries()).isEqualTo(2);
+
+        // When a deploy whose OKX definition has no perp market (nor, perhaps, its limit group) takes over
+        harness.restart(withoutOkxPerp(alsoRemoved));
+        harness.tick(10);
+        harness.tick(10);
+
+        // Then each of them is a dead letter INVALID saying why, none is called again, and no store keeps them
+        assertThat(harness.outcomes(Outcome.DeadLettered.class)).extracting(d -> d.deadLetter().getTaskId())
+                .containsExactlyInAnyOrder("in-flight", "queued-1", "queued-2");
+        assertThat(harness.outcomes(Outcome.DeadLettered.class)).allSatisfy(d -> {
+            assertThat(d.deadLetter().getReason()).isEqualTo(DeadLetterReason.INVALID);
+            assertThat(d.deadLetter().getDetail()).contains("okx has no market 'perp'");
+        });
+        assertThat(executor.tasksCalled()).containsExactly("in-flight");
+        assertThat(harness.store(ProcessorSettings.LEDGER_STORE).approximateNumEntries()).isZero();
+        assertThat(harness.bytesStore(ProcessorSettings.QUEUE_STORE).approximateNumEntries()).isZero();
+    }
+
+    @Test
+    void shouldMoveTasksQueuedOnARouteADeployRemovedToTheRouteTheirSymbolTakesNow() {
+        // Given two routes, one call slot per endpoint, and three Binance tasks of route proxy-a: two in flight, one
+        // queued in domain binance.spot.proxy-a
+        executor.holding();
+        ServiceConfig twoRoutes = config().maxInFlightPerEndpoint(1).routes(List.of("direct", "proxy-a")).build();
+        ProcessorHarness harness = new ProcessorHarness(twoRoutes, executor);
+        List<String> symbols = new java.util.ArrayList<>();
+        for (int i = 0; symbols.size() < 3; i++) {
+            CollectorTask candidate = task("p-" + symbols.size(), "binance", "S" + i + "USDT");
+            if (twoRoutes.routes().routeOf(candidate).name().equals("proxy-a")) {
+                symbols.add(candidate.getSymbol());
+                harness.send(candidate);
+            }
+        }
+        assertThat(executor.tasksCalled()).containsExactly("p-0", "p-1");
+
+        // When a deploy with the direct route alone takes over and the calls finish
+        harness.restart(config().maxInFlightPerEndpoint(1).build());
+        harness.tick(10);
+        for (int round = 0; round < 3; round++) {
+            executor.calls().forEach(call -> call.future().complete(FakeExecutor.ok("{}")));
+            harness.tick(1_000);
+        }
+
+        // Then the queued task was called on the direct route too, and every task has its result
+        assertThat(executor.tasksCalled()).contains("p-2");
+        assertThat(resultIds(harness)).containsExactlyInAnyOrder("p-0", "p-1", "p-2");
+        assertThat(harness.outcomes(Outcome.DeadLettered.class)).isEmpty();
+        assertThat(harness.bytesStore(ProcessorSettings.QUEUE_STORE).approximateNumEntries()).isZero();
     }
 
     // ---- 3. a task id has one life

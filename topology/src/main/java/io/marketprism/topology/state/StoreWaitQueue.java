@@ -69,8 +69,11 @@ public final class StoreWaitQueue implements WaitQueue {
         this.staged = task;
     }
 
-    /** A task the limiter took out of the queue, and when it had entered it (epoch millis). */
-    public record Taken(CollectorTask task, long enqueuedAt) {
+    /**
+     * A task the limiter took out of the queue, when it had entered it (epoch millis) and the weight the limiter
+     * charges for it.
+     */
+    public record Taken(CollectorTask task, long enqueuedAt, int weight) {
     }
 
     /** The task with this id that the limiter removed from the queue (admitted or shed), or null. */
@@ -179,7 +182,8 @@ public final class StoreWaitQueue implements WaitQueue {
             store.put(kv.key, null);
             depths[priority.ordinal()]--;
             Entry entry = decode(kv.value);
-            removed.put(entry.waiting.taskId(), new Taken(entry.task, entry.waiting.enqueuedAt()));
+            removed.put(entry.waiting.taskId(), new Taken(entry.task, entry.waiting.enqueuedAt(),
+                    entry.waiting.weight()));
             return entry.waiting;
         });
     }
