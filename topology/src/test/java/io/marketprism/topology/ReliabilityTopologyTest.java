@@ -151,6 +151,35 @@ class ReliabilityTopologyTest {
     }
 
     @Test
+    void shouldCallEachTaskOnItsMarketsHostSetWithTheRequestItsDefinitionBuilds() {
+        executor.answering((task, endpoint) -> FakeExecutor.ok("{\"code\":\"0\"}"));
+        startDriver(testConfig());
+
+        sendJson("{\"taskId\":\"fr-1\",\"exchange\":\"binance\",\"market\":\"perp\",\"dataType\":\"FUNDING_RATE\","
+                + "\"symbol\":\"BTCUSDT\"}");
+        sendJson("{\"taskId\":\"oi-1\",\"exchange\":\"okx\",\"market\":\"perp\",\"dataType\":\"OPEN_INTEREST\","
+                + "\"symbol\":\"BTC-USDT-SWAP\"}");
+        sendJson("{\"taskId\":\"spot-fr\",\"exchange\":\"binance\",\"dataType\":\"FUNDING_RATE\","
+                + "\"symbol\":\"BTCUSDT\"}");
+        tick();
+
+        assertThat(executor.calls()).extracting(c -> c.task().getTaskId() + " " + c.endpoint().id() + " "
+                        + config.routes().urlOf(c.task(), c.endpoint()))
+                .containsExactlyInAnyOrder(
+                        "fr-1 binance-usdm/fapi https://fapi.binance.com/fapi/v1/premiumIndex?symbol=BTCUSDT",
+                        "oi-1 okx/www http://127.0.0.1:1/okx/www/api/v5/public/open-interest"
+                                + "?instId=BTC-USDT-SWAP&instType=SWAP");
+        assertThat(results.readKeyValuesToMap()).hasEntrySatisfying("fr-1", result -> {
+            assertThat(result.getEndpoint()).isEqualTo("binance-usdm/fapi");
+            assertThat(result.getMarket()).isEqualTo("perp");
+        }).containsKey("oi-1");
+        DeadLetter spot = deadLetters.readValue();
+        assertThat(spot.getTaskId()).isEqualTo("spot-fr");
+        assertThat(spot.getReason()).isEqualTo(DeadLetterReason.INVALID);
+        assertThat(spot.getDetail()).contains("binance spot has no FUNDING_RATE");
+    }
+
+    @Test
     void shouldDeadLetterMalformedBytesWithReasonAndRawValue() {
         startDriver(testConfig());
         byte[] garbage = {0x01, 0x02, 0x03};
