@@ -427,14 +427,20 @@ public final class ServiceConfig {
             return set(ServiceKeys.ROUTES, names);
         }
 
-        /** The HTTP proxy the calls of {@code route} go through. */
+        /** The HTTP proxy the calls of {@code route} go through; that the route is listed is checked in build(). */
         public Builder routeProxy(String route, String proxyUrl) {
+            parseUrl(ROUTE_PREFIX + route + PROXY_SUFFIX, Objects.requireNonNull(proxyUrl, route));
             proxies.put(route, proxyUrl);
             return this;
         }
 
-        /** Base URLs of some endpoints of {@code hostSet} on {@code route}, as {@code name=url[,name=url...]}. */
+        /**
+         * Base URLs of some endpoints of {@code hostSet} on {@code route}, as {@code name=url[,name=url...]}; that
+         * the host set is served, the route listed and the endpoints are the host set's is checked in build().
+         */
         public Builder routeEndpoints(String hostSet, String route, String endpointSpec) {
+            parseEndpoints(EXCHANGE_PREFIX + hostSet + "." + ROUTE_PREFIX + route + ENDPOINTS_SUFFIX,
+                    Objects.requireNonNull(endpointSpec, route));
             routeEndpointSpecs.put(hostSet + " " + route, endpointSpec);
             return this;
         }

@@ -179,6 +179,10 @@ class ServiceConfigTest {
                 .hasMessageContaining("http or https");
         assertThatThrownBy(() -> ServiceConfig.builder().exchange("binance-spot", "a=http://x,a=http://y"))
                 .hasMessageContaining("appears twice");
+        assertThatThrownBy(() -> ServiceConfig.builder().routeEndpoints("okx", "proxy-a", "www"))
+                .hasMessageContaining("exchange.okx.route.proxy-a.endpoints").hasMessageContaining("name=url");
+        assertThatThrownBy(() -> ServiceConfig.builder().routeProxy("proxy-a", "socks://10.0.0.8:1080"))
+                .hasMessageContaining("route.proxy-a.proxy").hasMessageContaining("http or https");
     }
 
     @Test
