@@ -592,6 +592,43 @@ class ReliabilityTopologyTest {
     }
 
     @Test
+    void shouldBanOnlyTheRouteThatGotThe418AndKeepCallingOnTheOther() {
+        // Given two egress routes, and a symbol of each
+        ServiceConfig twoRoutes = testConfig().routes(List.of("direct", "proxy-a")).build();
+        String onDirect = symbolOnRoute(twoRoutes, "direct");
+        String onProxy = symbolOnRoute(twoRoutes, "proxy-a");
+        executor.answering((task, endpoint) -> task.getTaskId().equals("ban-0") && task.getAttempt() == 0
+                ? FakeExecutor.retryAfter(418, 60_000) : FakeExecutor.ok("{}"));
+        startDriver(testConfig().routes(List.of("direct", "proxy-a")));
+
+        // When the direct route is banned by a 418
+        send("ban-0", "binance", "TICKER", onDirect);
+        tick();
+        for (int i = 1; i <= 3; i++) {
+            send("direct-" + i, "binance", "TICKER", onDirect);
+            send("proxy-" + i, "binance", "TICKER", onProxy);
+            advance(Duration.ofSeconds(1));
+        }
+
+        // Then calls go on for the other route's tasks only
+        assertThat(events.readValuesToList()).anySatisfy(e -> assertThat(e).contains("BAN_STARTED")
+                .contains("binance.spot.direct"));
+        assertThat(executor.tasksCalled()).containsExactly("ban-0", "proxy-1", "proxy-2", "proxy-3");
+        assertThat(results.readKeyValuesToMap()).containsOnlyKeys("proxy-1", "proxy-2", "proxy-3");
+    }
+
+    private static String symbolOnRoute(ServiceConfig config, String route) {
+        for (int i = 0; ; i++) {
+            String symbol = "S" + i + "USDT";
+            CollectorTask task = CollectorTask.newBuilder().setTaskId("probe").setExchange("binance")
+                    .setDataType(DataType.TICKER).setSymbol(symbol).setCreatedAt(Instant.EPOCH).build();
+            if (config.routes().routeOf(task).name().equals(route)) {
+                return symbol;
+            }
+        }
+    }
+
+    @Test
     void shouldMakeNoCallToABannedDomainUntilTheBanEnds() {
         executor.answering((task, endpoint) -> task.getTaskId().equals("ban-0") && task.getAttempt() == 0
                 ? FakeExecutor.retryAfter(418, 5_000) : FakeExecutor.ok("{}"));
