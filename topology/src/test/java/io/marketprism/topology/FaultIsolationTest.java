@@ -229,6 +229,10 @@ class FaultIsolationTest {
         assertThat(executor.tasksCalled()).containsExactly("in-flight");
         assertThat(harness.store(ProcessorSettings.LEDGER_STORE).approximateNumEntries()).isZero();
         assertThat(harness.bytesStore(ProcessorSettings.QUEUE_STORE).approximateNumEntries()).isZero();
+
+        // And the call slot the dropped call held is free again: the next OKX task is called at once
+        harness.send(task("next", "okx", "BTC-USDT"));
+        assertThat(executor.tasksCalled()).containsExactly("in-flight", "next");
     }
 
     @Test
