@@ -6,6 +6,8 @@ import io.marketprism.reliability.config.ConfigTable;
 import io.marketprism.reliability.config.ConfigValues;
 import io.marketprism.reliability.config.ReliabilityConfig;
 import io.marketprism.reliability.exchange.ExchangeDefinitions;
+import io.marketprism.reliability.exchange.LimitRule;
+import io.marketprism.reliability.state.DomainId;
 import io.marketprism.topology.exchange.EgressRoute;
 import io.marketprism.topology.exchange.ExchangeRoutes;
 import java.net.URI;
@@ -500,8 +502,28 @@ public final class ServiceConfig {
                     String.join(",", list.stream().map(Endpoint::name).toList())));
             // Names the bad key itself, with the value and what is allowed. Only the served host sets are configured
             // in the engine: a definition the service does not serve is not an exchange it knows.
-            return new ServiceConfig(this, routes,
-                    ReliabilityConfig.fromMap(definitions, settings).servingOnly(endpoints.keySet()));
+            ReliabilityConfig reliability = ReliabilityConfig.fromMap(definitions, settings)
+                    .servingOnly(endpoints.keySet());
+            checkEveryDomainCanBeBudgeted(routes, reliability);
+            return new ServiceConfig(this, routes, reliability);
+        }
+
+        /**
+         * A limit group's budgets and the limiter settings must fit together (a limit of 1 leaves nothing outside a
+         * critical reserve of 10 %): refused here, naming the group and the keys, not when the first task arrives.
+         */
+        private static void checkEveryDomainCanBeBudgeted(ExchangeRoutes routes, ReliabilityConfig reliability) {
+            for (ExchangeRoutes.Domain domain : routes.domains()) {
+                try {
+                    reliability.exchange(domain.hostSet()).limiterOf(new DomainId(domain.name()));
+                } catch (IllegalArgumentException e) {
+                    String exchange = domain.name().substring(0, domain.name().indexOf('.'));
+                    throw new ConfigException("limitGroups." + domain.group().name() + " of exchange definition "
+                            + exchange, domain.group().rules().stream().map(LimitRule::describe).toList(),
+                            e.getMessage() + "; raise the group's limits (" + EXCHANGE_DEFINITIONS + ") or lower "
+                                    + EXCHANGE_PREFIX + domain.hostSet() + ".limiter.critical.reserve");
+                }
+            }
         }
 
         private List<EgressRoute> egressRoutes(List<String> names, Map<String, List<Endpoint>> endpoints) {

@@ -263,6 +263,24 @@ class ServiceConfigTest {
     }
 
     @Test
+    void shouldRefuseALimitGroupWhoseBudgetTheCriticalReserveLeavesNothingOf(@TempDir Path dir) throws IOException {
+        Path tiny = Files.writeString(dir.resolve("tiny.json"), """
+                {"exchange": "okx", "limitGroups": {"ticker": {"rules": [
+                  {"measure": "requests", "limit": 1, "window": "2s", "clock": "rolling"}]}}}
+                """);
+
+        assertThatThrownBy(() -> ServiceConfig.fromProperties(props("exchange.definitions", tiny.toString())))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("limitGroups.ticker of exchange definition okx")
+                .hasMessageContaining("1 requests / 2s (rolling)")
+                .hasMessageContaining("criticalReserveShare 0.1")
+                .hasMessageContaining("exchange.okx.limiter.critical.reserve");
+        assertThat(ServiceConfig.fromProperties(props("exchange.definitions", tiny.toString(),
+                "exchange.okx.limiter.critical.reserve", "0")).routes().domains())
+                .extracting(ExchangeRoutes.Domain::name).contains("okx.ticker.direct");
+    }
+
+    @Test
     void shouldGiveEachRouteItsProxyAndItsOwnEndpointUrls() {
         ServiceConfig config = ServiceConfig.fromProperties(props(
                 "exchanges", "binance",
@@ -308,7 +326,7 @@ class ServiceConfigTest {
             {"exchange": "kraken",
              "hostSets": {"kraken": {"endpoints": {"api": "https://api.kraken.com"}, "health": "/0/public/Time"}},
              "limitGroups": {"public": {"hostSet": "kraken",
-               "rules": [{"measure": "requests", "limit": 1, "window": "1s", "clock": "rolling"}]}},
+               "rules": [{"measure": "requests", "limit": 15, "window": "1s", "clock": "rolling"}]}},
              "markets": {"spot": {"hostSet": "kraken", "symbolParam": "pair", "limitGroup": "public",
                "requests": {"TICKER": {"path": "/0/public/Ticker"}}}},
              "errors": {"codeField": "/error"}}
