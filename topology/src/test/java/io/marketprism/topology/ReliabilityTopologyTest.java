@@ -180,6 +180,36 @@ class ReliabilityTopologyTest {
     }
 
     @Test
+    void shouldServeAnExchangeAddedByADefinitionFileAlone() throws IOException {
+        Path kraken = definitionsDir.resolve("kraken.json");
+        Files.writeString(kraken, """
+                {"exchange": "kraken",
+                 "hostSets": {"kraken": {"endpoints": {"api": "https://api.kraken.com"}, "health": "/0/public/Time"}},
+                 "limitGroups": {"public": {"hostSet": "kraken",
+                   "rules": [{"measure": "requests", "limit": 1, "window": "1s", "clock": "rolling"}]}},
+                 "markets": {"spot": {"hostSet": "kraken", "symbolParam": "pair", "limitGroup": "public",
+                   "requests": {"TICKER": {"path": "/0/public/Ticker"}}}},
+                 "errors": {"codeField": "/error/0"}}
+                """);
+        executor.answering((task, endpoint) -> FakeExecutor.ok("{\"error\":[],\"result\":{}}"));
+        startDriver(testConfig().definitionFiles(List.of(kraken)).exchanges(List.of("binance", "okx", "kraken"))
+                .reliability("exchange.kraken.limiter.critical.reserve", "0"));
+
+        send("k-1", "kraken", "TICKER", "XBTUSD");
+        send("k-2", "kraken", "TICKER", "ETHUSD");
+        tick();
+
+        assertThat(executor.calls()).singleElement().satisfies(call -> {
+            assertThat(call.endpoint().id()).isEqualTo("kraken/api");
+            assertThat(config.routes().urlOf(call.task(), call.endpoint()))
+                    .hasToString("https://api.kraken.com/0/public/Ticker?pair=XBTUSD");
+        });
+        assertThat(results.readKeyValuesToMap()).containsOnlyKeys("k-1");
+        advance(Duration.ofMillis(1_100));
+        assertThat(executor.tasksCalled()).as("its own budget: one request a second").containsExactly("k-1", "k-2");
+    }
+
+    @Test
     void shouldDeadLetterMalformedBytesWithReasonAndRawValue() {
         startDriver(testConfig());
         byte[] garbage = {0x01, 0x02, 0x03};
