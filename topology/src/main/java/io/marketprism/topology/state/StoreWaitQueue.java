@@ -18,6 +18,7 @@ import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
  * The waiting tasks of one rate-limit domain, kept in a changelogged store so they survive the loss of an instance.
@@ -146,7 +147,7 @@ public final class StoreWaitQueue implements WaitQueue {
      * The domains that have waiting tasks in {@code store}, found by jumping from one domain's keys to the next (one
      * short range read per domain, however many tasks wait): finds the queues of domains no longer configured.
      */
-    public static List<String> domainsIn(KeyValueStore<Bytes, byte[]> store) {
+    public static List<String> domainsIn(ReadOnlyKeyValueStore<Bytes, byte[]> store) {
         List<String> domains = new ArrayList<>();
         Bytes from = null;
         while (true) {

@@ -15,10 +15,17 @@ import io.marketprism.reliability.engine.TaskView;
 import io.marketprism.reliability.limiter.InMemoryWaitQueue;
 import io.marketprism.reliability.state.StateStorage;
 import io.marketprism.topology.state.EngineStateStorage;
+import io.marketprism.reliability.limiter.Waiting;
+import io.marketprism.schemas.CollectorTask;
+import io.marketprism.schemas.DataType;
+import io.marketprism.topology.state.StoreWaitQueue;
+import io.marketprism.topology.state.UndoLog;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
@@ -141,6 +148,28 @@ class AdminStateTest {
 
         assertThat(applied).isFalse();
         assertThat(lift.done()).isCompletedExceptionally();
+    }
+
+    @Test
+    void shouldListTheQueueOfEveryLimitDomainWithWaitingTasks() {
+        KeyValueStore<Bytes, byte[]> queueStore = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(
+                "queues"), Serdes.Bytes(), Serdes.ByteArray()).withLoggingDisabled().build();
+        queueStore.init(new MockProcessorContext<>().getStateStoreContext(), queueStore);
+        enqueue(queueStore, SPOT_DOMAIN, "s-1", Priority.HIGH, 0);
+        enqueue(queueStore, SPOT_DOMAIN, "s-2", Priority.LOW, 1);
+        enqueue(queueStore, "okx.books.proxy-a", "o-1", Priority.NORMAL, 0);
+
+        assertThat(LocalState.queues(queueStore, "host-a:8080"))
+                .extracting(q -> q.domain() + " " + q.total() + " " + q.depthByPriority().get("HIGH"))
+                .containsExactlyInAnyOrder("binance.spot.direct 2 1", "okx.books.proxy-a 1 0");
+    }
+
+    private static void enqueue(KeyValueStore<Bytes, byte[]> store, String domain, String id, Priority priority,
+                                long seq) {
+        StoreWaitQueue queue = new StoreWaitQueue(store, domain, task -> null, UndoLog.NONE);
+        queue.stage(CollectorTask.newBuilder().setTaskId(id).setExchange("binance").setDataType(DataType.TICKER)
+                .setSymbol("BTCUSDT").setCreatedAt(Instant.EPOCH).build());
+        queue.add(new Waiting(id, priority, 1, seq, NOW, null));
     }
 
     /** A Binance spot ticker task, as the topology hands it to the engine: host set and limit domain. */
