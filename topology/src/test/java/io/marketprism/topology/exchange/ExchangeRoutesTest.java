@@ -51,38 +51,23 @@ class ExchangeRoutesTest {
     }
 
     @ParameterizedTest(name = "{0} {1} {2} -> {4}{5}")
-    @CsvSource(delimiter = '|', value = {
-        "binance | spot      | ORDER_BOOK       | BTCUSDT       | binance-spot  | /api/v3/depth?limit=100&symbol=BTCUSDT"
-                + "                             | binance.spot.direct",
-        "binance | spot      | TICKER           | BTCUSDT       | binance-spot  | /api/v3/ticker/24hr?symbol=BTCUSDT"
-                + "                             | binance.spot.direct",
-        "binance | perp      | FUNDING_RATE     | BTCUSDT       | binance-usdm  | /fapi/v1/premiumIndex?symbol=BTCUSDT"
-                + "                             | binance.usdm.direct",
-        "binance | perp      | ORDER_BOOK       | BTCUSDT       | binance-usdm  | /fapi/v1/depth?limit=100&symbol=BTCUSDT"
-                + "                             | binance.usdm.direct",
-        "binance | futures   | OPEN_INTEREST    | BTCUSDT_260327 | binance-usdm | /fapi/v1/openInterest?symbol=BTCUSDT_260327"
-                + "                             | binance.usdm.direct",
-        "binance | perp      | LONG_SHORT_RATIO | BTCUSDT       | binance-usdm  "
-                + "| /futures/data/globalLongShortAccountRatio?period=5m&symbol=BTCUSDT | binance.usdm-futures-data.direct",
-        "binance | coin-perp | FUNDING_RATE     | BTCUSD_PERP   | binance-coinm | /dapi/v1/premiumIndex?symbol=BTCUSD_PERP"
-                + "                             | binance.coinm.direct",
-        "okx     | spot      | ORDER_BOOK       | BTC-USDT      | okx           | /api/v5/market/books?instId=BTC-USDT"
-                + "                             | okx.books.direct",
-        "okx     | spot      | TRADES           | BTC-USDT      | okx           | /api/v5/market/trades?instId=BTC-USDT"
-                + "                             | okx.trades.direct",
-        "okx     | perp      | OPEN_INTEREST    | BTC-USDT-SWAP | okx           "
-                + "| /api/v5/public/open-interest?instId=BTC-USDT-SWAP&instType=SWAP | okx.open-interest.direct",
-        "okx     | futures   | OPEN_INTEREST    | BTC-USD-260327 | okx          "
-                + "| /api/v5/public/open-interest?instId=BTC-USD-260327&instType=FUTURES | okx.open-interest.direct",
-        "okx     | perp      | FUNDING_RATE     | BTC-USDT-SWAP | okx           "
-                + "| /api/v5/public/funding-rate?instId=BTC-USDT-SWAP | okx.funding-rate.direct",
-        "deribit | perp      | FUNDING_RATE     | BTC-PERPETUAL | deribit       "
-                + "| /api/v2/public/ticker?instrument_name=BTC-PERPETUAL | deribit.non-matching-engine.direct",
-        "bybit   | perp      | OPEN_INTEREST    | BTCUSDT       | bybit         "
-                + "| /v5/market/open-interest?category=linear&intervalTime=5min&symbol=BTCUSDT | bybit.ip.direct",
-        "bybit   | spot      | KLINES           | BTCUSDT       | bybit         "
-                + "| /v5/market/kline?category=spot&interval=1&symbol=BTCUSDT | bybit.ip.direct",
-    })
+    @CsvSource(delimiter = '|', textBlock = """
+        binance | spot      | ORDER_BOOK       | BTCUSDT        | binance-spot  | /api/v3/depth?limit=100&symbol=BTCUSDT                                    | binance.spot.direct
+        binance | spot      | TICKER           | BTCUSDT        | binance-spot  | /api/v3/ticker/24hr?symbol=BTCUSDT                                        | binance.spot.direct
+        binance | perp      | FUNDING_RATE     | BTCUSDT        | binance-usdm  | /fapi/v1/premiumIndex?symbol=BTCUSDT                                      | binance.usdm.direct
+        binance | perp      | ORDER_BOOK       | BTCUSDT        | binance-usdm  | /fapi/v1/depth?limit=100&symbol=BTCUSDT                                   | binance.usdm.direct
+        binance | futures   | OPEN_INTEREST    | BTCUSDT_260327 | binance-usdm  | /fapi/v1/openInterest?symbol=BTCUSDT_260327                               | binance.usdm.direct
+        binance | perp      | LONG_SHORT_RATIO | BTCUSDT        | binance-usdm  | /futures/data/globalLongShortAccountRatio?period=5m&symbol=BTCUSDT        | binance.usdm-futures-data.direct
+        binance | coin-perp | FUNDING_RATE     | BTCUSD_PERP    | binance-coinm | /dapi/v1/premiumIndex?symbol=BTCUSD_PERP                                  | binance.coinm.direct
+        okx     | spot      | ORDER_BOOK       | BTC-USDT       | okx           | /api/v5/market/books?instId=BTC-USDT                                      | okx.books.direct
+        okx     | spot      | TRADES           | BTC-USDT       | okx           | /api/v5/market/trades?instId=BTC-USDT                                     | okx.trades.direct
+        okx     | perp      | OPEN_INTEREST    | BTC-USDT-SWAP  | okx           | /api/v5/public/open-interest?instId=BTC-USDT-SWAP&instType=SWAP           | okx.open-interest.direct
+        okx     | futures   | OPEN_INTEREST    | BTC-USD-260327 | okx           | /api/v5/public/open-interest?instId=BTC-USD-260327&instType=FUTURES       | okx.open-interest.direct
+        okx     | perp      | FUNDING_RATE     | BTC-USDT-SWAP  | okx           | /api/v5/public/funding-rate?instId=BTC-USDT-SWAP                          | okx.funding-rate.direct
+        deribit | perp      | FUNDING_RATE     | BTC-PERPETUAL  | deribit       | /api/v2/public/ticker?instrument_name=BTC-PERPETUAL                       | deribit.non-matching-engine.direct
+        bybit   | perp      | OPEN_INTEREST    | BTCUSDT        | bybit         | /v5/market/open-interest?category=linear&intervalTime=5min&symbol=BTCUSDT | bybit.ip.direct
+        bybit   | spot      | KLINES           | BTCUSDT        | bybit         | /v5/market/kline?category=spot&interval=1&symbol=BTCUSDT                  | bybit.ip.direct
+        """)
     void shouldResolveTheRequestHostSetAndDomainOfEachExchangeMarketAndDataType(
             String exchange, String market, String dataType, String symbol, String hostSet, String pathAndQuery,
             String domain) {
@@ -108,15 +93,15 @@ class ExchangeRoutesTest {
     }
 
     @ParameterizedTest(name = "{0} {1} {2}: {4}")
-    @CsvSource(delimiter = '|', value = {
-        "binance | spot    | FUNDING_RATE  | BTCUSDT       | binance spot has no FUNDING_RATE; data types: [KLINES, ORDER_BOOK, TICKER, TRADES]",
-        "binance | spot    | OPEN_INTEREST | BTCUSDT       | binance spot has no OPEN_INTEREST",
-        "okx     | margin  | TICKER        | BTC-USDT      | okx has no market 'margin'; markets: [spot, perp, futures]",
-        "deribit | spot    | TICKER        | BTC-PERPETUAL | deribit has no market 'spot'",
-        "deribit | futures | FUNDING_RATE  | BTC-27MAR26   | deribit futures has no FUNDING_RATE",
-        "deribit | perp    | KLINES        | BTC-PERPETUAL | deribit perp KLINES needs parameter 'start_timestamp'",
-        "kraken  | spot    | TICKER        | XBTUSD        | unknown exchange 'kraken'; served: [binance, bybit, deribit, okx]",
-    })
+    @CsvSource(delimiter = '|', textBlock = """
+        binance | spot    | FUNDING_RATE  | BTCUSDT       | binance spot has no FUNDING_RATE; data types: [KLINES, ORDER_BOOK, TICKER, TRADES]
+        binance | spot    | OPEN_INTEREST | BTCUSDT       | binance spot has no OPEN_INTEREST
+        okx     | margin  | TICKER        | BTC-USDT      | okx has no market 'margin'; markets: [spot, perp, futures]
+        deribit | spot    | TICKER        | BTC-PERPETUAL | deribit has no market 'spot'
+        deribit | futures | FUNDING_RATE  | BTC-27MAR26   | deribit futures has no FUNDING_RATE
+        deribit | perp    | KLINES        | BTC-PERPETUAL | deribit perp KLINES needs parameter 'start_timestamp'
+        kraken  | spot    | TICKER        | XBTUSD        | unknown exchange 'kraken'; served: [binance, bybit, deribit, okx]
+        """)
     void shouldRefuseATaskItsDefinitionCannotRequestSayingWhatIsAllowed(String exchange, String market,
                                                                        String dataType, String symbol, String why) {
         CollectorTask task = task(exchange, market, dataType, symbol);
