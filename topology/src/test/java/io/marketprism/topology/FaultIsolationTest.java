@@ -17,11 +17,17 @@ import io.marketprism.topology.processor.ProcessorSettings;
 import io.marketprism.topology.state.InFlightLedger;
 import io.marketprism.topology.state.RetryTimers;
 import io.marketprism.topology.state.UndoLog;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The ways the reliability step itself could become the outage, each as the behaviour that must hold instead: a
@@ -31,6 +37,8 @@ import org.junit.jupiter.api.Test;
 class FaultIsolationTest {
 
     private final FakeExecutor executor = new FakeExecutor();
+    @TempDir
+    Path definitionsDir;
 
     private static ServiceConfig.Builder config() {
         return TestConfigs.twoExchanges();
@@ -58,9 +66,10 @@ class FaultIsolationTest {
 
     @Test
     void shouldDeadLetterOnlyTheTaskWhoseCompletionFailsAndGoOnWithTheOthersInTheTick() {
-        // Given an executor that answers one OKX call with a result that breaks outcome building (no body at all)
+        // Given an executor that answers one OKX call with a result that breaks outcome building (an error status
+        // without any body, which the failure message cannot quote)
         executor.answering((task, endpoint) -> task.getTaskId().equals("broken")
-                ? new CallResult(0, 3, 200, null, -1, -1, null, null, -1) : FakeExecutor.ok("{\"code\":\"0\"}"));
+                ? new CallResult(0, 3, 503, null, -1, -1, null, null, -1) : FakeExecutor.ok("{\"code\":\"0\"}"));
         ProcessorHarness harness = new ProcessorHarness(config().build(), executor);
 
         // When it and two good tasks finish in the same tick
@@ -99,8 +108,7 @@ class FaultIsolationTest {
         ProcessorHarness harness = new ProcessorHarness(config().build(), executor);
         harness.send(task("okx-call", "okx", "BTC-USDT"));
         putLedgerEntry(harness, "okx/www", task("okx-restored", "okx", "ETH-USDT"));
-        ServiceConfig binanceOnly = config().exchanges(java.util.List.of("binance"))
-                .exchange("binance-spot", "api=http://127.0.0.1:1/binance/api").build();
+        ServiceConfig binanceOnly = TestConfigs.binanceOnly().build();
 
         // When the processor restarts with the new configuration
         harness.restart(binanceOnly);
@@ -122,7 +130,7 @@ class FaultIsolationTest {
         harness.send(task("waiting-2", "okx", "SOL-USDT"));
 
         // When a deploy removes OKX
-        harness.restart(config().exchanges(java.util.List.of("binance")).exchange("binance-spot", "api=http://127.0.0.1:1/binance/api").build());
+        harness.restart(TestConfigs.binanceOnly().build());
         harness.tick(10);
 
         // Then every OKX task ends as EXCHANGE_REMOVED: none is stranded
@@ -148,6 +156,115 @@ class FaultIsolationTest {
         assertThat(executor.tasksCalled()).containsExactlyInAnyOrder("a-1", "b-2", "c-3");
         assertThat(executor.calls()).allSatisfy(call -> assertThat(call.endpoint().name())
                 .isEqualTo(call.task().getTaskId().equals("b-2") ? "api1" : "api"));
+    }
+
+    // ---- a definition that changed under waiting tasks
+
+    private static CollectorTask okxFundingRate(String id, String symbol) {
+        CollectorTask task = task(id, "okx", symbol);
+        task.setMarket("perp");
+        task.setDataType(DataType.FUNDING_RATE);
+        return task;
+    }
+
+    /** TestConfigs' configuration with a definition file that drops OKX's perp market (and perhaps a limit group). */
+    private ServiceConfig withoutOkxPerp(String alsoRemoved) throws IOException {
+        Path definition = definitionsDir.resolve("okx-without-perp.json");
+        Files.writeString(definition, "{\"exchange\": \"okx\", \"markets\": {\"perp\": null}" + alsoRemoved + "}");
+        return config().definitionFiles(List.of(definition)).build();
+    }
+
+    @Test
+    void shouldDeadLetterAHeldRetryWhoseMarketADeployRemovedAsInvalid() throws IOException {
+        // Given a retry of an OKX perp funding-rate task held until its due time
+        executor.answering((task, endpoint) -> FakeExecutor.ok("{\"code\":\"0\"}"));
+        ProcessorHarness harness = new ProcessorHarness(config().build(), executor);
+        CollectorTask retry = okxFundingRate("held", "BTC-USDT-SWAP");
+        retry.setAttempt(1);
+        retry.setAttempts(List.of(new Attempt(1, "okx/www", Instant.ofEpochMilli(harness.now()), 5L,
+                AttemptOutcome.FAILURE, ErrorClass.SERVER, 503, "HTTP 503", 5_000L)));
+        retry.setNotBefore(Instant.ofEpochMilli(harness.now() + 5_000));
+        harness.send(retry);
+        assertThat(harness.bytesStore(ProcessorSettings.HELD_STORE).approximateNumEntries()).isEqualTo(1);
+
+        // When a deploy whose OKX definition has no perp market takes over, and the retry comes due
+        harness.restart(withoutOkxPerp(""));
+        harness.tick(5_100);
+        harness.tick(10);
+
+        // Then it is a dead letter INVALID saying why, without a call, and nothing of it is left
+        assertThat(harness.outcomes(Outcome.DeadLettered.class)).singleElement().satisfies(d -> {
+            assertThat(d.deadLetter().getTaskId()).isEqualTo("held");
+            assertThat(d.deadLetter().getReason()).isEqualTo(DeadLetterReason.INVALID);
+            assertThat(d.deadLetter().getDetail()).contains("okx has no market 'perp'");
+        });
+        assertThat(executor.tasksCalled()).isEmpty();
+        assertThat(harness.bytesStore(ProcessorSettings.HELD_STORE).approximateNumEntries()).isZero();
+    }
+
+    @ParameterizedTest(name = "removed besides the market: [{0}]")
+    @ValueSource(strings = {"", ", \"limitGroups\": {\"funding-rate\": null}"})
+    void shouldDeadLetterTheCallAndTheQueuedTasksOfAMarketADeployRemovedAsInvalid(String alsoRemoved)
+            throws IOException {
+        // Given an OKX perp funding-rate call in flight on the one call slot and two more tasks queued behind it
+        executor.holding();
+        ProcessorHarness harness = new ProcessorHarness(config().maxInFlightPerEndpoint(1).build(), executor);
+        harness.send(okxFundingRate("in-flight", "BTC-USDT-SWAP"));
+        harness.send(okxFundingRate("queued-1", "ETH-USDT-SWAP"));
+        harness.send(okxFundingRate("queued-2", "SOL-USDT-SWAP"));
+        assertThat(harness.bytesStore(ProcessorSettings.QUEUE_STORE).approximateNumEntries()).isEqualTo(2);
+
+        // When a deploy whose OKX definition has no perp market (nor, perhaps, its limit group) takes over
+        harness.restart(withoutOkxPerp(alsoRemoved));
+        harness.tick(10);
+        harness.tick(10);
+
+        // Then each of them is a dead letter INVALID saying why, none is called again, and no store keeps them
+        assertThat(harness.outcomes(Outcome.DeadLettered.class)).extracting(d -> d.deadLetter().getTaskId())
+                .containsExactlyInAnyOrder("in-flight", "queued-1", "queued-2");
+        assertThat(harness.outcomes(Outcome.DeadLettered.class)).allSatisfy(d -> {
+            assertThat(d.deadLetter().getReason()).isEqualTo(DeadLetterReason.INVALID);
+            assertThat(d.deadLetter().getDetail()).contains("okx has no market 'perp'");
+        });
+        assertThat(executor.tasksCalled()).containsExactly("in-flight");
+        assertThat(harness.store(ProcessorSettings.LEDGER_STORE).approximateNumEntries()).isZero();
+        assertThat(harness.bytesStore(ProcessorSettings.QUEUE_STORE).approximateNumEntries()).isZero();
+
+        // And the call slot the dropped call held is free again: the next OKX task is called at once
+        harness.send(task("next", "okx", "BTC-USDT"));
+        assertThat(executor.tasksCalled()).containsExactly("in-flight", "next");
+    }
+
+    @Test
+    void shouldMoveTasksQueuedOnARouteADeployRemovedToTheRouteTheirSymbolTakesNow() {
+        // Given two routes, one call slot per endpoint, and three Binance tasks of route proxy-a: two in flight, one
+        // queued in domain binance.spot.proxy-a
+        executor.holding();
+        ServiceConfig twoRoutes = config().maxInFlightPerEndpoint(1).routes(List.of("direct", "proxy-a")).build();
+        ProcessorHarness harness = new ProcessorHarness(twoRoutes, executor);
+        List<String> symbols = new java.util.ArrayList<>();
+        for (int i = 0; symbols.size() < 3; i++) {
+            CollectorTask candidate = task("p-" + symbols.size(), "binance", "S" + i + "USDT");
+            if (twoRoutes.routes().routeOf(candidate).name().equals("proxy-a")) {
+                symbols.add(candidate.getSymbol());
+                harness.send(candidate);
+            }
+        }
+        assertThat(executor.tasksCalled()).containsExactly("p-0", "p-1");
+
+        // When a deploy with the direct route alone takes over and the calls finish
+        harness.restart(config().maxInFlightPerEndpoint(1).build());
+        harness.tick(10);
+        for (int round = 0; round < 3; round++) {
+            executor.calls().forEach(call -> call.future().complete(FakeExecutor.ok("{}")));
+            harness.tick(1_000);
+        }
+
+        // Then the queued task was called on the direct route too, and every task has its result
+        assertThat(executor.tasksCalled()).contains("p-2");
+        assertThat(resultIds(harness)).containsExactlyInAnyOrder("p-0", "p-1", "p-2");
+        assertThat(harness.outcomes(Outcome.DeadLettered.class)).isEmpty();
+        assertThat(harness.bytesStore(ProcessorSettings.QUEUE_STORE).approximateNumEntries()).isZero();
     }
 
     // ---- 3. a task id has one life
@@ -331,13 +448,17 @@ class FaultIsolationTest {
     }
 
     @Test
-    void shouldGiveTheBudgetOfTasksThatExpiredInTheQueueToTheTaskBehindThem() {
-        // Given OKX with a budget of one call per ten seconds and one call slot, five tasks that will expire waiting
-        // and one that will not
+    void shouldGiveTheBudgetOfTasksThatExpiredInTheQueueToTheTaskBehindThem() throws IOException {
+        // Given OKX trades with a budget of one call per ten seconds (a definition file changes its limit group) and
+        // one call slot, five tasks that will expire waiting and one that will not
         executor.holding();
+        Path definition = definitionsDir.resolve("okx-trades-one-per-10s.json");
+        Files.writeString(definition, """
+                {"exchange": "okx", "limitGroups": {"trades": {"rules": [
+                  {"measure": "requests", "limit": 1, "window": "10s", "clock": "rolling"}]}}}
+                """);
         ProcessorHarness harness = new ProcessorHarness(config().maxInFlightPerEndpoint(1)
-                .reliability("exchange.okx.limiter.bucket.capacity", "1")
-                .reliability("exchange.okx.limiter.refill.per.second", "0.1")
+                .definitionFiles(List.of(definition))
                 .reliability("limiter.critical.reserve", "0").build(), executor);
         harness.send(task("busy", "okx", "BTC-USDT"));
         for (int i = 0; i < 5; i++) {
@@ -347,9 +468,10 @@ class FaultIsolationTest {
         }
         harness.send(task("live", "okx", "SOL-USDT"));
 
-        // When the slot frees up once the budget has refilled one call
+        // When the slot frees up once the budget has refilled one call (the rolling window may count one slot of
+        // 1/60 of its length too many)
         executor.calls().get(0).future().complete(FakeExecutor.ok("{}"));
-        harness.tick(10_100);
+        harness.tick(10_200);
 
         // Then the expired ones are dead letters and the live one is called now, with the budget they did not use
         assertThat(deadLetterIds(harness, DeadLetterReason.EXPIRED)).hasSize(5);

@@ -99,7 +99,7 @@ class JsonOutputTopologyTest {
                 : FakeExecutor.ok("{\"ok\":true}"));
         startDriver();
 
-        send("{\"taskId\":\"r-1\",\"exchange\":\"binance\",\"dataType\":\"FUNDING_RATE\",\"symbol\":\"BTCUSDT\"}");
+        send("{\"taskId\":\"r-1\",\"exchange\":\"binance\",\"market\":\"perp\",\"dataType\":\"FUNDING_RATE\",\"symbol\":\"BTCUSDT\"}");
         driver.advanceWallClockTime(config.executionTick());
         JsonNode retry = JSON.readTree(retries.readValue());
         assertThat(retry.get("attempt").intValue()).isEqualTo(1);

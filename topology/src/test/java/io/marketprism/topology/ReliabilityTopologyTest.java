@@ -21,8 +21,10 @@ import io.marketprism.topology.exec.CallResult;
 import io.marketprism.topology.processor.OutputHeaders;
 import io.marketprism.topology.processor.ProcessorSettings;
 import io.marketprism.topology.serde.RecordSerde;
+import java.io.IOException;
 import java.net.ConnectException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -59,6 +61,8 @@ class ReliabilityTopologyTest {
     /** Its own state directory: the default one is shared by every build on the machine. */
     @TempDir
     Path stateDir;
+    @TempDir
+    Path definitionsDir;
     private TestInputTopic<byte[], byte[]> tasks;
     private TestOutputTopic<String, TaskResult> results;
     private TestOutputTopic<String, DeadLetter> deadLetters;
@@ -147,6 +151,65 @@ class ReliabilityTopologyTest {
     }
 
     @Test
+    void shouldCallEachTaskOnItsMarketsHostSetWithTheRequestItsDefinitionBuilds() {
+        executor.answering((task, endpoint) -> FakeExecutor.ok("{\"code\":\"0\"}"));
+        startDriver(testConfig());
+
+        sendJson("{\"taskId\":\"fr-1\",\"exchange\":\"binance\",\"market\":\"perp\",\"dataType\":\"FUNDING_RATE\","
+                + "\"symbol\":\"BTCUSDT\"}");
+        sendJson("{\"taskId\":\"oi-1\",\"exchange\":\"okx\",\"market\":\"perp\",\"dataType\":\"OPEN_INTEREST\","
+                + "\"symbol\":\"BTC-USDT-SWAP\"}");
+        sendJson("{\"taskId\":\"spot-fr\",\"exchange\":\"binance\",\"dataType\":\"FUNDING_RATE\","
+                + "\"symbol\":\"BTCUSDT\"}");
+        tick();
+
+        assertThat(executor.calls()).extracting(c -> c.task().getTaskId() + " " + c.endpoint().id() + " "
+                        + config.routes().urlOf(c.task(), c.endpoint()))
+                .containsExactlyInAnyOrder(
+                        "fr-1 binance-usdm/fapi https://fapi.binance.com/fapi/v1/premiumIndex?symbol=BTCUSDT",
+                        "oi-1 okx/www http://127.0.0.1:1/okx/www/api/v5/public/open-interest"
+                                + "?instId=BTC-USDT-SWAP&instType=SWAP");
+        assertThat(results.readKeyValuesToMap()).hasEntrySatisfying("fr-1", result -> {
+            assertThat(result.getEndpoint()).isEqualTo("binance-usdm/fapi");
+            assertThat(result.getMarket()).isEqualTo("perp");
+        }).containsKey("oi-1");
+        DeadLetter spot = deadLetters.readValue();
+        assertThat(spot.getTaskId()).isEqualTo("spot-fr");
+        assertThat(spot.getReason()).isEqualTo(DeadLetterReason.INVALID);
+        assertThat(spot.getDetail()).contains("binance spot has no FUNDING_RATE");
+    }
+
+    @Test
+    void shouldServeAnExchangeAddedByADefinitionFileAlone() throws IOException {
+        Path kraken = definitionsDir.resolve("kraken.json");
+        Files.writeString(kraken, """
+                {"exchange": "kraken",
+                 "hostSets": {"kraken": {"endpoints": {"api": "https://api.kraken.com"}, "health": "/0/public/Time"}},
+                 "limitGroups": {"public": {"hostSet": "kraken",
+                   "rules": [{"measure": "requests", "limit": 1, "window": "1s", "clock": "rolling"}]}},
+                 "markets": {"spot": {"hostSet": "kraken", "symbolParam": "pair", "limitGroup": "public",
+                   "requests": {"TICKER": {"path": "/0/public/Ticker"}}}},
+                 "errors": {"codeField": "/error/0"}}
+                """);
+        executor.answering((task, endpoint) -> FakeExecutor.ok("{\"error\":[],\"result\":{}}"));
+        startDriver(testConfig().definitionFiles(List.of(kraken)).exchanges(List.of("binance", "okx", "kraken"))
+                .reliability("exchange.kraken.limiter.critical.reserve", "0"));
+
+        send("k-1", "kraken", "TICKER", "XBTUSD");
+        send("k-2", "kraken", "TICKER", "ETHUSD");
+        tick();
+
+        assertThat(executor.calls()).singleElement().satisfies(call -> {
+            assertThat(call.endpoint().id()).isEqualTo("kraken/api");
+            assertThat(config.routes().urlOf(call.task(), call.endpoint()))
+                    .hasToString("https://api.kraken.com/0/public/Ticker?pair=XBTUSD");
+        });
+        assertThat(results.readKeyValuesToMap()).containsOnlyKeys("k-1");
+        advance(Duration.ofMillis(1_100));
+        assertThat(executor.tasksCalled()).as("its own budget: one request a second").containsExactly("k-1", "k-2");
+    }
+
+    @Test
     void shouldDeadLetterMalformedBytesWithReasonAndRawValue() {
         startDriver(testConfig());
         byte[] garbage = {0x01, 0x02, 0x03};
@@ -192,7 +255,7 @@ class ReliabilityTopologyTest {
         executor.answering((task, endpoint) -> FakeExecutor.status(400, "{\"code\":-1121,\"msg\":\"Invalid symbol.\"}"));
         startDriver(testConfig());
 
-        send("bad-1", "binance", "FUNDING_RATE", "NOPE");
+        send("bad-1", "binance", "TICKER", "NOPE");
         tick();
 
         DeadLetter dead = deadLetters.readValue();
@@ -227,7 +290,7 @@ class ReliabilityTopologyTest {
         startDriver(testConfig());
 
         for (int i = 0; i < 7; i++) {
-            send("h-" + i, "binance", "FUNDING_RATE", "BTCUSDT");
+            send("h-" + i, "binance", "TICKER", "BTCUSDT");
         }
         tick();
 
@@ -327,7 +390,7 @@ class ReliabilityTopologyTest {
         return config.applicationId() + "-by-domain-repartition";
     }
 
-    private static final String OKX_LIMITER = StateKey.limiter(new DomainId("okx")).asString();
+    private static final String OKX_LIMITER = StateKey.limiter(new DomainId("okx.trades.direct")).asString();
     private static final String OKX_BALANCER = StateKey.balancer("okx").asString();
 
     @Test
@@ -360,7 +423,7 @@ class ReliabilityTopologyTest {
                 : FakeExecutor.ok("{\"ok\":true}"));
         startDriver(testConfig());
 
-        send("r-1", "binance", "FUNDING_RATE", "BTCUSDT");
+        send("r-1", "binance", "TICKER", "BTCUSDT");
         tick();
         assertThat(executor.calls()).hasSize(1);
         assertThat(results.isEmpty()).isTrue();
@@ -386,7 +449,7 @@ class ReliabilityTopologyTest {
         executor.answering((task, endpoint) -> FakeExecutor.status(500, "{}"));
         startDriver(testConfig().reliability("retry.max.attempts", "3"));
 
-        send("x-1", "binance", "FUNDING_RATE", "BTCUSDT");
+        send("x-1", "binance", "TICKER", "BTCUSDT");
         for (int i = 0; i < 6; i++) {
             tick();
             advance(Duration.ofMillis(1100));
@@ -406,7 +469,7 @@ class ReliabilityTopologyTest {
         executor.answering((task, endpoint) -> FakeExecutor.ok("{}"));
         startDriver(testConfig());
 
-        sendJson("{\"taskId\":\"e-1\",\"exchange\":\"binance\",\"dataType\":\"FUNDING_RATE\",\"symbol\":\"BTCUSDT\","
+        sendJson("{\"taskId\":\"e-1\",\"exchange\":\"binance\",\"dataType\":\"TICKER\",\"symbol\":\"BTCUSDT\","
                 + "\"createdAt\":900000,\"deadline\":999000}");
         tick();
 
@@ -423,7 +486,7 @@ class ReliabilityTopologyTest {
                 .reliability("balancer.eject.consecutive.failures", "100"));
 
         for (int i = 0; i < 12; i++) {
-            send("b-" + i, "binance", "FUNDING_RATE", "BTCUSDT");
+            send("b-" + i, "binance", "TICKER", "BTCUSDT");
             tick();
         }
         for (int i = 0; i < 3; i++) {
@@ -473,7 +536,7 @@ class ReliabilityTopologyTest {
 
     private void sendOneTaskEvery100Millis(String prefix, int count) {
         for (int i = 0; i < count; i++) {
-            send(prefix + "-" + i, "binance", "FUNDING_RATE", "BTCUSDT");
+            send(prefix + "-" + i, "binance", "TICKER", "BTCUSDT");
             advance(Duration.ofMillis(100));
         }
     }
@@ -488,30 +551,36 @@ class ReliabilityTopologyTest {
         throw new AssertionError(element + " occurs fewer than " + n + " times in " + list);
     }
 
-    /** Binance admits one task per second (bucket of 1, no reserve, no other limit), so further tasks queue. */
-    private static ServiceConfig.Builder oneTaskPerSecondOnBinance() {
+    /**
+     * Binance spot admits one task per second (a definition file gives its limit group a single rule of weight 1 per
+     * second, no reserve), so further tasks queue. The rolling window counts in slots of 1/60 s and may count one
+     * slot too many, so the next task passes a little more than a second after the previous one.
+     */
+    private ServiceConfig.Builder oneTaskPerSecondOnBinance() throws IOException {
+        Path definition = definitionsDir.resolve("binance-one-per-second.json");
+        Files.writeString(definition, """
+                {"exchange": "binance", "limitGroups": {"spot": {"usedWeightHeader": null,
+                  "rules": [{"measure": "weight", "limit": 1, "window": "1s", "clock": "rolling"}]}}}
+                """);
         return testConfig()
-                .reliability("exchange.binance.limiter.bucket.capacity", "1")
-                .reliability("exchange.binance.limiter.refill.per.second", "1")
-                .reliability("exchange.binance.limiter.critical.reserve", "0")
-                .reliability("exchange.binance.limiter.windows", "requests:1000/1000")
-                .reliability("exchange.binance.limiter.used.weight.window.ms", "0");
+                .definitionFiles(List.of(definition))
+                .reliability("exchange.binance-spot.limiter.critical.reserve", "0");
     }
 
     @Test
-    void shouldDrainTheQueueByPriorityThenArrival() {
+    void shouldDrainTheQueueByPriorityThenArrival() throws IOException {
         executor.answering((task, endpoint) -> FakeExecutor.ok("{}"));
         startDriver(oneTaskPerSecondOnBinance());
 
         String[] priorities = {"NORMAL", "LOW", "NORMAL", "HIGH", "LOW", "CRITICAL"};
         for (int i = 0; i < priorities.length; i++) {
             sendJson("{\"taskId\":\"q-" + i + "-" + priorities[i] + "\",\"exchange\":\"binance\","
-                    + "\"dataType\":\"FUNDING_RATE\",\"symbol\":\"BTCUSDT\",\"weight\":1,\"priority\":\""
+                    + "\"dataType\":\"TICKER\",\"symbol\":\"BTCUSDT\",\"weight\":1,\"priority\":\""
                     + priorities[i] + "\"}");
         }
         for (int i = 0; i < priorities.length; i++) {
             tick();
-            advance(Duration.ofMillis(1000));
+            advance(Duration.ofMillis(1_100));
         }
 
         assertThat(executor.tasksCalled()).containsExactly(
@@ -519,7 +588,7 @@ class ReliabilityTopologyTest {
     }
 
     @Test
-    void shouldRetryOnTheOtherEndpointAfterAConnectionErrorEvenWhenTheRetryWaitedInTheQueue() {
+    void shouldRetryOnTheOtherEndpointAfterAConnectionErrorEvenWhenTheRetryWaitedInTheQueue() throws IOException {
         executor.answering((task, endpoint) -> task.getTaskId().equals("net-1") && task.getAttempt() == 0
                 ? CallResult.failure(0, 3, new ConnectException("Connection refused"))
                 : FakeExecutor.ok("{}"));
@@ -533,7 +602,7 @@ class ReliabilityTopologyTest {
         advance(Duration.ofMillis(1_100));
         assertThat(executor.tasksCalled()).as("calls before the retry left the queue")
                 .containsExactly("net-1", "filler");
-        advance(Duration.ofMillis(1_000));
+        advance(Duration.ofMillis(1_100));
         tick();
 
         // Then the retry went to the other endpoint, where round robin alone would have sent it back to the first
@@ -544,12 +613,49 @@ class ReliabilityTopologyTest {
         assertThat(retried.getAttempts()).extracting(Attempt::getErrorClass)
                 .containsExactly(io.marketprism.schemas.ErrorClass.NETWORK, null);
         assertThat(retried.getAttempts()).extracting(Attempt::getEndpoint)
-                .containsExactly("binance/" + endpoints.get(0), "binance/" + endpoints.get(2));
+                .containsExactly("binance-spot/" + endpoints.get(0), "binance-spot/" + endpoints.get(2));
     }
 
     private static String oneWeightTask(String taskId) {
-        return "{\"taskId\":\"" + taskId + "\",\"exchange\":\"binance\",\"dataType\":\"FUNDING_RATE\","
+        return "{\"taskId\":\"" + taskId + "\",\"exchange\":\"binance\",\"dataType\":\"TICKER\","
                 + "\"symbol\":\"BTCUSDT\",\"weight\":1}";
+    }
+
+    @Test
+    void shouldBanOnlyTheRouteThatGotThe418AndKeepCallingOnTheOther() {
+        // Given two egress routes, and a symbol of each
+        ServiceConfig twoRoutes = testConfig().routes(List.of("direct", "proxy-a")).build();
+        String onDirect = symbolOnRoute(twoRoutes, "direct");
+        String onProxy = symbolOnRoute(twoRoutes, "proxy-a");
+        executor.answering((task, endpoint) -> task.getTaskId().equals("ban-0") && task.getAttempt() == 0
+                ? FakeExecutor.retryAfter(418, 60_000) : FakeExecutor.ok("{}"));
+        startDriver(testConfig().routes(List.of("direct", "proxy-a")));
+
+        // When the direct route is banned by a 418
+        send("ban-0", "binance", "TICKER", onDirect);
+        tick();
+        for (int i = 1; i <= 3; i++) {
+            send("direct-" + i, "binance", "TICKER", onDirect);
+            send("proxy-" + i, "binance", "TICKER", onProxy);
+            advance(Duration.ofSeconds(1));
+        }
+
+        // Then calls go on for the other route's tasks only
+        assertThat(events.readValuesToList()).anySatisfy(e -> assertThat(e).contains("BAN_STARTED")
+                .contains("binance.spot.direct"));
+        assertThat(executor.tasksCalled()).containsExactly("ban-0", "proxy-1", "proxy-2", "proxy-3");
+        assertThat(results.readKeyValuesToMap()).containsOnlyKeys("proxy-1", "proxy-2", "proxy-3");
+    }
+
+    private static String symbolOnRoute(ServiceConfig config, String route) {
+        for (int i = 0; ; i++) {
+            String symbol = "S" + i + "USDT";
+            CollectorTask task = CollectorTask.newBuilder().setTaskId("probe").setExchange("binance")
+                    .setDataType(DataType.TICKER).setSymbol(symbol).setCreatedAt(Instant.EPOCH).build();
+            if (config.routes().routeOf(task).name().equals(route)) {
+                return symbol;
+            }
+        }
     }
 
     @Test
@@ -558,10 +664,10 @@ class ReliabilityTopologyTest {
                 ? FakeExecutor.retryAfter(418, 5_000) : FakeExecutor.ok("{}"));
         startDriver(testConfig());
 
-        send("ban-0", "binance", "FUNDING_RATE", "BTCUSDT");
+        send("ban-0", "binance", "TICKER", "BTCUSDT");
         tick();
         for (int i = 1; i <= 3; i++) {
-            send("ban-" + i, "binance", "FUNDING_RATE", "BTCUSDT");
+            send("ban-" + i, "binance", "TICKER", "BTCUSDT");
             advance(Duration.ofSeconds(1));
         }
         assertThat(executor.calls()).as("calls during the ban").hasSize(1);

@@ -86,7 +86,7 @@ final class ClusterQueries {
             case BANS -> AdminJson.rows(LocalState.domains(engine, config.reliability(), instance, now).stream()
                     .filter(DomainView::banned).toList());
             case QUEUES -> AdminJson.rows(LocalState.queues(this.<Bytes>store(ProcessorSettings.QUEUE_STORE),
-                    config.exchanges(), instance));
+                    instance));
         };
     }
 

@@ -15,10 +15,10 @@ import io.marketprism.topology.admin.AdminViews.BreakerView;
 import io.marketprism.topology.admin.AdminViews.DomainView;
 import io.marketprism.topology.admin.AdminViews.EndpointView;
 import io.marketprism.topology.admin.AdminViews.QueueView;
+import io.marketprism.topology.state.StoreWaitQueue;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -91,12 +91,14 @@ public final class LocalState {
         return views;
     }
 
-    /** Depth of each listed domain's queue by priority, counted from the queue store. */
-    public static List<QueueView> queues(ReadOnlyKeyValueStore<Bytes, byte[]> queueStore, Collection<String> domains,
-                                         String instance) {
+    /**
+     * Depth by priority of the queue of every domain with waiting tasks in the queue store, those of domains no
+     * longer configured included.
+     */
+    public static List<QueueView> queues(ReadOnlyKeyValueStore<Bytes, byte[]> queueStore, String instance) {
         List<QueueView> views = new ArrayList<>();
         BytesSerializer serializer = new BytesSerializer();
-        for (String domain : domains) {
+        for (String domain : StoreWaitQueue.domainsIn(queueStore)) {
             byte[] name = domain.getBytes(StandardCharsets.UTF_8);
             Map<String, Integer> depths = new LinkedHashMap<>();
             int total = 0;

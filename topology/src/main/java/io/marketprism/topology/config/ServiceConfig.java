@@ -6,6 +6,8 @@ import io.marketprism.reliability.config.ConfigTable;
 import io.marketprism.reliability.config.ConfigValues;
 import io.marketprism.reliability.config.ReliabilityConfig;
 import io.marketprism.reliability.exchange.ExchangeDefinitions;
+import io.marketprism.reliability.exchange.LimitRule;
+import io.marketprism.reliability.state.DomainId;
 import io.marketprism.topology.exchange.EgressRoute;
 import io.marketprism.topology.exchange.ExchangeRoutes;
 import java.net.URI;
@@ -411,11 +413,14 @@ public final class ServiceConfig {
 
         /**
          * Replaces the endpoints of a served host set, given as {@code name=url[,name=url...]}, for example
-         * {@code api=http://localhost:8081,api1=http://localhost:8082}; checked in {@link #build()}.
+         * {@code api=http://localhost:8081,api1=http://localhost:8082}; the names and URLs are checked here, that the
+         * host set is served in {@link #build()}.
          */
         public Builder exchange(String hostSet, String endpointSpec) {
-            endpointSpecs.put(hostSet, ServiceKeys.ENDPOINTS.parse(EXCHANGE_PREFIX + hostSet + ENDPOINTS_SUFFIX,
-                    endpointSpec));
+            String key = EXCHANGE_PREFIX + hostSet + ENDPOINTS_SUFFIX;
+            String spec = ServiceKeys.ENDPOINTS.parse(key, endpointSpec);
+            parseEndpoints(key, spec);
+            endpointSpecs.put(hostSet, spec);
             return this;
         }
 
@@ -424,14 +429,20 @@ public final class ServiceConfig {
             return set(ServiceKeys.ROUTES, names);
         }
 
-        /** The HTTP proxy the calls of {@code route} go through. */
+        /** The HTTP proxy the calls of {@code route} go through; that the route is listed is checked in build(). */
         public Builder routeProxy(String route, String proxyUrl) {
+            parseUrl(ROUTE_PREFIX + route + PROXY_SUFFIX, Objects.requireNonNull(proxyUrl, route));
             proxies.put(route, proxyUrl);
             return this;
         }
 
-        /** Base URLs of some endpoints of {@code hostSet} on {@code route}, as {@code name=url[,name=url...]}. */
+        /**
+         * Base URLs of some endpoints of {@code hostSet} on {@code route}, as {@code name=url[,name=url...]}; that
+         * the host set is served, the route listed and the endpoints are the host set's is checked in build().
+         */
         public Builder routeEndpoints(String hostSet, String route, String endpointSpec) {
+            parseEndpoints(EXCHANGE_PREFIX + hostSet + "." + ROUTE_PREFIX + route + ENDPOINTS_SUFFIX,
+                    Objects.requireNonNull(endpointSpec, route));
             routeEndpointSpecs.put(hostSet + " " + route, endpointSpec);
             return this;
         }
@@ -493,8 +504,28 @@ public final class ServiceConfig {
             // in the engine: a definition the service does not serve is not an exchange it knows.
             Map<String, String> hostSetByDomain = new LinkedHashMap<>();
             routes.domains().forEach(domain -> hostSetByDomain.put(domain.name(), domain.hostSet()));
-            return new ServiceConfig(this, routes, ReliabilityConfig.fromMap(definitions, settings)
-                    .servingOnly(endpoints.keySet()).withDomains(hostSetByDomain));
+            ReliabilityConfig reliability = ReliabilityConfig.fromMap(definitions, settings)
+                    .servingOnly(endpoints.keySet()).withDomains(hostSetByDomain);
+            checkEveryDomainCanBeBudgeted(routes, reliability);
+            return new ServiceConfig(this, routes, reliability);
+        }
+
+        /**
+         * A limit group's budgets and the limiter settings must fit together (a limit of 1 leaves nothing outside a
+         * critical reserve of 10 %): refused here, naming the group and the keys, not when the first task arrives.
+         */
+        private static void checkEveryDomainCanBeBudgeted(ExchangeRoutes routes, ReliabilityConfig reliability) {
+            for (ExchangeRoutes.Domain domain : routes.domains()) {
+                try {
+                    reliability.exchange(domain.hostSet()).limiterOf(new DomainId(domain.name()));
+                } catch (IllegalArgumentException e) {
+                    String exchange = domain.name().substring(0, domain.name().indexOf('.'));
+                    throw new ConfigException("limitGroups." + domain.group().name() + " of exchange definition "
+                            + exchange, domain.group().rules().stream().map(LimitRule::describe).toList(),
+                            e.getMessage() + "; raise the group's limits (" + EXCHANGE_DEFINITIONS + ") or lower "
+                                    + EXCHANGE_PREFIX + domain.hostSet() + ".limiter.critical.reserve");
+                }
+            }
         }
 
         private List<EgressRoute> egressRoutes(List<String> names, Map<String, List<Endpoint>> endpoints) {

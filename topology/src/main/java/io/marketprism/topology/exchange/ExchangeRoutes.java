@@ -56,6 +56,7 @@ public final class ExchangeRoutes {
         this.definitions = definitions;
         Map<String, ExchangeDefinition> byName = new LinkedHashMap<>();
         served.forEach(name -> byName.put(name, definitions.get(name)));
+        // Kept in definition order, which listings, metrics and error messages show.
         this.served = Collections.unmodifiableMap(byName);
         this.routes = List.copyOf(routes);
         this.endpointsByHostSet = Collections.unmodifiableMap(new LinkedHashMap<>(endpointsByHostSet));

@@ -350,15 +350,19 @@ public final class ReliabilityMetrics {
         }
     }
 
-    /** The processor owning these domains closed: their gauges read NaN until another one publishes. */
+    /**
+     * The processor owning these domains closed: their gauges, and those of their host sets' endpoints, read NaN
+     * until another one publishes.
+     */
     public void forget(Collection<String> domainNames) {
         for (String domain : domainNames) {
             DomainMeters meters = domains.get(domain);
-            if (meters != null) {
-                meters.clear();
+            if (meters == null) {
+                continue;
             }
+            meters.clear();
             endpoints.forEach((id, e) -> {
-                if (e.exchange.equals(domain)) {
+                if (e.exchange.equals(meters.hostSet)) {
                     e.clear();
                 }
             });
@@ -468,6 +472,8 @@ public final class ReliabilityMetrics {
     }
 
     private final class DomainMeters {
+        /** The host set (engine exchange) whose calls the domain budgets. */
+        final String hostSet;
         final GaugeValue tokens;
         final GaugeValue rateFactor;
         final GaugeValue bannedUntil;
@@ -484,8 +490,9 @@ public final class ReliabilityMetrics {
         /** When the current ban started; -1 when the domain is not banned. */
         volatile long bannedSince = -1;
 
-        DomainMeters(String exchange, String domain, List<WindowLimit> windows, int queueCapacity) {
-            Tags tags = Tags.of(TAG_EXCHANGE, exchange, TAG_DOMAIN, domain);
+        DomainMeters(String hostSet, String domain, List<WindowLimit> windows, int queueCapacity) {
+            this.hostSet = hostSet;
+            Tags tags = Tags.of(TAG_EXCHANGE, hostSet, TAG_DOMAIN, domain);
             tokens = gauge(LIMITER_TOKENS, tags);
             rateFactor = gauge(LIMITER_RATE_FACTOR, tags);
             bannedUntil = gauge(BANNED_UNTIL, tags);

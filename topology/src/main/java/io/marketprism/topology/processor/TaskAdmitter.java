@@ -12,6 +12,9 @@ import io.marketprism.topology.state.InFlightLedger;
 import io.marketprism.topology.state.RetryTimers;
 import io.marketprism.topology.state.StoreWaitQueue;
 import java.util.List;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
 import org.apache.kafka.streams.KeyValue;
 
 /**
@@ -24,7 +27,9 @@ import org.apache.kafka.streams.KeyValue;
  */
 final class TaskAdmitter {
 
-    /** Waiting tasks of a removed exchange dead-lettered per drain, so that a long queue does not stall a tick. */
+    /**
+     * Waiting tasks of a removed exchange or domain taken out per drain, so that a long queue does not stall a tick.
+     */
     static final int MAX_EVICTED_PER_DRAIN = 1_000;
 
     private final DomainQueues queues;
@@ -37,12 +42,16 @@ final class TaskAdmitter {
     private final long clockSkewToleranceMillis;
     private final ExchangeRoutes routes;
     private final TaskViews views;
+    /** The limit domains of the served definitions on the configured routes. */
+    private final Set<String> budgetedDomains;
 
     TaskAdmitter(DomainQueues queues, RetryTimers held, InFlightLedger ledger, CallDispatcher dispatcher,
                  TaskIsolation isolation, OutcomeSink sink, ReliabilityMetrics metrics, long clockSkewToleranceMillis,
                  ExchangeRoutes routes) {
         this.routes = routes;
         this.views = new TaskViews(routes);
+        this.budgetedDomains = routes.domains().stream().map(ExchangeRoutes.Domain::name)
+                .collect(Collectors.toUnmodifiableSet());
         this.clockSkewToleranceMillis = clockSkewToleranceMillis;
         this.queues = queues;
         this.held = held;
@@ -98,13 +107,21 @@ final class TaskAdmitter {
     /**
      * Dispatches the waiting tasks of {@code domain} that can go now, each one handled on its own. The waiting tasks
      * of an exchange that is no longer configured are dead letters EXCHANGE_REMOVED, {@link #MAX_EVICTED_PER_DRAIN}
-     * at a time.
+     * at a time. A task whose definition no longer routes it to {@code domain} (a deploy changed the definitions or
+     * routes while it waited) is admitted afresh, which dead-letters it INVALID when it no longer resolves at all:
+     * all of them at once when the domain itself is no longer budgeted, else each as it is dispatched, its dispatch
+     * released and refunded.
      */
     void drain(DecisionEngine engine, String domain, long now) {
         StoreWaitQueue queue = queues.of(domain);
         String exchange = queue.totalDepth() == 0 ? null : engine.exchangeOfDomain(domain);
         if (exchange != null && !engine.hasExchange(exchange)) {
-            evictStranded(queue, now);
+            evictStranded(queue, task -> exchangeRemoved(task, now));
+            return;
+        }
+        if (exchange != null && !budgetedDomains.contains(domain)) {
+            evictStranded(queue, task -> isolation.run(task, "readmit", now,
+                    () -> admit(engine, task, null, now)));
             return;
         }
         while (queue.totalDepth() > 0) {
@@ -123,16 +140,24 @@ final class TaskAdmitter {
             StoreWaitQueue.Taken taken = queue.takeRemoved(dispatch.taskId());
             CollectorTask task = taken.task();
             metrics.onQueueWait(domain, Priority.valueOf(task.getPriority().name()), now - taken.enqueuedAt());
-            isolation.run(task, "drain", now,
-                    () -> start(engine, task, null, dispatch.endpoint(), now));
+            isolation.run(task, "drain", now, () -> {
+                if (domain.equals(routes.domainOf(task))) {
+                    start(engine, task, null, dispatch.endpoint(), now);
+                } else {
+                    engine.release(exchange, dispatch.endpoint(), now);
+                    engine.refund(TaskViews.asCharged(task, exchange, domain, taken.weight()), now);
+                    admit(engine, task, null, now);
+                }
+            });
         }
     }
 
-    private void evictStranded(StoreWaitQueue queue, long now) {
+    /** Takes up to {@link #MAX_EVICTED_PER_DRAIN} waiting tasks out of {@code queue}, each handed to {@code then}. */
+    private static void evictStranded(StoreWaitQueue queue, Consumer<CollectorTask> then) {
         int evicted = 0;
         for (Priority priority : Priority.values()) {
             while (queue.depth(priority) > 0 && evicted++ < MAX_EVICTED_PER_DRAIN) {
-                exchangeRemoved(queue.takeRemoved(queue.removeHead(priority).taskId()).task(), now);
+                then.accept(queue.takeRemoved(queue.removeHead(priority).taskId()).task());
             }
         }
     }

@@ -38,6 +38,16 @@ final class TaskViews {
     }
 
     /**
+     * The engine's view of a task as its limiter charged it, in {@code domain} of {@code exchange} with
+     * {@code weight}: what a refund needs once the task no longer resolves there (its definition changed while it
+     * waited).
+     */
+    static TaskView asCharged(CollectorTask task, String exchange, String domain, int weight) {
+        return new TaskView(task.getTaskId(), exchange, domain, task.getDataType().name(), task.getParams(),
+                Priority.valueOf(task.getPriority().name()), weight, task.getAttempt() + 1, null, null, null, null);
+    }
+
+    /**
      * The endpoint the task's next attempt should steer clear of ({@link TaskView#avoidEndpoint()}), or null: what a
      * task waiting in the limiter's queue keeps of its failover history. Reads only the last attempt, since the queue
      * asks on every look at a waiting task.

@@ -18,6 +18,7 @@ import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
  * The waiting tasks of one rate-limit domain, kept in a changelogged store so they survive the loss of an instance.
@@ -69,8 +70,11 @@ public final class StoreWaitQueue implements WaitQueue {
         this.staged = task;
     }
 
-    /** A task the limiter took out of the queue, and when it had entered it (epoch millis). */
-    public record Taken(CollectorTask task, long enqueuedAt) {
+    /**
+     * A task the limiter took out of the queue, when it had entered it (epoch millis) and the weight the limiter
+     * charges for it.
+     */
+    public record Taken(CollectorTask task, long enqueuedAt, int weight) {
     }
 
     /** The task with this id that the limiter removed from the queue (admitted or shed), or null. */
@@ -143,7 +147,7 @@ public final class StoreWaitQueue implements WaitQueue {
      * The domains that have waiting tasks in {@code store}, found by jumping from one domain's keys to the next (one
      * short range read per domain, however many tasks wait): finds the queues of domains no longer configured.
      */
-    public static List<String> domainsIn(KeyValueStore<Bytes, byte[]> store) {
+    public static List<String> domainsIn(ReadOnlyKeyValueStore<Bytes, byte[]> store) {
         List<String> domains = new ArrayList<>();
         Bytes from = null;
         while (true) {
@@ -179,7 +183,8 @@ public final class StoreWaitQueue implements WaitQueue {
             store.put(kv.key, null);
             depths[priority.ordinal()]--;
             Entry entry = decode(kv.value);
-            removed.put(entry.waiting.taskId(), new Taken(entry.task, entry.waiting.enqueuedAt()));
+            removed.put(entry.waiting.taskId(), new Taken(entry.task, entry.waiting.enqueuedAt(),
+                    entry.waiting.weight()));
             return entry.waiting;
         });
     }

@@ -23,6 +23,8 @@ import org.junit.jupiter.api.Test;
 
 class ReliabilityMetricsTest {
 
+    private static final String SPOT = "binance.spot.direct";
+
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final ServiceConfig config = ServiceConfig.builder().exchanges(java.util.List.of("binance", "okx"))
             .exchange("binance-spot", "api=http://127.0.0.1:1/a,api1=http://127.0.0.1:1/b")
@@ -32,11 +34,25 @@ class ReliabilityMetricsTest {
 
     @Test
     void shouldRegisterEveryEndpointAndPriorityMeterBeforeAnyTraffic() {
-        assertThat(registry.find(MetricNames.BALANCER_PICKS).counters()).hasSize(3);
-        assertThat(registry.find(MetricNames.QUEUE_DEPTH).tag(MetricNames.TAG_DOMAIN, "binance").gauges()).hasSize(4);
-        assertThat(registry.find(MetricNames.LIMITER_WINDOW_USAGE).tag(MetricNames.TAG_DOMAIN, "binance").gauges())
+        assertThat(registry.find(MetricNames.BALANCER_PICKS).counters())
+                .extracting(c -> c.getId().getTag(MetricNames.TAG_EXCHANGE) + "/" + c.getId().getTag(MetricNames.TAG_ENDPOINT))
+                .containsExactlyInAnyOrder("binance-spot/api", "binance-spot/api1", "binance-usdm/fapi",
+                        "binance-coinm/dapi", "okx/www");
+        assertThat(registry.find(MetricNames.QUEUE_DEPTH).tag(MetricNames.TAG_DOMAIN, SPOT).gauges()).hasSize(4);
+        assertThat(registry.find(MetricNames.QUEUE_DEPTH).gauges())
+                .extracting(g -> g.getId().getTag(MetricNames.TAG_DOMAIN)).as("one domain per limit group and route")
+                .containsOnly("binance.spot.direct", "binance.usdm.direct", "binance.usdm-futures-data.direct",
+                        "binance.coinm.direct", "okx.books.direct", "okx.trades.direct", "okx.ticker.direct",
+                        "okx.candles.direct", "okx.funding-rate.direct", "okx.open-interest.direct",
+                        "okx.long-short-ratio.direct");
+        assertThat(registry.find(MetricNames.LIMITER_WINDOW_USAGE).tag(MetricNames.TAG_DOMAIN, SPOT).gauges())
                 .extracting(g -> g.getId().getTag(MetricNames.TAG_WINDOW))
-                .containsExactlyInAnyOrder("weight:6000/60000", "requests:1200/60000");
+                .containsExactlyInAnyOrder("weight:6000/60000", "requests:300000/300000");
+        assertThat(registry.find(MetricNames.LIMITER_WINDOW_USAGE).tag(MetricNames.TAG_DOMAIN, "binance.usdm.direct")
+                .gauges()).as("futures are budgeted apart from spot")
+                .extracting(g -> g.getId().getTag(MetricNames.TAG_WINDOW)).containsExactly("weight:2400/60000");
+        assertThat(registry.find(MetricNames.LIMITER_WINDOW_USAGE).tag(MetricNames.TAG_DOMAIN, SPOT).gauges())
+                .allSatisfy(g -> assertThat(g.getId().getTag(MetricNames.TAG_EXCHANGE)).isEqualTo("binance-spot"));
         assertThat(registry.find(MetricNames.DEAD_LETTERS).tag(MetricNames.TAG_EXCHANGE, MetricNames.UNKNOWN)
                 .counters()).hasSize(DeadLetterReason.values().length);
     }
@@ -91,7 +107,7 @@ class ReliabilityMetricsTest {
 
     @Test
     void shouldMoveBreakerStateGaugeAndCountTransitionOnBreakerEvent() {
-        metrics.onEvent(new ReliabilityEvent.BreakerTransitioned(1_000, "binance", "api", BreakerState.CLOSED,
+        metrics.onEvent(new ReliabilityEvent.BreakerTransitioned(1_000, "binance-spot", "api", BreakerState.CLOSED,
                 BreakerState.OPEN, TransitionCause.FAILURE_RATE));
 
         assertThat(registry.get(MetricNames.BREAKER_STATE).tag(MetricNames.TAG_ENDPOINT, "api").gauge().value())
@@ -102,45 +118,51 @@ class ReliabilityMetricsTest {
 
     @Test
     void shouldCountShedsBansAndRateCutsOfTheDomain() {
-        metrics.onEvent(new ReliabilityEvent.TaskShed(1, "binance", "binance", "t", Priority.LOW, ShedReason.QUEUE_FULL));
-        metrics.onEvent(new ReliabilityEvent.BanStarted(1, "binance", "binance", 120_000, 418));
-        metrics.onEvent(new ReliabilityEvent.RateCut(1, "binance", "binance", 1.0, 0.5));
+        metrics.onEvent(new ReliabilityEvent.TaskShed(1, "binance-spot", SPOT, "t", Priority.LOW, ShedReason.QUEUE_FULL));
+        metrics.onEvent(new ReliabilityEvent.BanStarted(1, "binance-spot", SPOT, 120_000, 418));
+        metrics.onEvent(new ReliabilityEvent.RateCut(1, "binance-spot", SPOT, 1.0, 0.5));
 
-        assertThat(registry.get(MetricNames.SHEDS).tags("domain", "binance", "reason", "QUEUE_FULL").counter().count())
+        assertThat(registry.get(MetricNames.SHEDS).tags("domain", SPOT, "reason", "QUEUE_FULL").counter().count())
                 .isEqualTo(1);
-        assertThat(registry.get(MetricNames.BANS).tag("domain", "binance").counter().count()).isEqualTo(1);
-        assertThat(registry.get(MetricNames.BANNED_UNTIL).tag("domain", "binance").gauge().value()).isEqualTo(120.0);
-        assertThat(registry.get(MetricNames.LIMITER_RATE_FACTOR).tag("domain", "binance").gauge().value())
+        assertThat(registry.get(MetricNames.BANS).tag("domain", SPOT).counter().count()).isEqualTo(1);
+        assertThat(registry.get(MetricNames.BANS).tag("domain", "binance.usdm.direct").counter().count())
+                .as("a ban of spot is not one of futures").isZero();
+        assertThat(registry.get(MetricNames.BANNED_UNTIL).tag("domain", SPOT).gauge().value()).isEqualTo(120.0);
+        assertThat(registry.get(MetricNames.LIMITER_RATE_FACTOR).tag("domain", SPOT).gauge().value())
                 .isEqualTo(0.5);
     }
 
     @Test
     void shouldCountClockSkewAndDiscardedStateByComponent() {
-        metrics.onEvent(new ReliabilityEvent.ClockSkewed(1, "binance", "binance-spot/api", StateKind.BREAKER, 3_000_000));
-        metrics.onEvent(new ReliabilityEvent.ClockSkewed(2, "binance", "binance-spot/api1", StateKind.BREAKER, 3_000_000));
-        metrics.onEvent(new ReliabilityEvent.StateDiscarded(3, "binance", "binance", StateKind.LIMITER, "format 1"));
+        metrics.onEvent(new ReliabilityEvent.ClockSkewed(1, "binance-spot", "binance-spot/api", StateKind.BREAKER,
+                3_000_000));
+        metrics.onEvent(new ReliabilityEvent.ClockSkewed(2, "binance-spot", "binance-spot/api1", StateKind.BREAKER,
+                3_000_000));
+        metrics.onEvent(new ReliabilityEvent.StateDiscarded(3, "binance-spot", SPOT, StateKind.LIMITER, "format 1"));
 
-        assertThat(registry.get(MetricNames.CLOCK_SKEW_EVENTS).tags("exchange", "binance", "component", "BREAKER")
+        assertThat(registry.get(MetricNames.CLOCK_SKEW_EVENTS).tags("exchange", "binance-spot", "component", "BREAKER")
                 .counter().count()).isEqualTo(2);
-        assertThat(registry.get(MetricNames.STATE_DISCARDED).tags("exchange", "binance", "component", "LIMITER")
+        assertThat(registry.get(MetricNames.STATE_DISCARDED).tags("exchange", "binance-spot", "component", "LIMITER")
                 .counter().count()).isEqualTo(1);
     }
 
     @Test
     void shouldReadNanForDomainsNoProcessorOwnsAnyMore() {
         // Given a published queue depth and in-flight count
-        metrics.publishQueueDepth("binance", Priority.HIGH, 7);
+        metrics.publishQueueDepth(SPOT, Priority.HIGH, 7);
         metrics.publishInFlight("binance-spot/api", 3);
-        assertThat(depthOf("binance", "HIGH")).isEqualTo(7);
+        metrics.publishQueueDepth("okx.trades.direct", Priority.LOW, 2);
+        metrics.publishInFlight("okx/www", 1);
+        assertThat(depthOf(SPOT, "HIGH")).isEqualTo(7);
 
         // When the owning processor closes
-        metrics.forget(List.of("binance"));
+        metrics.forget(List.of(SPOT));
 
-        // Then the gauges no longer claim a value, and other domains are untouched
-        assertThat(depthOf("binance", "HIGH")).isNaN();
+        // Then the gauges of the domain and of its host set's endpoints no longer claim a value, others are untouched
+        assertThat(depthOf(SPOT, "HIGH")).isNaN();
         assertThat(registry.get(MetricNames.ENDPOINT_IN_FLIGHT).tag("endpoint", "api").gauge().value()).isNaN();
-        metrics.publishQueueDepth("okx", Priority.LOW, 2);
-        assertThat(depthOf("okx", "LOW")).isEqualTo(2);
+        assertThat(depthOf("okx.trades.direct", "LOW")).isEqualTo(2);
+        assertThat(registry.get(MetricNames.ENDPOINT_IN_FLIGHT).tag("endpoint", "www").gauge().value()).isEqualTo(1);
     }
 
     @Test
@@ -194,7 +216,7 @@ class ReliabilityMetricsTest {
         transition("api", BreakerState.CLOSED, BreakerState.FORCED_OPEN, 0);
         transition("api", BreakerState.FORCED_OPEN, BreakerState.CLOSED, 5_000);
         transition("api1", BreakerState.CLOSED, BreakerState.OPEN, 0);
-        metrics.forget(List.of("binance"));
+        metrics.forget(List.of(SPOT));
         transition("api1", BreakerState.HALF_OPEN, BreakerState.CLOSED, 40_000);
 
         assertThat(registry.get(MetricNames.BREAKER_RECOVERY).timers()).allSatisfy(t -> assertThat(t.count()).isZero());
@@ -203,20 +225,20 @@ class ReliabilityMetricsTest {
     @Test
     void shouldMeasureEjectionsAndBansFromTheirFirstStartToTheirEnd() {
         // Given an ejection prolonged by a failed probe, and a ban extended once
-        metrics.onEvent(new ReliabilityEvent.EndpointEjected(0, "binance", "api", EjectionReason.CONSECUTIVE_FAILURES,
-                30_000));
-        metrics.onEvent(new ReliabilityEvent.EndpointEjected(30_000, "binance", "api", EjectionReason.PROBE_FAILED,
+        metrics.onEvent(new ReliabilityEvent.EndpointEjected(0, "binance-spot", "api",
+                EjectionReason.CONSECUTIVE_FAILURES, 30_000));
+        metrics.onEvent(new ReliabilityEvent.EndpointEjected(30_000, "binance-spot", "api", EjectionReason.PROBE_FAILED,
                 90_000));
-        metrics.onEvent(new ReliabilityEvent.EndpointRestored(95_000, "binance", "api"));
-        metrics.onEvent(new ReliabilityEvent.BanStarted(0, "binance", "binance", 60_000, 418));
-        metrics.onEvent(new ReliabilityEvent.BanStarted(10_000, "binance", "binance", 120_000, 418));
-        metrics.onEvent(new ReliabilityEvent.BanEnded(120_000, "binance", "binance"));
+        metrics.onEvent(new ReliabilityEvent.EndpointRestored(95_000, "binance-spot", "api"));
+        metrics.onEvent(new ReliabilityEvent.BanStarted(0, "binance-spot", SPOT, 60_000, 418));
+        metrics.onEvent(new ReliabilityEvent.BanStarted(10_000, "binance-spot", SPOT, 120_000, 418));
+        metrics.onEvent(new ReliabilityEvent.BanEnded(120_000, "binance-spot", SPOT));
 
         // Then each is one recovery of its whole length
         Timer ejection = registry.get(MetricNames.ENDPOINT_RECOVERY).tag("endpoint", "api").timer();
         assertThat(ejection.count()).isEqualTo(1);
         assertThat(ejection.totalTime(TimeUnit.SECONDS)).isEqualTo(95);
-        Timer ban = registry.get(MetricNames.BAN_DURATION).tag("domain", "binance").timer();
+        Timer ban = registry.get(MetricNames.BAN_DURATION).tag("domain", SPOT).timer();
         assertThat(ban.count()).isEqualTo(1);
         assertThat(ban.totalTime(TimeUnit.SECONDS)).isEqualTo(120);
         assertThat(registry.get(MetricNames.ENDPOINT_EJECTED).tag("endpoint", "api").gauge().value()).isZero();
@@ -224,21 +246,22 @@ class ReliabilityMetricsTest {
 
     @Test
     void shouldPublishHeldAndDispatchedTasksAndTheQueueCapacityOfEachDomain() {
-        assertThat(registry.get(MetricNames.TASKS_HELD).tag("domain", "okx").gauge().value()).isNaN();
+        String books = "okx.books.direct";
+        assertThat(registry.get(MetricNames.TASKS_HELD).tag("domain", books).gauge().value()).isNaN();
 
-        metrics.publishHeldAndDispatched("okx", 4, 9);
+        metrics.publishHeldAndDispatched(books, 4, 9);
 
-        assertThat(registry.get(MetricNames.TASKS_HELD).tag("domain", "okx").gauge().value()).isEqualTo(4);
-        assertThat(registry.get(MetricNames.TASKS_DISPATCHED).tag("domain", "okx").gauge().value()).isEqualTo(9);
-        assertThat(registry.get(MetricNames.QUEUE_CAPACITY).tag("domain", "okx").gauge().value()).isEqualTo(10_000);
-        metrics.forget(List.of("okx"));
-        assertThat(registry.get(MetricNames.TASKS_DISPATCHED).tag("domain", "okx").gauge().value()).isNaN();
-        assertThat(registry.get(MetricNames.QUEUE_CAPACITY).tag("domain", "okx").gauge().value())
+        assertThat(registry.get(MetricNames.TASKS_HELD).tag("domain", books).gauge().value()).isEqualTo(4);
+        assertThat(registry.get(MetricNames.TASKS_DISPATCHED).tag("domain", books).gauge().value()).isEqualTo(9);
+        assertThat(registry.get(MetricNames.QUEUE_CAPACITY).tag("domain", books).gauge().value()).isEqualTo(10_000);
+        metrics.forget(List.of(books));
+        assertThat(registry.get(MetricNames.TASKS_DISPATCHED).tag("domain", books).gauge().value()).isNaN();
+        assertThat(registry.get(MetricNames.QUEUE_CAPACITY).tag("domain", books).gauge().value())
                 .as("configuration, not state").isEqualTo(10_000);
     }
 
     private void transition(String endpoint, BreakerState from, BreakerState to, long at) {
-        metrics.onEvent(new ReliabilityEvent.BreakerTransitioned(at, "binance", endpoint, from, to,
+        metrics.onEvent(new ReliabilityEvent.BreakerTransitioned(at, "binance-spot", endpoint, from, to,
                 TransitionCause.FAILURE_RATE));
     }
 
@@ -253,7 +276,7 @@ class ReliabilityMetricsTest {
     }
 
     private double probes(String endpoint, String result) {
-        return registry.get(MetricNames.PROBES).tags("exchange", "binance", "endpoint", endpoint, "result", result)
+        return registry.get(MetricNames.PROBES).tags("exchange", "binance-spot", "endpoint", endpoint, "result", result)
                 .counter().count();
     }
 
