@@ -44,17 +44,18 @@ public final class SimulatedEndpoints {
     }
 
     /**
-     * A lenient simulator (faults on demand, no limits): Binance, OKX and Deribit at every simulated endpoint of
-     * theirs. Lenient mode serves Binance's futures funding-rate and open-interest paths on its spot endpoints, so
-     * the USDⓈ-M and COIN-M host sets point there; tasks of other futures paths get its 404.
+     * A lenient simulator (faults on demand, no limits): Binance, OKX and Deribit at simulated endpoints of theirs.
+     * Lenient mode serves Binance's futures funding-rate and open-interest paths on its spot endpoints (tasks of other
+     * futures paths get its 404): spot takes {@code api} and {@code api1}, USDⓈ-M {@code api2}, COIN-M {@code api3},
+     * so that a ban or fault of one simulated endpoint concerns one host set, as on the real hosts.
      */
     public static Map<String, String> lenient(SimulatedExchange exchange) {
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put(ServiceConfig.EXCHANGES, "binance,deribit,okx");
         Map<String, List<String>> simulated = SimulatedExchange.endpoints();
-        settings.put(endpointsKey("binance-spot"), spec(exchange, "binance", simulated.get("binance")));
-        settings.put(endpointsKey("binance-usdm"), "fapi=" + exchange.baseUrl("binance", "api"));
-        settings.put(endpointsKey("binance-coinm"), "dapi=" + exchange.baseUrl("binance", "api1"));
+        settings.put(endpointsKey("binance-spot"), spec(exchange, "binance", List.of("api", "api1")));
+        settings.put(endpointsKey("binance-usdm"), "fapi=" + exchange.baseUrl("binance", "api2"));
+        settings.put(endpointsKey("binance-coinm"), "dapi=" + exchange.baseUrl("binance", "api3"));
         settings.put(endpointsKey("okx"), spec(exchange, "okx", simulated.get("okx")));
         settings.put(endpointsKey("deribit"), spec(exchange, "deribit", simulated.get("deribit")));
         return settings;

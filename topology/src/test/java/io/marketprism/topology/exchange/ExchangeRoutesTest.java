@@ -97,7 +97,7 @@ class ExchangeRoutesTest {
         binance | spot    | FUNDING_RATE  | BTCUSDT       | binance spot has no FUNDING_RATE; data types: [KLINES, ORDER_BOOK, TICKER, TRADES]
         binance | spot    | OPEN_INTEREST | BTCUSDT       | binance spot has no OPEN_INTEREST
         okx     | margin  | TICKER        | BTC-USDT      | okx has no market 'margin'; markets: [spot, perp, futures]
-        deribit | spot    | TICKER        | BTC-PERPETUAL | deribit has no market 'spot'
+        deribit | spot    | FUNDING_RATE  | BTC_USDC      | deribit spot has no FUNDING_RATE
         deribit | futures | FUNDING_RATE  | BTC-27MAR26   | deribit futures has no FUNDING_RATE
         deribit | perp    | KLINES        | BTC-PERPETUAL | deribit perp KLINES needs parameter 'start_timestamp'
         kraken  | spot    | TICKER        | XBTUSD        | unknown exchange 'kraken'; served: [binance, bybit, deribit, okx]
