@@ -680,4 +680,28 @@ class ReliabilityTopologyTest {
         assertThat(executor.tasksCalled()).hasSize(5).contains("ban-1", "ban-2", "ban-3");
         assertThat(results.readKeyValuesToMap()).containsOnlyKeys("ban-0", "ban-1", "ban-2", "ban-3");
     }
+
+    @Test
+    void shouldTakeBybitsBlockingAnswerForTheTenMinuteBanItsDefinitionSays() {
+        // Bybit answers a broken IP limit with 403 "access too frequent" and no Retry-After: the IP waits 10 minutes
+        executor.answering((task, endpoint) -> task.getTaskId().equals("blocked-0") && task.getAttempt() == 0
+                ? FakeExecutor.status(403, "") : FakeExecutor.ok("{\"retCode\":0,\"result\":{}}"));
+        startDriver(ServiceConfig.builder().exchanges(List.of("bybit"))
+                .exchange("bybit", "api=http://127.0.0.1:1/bybit/api"));
+
+        send("blocked-0", "bybit", "TICKER", "BTCUSDT");
+        tick();
+        send("blocked-1", "bybit", "TRADES", "BTCUSDT");
+        advance(Duration.ofMinutes(9));
+        tick();
+
+        assertThat(executor.tasksCalled()).as("calls within the ten minutes").containsExactly("blocked-0");
+        assertThat(events.readValuesToList()).anySatisfy(e -> assertThat(e).contains("BAN_STARTED"));
+
+        advance(Duration.ofMinutes(1).plusSeconds(5));
+        tick();
+        tick();
+
+        assertThat(executor.tasksCalled()).contains("blocked-1");
+    }
 }

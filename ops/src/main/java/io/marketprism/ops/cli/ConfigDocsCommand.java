@@ -1,26 +1,32 @@
 package io.marketprism.ops.cli;
 
 import io.marketprism.topology.config.ConfigDocs;
-import io.marketprism.topology.config.ServiceConfig;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code marketprism config-docs}: the configuration table rendered from the key declarations. */
+/**
+ * {@code marketprism config-docs}: the tables rendered from declarations, the configuration keys and the shipped
+ * exchange definitions.
+ */
 @Command(name = "config-docs", mixinStandardHelpOptions = true,
-        description = "Print the table of every configuration key (Markdown), or write it into the README.")
+        description = "Print the table of every configuration key (Markdown), or write the generated tables into the"
+                + " documents that hold their markers.")
 final class ConfigDocsCommand implements Callable<Integer> {
 
-    @Option(names = "--write", paramLabel = "FILE",
-            description = "Replace the table between the config-table markers of FILE (e.g. README.md) instead.")
-    Path target;
+    @Option(names = "--write", paramLabel = "FILE", arity = "1..*",
+            description = "Replace every generated table between its markers in each FILE (README.md holds the"
+                    + " configuration table, docs/exchanges.md the exchange tables) instead.")
+    List<Path> targets = new ArrayList<>();
 
     @Spec
     CommandSpec spec;
@@ -28,20 +34,20 @@ final class ConfigDocsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
-        String table = ConfigDocs.table();
-        if (target == null) {
-            out.print(table);
+        if (targets.isEmpty()) {
+            out.print(ConfigDocs.CONFIGURATION.table());
             out.flush();
             return 0;
         }
-        String before = Files.readString(target, StandardCharsets.UTF_8);
-        String after = ConfigDocs.withTable(before, table);
-        if (after.equals(before)) {
-            out.println(target + ": the configuration table is up to date");
-        } else {
-            Files.writeString(target, after, StandardCharsets.UTF_8);
-            out.println(target + ": configuration table rewritten (" + ServiceConfig.table().keys().size()
-                    + " keys)");
+        for (Path target : targets) {
+            String before = Files.readString(target, StandardCharsets.UTF_8);
+            String after = ConfigDocs.regenerate(before);
+            if (after.equals(before)) {
+                out.println(target + ": the generated tables are up to date");
+            } else {
+                Files.writeString(target, after, StandardCharsets.UTF_8);
+                out.println(target + ": generated tables rewritten");
+            }
         }
         return 0;
     }

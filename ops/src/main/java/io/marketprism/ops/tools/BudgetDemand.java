@@ -18,8 +18,9 @@ import java.util.Map;
 /**
  * Demand that exceeds every limit group of the exchange definitions by a factor: every (exchange, market, data type)
  * a definition offers, one instrument each, asked for at {@code factor} times the share of its group's budget it
- * would get if the group's requests shared it evenly. For floods and budget-use benchmarks against the strict
- * simulator. Not thread-safe.
+ * would get if the group's requests shared it evenly. Of every ten tasks of a line one is CRITICAL, two HIGH, five
+ * NORMAL and two LOW, so that the budget the limiter keeps for CRITICAL tasks is asked for too. For floods and
+ * budget-use benchmarks against the strict simulator. Not thread-safe.
  */
 public final class BudgetDemand {
 
@@ -28,13 +29,19 @@ public final class BudgetDemand {
                        double perSecond) {
     }
 
+    /** The priorities of every ten tasks of a line, in turn. */
+    private static final Priority[] MIX = {Priority.CRITICAL, Priority.NORMAL, Priority.HIGH, Priority.NORMAL,
+        Priority.LOW, Priority.NORMAL, Priority.HIGH, Priority.NORMAL, Priority.LOW, Priority.NORMAL};
+
     private final List<Line> lines;
     private final double[] owed;
+    private final long[] asked;
     private long sequence;
 
     private BudgetDemand(List<Line> lines) {
         this.lines = List.copyOf(lines);
         this.owed = new double[lines.size()];
+        this.asked = new long[lines.size()];
     }
 
     /**
@@ -98,7 +105,7 @@ public final class BudgetDemand {
             for (; owed[i] >= 1; owed[i]--) {
                 tasks.add(CollectorTask.newBuilder().setTaskId(prefix + "-" + sequence++)
                         .setExchange(line.exchange()).setMarket(line.market()).setDataType(line.dataType())
-                        .setSymbol(line.symbol()).setPriority(Priority.NORMAL).setCreatedAt(now)
+                        .setSymbol(line.symbol()).setPriority(MIX[(int) (asked[i]++ % MIX.length)]).setCreatedAt(now)
                         .setDeadline(now.plusMillis(deadlineMillis)).build());
             }
         }

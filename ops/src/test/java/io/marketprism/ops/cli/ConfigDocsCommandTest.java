@@ -15,20 +15,21 @@ class ConfigDocsCommandTest {
         CliRun run = CliRun.of("config-docs");
 
         assertThat(run.exitCode()).isZero();
-        assertThat(run.out()).isEqualTo(ConfigDocs.table());
+        assertThat(run.out()).isEqualTo(ConfigDocs.CONFIGURATION.table());
     }
 
     @Test
     void shouldWriteTheTableBetweenTheMarkersAndSayWhenNothingChanged(@TempDir Path dir) throws Exception {
         Path readme = dir.resolve("README.md");
-        Files.writeString(readme, "# Configuration\n" + ConfigDocs.START + "\n| stale |\n" + ConfigDocs.END + "\n");
+        Files.writeString(readme, "# Configuration\n" + ConfigDocs.CONFIGURATION.start() + "\n| stale |\n"
+                + ConfigDocs.CONFIGURATION.end() + "\n");
 
         CliRun first = CliRun.of("config-docs", "--write", readme.toString());
         CliRun second = CliRun.of("config-docs", "--write", readme.toString());
 
-        assertThat(Files.readString(readme)).isEqualTo("# Configuration\n" + ConfigDocs.START + "\n"
-                + ConfigDocs.table() + ConfigDocs.END + "\n");
-        assertThat(first.out()).contains("configuration table rewritten");
-        assertThat(second.out()).contains("the configuration table is up to date");
+        assertThat(Files.readString(readme)).isEqualTo("# Configuration\n" + ConfigDocs.CONFIGURATION.start() + "\n"
+                + ConfigDocs.CONFIGURATION.table() + ConfigDocs.CONFIGURATION.end() + "\n");
+        assertThat(first.out()).contains("generated tables rewritten");
+        assertThat(second.out()).contains("the generated tables are up to date");
     }
 }

@@ -35,7 +35,7 @@ final class DefinitionReader {
     private static final Set<String> MARKET = Set.of("hostSet", "like", "symbolParam", "limitGroup", "requests");
     private static final Set<String> REQUEST = Set.of("path", "symbolParam", "fixed", "defaults", "required",
             "weight", "limitGroup", "doc");
-    private static final Set<String> ERRORS = Set.of("codeField", "successCodes", "codes", "statuses");
+    private static final Set<String> ERRORS = Set.of("codeField", "successCodes", "codes", "statuses", "bans");
 
     private final String origin;
 
@@ -222,20 +222,35 @@ final class DefinitionReader {
         }
         Map<Integer, ErrorClass> statuses = new LinkedHashMap<>();
         if (node.has("statuses")) {
-            members(node.get("statuses"), "errors.statuses", (status, cls) -> {
-                int code;
+            members(node.get("statuses"), "errors.statuses", (status, cls) -> statuses.put(
+                    httpStatus("errors.statuses." + status, status), errorClass("errors.statuses." + status, cls)));
+        }
+        Map<Integer, Long> bans = new LinkedHashMap<>();
+        if (node.has("bans")) {
+            members(node.get("bans"), "errors.bans", (status, length) -> {
+                String at = "errors.bans." + status;
+                int code = httpStatus(at, status);
                 try {
-                    code = Integer.parseInt(status);
-                } catch (NumberFormatException e) {
-                    code = -1;
+                    bans.put(code, Durations.parse(length.asText()));
+                } catch (IllegalArgumentException e) {
+                    throw error(at, length.asText(), "how long the ban lasts without a Retry-After, e.g. 2m");
                 }
-                if (code < 100 || code > 599) {
-                    throw error("errors.statuses." + status, status, "an HTTP status from 100 to 599");
-                }
-                statuses.put(code, errorClass("errors.statuses." + status, cls));
             });
         }
-        return new ErrorRules(field, success, codes, statuses);
+        return new ErrorRules(field, success, codes, statuses, bans);
+    }
+
+    private int httpStatus(String at, String status) {
+        int code;
+        try {
+            code = Integer.parseInt(status);
+        } catch (NumberFormatException e) {
+            code = -1;
+        }
+        if (code < 100 || code > 599) {
+            throw error(at, status, "an HTTP status from 100 to 599");
+        }
+        return code;
     }
 
     /** Markets on one host set share its weight rules, which the engine keeps per host set and data type. */

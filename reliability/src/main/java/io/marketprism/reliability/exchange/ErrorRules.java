@@ -17,9 +17,11 @@ import java.util.Set;
  * @param successCodes values of the code field that mean success (empty: a 2xx is always a success)
  * @param codes        error classes of the exchange's codes
  * @param statuses     error classes of HTTP statuses that differ from the defaults (Binance's 403 is its WAF)
+ * @param bans         statuses with which the exchange bans the caller's address, with how long the ban lasts when
+ *                     the answer carries no Retry-After (Binance's 418, Bybit's 403)
  */
 public record ErrorRules(String codeField, Set<String> successCodes, Map<String, ErrorClass> codes,
-                         Map<Integer, ErrorClass> statuses) {
+                         Map<Integer, ErrorClass> statuses, Map<Integer, Long> bans) {
 
     private static final JsonFactory JSON = new JsonFactory();
 
@@ -27,6 +29,15 @@ public record ErrorRules(String codeField, Set<String> successCodes, Map<String,
         successCodes = Set.copyOf(successCodes);
         codes = Map.copyOf(codes);
         statuses = Map.copyOf(statuses);
+        bans = Map.copyOf(bans);
+    }
+
+    /**
+     * How long an answer with {@code status} bans the address, at least: its ban length, or 0 when the status is no
+     * ban.
+     */
+    public long banMillis(int status) {
+        return bans.getOrDefault(status, 0L);
     }
 
     /** The classification of the exchange's failures, on top of {@link ClassificationRules#defaults()}'s rules. */

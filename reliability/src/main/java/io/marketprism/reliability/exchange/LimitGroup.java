@@ -25,20 +25,20 @@ public record LimitGroup(String name, String hostSet, List<LimitRule> rules, Str
     }
 
     /**
-     * {@code base} (queue, reserve and adaptation settings) with this group's budgets: a rolling window per rule, a
-     * token bucket as large as the smallest limit refilling at the slowest rule's rate, and the used-weight header's
-     * window when the group has one.
+     * {@code base} (queue, reserve and adaptation settings) with this group's budgets: a rolling window per rule
+     * ({@link LimitRule#window()}), a token bucket as large as the smallest limit refilling at the slowest window's
+     * rate, and the used-weight header's window when the group has one.
      */
     public LimiterConfig budgetOn(LimiterConfig base) {
         WindowLimit[] windows = rules.stream().map(LimitRule::window).toArray(WindowLimit[]::new);
         long capacity = Long.MAX_VALUE;
         double refill = Double.MAX_VALUE;
         long headerWindow = 0;
-        for (LimitRule rule : rules) {
-            capacity = Math.min(capacity, rule.limit());
-            refill = Math.min(refill, rule.limit() * 1000.0 / rule.windowMillis());
-            if (usedWeightHeader != null && headerWindow == 0 && rule.measure() == WindowMeasure.WEIGHT) {
-                headerWindow = rule.windowMillis();
+        for (WindowLimit window : windows) {
+            capacity = Math.min(capacity, window.limit());
+            refill = Math.min(refill, window.limit() * 1000.0 / window.lengthMillis());
+            if (usedWeightHeader != null && headerWindow == 0 && window.measure() == WindowMeasure.WEIGHT) {
+                headerWindow = window.lengthMillis();
             }
         }
         return base.toBuilder().windows(windows).bucketCapacity(Math.min(capacity, MAX_BUCKET))

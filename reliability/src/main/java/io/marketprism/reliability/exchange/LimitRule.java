@@ -7,9 +7,10 @@ import io.marketprism.reliability.limiter.WindowMeasure;
  * One limit an exchange publishes: at most {@code limit} units of {@code measure} per {@code windowMillis}, counted in
  * fixed clock windows (Binance's minutes) or rolling ones, per source IP or per IP and instrument.
  *
- * <p>The service budgets every rule as a rolling window of the same length and limit: any interval of that length,
- * a clock window included, then stays within the limit whatever the offset between the service's clock and the
- * exchange's. A per-instrument rule is budgeted for its whole group (the stricter reading: it never overruns the
+ * <p>The service budgets every rule as a rolling window of the same limit, {@link #marginMillis} longer: any interval
+ * of the exchange's length, a clock window included, then stays within the limit whatever the offset between the
+ * service's clock and the exchange's, and a call counted when it is dispatched may reach the exchange up to the
+ * margin later. A per-instrument rule is budgeted for its whole group (the stricter reading: it never overruns the
  * instrument's limit, but several instruments share one instrument's budget).
  *
  * @param doc where the exchange documents the rule
@@ -17,10 +18,25 @@ import io.marketprism.reliability.limiter.WindowMeasure;
 public record LimitRule(WindowMeasure measure, long limit, long windowMillis, boolean fixedClock,
                         boolean perInstrument, String doc) {
 
-    /** The window the limiter keeps for this rule. */
+    /** Windows up to this long are kept in {@link #SHORT_WINDOW_SLOTS} slots, longer ones in the default count. */
+    static final long SHORT_WINDOW_MILLIS = 10_000;
+    /** Slots of a short window: one slot over-counts a window by 1/200th of it. */
+    static final int SHORT_WINDOW_SLOTS = 200;
+
+    /**
+     * How much longer than the exchange's the service's window is: 2.5 % of it, at least 25 ms (50 ms for OKX's 2 s,
+     * 1.5 s for a minute). It covers the time from a call's dispatch, when the service counts it, to its arrival, when
+     * the exchange does, so that calls dispatched within a window and sent a little later still fit the exchange's.
+     */
+    public static long marginMillis(long windowMillis) {
+        return Math.max(25, windowMillis / 40);
+    }
+
+    /** The window the limiter keeps for this rule: the same limit over the window and its margin. */
     public WindowLimit window() {
-        return new WindowLimit(measure, limit, windowMillis,
-                (int) Math.min(WindowLimit.DEFAULT_SLOTS, Math.max(1, windowMillis)));
+        long length = windowMillis + marginMillis(windowMillis);
+        int slots = windowMillis <= SHORT_WINDOW_MILLIS ? SHORT_WINDOW_SLOTS : WindowLimit.DEFAULT_SLOTS;
+        return new WindowLimit(measure, limit, length, (int) Math.min(slots, length));
     }
 
     /** The rule as the docs' exchange table prints it, e.g. {@code 6000 weight / 1m (clock)}. */

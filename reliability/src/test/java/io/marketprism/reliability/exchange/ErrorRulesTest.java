@@ -28,6 +28,16 @@ class ErrorRulesTest {
     }
 
     @Test
+    void shouldKnowWhichStatusesBanTheAddressAndForHowLong() {
+        ExchangeDefinitions definitions = ExchangeDefinitions.builtIn();
+
+        assertThat(definitions.get("bybit").errors().banMillis(403)).isEqualTo(600_000);
+        assertThat(definitions.get("binance").errors().banMillis(418)).isEqualTo(120_000);
+        assertThat(definitions.get("binance").errors().banMillis(429)).isZero();
+        assertThat(definitions.get("okx").errors().banMillis(429)).isZero();
+    }
+
+    @Test
     void shouldReadBybitsNumericRetCode() {
         assertThat(BYBIT.errorCode(200, "{\"retCode\":0,\"retMsg\":\"OK\",\"result\":{\"list\":[]}}")).isNull();
         assertThat(BYBIT.errorCode(200, "{\"retCode\":10001,\"retMsg\":\"params error\",\"result\":{}}"))

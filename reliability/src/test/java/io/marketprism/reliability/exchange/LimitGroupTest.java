@@ -1,6 +1,7 @@
 package io.marketprism.reliability.exchange;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import io.marketprism.reliability.limiter.LimiterConfig;
 import io.marketprism.reliability.limiter.WindowLimit;
@@ -18,11 +19,12 @@ class LimitGroupTest {
     void shouldBudgetEveryRuleAsAWindowWithTheBucketOfTheSmallestLimitAtTheSlowestRate() {
         LimiterConfig spot = BUILT_IN.get("binance").limitGroups().get("spot").budgetOn(BASE);
 
-        assertThat(spot.windows()).containsExactly(WindowLimit.weight(6000, 60_000),
-                WindowLimit.requests(300_000, 300_000));
+        // each window 2.5 % longer than the exchange's: what is dispatched within it still arrives within the exchange's
+        assertThat(spot.windows()).containsExactly(WindowLimit.weight(6000, 61_500),
+                WindowLimit.requests(300_000, 307_500));
         assertThat(spot.bucketCapacity()).isEqualTo(6000);
-        assertThat(spot.refillPerSecond()).isEqualTo(100.0);
-        assertThat(spot.usedWeightWindowMillis()).isEqualTo(60_000);
+        assertThat(spot.refillPerSecond()).isCloseTo(6000 / 61.5, within(1e-9));
+        assertThat(spot.usedWeightWindowMillis()).isEqualTo(61_500);
         assertThat(spot.queueCapacity()).as("base settings kept").isEqualTo(77);
         assertThat(spot.criticalReserveShare()).isEqualTo(0.2);
     }
@@ -31,9 +33,9 @@ class LimitGroupTest {
     void shouldIgnoreTheUsedWeightHeaderOfAGroupWithoutOne() {
         LimiterConfig fundingRate = BUILT_IN.get("okx").limitGroups().get("funding-rate").budgetOn(BASE);
 
-        assertThat(fundingRate.windows()).containsExactly(WindowLimit.requests(10, 2_000));
+        assertThat(fundingRate.windows()).containsExactly(WindowLimit.requests(10, 2_050).withSlots(200));
         assertThat(fundingRate.bucketCapacity()).isEqualTo(10);
-        assertThat(fundingRate.refillPerSecond()).isEqualTo(5.0);
+        assertThat(fundingRate.refillPerSecond()).isCloseTo(10 / 2.05, within(1e-9));
         assertThat(fundingRate.usedWeightWindowMillis()).isZero();
     }
 
@@ -46,11 +48,11 @@ class LimitGroupTest {
 
         LimiterConfig budget = group.budgetOn(BASE);
 
-        assertThat(budget.usedWeightWindowMillis()).isEqualTo(60_000);
+        assertThat(budget.usedWeightWindowMillis()).isEqualTo(61_500);
         assertThat(budget.bucketCapacity()).isEqualTo(50);
-        assertThat(budget.refillPerSecond()).isEqualTo(5.0);
-        assertThat(budget.windows()).extracting(WindowLimit::lengthMillis).containsExactly(10_000L, 60_000L,
-                3_600_000L);
+        assertThat(budget.refillPerSecond()).isCloseTo(50 / 10.25, within(1e-9));
+        assertThat(budget.windows()).extracting(WindowLimit::lengthMillis).containsExactly(10_250L, 61_500L,
+                3_690_000L);
     }
 
     @Test
@@ -62,8 +64,10 @@ class LimitGroupTest {
     }
 
     @Test
-    void shouldKeepAtMostOneSlotPerMillisecondOfAShortWindow() {
-        assertThat(new LimitRule(WindowMeasure.REQUESTS, 5, 20, false, false, "").window().slots()).isEqualTo(20);
+    void shouldKeepShortWindowsInFinerSlotsButAtMostOnePerMillisecond() {
+        assertThat(new LimitRule(WindowMeasure.REQUESTS, 5, 20, false, false, "").window())
+                .isEqualTo(WindowLimit.requests(5, 45).withSlots(45));
+        assertThat(new LimitRule(WindowMeasure.REQUESTS, 5, 2_000, false, false, "").window().slots()).isEqualTo(200);
         assertThat(new LimitRule(WindowMeasure.REQUESTS, 5, 60_000, false, false, "").window().slots())
                 .isEqualTo(WindowLimit.DEFAULT_SLOTS);
     }

@@ -4,6 +4,7 @@ import io.marketprism.reliability.engine.AfterCall;
 import io.marketprism.reliability.engine.CallReport;
 import io.marketprism.reliability.engine.DecisionEngine;
 import io.marketprism.reliability.engine.TaskView;
+import io.marketprism.reliability.exchange.ErrorRules;
 import io.marketprism.schemas.Attempt;
 import io.marketprism.schemas.AttemptOutcome;
 import io.marketprism.schemas.CollectorTask;
@@ -46,13 +47,20 @@ final class CallOutcomes {
         String endpointId = done.call().endpointId();
         CallResult call = done.result();
         TaskView view = views.of(task);
-        String errorCode = call.hasResponse()
-                ? routes.errorsOf(view.exchange()).errorCode(call.httpStatus(), call.body()) : null;
+        ErrorRules errors = routes.errorsOf(view.exchange());
+        String errorCode = call.hasResponse() ? errors.errorCode(call.httpStatus(), call.body()) : null;
         boolean success = call.hasResponse() && errorCode == null;
+        Long retryAfter = call.retryAfterMillis() < 0 ? null : call.retryAfterMillis();
+        Integer status = call.hasResponse() ? call.httpStatus() : null;
+        long ban = status == null ? 0 : errors.banMillis(status);
+        if (ban > 0) {
+            // The exchange's own ban answer (Bybit's 403): the engine bans the route as it does on a 418
+            status = 418;
+            retryAfter = retryAfter != null ? retryAfter : ban;
+        }
         AfterCall after = engine.record(new CallReport(task.getTaskId(), view.exchange(), view.domain(),
-                TaskViews.endpointName(endpointId), view.attempt(), view.deadline(), success,
-                call.hasResponse() ? call.httpStatus() : null, call.exceptionClass(), errorCode,
-                Math.max(0, call.latencyMillis()), call.retryAfterMillis() < 0 ? null : call.retryAfterMillis(),
+                TaskViews.endpointName(endpointId), view.attempt(), view.deadline(), success, status,
+                call.exceptionClass(), errorCode, Math.max(0, call.latencyMillis()), retryAfter,
                 call.usedWeight() < 0 ? null : call.usedWeight()), now);
 
         ErrorClass errorClass = after instanceof AfterCall.RetryAt retry ? ErrorClass.valueOf(retry.errorClass().name())

@@ -47,7 +47,7 @@ class ReliabilityMetricsTest {
                         "okx.long-short-ratio.direct");
         assertThat(registry.find(MetricNames.LIMITER_WINDOW_USAGE).tag(MetricNames.TAG_DOMAIN, SPOT).gauges())
                 .extracting(g -> g.getId().getTag(MetricNames.TAG_WINDOW))
-                .containsExactlyInAnyOrder("weight:6000/60000", "requests:300000/300000");
+                .containsExactlyInAnyOrder("weight:6000/61500", "requests:300000/307500");
         assertThat(registry.find(MetricNames.LIMITER_WINDOW_USAGE).tag(MetricNames.TAG_DOMAIN, "binance.usdm.direct")
                 .gauges()).as("futures are budgeted apart from spot")
                 .extracting(g -> g.getId().getTag(MetricNames.TAG_WINDOW)).containsExactly("weight:2400/60000");
