@@ -78,7 +78,8 @@ class ExchangeBudgetsIT {
                     assertThat(u.rejected()).as(u.venue() + " " + u.group() + " rejections").isZero();
                     assertThat(u.banned()).as(u.venue() + " " + u.group() + " bans").isZero();
                 });
-                assertThat(served).as("calls answered with a 4xx").noneMatch(r -> r.status() >= 400 && r.status() < 500);
+                assertThat(served).as("calls answered with a 4xx")
+                        .noneMatch(r -> r.status() >= 400 && r.status() < 500);
                 Map<String, Double> shares = shares(usage, Duration.between(start, end).toMillis());
                 assertThat(shares).as("share of each binding limit used over the run")
                         .allSatisfy((group, share) -> assertThat(share).as(group).isGreaterThanOrEqualTo(TARGET_SHARE));
