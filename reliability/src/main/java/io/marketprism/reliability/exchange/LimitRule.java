@@ -18,9 +18,9 @@ import io.marketprism.reliability.limiter.WindowMeasure;
 public record LimitRule(WindowMeasure measure, long limit, long windowMillis, boolean fixedClock,
                         boolean perInstrument, String doc) {
 
-    /** Windows up to this long are kept in {@link #SHORT_WINDOW_SLOTS} slots, longer ones in the default count. */
+    /** Windows up to this long are kept in up to {@link #SHORT_WINDOW_SLOTS} slots, longer ones in the default count. */
     static final long SHORT_WINDOW_MILLIS = 10_000;
-    /** Slots of a short window: one slot over-counts a window by 1/200th of it. */
+    /** Slots of a short window at most: one slot over-counts a window by about 1/200th of it. */
     static final int SHORT_WINDOW_SLOTS = 200;
 
     /**
@@ -32,11 +32,16 @@ public record LimitRule(WindowMeasure measure, long limit, long windowMillis, bo
         return Math.max(25, windowMillis / 40);
     }
 
-    /** The window the limiter keeps for this rule: the same limit over the window and its margin. */
+    /**
+     * The window the limiter keeps for this rule: the same limit over the window and its margin, in slots of whole
+     * milliseconds that together span the window's length to within one millisecond (a ring of slots counts the whole
+     * ring, so slots that overshoot the length would lengthen the window).
+     */
     public WindowLimit window() {
         long length = windowMillis + marginMillis(windowMillis);
-        int slots = windowMillis <= SHORT_WINDOW_MILLIS ? SHORT_WINDOW_SLOTS : WindowLimit.DEFAULT_SLOTS;
-        return new WindowLimit(measure, limit, length, (int) Math.min(slots, length));
+        int most = windowMillis <= SHORT_WINDOW_MILLIS ? SHORT_WINDOW_SLOTS : WindowLimit.DEFAULT_SLOTS;
+        long slotMillis = (length + most - 1) / most;
+        return new WindowLimit(measure, limit, length, (int) ((length + slotMillis - 1) / slotMillis));
     }
 
     /** The rule as the docs' exchange table prints it, e.g. {@code 6000 weight / 1m (clock)}. */

@@ -41,11 +41,11 @@ class ReliabilityConfigTest {
         assertThat(config.exchange("binance-usdm").limiterOf(DomainId.of("binance", "usdm", "direct")).windows())
                 .containsExactly(WindowLimit.weight(2400, 61_500));
         assertThat(config.exchange("okx").limiterOf(DomainId.of("okx", "books", "direct")).windows())
-                .containsExactly(WindowLimit.requests(40, 2_050).withSlots(200));
+                .containsExactly(WindowLimit.requests(40, 2_050).withSlots(187));
         assertThat(config.exchange("okx").limiterOf(DomainId.of("okx", "ticker", "proxy-1")).windows())
-                .containsExactly(WindowLimit.requests(20, 2_050).withSlots(200));
+                .containsExactly(WindowLimit.requests(20, 2_050).withSlots(187));
         assertThat(config.exchange("deribit").limiterOf(DomainId.of("deribit", "non-matching-engine", "direct"))
-                .windows()).containsExactly(WindowLimit.requests(20, 1_025).withSlots(200));
+                .windows()).containsExactly(WindowLimit.requests(20, 1_025).withSlots(171));
     }
 
     @Test

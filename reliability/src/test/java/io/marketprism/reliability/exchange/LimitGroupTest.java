@@ -33,7 +33,7 @@ class LimitGroupTest {
     void shouldIgnoreTheUsedWeightHeaderOfAGroupWithoutOne() {
         LimiterConfig fundingRate = BUILT_IN.get("okx").limitGroups().get("funding-rate").budgetOn(BASE);
 
-        assertThat(fundingRate.windows()).containsExactly(WindowLimit.requests(10, 2_050).withSlots(200));
+        assertThat(fundingRate.windows()).containsExactly(WindowLimit.requests(10, 2_050).withSlots(187));
         assertThat(fundingRate.bucketCapacity()).isEqualTo(10);
         assertThat(fundingRate.refillPerSecond()).isCloseTo(10 / 2.05, within(1e-9));
         assertThat(fundingRate.usedWeightWindowMillis()).isZero();
@@ -67,7 +67,8 @@ class LimitGroupTest {
     void shouldKeepShortWindowsInFinerSlotsButAtMostOnePerMillisecond() {
         assertThat(new LimitRule(WindowMeasure.REQUESTS, 5, 20, false, false, "").window())
                 .isEqualTo(WindowLimit.requests(5, 45).withSlots(45));
-        assertThat(new LimitRule(WindowMeasure.REQUESTS, 5, 2_000, false, false, "").window().slots()).isEqualTo(200);
+        // 187 slots of 11 ms span 2,057 ms: 200 slots of 11 ms would have spanned 2,200
+        assertThat(new LimitRule(WindowMeasure.REQUESTS, 5, 2_000, false, false, "").window().slots()).isEqualTo(187);
         assertThat(new LimitRule(WindowMeasure.REQUESTS, 5, 60_000, false, false, "").window().slots())
                 .isEqualTo(WindowLimit.DEFAULT_SLOTS);
     }

@@ -50,7 +50,7 @@ class ReliabilityMetricsTest {
                 .containsExactlyInAnyOrder("weight:6000/61500", "requests:300000/307500");
         assertThat(registry.find(MetricNames.LIMITER_WINDOW_USAGE).tag(MetricNames.TAG_DOMAIN, "binance.usdm.direct")
                 .gauges()).as("futures are budgeted apart from spot")
-                .extracting(g -> g.getId().getTag(MetricNames.TAG_WINDOW)).containsExactly("weight:2400/60000");
+                .extracting(g -> g.getId().getTag(MetricNames.TAG_WINDOW)).containsExactly("weight:2400/61500");
         assertThat(registry.find(MetricNames.LIMITER_WINDOW_USAGE).tag(MetricNames.TAG_DOMAIN, SPOT).gauges())
                 .allSatisfy(g -> assertThat(g.getId().getTag(MetricNames.TAG_EXCHANGE)).isEqualTo("binance-spot"));
         assertThat(registry.find(MetricNames.DEAD_LETTERS).tag(MetricNames.TAG_EXCHANGE, MetricNames.UNKNOWN)
