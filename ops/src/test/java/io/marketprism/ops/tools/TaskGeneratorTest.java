@@ -45,7 +45,9 @@ class TaskGeneratorTest {
         assertThat(tasks).filteredOn(t -> t.getExchange().equals("okx")).extracting(CollectorTask::getSymbol)
                 .containsOnly("SOL-USDT");
         assertThat(tasks).filteredOn(t -> t.getExchange().equals("deribit")).extracting(CollectorTask::getSymbol)
-                .containsOnly("BTC-PERPETUAL", "ETH-PERPETUAL");
+                .containsOnlyElementsOf(TaskGenerator.DEFAULT_SYMBOLS.get("deribit").values().stream()
+                        .flatMap(List::stream).toList())
+                .contains("BTC-PERPETUAL", "ETH-PERPETUAL");
         assertThat(tasks).extracting(CollectorTask::getDataType).containsOnly(DataType.TRADES);
         assertThat(tasks).extracting(CollectorTask::getCreatedAt).containsOnly(CLOCK.instant());
     }
