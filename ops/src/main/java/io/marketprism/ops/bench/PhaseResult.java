@@ -7,6 +7,7 @@ import java.util.Optional;
  * The figures of one phase.
  *
  * @param phase            which phase
+ * @param run              which run of the phase, from 1
  * @param measuredTasks    tasks committed between the first look after the warm-up and the last record
  * @param measuredNanos    time between those two looks
  * @param sinceStartNanos  time from starting Kafka Streams to the last record, start-up and warm-up included
@@ -14,7 +15,7 @@ import java.util.Optional;
  * @param commitLag        how long after its outcome was decided a result became visible under read_committed;
  *                         empty for the ceiling, whose records keep the producer's timestamps
  */
-public record PhaseResult(Phase phase, long measuredTasks, long measuredNanos, long sinceStartNanos, long deadLetters,
+public record PhaseResult(Phase phase, int run, long measuredTasks, long measuredNanos, long sinceStartNanos, long deadLetters,
                           Optional<LatencyPercentiles> commitLag) {
 
     /**
@@ -22,7 +23,7 @@ public record PhaseResult(Phase phase, long measuredTasks, long measuredNanos, l
      *
      * @throws IllegalStateException if both looks saw the same count or time: too few tasks to tell a rate
      */
-    static PhaseResult between(Phase phase, Observation first, Observation last, long startedNanos, long deadLetters,
+    static PhaseResult between(Phase phase, int run, Observation first, Observation last, long startedNanos, long deadLetters,
                                Optional<LatencyPercentiles> commitLag) {
         long tasks = last.count() - first.count();
         long nanos = last.nanos() - first.nanos();
@@ -30,11 +31,16 @@ public record PhaseResult(Phase phase, long measuredTasks, long measuredNanos, l
             throw new IllegalStateException(phase + ": all output arrived at once (" + first + " to " + last
                     + "); raise --tasks to measure a rate");
         }
-        return new PhaseResult(phase, tasks, nanos, last.nanos() - startedNanos, deadLetters, commitLag);
+        return new PhaseResult(phase, run, tasks, nanos, last.nanos() - startedNanos, deadLetters, commitLag);
     }
 
     /** Measured tasks per second of wall-clock time. */
     public double tasksPerSecond() {
         return measuredTasks * 1e9 / measuredNanos;
+    }
+
+    /** Measured time in seconds. */
+    public double measuredSeconds() {
+        return measuredNanos / 1e9;
     }
 }
