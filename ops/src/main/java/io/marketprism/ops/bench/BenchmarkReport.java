@@ -37,6 +37,12 @@ public record BenchmarkReport(BenchmarkSettings settings, long averageTaskBytes,
         return rates.isEmpty() ? Optional.empty() : Optional.of(RunSpread.of(rates));
     }
 
+    /** Median, range and spread of a phase's CPU microseconds per task, if it ran. */
+    public Optional<RunSpread> cpuPerTask(Phase phase) {
+        List<Double> costs = runsOf(phase).stream().map(PhaseResult::cpuMicrosPerTask).toList();
+        return costs.isEmpty() ? Optional.empty() : Optional.of(RunSpread.of(costs));
+    }
+
     /** The pipeline's median throughput as a share of the ceiling's median, if both ran. */
     public Optional<Double> pipelineShareOfCeiling() {
         return throughput(Phase.PIPELINE).flatMap(pipeline -> throughput(Phase.CEILING)
@@ -68,20 +74,22 @@ public record BenchmarkReport(BenchmarkSettings settings, long averageTaskBytes,
                 settings.partitions(), settings.runs(), settings.minSeconds()));
         sb.append("Streams    ").append(streamsSettings).append(System.lineSeparator());
         sb.append(machineLine(loadAverageBefore, loadAverageAfter)).append(System.lineSeparator());
-        sb.append(String.format(Locale.ROOT, "%-9s %4s %12s %9s %12s %10s %8s  %s%n", "phase", "run", "tasks",
-                "seconds", "tasks/s", "total s", "dead", "commit lag p50/p99/max ms"));
+        sb.append(String.format(Locale.ROOT, "%-9s %4s %12s %9s %12s %10s %8s %10s %10s  %s%n", "phase", "run",
+                "tasks", "seconds", "tasks/s", "total s", "dead", "CPU µs/task", "B/task", "commit lag p50/p99/max ms"));
         for (PhaseResult result : runs) {
             String lag = result.commitLag()
                     .map(l -> l.p50Millis() + "/" + l.p99Millis() + "/" + l.maxMillis())
                     .orElse("-");
-            sb.append(String.format(Locale.ROOT, "%-9s %4d %,12d %9.2f %,12.0f %10.2f %8d  %s%n",
+            sb.append(String.format(Locale.ROOT, "%-9s %4d %,12d %9.2f %,12.0f %10.2f %8d %10.1f %,10.0f  %s%n",
                     phaseName(result.phase()), result.run(), result.measuredTasks(), result.measuredSeconds(),
-                    result.tasksPerSecond(), result.sinceStartNanos() / 1e9, result.deadLetters(), lag));
+                    result.tasksPerSecond(), result.sinceStartNanos() / 1e9, result.deadLetters(),
+                    result.cpuMicrosPerTask(), result.allocatedBytesPerTask(), lag));
         }
         for (Phase phase : Phase.values()) {
             throughput(phase).ifPresent(t -> sb.append(String.format(Locale.ROOT,
-                    "%-9s median %,.0f tasks/s, range %,.0f to %,.0f, spread %.1f %%%n", phaseName(phase),
-                    t.median(), t.min(), t.max(), 100 * t.spread())));
+                    "%-9s median %,.0f tasks/s, range %,.0f to %,.0f, spread %.1f %%; median %.1f CPU µs per task%n",
+                    phaseName(phase), t.median(), t.min(), t.max(), 100 * t.spread(),
+                    cpuPerTask(phase).map(RunSpread::median).orElse(Double.NaN))));
         }
         pipelineShareOfCeiling().ifPresent(share -> sb.append(String.format(Locale.ROOT,
                 "share     %.1f %% of the ceiling (medians); by round %s%n", 100 * share,
@@ -98,17 +106,21 @@ public record BenchmarkReport(BenchmarkSettings settings, long averageTaskBytes,
     /** The summary as rows of the table in docs/performance.md. */
     public String markdown() {
         StringBuilder sb = new StringBuilder();
-        sb.append("| Phase | Runs (tasks/s) | Median | Spread | Seconds per run |").append(System.lineSeparator());
-        sb.append("|---|---|---|---|---|").append(System.lineSeparator());
+        sb.append("| Phase | Runs (tasks/s) | Median | Spread | Seconds per run | CPU µs per task (median) "
+                + "| Allocation per task (median) |").append(System.lineSeparator());
+        sb.append("|---|---|---|---|---|---|---|").append(System.lineSeparator());
         for (Phase phase : Phase.values()) {
-            throughput(phase).ifPresent(t -> sb.append(String.format(Locale.ROOT, "| %s | %s | %,.0f | %.1f %% | %s |%n",
+            throughput(phase).ifPresent(t -> sb.append(String.format(Locale.ROOT,
+                    "| %s | %s | %,.0f | %.1f %% | %s | %.1f | %,.0f B |%n",
                     phaseName(phase), String.join(", ", runsOf(phase).stream()
                             .map(r -> String.format(Locale.ROOT, "%,.0f", r.tasksPerSecond())).toList()),
                     t.median(), 100 * t.spread(), String.join(", ", runsOf(phase).stream()
-                            .map(r -> String.format(Locale.ROOT, "%.1f", r.measuredSeconds())).toList()))));
+                            .map(r -> String.format(Locale.ROOT, "%.1f", r.measuredSeconds())).toList()),
+                    cpuPerTask(phase).orElseThrow().median(), RunSpread.of(runsOf(phase).stream()
+                            .map(PhaseResult::allocatedBytesPerTask).toList()).median())));
         }
         pipelineShareOfCeiling().ifPresent(share -> sb.append(String.format(Locale.ROOT,
-                "| share | %s | **%.1f %%** | | |%n", shareByRound().map(r -> String.format(Locale.ROOT,
+                "| share | %s | **%.1f %%** | | | | |%n", shareByRound().map(r -> String.format(Locale.ROOT,
                         "%.1f to %.1f %% by round", 100 * r.min(), 100 * r.max())).orElse(""), 100 * share)));
         return sb.toString();
     }

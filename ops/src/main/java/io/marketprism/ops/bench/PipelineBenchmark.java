@@ -45,6 +45,8 @@ import org.apache.kafka.streams.kstream.Produced;
  * read_committed; the rate is taken from the first look at the output after the warm-up tasks to the last record. A
  * run whose measured part took less than {@code minSeconds} is done again with proportionally more tasks (at most
  * {@link #MAX_ATTEMPTS} times); the ceiling's input is the pipeline's tasks over and over, which a copy does not mind.
+ * Besides the rate, each run reports the CPU time and allocation of the app's threads (those named after its
+ * application id) per measured task, which depend much less on what else the machine runs.
  */
 public final class PipelineBenchmark {
 
@@ -111,8 +113,9 @@ public final class PipelineBenchmark {
             Path stateDir = stateRoot.resolve("app-" + ++appsStarted);
             result = phase == Phase.CEILING ? measureCeiling(kafka, run, tasks, stateDir)
                     : measurePipeline(kafka, run, stateDir);
-            say(String.format(Locale.ROOT, "%s: %,.0f tasks/s over %.1f s", name, result.tasksPerSecond(),
-                    result.measuredSeconds()));
+            say(String.format(Locale.ROOT, "%s: %,.0f tasks/s over %.1f s, %.1f CPU µs and %,.0f B per task", name,
+                    result.tasksPerSecond(), result.measuredSeconds(), result.cpuMicrosPerTask(),
+                    result.allocatedBytesPerTask()));
             if (result.measuredSeconds() >= settings.minSeconds()) {
                 break;
             }
@@ -156,9 +159,9 @@ public final class PipelineBenchmark {
                 long started = System.nanoTime();
                 streams.start();
                 Counted counted = counter.awaitCount(settings.warmup(), ceilingInputSize, settings.timeout(),
-                        System::nanoTime);
+                        System::nanoTime, name -> name.contains(config.applicationId()));
                 return PhaseResult.between(Phase.CEILING, run, counted.first(), counted.last(), started, 0,
-                        Optional.empty());
+                        Optional.empty(), counted.cpuNanos(), counted.allocatedBytes());
             } finally {
                 streams.close(STREAMS_CLOSE_TIMEOUT);
             }
@@ -179,9 +182,11 @@ public final class PipelineBenchmark {
             long started = System.nanoTime();
             service.start();
             Counted counted = counter.awaitCount(settings.warmup(), workload.size(), settings.timeout(),
-                    System::nanoTime);
+                    System::nanoTime, name -> name.contains(config.applicationId())
+                            || name.startsWith("marketprism-http"));
             return PhaseResult.between(Phase.PIPELINE, run, counted.first(), counted.last(), started,
-                    counted.perTopic().get(deadLetters), counted.visibilityLag());
+                    counted.perTopic().get(deadLetters), counted.visibilityLag(), counted.cpuNanos(),
+                    counted.allocatedBytes());
         }
     }
 
