@@ -175,7 +175,7 @@ public final class BenchCommand implements Callable<Integer> {
     private String section(double loadBefore, double loadAfter, Map<BenchSuite, String> markdown) {
         String nl = System.lineSeparator();
         StringBuilder sb = new StringBuilder(nl);
-        sb.append("### ").append(ZonedDateTime.now(ZoneOffset.UTC).format(WHEN)).append(": `ops/marketprism bench ")
+        sb.append("### ").append(ZonedDateTime.now(ZoneOffset.UTC).format(WHEN)).append(": `ops/marketprism ")
                 .append(String.join(" ", spec.commandLine().getParseResult().originalArgs())).append('`')
                 .append(nl).append(nl);
         sb.append(String.format(Locale.ROOT, "%d cores, Java %s, load average %.2f before, %.2f after.%n",
