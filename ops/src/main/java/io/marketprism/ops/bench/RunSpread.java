@@ -1,6 +1,5 @@
 package io.marketprism.ops.bench;
 
-import java.util.Arrays;
 import java.util.Collection;
 
 /**
@@ -29,10 +28,5 @@ public record RunSpread(double median, double min, double max, int count) {
     /** (max - min) / median; 0 for a single figure. */
     public double spread() {
         return median == 0 ? 0 : (max - min) / median;
-    }
-
-    @Override
-    public String toString() {
-        return Arrays.toString(new double[] {median, min, max});
     }
 }

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Properties;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
@@ -67,7 +68,7 @@ public final class SteadyLoadBenchmark {
             try (KafkaConsumer<byte[], byte[]> reader = resultReader(kafka, config.topics().results());
                  MarketPrismService service = MarketPrismService.withHttp(config)) {
                 service.start();
-                say(String.format(java.util.Locale.ROOT, "producing %.0f tasks/s; warm-up %d s, then %d s measured",
+                say(String.format(Locale.ROOT, "producing %.0f tasks/s; warm-up %d s, then %d s measured",
                         settings.ratePerSecond(), settings.warmupSeconds(), settings.seconds()));
                 try (PacedProducer producer = new PacedProducer(kafka.bootstrapServers(), config.topics().tasks(),
                         settings.ratePerSecond()).start()) {

@@ -26,12 +26,6 @@ public record SteadyLoadSettings(double ratePerSecond, int warmupSeconds, int se
         serviceOverrides = Map.copyOf(serviceOverrides);
     }
 
-    /** The same run at another rate. */
-    SteadyLoadSettings atRate(double rate) {
-        return new SteadyLoadSettings(rate, warmupSeconds, seconds, exchangeLatencyMillis, partitions,
-                serviceOverrides);
-    }
-
     private static void requireInRange(String option, int value, int min, int max) {
         if (value < min || value > max) {
             throw new IllegalArgumentException(option + " must be in " + min + ".." + max + ", got " + value);
