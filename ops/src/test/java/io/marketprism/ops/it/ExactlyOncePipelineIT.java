@@ -3,6 +3,7 @@ package io.marketprism.ops.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.marketprism.ops.chaos.KafkaChecks;
 import io.marketprism.ops.exchange.SimulatedExchange;
 import io.marketprism.ops.kafka.EmbeddedKafka;
 import io.marketprism.schemas.DeadLetter;

@@ -1,5 +1,6 @@
 package io.marketprism.ops.it;
 
+import io.marketprism.ops.chaos.SimulatedSettings;
 import io.marketprism.ops.exchange.ServedRequest;
 import io.marketprism.ops.exchange.SimulatedExchange;
 import io.marketprism.schemas.CollectorTask;
@@ -11,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -40,39 +40,19 @@ final class Workloads {
     private Workloads() {
     }
 
-    /**
-     * Service settings pointing every exchange at the simulated one, with budgets far above what a test sends (the
-     * real presets would make a 20,000-task test last minutes) and short retry delays.
-     */
+    /** See {@link SimulatedSettings#generous}. */
     static Map<String, String> generousSettings(SimulatedExchange exchange) {
-        Map<String, String> settings = simulatedEndpoints(exchange);
-        SimulatedExchange.endpoints().forEach((name, endpoints) -> {
-            settings.put("exchange." + name + ".limiter.bucket.capacity", "1000000");
-            settings.put("exchange." + name + ".limiter.refill.per.second", "1000000");
-            settings.put("exchange." + name + ".limiter.windows", "weight:100000000/60000,requests:100000000/60000");
-        });
-        settings.put("retry.base.delay.ms", "50");
-        settings.put("retry.max.delay.ms", "1000");
-        settings.put("retry.max.attempts", "8");
-        return settings;
+        return SimulatedSettings.generous(exchange);
     }
 
-    /**
-     * Service settings pointing every exchange at all of its simulated endpoints, with the exchanges' real budgets, and
-     * a free HTTP port.
-     */
+    /** See {@link SimulatedSettings#endpoints}. */
     static Map<String, String> simulatedEndpoints(SimulatedExchange exchange) {
-        Map<String, String> settings = new LinkedHashMap<>();
-        SimulatedExchange.endpoints().forEach((name, endpoints) -> settings.put("exchange." + name + ".endpoints",
-                endpoints(exchange, name, endpoints)));
-        // Instances share the machine (and run in parallel in some tests): each takes a free HTTP port.
-        settings.put("http.port", "0");
-        return settings;
+        return SimulatedSettings.endpoints(exchange);
     }
 
-    /** The value of {@code exchange.<name>.endpoints} naming these simulated endpoints of one exchange. */
+    /** See {@link SimulatedSettings#endpointList}. */
     static String endpoints(SimulatedExchange exchange, String name, List<String> endpoints) {
-        return endpoints.stream().map(e -> e + "=" + exchange.baseUrl(name, e)).collect(Collectors.joining(","));
+        return SimulatedSettings.endpointList(exchange, name, endpoints);
     }
 
     /** A service configuration: {@code settings}, then the broker, application id and state directory. */

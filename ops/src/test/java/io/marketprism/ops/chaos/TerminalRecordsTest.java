@@ -1,4 +1,4 @@
-package io.marketprism.ops.it;
+package io.marketprism.ops.chaos;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

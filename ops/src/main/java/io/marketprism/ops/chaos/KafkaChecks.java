@@ -1,6 +1,4 @@
-package io.marketprism.ops.it;
-
-import static org.awaitility.Awaitility.await;
+package io.marketprism.ops.chaos;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -132,17 +130,25 @@ public final class KafkaChecks {
         }
     }
 
-    /** Waits until the consumer group has {@code members} members. */
-    public static void awaitGroupMembers(String bootstrap, String group, int members) {
+    /** How many members the consumer group has now; 0 when it does not exist or the broker does not answer. */
+    public static int groupMembers(String bootstrap, String group) {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(500)).until(() -> {
-                try {
-                    return admin.describeConsumerGroups(List.of(group)).all().get().get(group).members().size()
-                            == members;
-                } catch (Exception e) {
-                    return false;
-                }
-            });
+            return admin.describeConsumerGroups(List.of(group)).all().get().get(group).members().size();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException e) {
+            return 0;
         }
+    }
+
+    /**
+     * Waits up to a minute until the consumer group has {@code members} members.
+     *
+     * @throws IllegalStateException when it does not within that minute
+     */
+    public static void awaitGroupMembers(String bootstrap, String group, int members) {
+        Deadline.within(Duration.ofMinutes(1)).await(() -> groupMembers(bootstrap, group) == members,
+                "consumer group " + group + " to have " + members + " members");
     }
 }
