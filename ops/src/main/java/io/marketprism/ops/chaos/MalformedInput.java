@@ -24,6 +24,12 @@ import org.apache.kafka.common.IsolationLevel;
  */
 public final class MalformedInput implements Scenario {
 
+    /**
+     * The largest value the broker takes by default: its {@code message.max.bytes} (1 MiB + 12) holds the batch, so a
+     * 1 MiB value less the record and batch overhead.
+     */
+    private static final int ONE_MEBIBYTE_LESS_OVERHEAD = 1024 * 1024 - 512;
+
     /** The kinds of bad record, each a function of a running number and the scenario's random source. */
     private enum BadRecord {
         RANDOM_BYTES((n, random) -> bytes(random, 200)),
@@ -52,7 +58,7 @@ public final class MalformedInput implements Scenario {
         }),
         EMPTY_VALUE((n, random) -> new byte[0]),
         ONE_MEGABYTE((n, random) -> {
-            byte[] value = bytes(random, 1_000_000);
+            byte[] value = bytes(random, ONE_MEBIBYTE_LESS_OVERHEAD);
             value[0] = '{';
             return value;
         });
