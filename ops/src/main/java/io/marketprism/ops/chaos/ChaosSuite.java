@@ -17,7 +17,11 @@ public final class ChaosSuite {
     private static final List<Scenario> SCENARIOS = List.of(
             KillsWithRestarts.atLeastOnceControl(),
             KillsWithRestarts.exactlyOnce(),
-            new MalformedInput());
+            new MalformedInput(),
+            new UpstreamChaos(),
+            new PausedInstance(),
+            new KillWithoutRestart(0),
+            new KillWithoutRestart(1));
 
     private ChaosSuite() {
     }
