@@ -4,11 +4,11 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /** The chaos scenarios in the order they run, and how one runs: on a fresh stack of its own. */
@@ -32,18 +32,23 @@ public final class ChaosSuite {
     }
 
     /**
-     * The scenarios {@code name} stands for: {@code all}, or one scenario's name.
+     * The scenarios {@code names} stand for, in the suite's order: {@code all}, or scenario names.
      *
-     * @throws IllegalArgumentException naming every scenario when there is none of that name
+     * @throws IllegalArgumentException naming every scenario when one of the names is none of them
      */
-    public static List<Scenario> select(String name) {
-        String wanted = name.strip().toLowerCase(Locale.ROOT);
-        if (wanted.equals("all")) {
+    public static List<Scenario> select(List<String> names) {
+        Set<String> wanted = names.stream().map(n -> n.strip().toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
+        if (wanted.contains("all")) {
             return SCENARIOS;
         }
-        Optional<Scenario> match = SCENARIOS.stream().filter(s -> s.name().equals(wanted)).findFirst();
-        return List.of(match.orElseThrow(() -> new IllegalArgumentException("--scenario: '" + name
-                + "' is not one of all, " + String.join(", ", SCENARIOS.stream().map(Scenario::name).toList()))));
+        Set<String> known = SCENARIOS.stream().map(Scenario::name).collect(Collectors.toSet());
+        for (String name : wanted) {
+            if (!known.contains(name)) {
+                throw new IllegalArgumentException("--scenario: '" + name + "' is not one of all, "
+                        + String.join(", ", SCENARIOS.stream().map(Scenario::name).toList()));
+            }
+        }
+        return SCENARIOS.stream().filter(s -> wanted.contains(s.name())).toList();
     }
 
     /**
@@ -57,16 +62,6 @@ public final class ChaosSuite {
         try (ChaosStack stack = ChaosStack.start(scenarioDir, seed)) {
             return scenario.run(new ChaosRun(scenario, stack, scale, seed, progress));
         }
-    }
-
-    /** Runs each scenario in turn. */
-    public static List<ScenarioReport> runAll(List<Scenario> scenarios, Scale scale, long seed, Path workDir,
-                                              PrintWriter progress) throws Exception {
-        List<ScenarioReport> reports = new ArrayList<>();
-        for (Scenario scenario : scenarios) {
-            reports.add(run(scenario, scale, seed, workDir, progress));
-        }
-        return reports;
     }
 
     private static void deleteRecursively(Path dir) throws IOException {

@@ -29,10 +29,11 @@ import picocli.CommandLine.Spec;
                     + "docs/reliability.md. Exit code 0 when every scenario passed, 1 otherwise."})
 public final class ChaosCommand implements Callable<Integer> {
 
-    @Option(names = "--scenario", defaultValue = "all",
-            description = "all, or one of: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).",
+    @Option(names = "--scenario", defaultValue = "all", split = ",",
+            description = "all, or scenarios among: ${COMPLETION-CANDIDATES}, comma-separated (default: "
+                    + "${DEFAULT-VALUE}).",
             completionCandidates = ScenarioNames.class)
-    String scenario;
+    List<String> scenario;
 
     @Option(names = "--scale", defaultValue = "full",
             description = "full (the sizes of the suite, e.g. 100,000 tasks through five kills) or fast (the "
@@ -84,7 +85,7 @@ public final class ChaosCommand implements Callable<Integer> {
     }
 
     private String commandLine() {
-        StringBuilder line = new StringBuilder("ops/marketprism chaos --scenario ").append(scenario);
+        StringBuilder line = new StringBuilder("ops/marketprism chaos --scenario ").append(String.join(",", scenario));
         if (!scale.equalsIgnoreCase("full")) {
             line.append(" --scale ").append(scale);
         }

@@ -2,7 +2,6 @@ package io.marketprism.ops.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.marketprism.ops.chaos.TerminalRecords;
 import io.marketprism.ops.exchange.SimulatedExchange;
 import io.marketprism.ops.kafka.EmbeddedKafka;
 import io.marketprism.topology.MarketPrismService;

@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.marketprism.ops.chaos.KafkaChecks;
 import io.marketprism.ops.chaos.ServiceProcess;
-import io.marketprism.ops.chaos.TerminalRecords;
 import io.marketprism.ops.exchange.FaultProfile;
 import io.marketprism.ops.exchange.SimulatedExchange;
 import io.marketprism.ops.kafka.EmbeddedKafka;

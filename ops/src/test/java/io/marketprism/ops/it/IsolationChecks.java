@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.marketprism.ops.chaos.KafkaChecks;
-import io.marketprism.ops.chaos.TerminalRecords;
 import io.marketprism.schemas.DeadLetterReason;
 import io.marketprism.topology.MarketPrismService;
 import java.time.Duration;

@@ -3,7 +3,6 @@ package io.marketprism.ops.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.marketprism.ops.chaos.KafkaChecks;
-import io.marketprism.ops.chaos.TerminalRecords;
 import io.marketprism.ops.exchange.FaultProfile;
 import io.marketprism.ops.exchange.MarketData;
 import io.marketprism.ops.exchange.SimulatedExchange;

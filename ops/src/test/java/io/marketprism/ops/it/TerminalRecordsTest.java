@@ -1,4 +1,4 @@
-package io.marketprism.ops.chaos;
+package io.marketprism.ops.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,5 +1,6 @@
-package io.marketprism.ops.chaos;
+package io.marketprism.ops.it;
 
+import io.marketprism.ops.chaos.KafkaChecks;
 import io.marketprism.schemas.DeadLetter;
 import io.marketprism.schemas.DeadLetterReason;
 import io.marketprism.schemas.TaskResult;
@@ -17,9 +18,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * The exactly-once verdict over a run: how often each task id appears across the terminal topics (results and dead
  * letters), which expected ids never appear and which appear more than once, and the records themselves.
  */
-public record TerminalRecords(Map<String, Integer> countById, List<TaskResult> results, List<DeadLetter> deadLetters) {
+record TerminalRecords(Map<String, Integer> countById, List<TaskResult> results, List<DeadLetter> deadLetters) {
 
-    public static TerminalRecords of(List<ConsumerRecord<String, byte[]>> results,
+    static TerminalRecords of(List<ConsumerRecord<String, byte[]>> results,
                               List<ConsumerRecord<String, byte[]>> deadLetters) {
         List<TaskResult> decodedResults = results.stream().map(r -> AvroCodec.results().decode(r.value())).toList();
         List<DeadLetter> decodedLetters = deadLetters.stream().map(r -> AvroCodec.deadLetters().decode(r.value()))
@@ -31,18 +32,18 @@ public record TerminalRecords(Map<String, Integer> countById, List<TaskResult> r
     }
 
     /** Everything committed to the default results and dead-letter topics, read under read_committed. */
-    public static TerminalRecords read(String bootstrap) {
+    static TerminalRecords read(String bootstrap) {
         return of(KafkaChecks.readCommitted(bootstrap, "collector.results"),
                 KafkaChecks.readCommitted(bootstrap, "collector.tasks.dlq"));
     }
 
-    public Set<String> missing(Collection<String> expected) {
+    Set<String> missing(Collection<String> expected) {
         Set<String> missing = new TreeSet<>(expected);
         missing.removeAll(countById.keySet());
         return missing;
     }
 
-    public Set<String> duplicated() {
+    Set<String> duplicated() {
         Set<String> duplicated = new TreeSet<>();
         countById.forEach((id, count) -> {
             if (count > 1) {
@@ -52,28 +53,28 @@ public record TerminalRecords(Map<String, Integer> countById, List<TaskResult> r
         return duplicated;
     }
 
-    public Set<String> unexpected(Collection<String> expected) {
+    Set<String> unexpected(Collection<String> expected) {
         Set<String> unexpected = new TreeSet<>(countById.keySet());
         unexpected.removeAll(expected);
         return unexpected;
     }
 
-    public int total() {
+    int total() {
         return countById.values().stream().mapToInt(Integer::intValue).sum();
     }
 
     /** The ids with a result. */
-    public Set<String> succeeded() {
+    Set<String> succeeded() {
         return results.stream().map(TaskResult::getTaskId).collect(Collectors.toCollection(TreeSet::new));
     }
 
     /** The dead letters with this reason. */
-    public List<DeadLetter> deadLettered(DeadLetterReason reason) {
+    List<DeadLetter> deadLettered(DeadLetterReason reason) {
         return deadLetters.stream().filter(d -> d.getReason() == reason).toList();
     }
 
     /** How many dead letters there are of each reason. */
-    public Map<DeadLetterReason, Long> reasons() {
+    Map<DeadLetterReason, Long> reasons() {
         return deadLetters.stream().collect(Collectors.groupingBy(DeadLetter::getReason, Collectors.counting()));
     }
 }
