@@ -19,19 +19,48 @@ public final class ReliabilityReport {
     private static final String[] COLUMNS = {"Scenario", "Tasks", "Faults", "Duplicates", "Losses",
         "Open transactions", "Aborted (uncommitted only)", "Result share", "Verdict"};
 
+    private static final String DEFINITIONS = """
+            ## How the figures are measured
+
+            - **Duplicates, losses**: produced records with more than one, or no, terminal record under \
+            `read_committed`, read after waiting for every record to end (up to a limit per scenario).
+            - **Open transactions**: output partitions whose last stable offset lags the high watermark once the \
+            run has settled.
+            - **Aborted (uncommitted only)**: results and dead letters a `read_uncommitted` reader sees that \
+            `read_committed` does not: the output of transactions aborted by a kill or a fencing.
+            - **Result share**: produced records that ended in a result (bad records included in the count).
+            - **Failover**: with tasks flowing at 200 a second, the longest a task waited because of the kill: its \
+            completion less the later of its creation and the kill.
+            - **Traffic left after**: from the outage's start to the last market-data call the endpoint received \
+            before a pause of two seconds (health checks do not count).
+            - **Traffic back after**: from the recovery to the end of the first one-second window with at least \
+            half the endpoint's market-data calls per second of the ten seconds before the outage.
+            - **Calls to a banned endpoint**: calls that reached an endpoint more than 300 ms after the first 418 \
+            of its ban, while the ban lasted.
+
+            Run it yourself: `ops/marketprism chaos --scenario all` (about 20 minutes on two cores), or a list, \
+            e.g. `--scenario kills,upstream`; `--scale fast` runs the reduced sizes of the integration tests.
+            """;
+
     private final List<ScenarioReport> reports;
     private final Instant finishedAt;
     private final String command;
     private final Scale scale;
     private final long seed;
+    private final String loadAtStart;
 
+    /**
+     * @param loadAtStart the machine's load averages when the run started (see {@link #loadAverages()}): the
+     *     figures depend on what else the machine was doing
+     */
     public ReliabilityReport(List<ScenarioReport> reports, Instant finishedAt, String command, Scale scale,
-                             long seed) {
+                             long seed, String loadAtStart) {
         this.reports = List.copyOf(reports);
         this.finishedAt = finishedAt;
         this.command = command;
         this.scale = scale;
         this.seed = seed;
+        this.loadAtStart = loadAtStart;
     }
 
     /** Whether every scenario passed. */
@@ -85,7 +114,8 @@ public final class ReliabilityReport {
                 .append(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'", Locale.ROOT)
                         .format(finishedAt.atOffset(ZoneOffset.UTC)))
                 .append(", scale ").append(scale.name().toLowerCase(Locale.ROOT)).append(", seed ").append(seed)
-                .append(".\nMachine: ").append(machine()).append(".\n")
+                .append(".\nMachine: ").append(machine()).append("; load averages (1, 5, 15 min) at the start ")
+                .append(loadAtStart).append(", at the end ").append(loadAverages()).append(".\n")
                 .append("One broker (replication factor 1): this proves the application's exactly-once logic, not ")
                 .append("the broker's durability. The simulated exchange runs in ")
                 .append(ChaosStack.EXCHANGE_MODE.name().toLowerCase(Locale.ROOT)).append(" mode (its fault ")
@@ -130,6 +160,7 @@ public final class ReliabilityReport {
             report.failures().forEach(failure -> md.append("- **Failed:** ").append(failure).append('\n'));
             md.append('\n');
         }
+        md.append(DEFINITIONS);
         return md.toString();
     }
 
@@ -154,6 +185,16 @@ public final class ReliabilityReport {
 
     private static String capitalised(String text) {
         return text.isEmpty() ? text : Character.toUpperCase(text.charAt(0)) + text.substring(1);
+    }
+
+    /** The 1, 5 and 15 minute load averages from /proc/loadavg, or "unknown". */
+    public static String loadAverages() {
+        try {
+            String[] fields = Files.readString(Path.of("/proc/loadavg")).strip().split("\\s+");
+            return fields[0] + " " + fields[1] + " " + fields[2];
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
     }
 
     /** CPU model, cores, memory, operating system and Java version of this machine. */

@@ -33,6 +33,8 @@ public final class UpstreamChaos implements Scenario {
     private static final double SLA_TARGET = 0.999;
     /** How the failed check of the result share begins. */
     public static final String SLA_CHECK = "result share";
+    /** How the failed check of the time for traffic to come back begins. */
+    public static final String RETURN_CHECK = "traffic to the recovered";
     private static final Duration LEAVE_TARGET = Duration.ofSeconds(5);
     private static final Duration RETURN_TARGET = Duration.ofSeconds(30);
 
@@ -69,8 +71,8 @@ public final class UpstreamChaos implements Scenario {
 
     @Override
     public ScenarioReport run(ChaosRun run) throws Exception {
-        Duration outage = Duration.ofSeconds(run.scale().pick(60, 10));
-        Duration lead = Duration.ofSeconds(run.scale().pick(20, 8));
+        Duration outage = Duration.ofSeconds(run.scale().pick(60, 8));
+        Duration lead = Duration.ofSeconds(run.scale().pick(20, 6));
         Duration flow = lead.plus(outage).plus(lead).plus(outage).plus(lead);
         Duration deadline = outage.multipliedBy(3);
         SimulatedExchange exchange = run.stack().exchange();
@@ -156,7 +158,7 @@ public final class UpstreamChaos implements Scenario {
             run.fail("traffic to the dead " + what + " did not stop within " + ChaosRun.seconds(LEAVE_TARGET));
         }
         if (back.isEmpty() || back.get().compareTo(RETURN_TARGET) > 0) {
-            run.fail("traffic to the recovered " + what + " did not return within " + ChaosRun.seconds(RETURN_TARGET));
+            run.fail(RETURN_CHECK + " " + what + " did not return within " + ChaosRun.seconds(RETURN_TARGET));
         }
     }
 

@@ -67,11 +67,13 @@ public final class ChaosCommand implements Callable<Integer> {
         Path dir = workDir != null ? Files.createDirectories(workDir) : Files.createTempDirectory("marketprism-chaos-");
         err.println("chaos: " + scenarios.stream().map(Scenario::name).collect(Collectors.joining(", "))
                 + " at " + chosenScale.name().toLowerCase(Locale.ROOT) + " scale; logs in " + dir);
+        String loadAtStart = ReliabilityReport.loadAverages();
         List<ScenarioReport> reports = new ArrayList<>();
         for (Scenario each : scenarios) {
             reports.add(ChaosSuite.run(each, chosenScale, seed, dir, err));
         }
-        ReliabilityReport figures = new ReliabilityReport(reports, Instant.now(), commandLine(), chosenScale, seed);
+        ReliabilityReport figures = new ReliabilityReport(reports, Instant.now(), commandLine(), chosenScale, seed,
+                loadAtStart);
         PrintWriter out = spec.commandLine().getOut();
         out.print(figures.table());
         out.flush();
