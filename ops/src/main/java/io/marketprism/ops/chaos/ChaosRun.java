@@ -159,6 +159,16 @@ public final class ChaosRun {
         return verdict;
     }
 
+    /**
+     * Checks the attempt histories against an exchange that injected no faults: every recorded attempt must have
+     * succeeded (a call cut short by a kill leaves no attempt behind; it is made again).
+     */
+    public void expectNoFailedAttempts(Verdict verdict) {
+        if (verdict.failedAttempts() > 0) {
+            fail(verdict.failedAttempts() + " failed attempts in the histories, though the exchange injected no faults");
+        }
+    }
+
     /** The report: the faults, figures and failed checks recorded so far, and the verdict. */
     public ScenarioReport report(Expectation expectation, Verdict verdict) {
         return new ScenarioReport(scenario.name(), scenario.title(), expectation, List.copyOf(faults), verdict,

@@ -19,6 +19,7 @@ public final class ChaosSuite {
             KillsWithRestarts.exactlyOnce(),
             new MalformedInput(),
             new UpstreamChaos(),
+            new ScalingUnderLoad(),
             new PausedInstance(),
             new KillWithoutRestart(0),
             new KillWithoutRestart(1));

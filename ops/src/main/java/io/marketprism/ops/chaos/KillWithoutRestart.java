@@ -57,6 +57,7 @@ public final class KillWithoutRestart implements Scenario {
         producing.get();
 
         Verdict verdict = run.verify(Duration.ofMinutes(run.scale().pick(5, 3)));
+        run.expectNoFailedAttempts(verdict);
         Stall stall = stall(run, killed);
         run.figure("failover (longest stall from the kill)", ChaosRun.seconds(stall.longest()));
         run.figure("longest task latency in the 5 s before the kill", ChaosRun.seconds(stall.longestBefore()));

@@ -72,6 +72,7 @@ public final class KillsWithRestarts implements Scenario {
             run.log("restarted instance " + victim.name());
         }
         Verdict verdict = run.verify(Duration.ofMinutes(run.scale().pick(15, 4)));
+        run.expectNoFailedAttempts(verdict);
         return run.report(guarantee.equals("at_least_once") ? Expectation.VIOLATIONS : Expectation.EXACTLY_ONCE,
                 verdict);
     }

@@ -104,6 +104,7 @@ public final class MalformedInput implements Scenario {
         run.fault(bad + " bad records of " + BadRecord.values().length + " kinds among "
                 + rounds * goodPerRound + " tasks");
         Verdict verdict = run.verify(Duration.ofMinutes(run.scale().pick(5, 2)));
+        run.expectNoFailedAttempts(verdict);
         checkDeadLetters(run, feed.produced());
         int good = rounds * goodPerRound;
         if (verdict.results() != good) {

@@ -60,6 +60,7 @@ public final class PausedInstance implements Scenario {
         feed.produceTasks(tasksPerPhase);
 
         Verdict verdict = run.verify(Duration.ofMinutes(run.scale().pick(10, 4)));
+        run.expectNoFailedAttempts(verdict);
         String after = tail(frozen, logBefore);
         long fencedLines = after.lines().filter(l -> FENCED.matcher(l).find()).count();
         run.figure("fencing messages in the resumed instance's log", Long.toString(fencedLines));

@@ -6,6 +6,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -14,6 +16,14 @@ import java.util.concurrent.TimeUnit;
  * SIGCONT (a stalled process that wakes up after its group has moved on).
  */
 public final class ServiceProcess implements AutoCloseable {
+
+    /** Children still running; killed when this JVM exits, so an interrupted run leaves no instance behind. */
+    private static final Set<Process> RUNNING = ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> RUNNING.forEach(Process::destroyForcibly),
+                "service-process-reaper"));
+    }
 
     private final Process process;
     private final Path log;
@@ -36,6 +46,8 @@ public final class ServiceProcess implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .start();
+        RUNNING.add(process);
+        process.onExit().thenAccept(RUNNING::remove);
         return new ServiceProcess(process, log);
     }
 
