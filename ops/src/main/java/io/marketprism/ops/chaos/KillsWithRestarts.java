@@ -32,14 +32,14 @@ public final class KillsWithRestarts implements Scenario {
         this.fastKills = fastKills;
     }
 
-    /** Scenario 2: 100,000 tasks through five kill -9 on three instances (fast: 20,000 through two). */
+    /** Scenario 2: 100,000 tasks through five kill -9 on three instances (fast: 12,000 through two). */
     public static KillsWithRestarts exactlyOnce() {
-        return new KillsWithRestarts("kills", "exactly_once_v2", 3, 100_000, 20_000, 5, 2);
+        return new KillsWithRestarts("kills", "exactly_once_v2", 3, 100_000, 12_000, 5, 2);
     }
 
-    /** Scenario 1, the negative control: the same under at_least_once (30,000 tasks, three kills; fast: 10,000, two). */
+    /** Scenario 1, the negative control: the same under at_least_once (30,000 tasks, three kills; fast: 6,000, two). */
     public static KillsWithRestarts atLeastOnceControl() {
-        return new KillsWithRestarts("at-least-once-control", "at_least_once", 2, 30_000, 10_000, 3, 2);
+        return new KillsWithRestarts("at-least-once-control", "at_least_once", 2, 30_000, 6_000, 3, 2);
     }
 
     @Override

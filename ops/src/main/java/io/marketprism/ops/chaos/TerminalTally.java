@@ -9,6 +9,7 @@ import io.marketprism.schemas.TaskResult;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -29,7 +30,7 @@ final class TerminalTally {
     private final List<String> problems = new ArrayList<>();
     private final int produced;
     private int problemCount;
-    private int results;
+    private final Set<String> withResult = new HashSet<>();
     private long failedAttempts;
 
     TerminalTally(List<ProducedRecord> produced) {
@@ -39,7 +40,7 @@ final class TerminalTally {
 
     void result(TaskResult result) {
         if (count(result.getTaskId())) {
-            results++;
+            withResult.add(result.getTaskId());
         }
         checkHistory(result.getTaskId(), result.getAttempts(), result.getEndpoint());
     }
@@ -115,7 +116,7 @@ final class TerminalTally {
                 duplicated.add(id);
             }
         });
-        return new Verdict(produced, results, Map.copyOf(reasons), missing, duplicated, unexpected, Map.of(), 0,
+        return new Verdict(produced, withResult.size(), Map.copyOf(reasons), missing, duplicated, unexpected, Map.of(), 0,
                 List.copyOf(problems), problemCount, failedAttempts);
     }
 }

@@ -10,8 +10,8 @@ import org.apache.kafka.common.TopicPartition;
  * What the {@link ExactlyOnceVerifier} found after a run.
  *
  * @param produced records the generator got acknowledged
- * @param results committed results of produced records
- * @param deadLetters committed dead letters of produced records, per reason
+ * @param results produced records with at least one committed result
+ * @param deadLetters committed dead letters of produced records, per reason (duplicates counted)
  * @param missing produced records without a terminal record
  * @param duplicated produced records with more than one terminal record
  * @param unexpected terminal records of ids never produced
@@ -38,7 +38,7 @@ public record Verdict(int produced, int results, Map<DeadLetterReason, Long> dea
         return deadLetters.values().stream().mapToLong(Long::longValue).sum();
     }
 
-    /** Share of produced records that ended in a result, 0..1. */
+    /** Share of produced records that ended in a result (at least one), 0..1. */
     public double resultShare() {
         return produced == 0 ? 0 : (double) results / produced;
     }

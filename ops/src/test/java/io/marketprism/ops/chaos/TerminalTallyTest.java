@@ -55,6 +55,20 @@ class TerminalTallyTest {
     }
 
     @Test
+    void shouldCountATaskWithTwoResultsOnceInTheResultShare() {
+        TerminalTally tally = new TerminalTally(PRODUCED);
+        tally.result(result("t1", success(1, "okx/www")));
+        tally.result(result("t1", success(1, "okx/www")));
+
+        Verdict verdict = tally.verdict();
+
+        assertThat(verdict.results()).isEqualTo(1);
+        assertThat(verdict.resultShare()).isEqualTo(1.0 / 3);
+        assertThat(verdict.duplicated()).containsExactly("t1");
+        assertThat(verdict.exactlyOnce()).isFalse();
+    }
+
+    @Test
     void shouldMatchTheDeadLetterOfAnUnreadableRecordByItsSourceCoordinates() {
         TerminalTally tally = new TerminalTally(PRODUCED);
         tally.deadLetter(deadLetter("bad-types-7", DeadLetterReason.INVALID, 2, 12, null));
