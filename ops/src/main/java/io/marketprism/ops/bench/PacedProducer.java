@@ -2,6 +2,7 @@ package io.marketprism.ops.bench;
 
 import io.marketprism.ops.tools.PriorityMix;
 import io.marketprism.ops.tools.TaskFormat;
+import io.marketprism.ops.local.SimulatedEndpoints;
 import io.marketprism.ops.tools.TaskGenerator;
 import io.marketprism.schemas.CollectorTask;
 import java.nio.charset.StandardCharsets;
@@ -57,6 +58,7 @@ final class PacedProducer implements AutoCloseable {
         Clock clock = Clock.systemUTC();
         TaskGenerator generator = TaskGenerator.builder()
                 .idPrefix("steady")
+                .exchanges(SimulatedEndpoints.LENIENT_EXCHANGES)
                 .runId(Long.toString(clock.millis(), 36))
                 .priorityMix(PriorityMix.parse("CRITICAL=1,HIGH=2,NORMAL=5,LOW=2"))
                 .seed(7)

@@ -8,7 +8,6 @@ import io.marketprism.topology.MarketPrismService;
 import io.marketprism.topology.config.ServiceConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -211,14 +210,13 @@ public final class PipelineBenchmark {
         return ServiceConfig.fromProperties(props);
     }
 
-    /** Limiter budgets and in-flight caps of every default exchange far above any load, and a free HTTP port. */
+    /**
+     * Budgets of every shipped exchange ({@link GenerousBudgets}) and in-flight caps far above any load, and a free
+     * HTTP port.
+     */
     static Properties generousLimits() {
         Properties props = new Properties();
-        try {
-            props.setProperty(ServiceConfig.EXCHANGE_DEFINITIONS, GenerousBudgets.write(stateDir.resolve("budgets")));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the benchmark's exchange definitions", e);
-        }
+        props.setProperty(ServiceConfig.EXCHANGE_DEFINITIONS, GenerousBudgets.files());
         props.setProperty(ServiceConfig.EXECUTION_MAX_IN_FLIGHT, GENEROUS_IN_FLIGHT);
         props.setProperty(ServiceConfig.HTTP_PORT, "0");
         return props;

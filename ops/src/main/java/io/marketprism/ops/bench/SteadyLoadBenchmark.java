@@ -2,6 +2,7 @@ package io.marketprism.ops.bench;
 
 import io.marketprism.ops.exchange.FaultProfile;
 import io.marketprism.ops.exchange.SimulatedExchange;
+import io.marketprism.ops.local.SimulatedEndpoints;
 import io.marketprism.ops.kafka.EmbeddedKafka;
 import io.marketprism.schemas.Attempt;
 import io.marketprism.schemas.TaskResult;
@@ -18,7 +19,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
 import java.util.function.Predicate;
-import java.util.stream.Collectors;
 import org.HdrHistogram.Histogram;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -58,7 +58,8 @@ public final class SteadyLoadBenchmark {
         double loadBefore = BenchmarkReport.loadAverage();
         Path stateDir = Files.createTempDirectory("marketprism-steady-");
         try (EmbeddedKafka kafka = EmbeddedKafka.builder().build().start();
-             SimulatedExchange exchange = SimulatedExchange.builder().port(0).build().start()) {
+             SimulatedExchange exchange = SimulatedExchange.builder().port(0).mode(SimulatedExchange.Mode.LENIENT)
+                     .build().start()) {
             exchange.setFaults(FaultProfile.builder()
                     .fixedLatency(Duration.ofMillis(settings.exchangeLatencyMillis())).build());
             ServiceConfig config = serviceConfig(kafka, exchange, stateDir);
@@ -149,9 +150,7 @@ public final class SteadyLoadBenchmark {
 
     private ServiceConfig serviceConfig(EmbeddedKafka kafka, SimulatedExchange exchange, Path stateDir) {
         Properties props = PipelineBenchmark.generousLimits();
-        SimulatedExchange.endpoints().forEach((name, endpoints) -> props.setProperty(
-                ServiceConfig.EXCHANGE_PREFIX + name + ServiceConfig.ENDPOINTS_SUFFIX, endpoints.stream()
-                        .map(e -> e + "=" + exchange.baseUrl(name, e)).collect(Collectors.joining(","))));
+        props.putAll(SimulatedEndpoints.lenient(exchange));
         props.setProperty(ServiceConfig.TOPIC_PARTITIONS, String.valueOf(settings.partitions()));
         props.putAll(settings.serviceOverrides());
         props.setProperty(ServiceConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
