@@ -2,49 +2,108 @@ package io.marketprism.ops.bench;
 
 import io.marketprism.ops.bench.BenchmarkSettings.Phase;
 import io.marketprism.ops.tools.TaskFormat;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code marketprism bench}: runs the {@link PipelineBenchmark} and prints its figures on standard output. */
+/**
+ * {@code marketprism bench}: runs the suites asked for ({@link BenchSuite}), prints their figures on standard output
+ * and, with {@code --append-to}, appends them as a dated Markdown section to a file.
+ */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {
-            "Measure the full pipeline's throughput against the exactly-once pass-through ceiling, on an embedded "
-                    + "broker in a temporary directory.",
-            "ceiling: a Kafka Streams app with the service's streams settings copying the task records unchanged. "
-                    + "pipeline: the service with an in-process executor answering every call at once with HTTP 200 "
-                    + "and limits far above the load. Tasks are produced before each app starts; output is counted "
-                    + "under read_committed from the first look after the warm-up to the last record.",
+            "Measure the service on an embedded broker in a temporary directory. Suites (--suite, each alone or all):",
+            "ceiling: the full pipeline's throughput against the exactly-once copy ceiling, --runs times each, "
+                    + "interleaved, every run at least --min-seconds long. ceiling phase: a Kafka Streams app with "
+                    + "the service's streams settings copying the task records unchanged; pipeline phase: the "
+                    + "service with an in-process executor answering every call at once with HTTP 200 and limits far "
+                    + "above the load. Tasks are produced before each app starts; output is counted under "
+                    + "read_committed from the first look after the warm-up to the last record.",
+            "latency: tasks at --latency-rate against the simulated exchange answering after "
+                    + "--exchange-latency-ms: produce -> committed result p50/p99/p99.9 (HdrHistogram) and the part "
+                    + "the service adds beyond the calls.",
+            "cost: the same at --cost-rate: CPU share of one core of the service's threads and bytes they allocate "
+                    + "per task.",
             "Progress goes to standard error, the figures to standard output."})
 public final class BenchCommand implements Callable<Integer> {
 
-    @Option(names = "--tasks", defaultValue = "200000",
-            description = "Tasks measured per phase, 1..100000000 (default: ${DEFAULT-VALUE}).")
+    private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'", Locale.ROOT);
+
+    @Option(names = "--suite", split = ",", defaultValue = "ceiling",
+            description = "Suites to run: all, ceiling, latency, cost (default: ${DEFAULT-VALUE}).")
+    List<String> suites;
+
+    @Option(names = "--tasks", defaultValue = "400000",
+            description = "ceiling: tasks measured per pipeline run, 1..100000000 (default: ${DEFAULT-VALUE}); a run "
+                    + "shorter than --min-seconds is done again with more.")
     int tasks;
 
+    @Option(names = "--ceiling-tasks", defaultValue = "4000000",
+            description = "ceiling: tasks measured per ceiling run, 1..100000000 (default: ${DEFAULT-VALUE}).")
+    int ceilingTasks;
+
     @Option(names = "--warmup", defaultValue = "200000",
-            description = "Tasks processed before measuring, on top of --tasks (default: ${DEFAULT-VALUE}).")
+            description = "ceiling: tasks processed before measuring, on top of the measured ones "
+                    + "(default: ${DEFAULT-VALUE}).")
     int warmup;
+
+    @Option(names = "--runs", defaultValue = "3",
+            description = "ceiling: runs of each phase, 1..100 (default: ${DEFAULT-VALUE}).")
+    int runs;
+
+    @Option(names = "--min-seconds", defaultValue = "10",
+            description = "ceiling: shortest measured time of a run, 0..3600 (default: ${DEFAULT-VALUE}).")
+    int minSeconds;
 
     @Option(names = "--partitions", defaultValue = "6",
             description = "Partitions of every topic, as topic.partitions (default: ${DEFAULT-VALUE}, the service's).")
     int partitions;
 
     @Option(names = "--format", defaultValue = "json",
-            description = "Task encoding on the input topic: json or avro (default: ${DEFAULT-VALUE}).")
+            description = "ceiling: task encoding on the input topic: json or avro (default: ${DEFAULT-VALUE}).")
     String format;
 
     @Option(names = "--phases", split = ",", defaultValue = "ceiling,pipeline",
-            description = "Phases to run: ceiling, pipeline or both (default: ${DEFAULT-VALUE}).")
+            description = "ceiling: phases to run: ceiling, pipeline or both (default: ${DEFAULT-VALUE}).")
     List<String> phases;
+
+    @Option(names = "--latency-rate", defaultValue = "100",
+            description = "latency: tasks produced per second (default: ${DEFAULT-VALUE}).")
+    double latencyRate;
+
+    @Option(names = "--cost-rate", defaultValue = "200",
+            description = "cost: tasks produced per second (default: ${DEFAULT-VALUE}, the seed's load).")
+    double costRate;
+
+    @Option(names = "--exchange-latency-ms", defaultValue = "50",
+            description = "latency, cost: the simulated exchange's fixed latency (default: ${DEFAULT-VALUE}).")
+    int exchangeLatencyMillis;
+
+    @Option(names = "--steady-warmup-seconds", defaultValue = "20",
+            description = "latency, cost: seconds of load before measuring (default: ${DEFAULT-VALUE}).")
+    int steadyWarmupSeconds;
+
+    @Option(names = "--steady-seconds", defaultValue = "60",
+            description = "latency, cost: seconds measured (default: ${DEFAULT-VALUE}).")
+    int steadySeconds;
 
     @Option(names = {"-s", "--set"}, paramLabel = "KEY=VALUE",
             description = "A service configuration key on top of the benchmark's generous limits, e.g. "
@@ -52,25 +111,82 @@ public final class BenchCommand implements Callable<Integer> {
     Map<String, String> overrides = Map.of();
 
     @Option(names = "--timeout-seconds", defaultValue = "300",
-            description = "Longest wait for one phase's output, 1..3600 (default: ${DEFAULT-VALUE}).")
+            description = "ceiling: longest wait for one run's output, 1..3600 (default: ${DEFAULT-VALUE}).")
     long timeoutSeconds;
+
+    @Option(names = "--append-to", paramLabel = "FILE",
+            description = "Also append the figures as a dated Markdown section to FILE, e.g. docs/performance.md.")
+    Path appendTo;
 
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
-        BenchmarkReport report = new PipelineBenchmark(settings(), spec.commandLine().getErr()).run();
+        Set<BenchSuite> chosen = BenchSuite.parse(suites);
         PrintWriter out = spec.commandLine().getOut();
-        out.print(report.render());
-        out.flush();
+        PrintWriter progress = spec.commandLine().getErr();
+        double loadBefore = BenchmarkReport.loadAverage();
+        Map<BenchSuite, String> markdown = new LinkedHashMap<>();
+        Map<Double, SteadyLoadReport> steadyRuns = new LinkedHashMap<>();
+        for (BenchSuite suite : chosen) {
+            progress.println("bench: suite " + suite.optionName());
+            progress.flush();
+            String text;
+            if (suite == BenchSuite.CEILING) {
+                BenchmarkReport report = new PipelineBenchmark(settings(), progress).run();
+                text = report.render();
+                markdown.put(suite, report.markdown());
+            } else {
+                SteadyLoadSettings steady = steadySettings(suite == BenchSuite.LATENCY ? latencyRate : costRate);
+                SteadyLoadReport report = steadyRuns.get(steady.ratePerSecond());
+                if (report == null) {
+                    report = new SteadyLoadBenchmark(steady, progress).run();
+                    steadyRuns.put(steady.ratePerSecond(), report);
+                }
+                text = report.render();
+                markdown.put(suite, report.markdown());
+            }
+            out.println("== " + suite.optionName());
+            out.print(text);
+            out.flush();
+        }
+        if (appendTo != null) {
+            append(appendTo, section(loadBefore, BenchmarkReport.loadAverage(), markdown));
+            progress.println("bench: figures appended to " + appendTo);
+            progress.flush();
+        }
         return 0;
     }
 
-    /** The options as validated settings. */
+    /** The ceiling suite's options as validated settings. */
     BenchmarkSettings settings() {
-        return new BenchmarkSettings(tasks, warmup, partitions, parseEnum("--format", format, TaskFormat.class), parsePhases(phases), overrides,
+        return new BenchmarkSettings(tasks, ceilingTasks, warmup, partitions,
+                parseEnum("--format", format, TaskFormat.class), parsePhases(phases), runs, minSeconds, overrides,
                 Duration.ofSeconds(timeoutSeconds));
+    }
+
+    /** The latency and cost suites' options at one rate, validated. */
+    SteadyLoadSettings steadySettings(double rate) {
+        return new SteadyLoadSettings(rate, steadyWarmupSeconds, steadySeconds, exchangeLatencyMillis, partitions,
+                overrides);
+    }
+
+    private String section(double loadBefore, double loadAfter, Map<BenchSuite, String> markdown) {
+        String nl = System.lineSeparator();
+        StringBuilder sb = new StringBuilder(nl);
+        sb.append("### ").append(ZonedDateTime.now(ZoneOffset.UTC).format(WHEN)).append(": `ops/marketprism ")
+                .append(String.join(" ", spec.commandLine().getParseResult().originalArgs())).append('`')
+                .append(nl).append(nl);
+        sb.append(String.format(Locale.ROOT, "%d cores, Java %s, load average %.2f before, %.2f after.%n",
+                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), loadBefore, loadAfter));
+        markdown.forEach((suite, table) -> sb.append(nl).append(suite.optionName()).append(':').append(nl).append(nl)
+                .append(table));
+        return sb.toString();
+    }
+
+    private static void append(Path file, String text) throws IOException {
+        Files.writeString(file, text, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     }
 
     private static EnumSet<Phase> parsePhases(List<String> names) {

@@ -7,19 +7,24 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * What one {@link PipelineBenchmark} run measures. Validated on construction; each message names the option and
- * its allowed range.
+ * What one ceiling-ratio run of {@link PipelineBenchmark} measures. Validated on construction; each message names
+ * the option and its allowed range.
  *
- * @param tasks            tasks measured per phase
- * @param warmup           tasks processed before the measurement starts, on top of {@code tasks}
+ * @param tasks            tasks measured per pipeline run (the first run; a run shorter than {@code minSeconds} is
+ *                         repeated with more)
+ * @param ceilingTasks     tasks measured per ceiling run, the same way
+ * @param warmup           tasks processed before the measurement starts, on top of the measured ones
  * @param partitions       partitions of the input and output topics, as the service's {@code topic.partitions}
  * @param format           how the tasks are encoded on the input topic
  * @param phases           which phases run
+ * @param runs             how many times each phase is measured (interleaved: ceiling, pipeline, ceiling, ...)
+ * @param minSeconds       shortest measured time of a run that counts
  * @param serviceOverrides service configuration keys set on top of the benchmark's generous settings
- * @param timeout          longest wait for one phase's output
+ * @param timeout          longest wait for one run's output
  */
-public record BenchmarkSettings(int tasks, int warmup, int partitions, TaskFormat format, Set<Phase> phases,
-                                Map<String, String> serviceOverrides, Duration timeout) {
+public record BenchmarkSettings(int tasks, int ceilingTasks, int warmup, int partitions, TaskFormat format,
+                                Set<Phase> phases, int runs, int minSeconds, Map<String, String> serviceOverrides,
+                                Duration timeout) {
 
     /** The two measurements. */
     public enum Phase {
@@ -31,8 +36,11 @@ public record BenchmarkSettings(int tasks, int warmup, int partitions, TaskForma
 
     public BenchmarkSettings {
         requireInRange("--tasks", tasks, 1, 100_000_000);
+        requireInRange("--ceiling-tasks", ceilingTasks, 1, 100_000_000);
         requireInRange("--warmup", warmup, 0, 100_000_000);
         requireInRange("--partitions", partitions, 1, 10_000);
+        requireInRange("--runs", runs, 1, 100);
+        requireInRange("--min-seconds", minSeconds, 0, 3600);
         if (format == null) {
             throw new IllegalArgumentException("--format must be json or avro");
         }
@@ -47,17 +55,19 @@ public record BenchmarkSettings(int tasks, int warmup, int partitions, TaskForma
     }
 
     /**
-     * 200,000 measured tasks after as many warm-up ones (on 2 cores the JIT compiler needs about that long: with only
-     * 20,000 the pipeline measured half its warmed-up rate), JSON, 6 partitions, both phases, 5 minutes per phase.
+     * 400,000 measured pipeline tasks and 4,000,000 measured ceiling tasks (about 12 s each on this 2-core machine),
+     * after 200,000 warm-up ones (on 2 cores the JIT compiler needs about that long: with only 20,000 the pipeline
+     * measured half its warmed-up rate), JSON, 6 partitions, both phases three times, runs of at least 10 s,
+     * 5 minutes' wait per run.
      */
     public static BenchmarkSettings ofDefaults() {
-        return new BenchmarkSettings(200_000, 200_000, 6, TaskFormat.JSON, EnumSet.allOf(Phase.class), Map.of(),
-                Duration.ofMinutes(5));
+        return new BenchmarkSettings(400_000, 4_000_000, 200_000, 6, TaskFormat.JSON, EnumSet.allOf(Phase.class), 3,
+                10, Map.of(), Duration.ofMinutes(5));
     }
 
-    /** Tasks produced per phase: warm-up and measured ones. */
-    public int totalTasks() {
-        return tasks + warmup;
+    /** Measured tasks of a phase's first run. */
+    public int measuredTasks(Phase phase) {
+        return phase == Phase.CEILING ? ceilingTasks : tasks;
     }
 
     private static void requireInRange(String option, int value, int min, int max) {

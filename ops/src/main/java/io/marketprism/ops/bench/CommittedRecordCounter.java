@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -28,9 +29,12 @@ final class CommittedRecordCounter implements AutoCloseable {
     private final List<String> topics;
     private final String lagTopic;
 
-    /** What a count saw: the two looks, records per topic and the visibility lags of {@code lagTopic}. */
+    /**
+     * What a count saw: the two looks, records per topic, the visibility lags of {@code lagTopic}, and what the
+     * threads of the app measured used between the two looks.
+     */
     record Counted(Observation first, Observation last, Map<String, Long> perTopic,
-                   Optional<LatencyPercentiles> visibilityLag) {
+                   Optional<LatencyPercentiles> visibilityLag, long cpuNanos, long allocatedBytes) {
     }
 
     /**
@@ -59,10 +63,12 @@ final class CommittedRecordCounter implements AutoCloseable {
     /**
      * Polls until {@code total} records were seen.
      *
-     * @param warmup records to see before the first look that counts
+     * @param warmup     records to see before the first look that counts
+     * @param appThreads names of the threads whose CPU time and allocation are read at both looks
      * @throws IllegalStateException if fewer than {@code total} arrived within the timeout
      */
-    Counted awaitCount(long warmup, long total, Duration timeout, LongSupplier nanoClock) {
+    Counted awaitCount(long warmup, long total, Duration timeout, LongSupplier nanoClock,
+                       Predicate<String> appThreads) {
         if (total <= 0) {
             throw new IllegalArgumentException("total must be positive, got " + total);
         }
@@ -73,6 +79,7 @@ final class CommittedRecordCounter implements AutoCloseable {
         int lagCount = 0;
         long count = 0;
         Observation first = null;
+        ThreadUsage usageAtFirst = null;
         while (true) {
             if (nanoClock.getAsLong() > deadline) {
                 throw new IllegalStateException("only " + count + " of " + total + " records within " + timeout
@@ -93,10 +100,13 @@ final class CommittedRecordCounter implements AutoCloseable {
             count += records.count();
             if (first == null && count >= Math.max(1, warmup)) {
                 first = new Observation(seenAt, count);
+                usageAtFirst = ThreadUsage.read(appThreads);
             }
             if (count >= total) {
+                ThreadUsage usageAtLast = ThreadUsage.read(appThreads);
                 return new Counted(first, new Observation(seenAt, count), perTopic,
-                        lagCount == 0 ? Optional.empty() : Optional.of(LatencyPercentiles.of(lags, lagCount)));
+                        lagCount == 0 ? Optional.empty() : Optional.of(LatencyPercentiles.of(lags, lagCount)),
+                        usageAtLast.cpuNanosSince(usageAtFirst), usageAtLast.allocatedBytesSince(usageAtFirst));
             }
         }
     }

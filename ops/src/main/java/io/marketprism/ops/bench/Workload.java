@@ -63,6 +63,14 @@ final class Workload {
 
     /** Produces every task to the topic with an idempotent producer and waits until all are acknowledged. */
     void produceTo(String bootstrapServers, String topic) {
+        produceTo(bootstrapServers, topic, 0, keys.length);
+    }
+
+    /**
+     * Produces {@code count} records, task {@code from} first and round the workload again after its last task (the
+     * same records again: for the ceiling's copy, where ids do not matter), and waits until all are acknowledged.
+     */
+    void produceTo(String bootstrapServers, String topic, long from, long count) {
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
@@ -72,7 +80,8 @@ final class Workload {
         AtomicReference<Exception> firstError = new AtomicReference<>();
         try (KafkaProducer<byte[], byte[]> producer =
                      new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
-            for (int i = 0; i < keys.length; i++) {
+            for (long n = from; n < from + count; n++) {
+                int i = (int) (n % keys.length);
                 producer.send(new ProducerRecord<>(topic, keys[i], values[i]), (metadata, error) -> {
                     if (error != null) {
                         firstError.compareAndSet(null, error);

@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 @Command(name = "marketprism", mixinStandardHelpOptions = true, version = "marketprism 0.1.0",
         description = "MarketPrism Reliability: exactly-once market-data collection on Kafka Streams.",
         subcommands = {LocalCommand.class, ServiceCommand.class, ProduceCommand.class, TailCommand.class, DlqCommand.class,
-                StatusCommand.class, BenchCommand.class, ConfigDocsCommand.class, CommandLine.HelpCommand.class})
+                StatusCommand.class, BenchCommand.class, ChaosCommand.class, ConfigDocsCommand.class, CommandLine.HelpCommand.class})
 public final class MarketPrismCli implements Runnable {
 
     @CommandLine.Spec

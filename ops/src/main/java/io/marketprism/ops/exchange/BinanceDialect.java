@@ -4,8 +4,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** Binance spot and USD-M futures public REST, with request weights reported in {@code X-MBX-USED-WEIGHT-1M}. */
+/**
+ * Binance spot and futures public REST, with request weights reported in {@code X-MBX-USED-WEIGHT-1M}; lenient mode
+ * serves the USDⓈ-M ({@code /fapi}) and COIN-M ({@code /dapi}) paths on every endpoint too.
+ */
 final class BinanceDialect extends Dialect {
+
+    private static final Map<String, MarketData> FUTURES_PATHS = Map.ofEntries(
+            Map.entry("/fapi/v1/depth", MarketData.ORDER_BOOK), Map.entry("/fapi/v1/trades", MarketData.TRADES),
+            Map.entry("/fapi/v1/ticker/24hr", MarketData.TICKER), Map.entry("/fapi/v1/klines", MarketData.KLINES),
+            Map.entry("/dapi/v1/depth", MarketData.ORDER_BOOK), Map.entry("/dapi/v1/trades", MarketData.TRADES),
+            Map.entry("/dapi/v1/ticker/24hr", MarketData.TICKER), Map.entry("/dapi/v1/klines", MarketData.KLINES),
+            Map.entry("/dapi/v1/premiumIndex", MarketData.FUNDING_RATE),
+            Map.entry("/dapi/v1/openInterest", MarketData.OPEN_INTEREST));
 
     static final String WEIGHT_HEADER = "X-MBX-USED-WEIGHT-1M";
     private static final int DEFAULT_DEPTH_LIMIT = 100;
@@ -20,6 +31,18 @@ final class BinanceDialect extends Dialect {
                 MarketData.KLINES, "/api/v3/klines",
                 MarketData.LONG_SHORT_RATIO, "/futures/data/globalLongShortAccountRatio"),
                 "/api/v3/ping");
+    }
+
+    @Override
+    Map<String, MarketData> alsoServes() {
+        return FUTURES_PATHS;
+    }
+
+    /** COIN-M's long/short ratio names its instrument {@code pair}. */
+    @Override
+    String symbolOf(Map<String, String> query) {
+        String symbol = query.get(symbolParameter());
+        return symbol != null ? symbol : query.get("pair");
     }
 
     @Override

@@ -52,9 +52,20 @@ abstract class Dialect {
         return Optional.ofNullable(paths.get(data));
     }
 
-    /** The market data served at this path, if any. */
+    /** The market data served at this path, if any: one of {@link #pathOf}'s, or of {@link #alsoServes}. */
     final Optional<MarketData> dataAt(String path) {
-        return paths.entrySet().stream().filter(e -> e.getValue().equals(path)).map(Map.Entry::getKey).findFirst();
+        return paths.entrySet().stream().filter(e -> e.getValue().equals(path)).map(Map.Entry::getKey).findFirst()
+                .or(() -> Optional.ofNullable(alsoServes().get(path)));
+    }
+
+    /** Further paths that serve market data, e.g. another host family's under one exchange; none by default. */
+    Map<String, MarketData> alsoServes() {
+        return Map.of();
+    }
+
+    /** The symbol a request names: its {@link #symbolParameter()}, or null. */
+    String symbolOf(Map<String, String> query) {
+        return query.get(symbolParameter);
     }
 
     /** The path of the exchange's health check: a ping or the server time, answered without parameters. */

@@ -154,7 +154,7 @@ final class ExchangeSimulation {
         if (data.isEmpty()) {
             return Reply.answer(200, headers, dialect.healthCheckBody(nowMillis), latency);
         }
-        String symbol = parameters.get(dialect.symbolParameter());
+        String symbol = dialect.symbolOf(parameters);
         if (symbol == null || symbol.isBlank() || symbol.startsWith("INVALID")) {
             return Reply.answer(Dialect.INVALID_SYMBOL_STATUS, headers, dialect.invalidSymbolBody(), latency);
         }

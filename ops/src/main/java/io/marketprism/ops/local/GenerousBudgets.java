@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.marketprism.reliability.exchange.ExchangeDefinition;
 import io.marketprism.reliability.exchange.ExchangeDefinitions;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -19,6 +20,11 @@ public final class GenerousBudgets {
     static final long LIMIT = 100_000_000_000L;
 
     private GenerousBudgets() {
+    }
+
+    /** Files written once per JVM into a temporary directory, as {@link #write} gives them. */
+    public static String files() {
+        return TemporaryFiles.PATHS;
     }
 
     /** Writes one file per shipped exchange into {@code dir}; returns them, comma-separated, as the key's value. */
@@ -36,5 +42,20 @@ public final class GenerousBudgets {
             files.append(files.length() == 0 ? "" : ",").append(file);
         }
         return files.toString();
+    }
+
+    /** Written when first asked for; removed when the JVM exits. */
+    private static final class TemporaryFiles {
+        static final String PATHS = writeOnce();
+
+        private static String writeOnce() {
+            try {
+                Path dir = Files.createTempDirectory("marketprism-budgets");
+                dir.toFile().deleteOnExit();
+                return write(dir);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
     }
 }

@@ -15,6 +15,9 @@ import java.util.stream.Collectors;
  */
 public final class SimulatedEndpoints {
 
+    /** The exchanges a lenient simulator speaks (it has no Bybit). */
+    public static final List<String> LENIENT_EXCHANGES = List.of("binance", "deribit", "okx");
+
     private SimulatedEndpoints() {
     }
 
@@ -44,14 +47,14 @@ public final class SimulatedEndpoints {
     }
 
     /**
-     * A lenient simulator (faults on demand, no limits): Binance, OKX and Deribit at simulated endpoints of theirs.
-     * Lenient mode serves Binance's futures funding-rate and open-interest paths on its spot endpoints (tasks of other
-     * futures paths get its 404): spot takes {@code api} and {@code api1}, USDⓈ-M {@code api2}, COIN-M {@code api3},
-     * so that a ban or fault of one simulated endpoint concerns one host set, as on the real hosts.
+     * A lenient simulator (faults on demand, no limits): Binance, OKX and Deribit ({@link #LENIENT_EXCHANGES}) at
+     * simulated endpoints of theirs. Lenient mode serves Binance's futures paths on its spot endpoints: spot takes
+     * {@code api} and {@code api1}, USDⓈ-M {@code api2}, COIN-M {@code api3}, so that a ban or fault of one simulated
+     * endpoint concerns one host set, as on the real hosts.
      */
     public static Map<String, String> lenient(SimulatedExchange exchange) {
         Map<String, String> settings = new LinkedHashMap<>();
-        settings.put(ServiceConfig.EXCHANGES, "binance,deribit,okx");
+        settings.put(ServiceConfig.EXCHANGES, String.join(",", LENIENT_EXCHANGES));
         Map<String, List<String>> simulated = SimulatedExchange.endpoints();
         settings.put(endpointsKey("binance-spot"), spec(exchange, "binance", List.of("api", "api1")));
         settings.put(endpointsKey("binance-usdm"), "fapi=" + exchange.baseUrl("binance", "api2"));

@@ -20,12 +20,12 @@ class BenchCommandTest {
 
     @Test
     void shouldReadEveryOptionCaseInsensitively() {
-        BenchmarkSettings settings = parse("--tasks", "1000", "--warmup", "0", "--partitions", "3", "--format", "AVRO",
-                "--phases", "Pipeline", "--set", "execution.max.in.flight.per.endpoint=32", "--timeout-seconds", "60")
-                .settings();
+        BenchmarkSettings settings = parse("--tasks", "1000", "--ceiling-tasks", "5000", "--warmup", "0",
+                "--partitions", "3", "--format", "AVRO", "--phases", "Pipeline", "--runs", "2", "--min-seconds", "5",
+                "--set", "execution.max.in.flight.per.endpoint=32", "--timeout-seconds", "60").settings();
 
-        assertThat(settings).isEqualTo(new BenchmarkSettings(1000, 0, 3, TaskFormat.AVRO,
-                EnumSet.of(Phase.PIPELINE), Map.of("execution.max.in.flight.per.endpoint", "32"),
+        assertThat(settings).isEqualTo(new BenchmarkSettings(1000, 5000, 0, 3, TaskFormat.AVRO,
+                EnumSet.of(Phase.PIPELINE), 2, 5, Map.of("execution.max.in.flight.per.endpoint", "32"),
                 Duration.ofSeconds(60)));
     }
 
@@ -43,6 +43,23 @@ class BenchCommandTest {
         BenchCommand command = parse("--phases", "ceiling,latency");
 
         assertThatThrownBy(command::settings).hasMessage("--phases: 'latency' is not one of [ceiling, pipeline]");
+    }
+
+    @Test
+    void shouldReadTheSteadyLoadOptionsAtTheRateOfEachSuite() {
+        BenchCommand command = parse("--latency-rate", "50", "--cost-rate", "200", "--exchange-latency-ms", "20",
+                "--steady-warmup-seconds", "5", "--steady-seconds", "30", "--partitions", "3");
+
+        assertThat(command.steadySettings(command.latencyRate))
+                .isEqualTo(new SteadyLoadSettings(50, 5, 30, 20, 3, Map.of()));
+        assertThat(command.steadySettings(command.costRate).ratePerSecond()).isEqualTo(200);
+    }
+
+    @Test
+    void shouldRejectANonPositiveRateNamingTheOption() {
+        BenchCommand command = parse("--latency-rate", "0");
+
+        assertThatThrownBy(() -> command.steadySettings(command.latencyRate)).hasMessageContaining("--rate must be");
     }
 
     private static BenchCommand parse(String... args) {

@@ -14,11 +14,20 @@ import org.junit.jupiter.api.Test;
 class BenchmarkSettingsTest {
 
     @Test
-    void shouldProduceWarmupAndMeasuredTasks() {
+    void shouldMeasureBothPhasesThreeTimesForAtLeastTenSecondsByDefault() {
         BenchmarkSettings settings = BenchmarkSettings.ofDefaults();
 
-        assertThat(settings.totalTasks()).isEqualTo(400_000);
         assertThat(settings.phases()).containsExactlyInAnyOrder(Phase.CEILING, Phase.PIPELINE);
+        assertThat(settings.runs()).isEqualTo(3);
+        assertThat(settings.minSeconds()).isEqualTo(10);
+        assertThat(settings.measuredTasks(Phase.PIPELINE)).isEqualTo(400_000);
+        assertThat(settings.measuredTasks(Phase.CEILING)).isEqualTo(4_000_000);
+    }
+
+    @Test
+    void shouldRejectZeroRunsNamingTheOption() {
+        assertThatThrownBy(() -> new BenchmarkSettings(10, 10, 0, 6, TaskFormat.JSON, EnumSet.allOf(Phase.class), 0,
+                10, Map.of(), Duration.ofSeconds(10))).hasMessageContaining("--runs must be in 1..100, got 0");
     }
 
     @Test
@@ -40,18 +49,18 @@ class BenchmarkSettingsTest {
 
     @Test
     void shouldRejectAnEmptySetOfPhases() {
-        assertThatThrownBy(() -> new BenchmarkSettings(10, 0, 6, TaskFormat.JSON, Set.of(), Map.of(),
-                Duration.ofSeconds(1))).hasMessageContaining("--phases");
+        assertThatThrownBy(() -> new BenchmarkSettings(10, 10, 0, 6, TaskFormat.JSON, Set.of(), 1, 10,
+                Map.of(), Duration.ofSeconds(1))).hasMessageContaining("--phases");
     }
 
     @Test
     void shouldRejectATimeoutAboveOneHour() {
-        assertThatThrownBy(() -> new BenchmarkSettings(10, 0, 6, TaskFormat.JSON, EnumSet.allOf(Phase.class),
-                Map.of(), Duration.ofSeconds(3601))).hasMessageContaining("--timeout-seconds must be in 1..3600");
+        assertThatThrownBy(() -> new BenchmarkSettings(10, 10, 0, 6, TaskFormat.JSON, EnumSet.allOf(Phase.class),
+                1, 10, Map.of(), Duration.ofSeconds(3601))).hasMessageContaining("--timeout-seconds must be in 1..3600");
     }
 
     private static BenchmarkSettings settings(int tasks, int warmup, int partitions) {
-        return new BenchmarkSettings(tasks, warmup, partitions, TaskFormat.JSON, EnumSet.allOf(Phase.class), Map.of(),
-                Duration.ofSeconds(10));
+        return new BenchmarkSettings(tasks, 10, warmup, partitions, TaskFormat.JSON, EnumSet.allOf(Phase.class), 1,
+                10, Map.of(), Duration.ofSeconds(10));
     }
 }

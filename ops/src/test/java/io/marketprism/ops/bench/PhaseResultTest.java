@@ -19,7 +19,7 @@ class PhaseResultTest {
         Observation last = new Observation(7 * SECOND, 225_000);
 
         // When
-        PhaseResult result = PhaseResult.between(Phase.CEILING, first, last, SECOND, 0, Optional.empty());
+        PhaseResult result = PhaseResult.between(Phase.CEILING, 1, first, last, SECOND, 0, Optional.empty(), 0, 0);
 
         // Then 200,000 records in 4 s; the whole phase took 6 s since the start at t=1 s
         assertThat(result.measuredTasks()).isEqualTo(200_000);
@@ -31,7 +31,7 @@ class PhaseResultTest {
     void shouldRefuseARateWhenAllOutputArrivedInOneLook() {
         Observation once = new Observation(2 * SECOND, 1_000);
 
-        assertThatThrownBy(() -> PhaseResult.between(Phase.PIPELINE, once, once, 0, 0, Optional.empty()))
+        assertThatThrownBy(() -> PhaseResult.between(Phase.PIPELINE, 1, once, once, 0, 0, Optional.empty(), 0, 0))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("PIPELINE").hasMessageContaining("raise --tasks");
     }

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import io.marketprism.ops.it.KafkaChecks;
+import io.marketprism.ops.chaos.KafkaChecks;
 import io.marketprism.ops.kafka.EmbeddedKafka;
 import io.marketprism.ops.tools.DeadLetterReplayer;
 import io.marketprism.ops.tools.DeadLetters;

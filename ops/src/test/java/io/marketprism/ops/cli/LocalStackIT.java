@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import io.marketprism.ops.it.KafkaChecks;
+import io.marketprism.ops.chaos.KafkaChecks;
 import io.marketprism.ops.local.LocalInstance;
 import io.marketprism.ops.local.LocalStack;
 import io.marketprism.topology.MarketPrismService;

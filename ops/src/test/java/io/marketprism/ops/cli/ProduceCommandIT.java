@@ -2,7 +2,7 @@ package io.marketprism.ops.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.marketprism.ops.it.KafkaChecks;
+import io.marketprism.ops.chaos.KafkaChecks;
 import io.marketprism.ops.kafka.EmbeddedKafka;
 import io.marketprism.schemas.CollectorTask;
 import io.marketprism.schemas.Priority;

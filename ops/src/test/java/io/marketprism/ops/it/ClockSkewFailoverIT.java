@@ -4,6 +4,7 @@ import static io.marketprism.ops.exchange.SimulatedExchange.Mode.LENIENT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.marketprism.ops.chaos.KafkaChecks;
 import io.marketprism.ops.exchange.FaultProfile;
 import io.marketprism.ops.exchange.SimulatedExchange;
 import io.marketprism.ops.kafka.EmbeddedKafka;

@@ -4,6 +4,8 @@ import static io.marketprism.ops.exchange.SimulatedExchange.Mode.LENIENT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.marketprism.ops.chaos.ExchangeTraffic;
+import io.marketprism.ops.chaos.KafkaChecks;
 import io.marketprism.ops.exchange.FaultProfile;
 import io.marketprism.ops.exchange.ServedRequest;
 import io.marketprism.ops.exchange.SimulatedExchange;
@@ -12,13 +14,8 @@ import io.marketprism.topology.MarketPrismService;
 import io.marketprism.topology.config.ServiceConfig;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -84,33 +81,9 @@ class FaultyExchangeIT {
                 assertThat(terminal.duplicated()).isEmpty();
                 assertThat(terminal.unexpected(expected)).isEmpty();
                 assertThat(terminal.total()).isEqualTo(TASKS);
-                assertThat(callsToBannedEndpointsAfterTheBanWasAnnounced(exchange.requests())).isEmpty();
+                assertThat(new ExchangeTraffic(exchange.requests()).callsWhileBanned(IN_FLIGHT_GRACE)).isEmpty();
                 assertThat(exchange.requests()).as("bans did happen").anyMatch(ServedRequest::banned);
             }
         }
-    }
-
-    /**
-     * Requests that reached an endpoint while it was banned, later than {@link #IN_FLIGHT_GRACE} after the first 418
-     * of that ban: the service knew of the ban and should have held them back.
-     */
-    private static List<String> callsToBannedEndpointsAfterTheBanWasAnnounced(List<ServedRequest> requests) {
-        Map<String, List<ServedRequest>> byEndpoint = requests.stream()
-                .collect(Collectors.groupingBy(ServedRequest::endpointId));
-        List<String> violations = new ArrayList<>();
-        byEndpoint.values().forEach(served -> {
-            Instant announced = null;
-            for (ServedRequest request : served.stream().sorted((a, b) -> a.time().compareTo(b.time())).toList()) {
-                if (!request.banned()) {
-                    announced = null;
-                } else if (announced == null) {
-                    announced = request.time();
-                } else if (request.time().isAfter(announced.plus(IN_FLIGHT_GRACE))) {
-                    violations.add(request.endpointId() + ": ban announced at " + announced + ", called at "
-                            + request.time());
-                }
-            }
-        });
-        return violations;
     }
 }

@@ -3,6 +3,7 @@ package io.marketprism.ops.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.marketprism.ops.chaos.KafkaChecks;
 import io.marketprism.schemas.DeadLetterReason;
 import io.marketprism.topology.MarketPrismService;
 import java.time.Duration;

@@ -3,6 +3,7 @@ package io.marketprism.ops.it;
 import static io.marketprism.ops.exchange.SimulatedExchange.Mode.LENIENT;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.marketprism.ops.chaos.KafkaChecks;
 import io.marketprism.ops.exchange.FaultProfile;
 import io.marketprism.ops.exchange.MarketData;
 import io.marketprism.ops.exchange.SimulatedExchange;

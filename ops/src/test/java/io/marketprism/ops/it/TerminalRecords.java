@@ -1,5 +1,6 @@
 package io.marketprism.ops.it;
 
+import io.marketprism.ops.chaos.KafkaChecks;
 import io.marketprism.schemas.DeadLetter;
 import io.marketprism.schemas.DeadLetterReason;
 import io.marketprism.schemas.TaskResult;

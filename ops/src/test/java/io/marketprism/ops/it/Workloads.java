@@ -1,16 +1,14 @@
 package io.marketprism.ops.it;
 
+import io.marketprism.ops.chaos.SimulatedSettings;
 import io.marketprism.ops.exchange.ServedRequest;
 import io.marketprism.ops.exchange.SimulatedExchange;
-import io.marketprism.ops.local.GenerousBudgets;
-import io.marketprism.ops.local.SimulatedEndpoints;
 import io.marketprism.schemas.CollectorTask;
 import io.marketprism.schemas.DataType;
 import io.marketprism.schemas.Priority;
 import io.marketprism.schemas.codec.AvroCodec;
 import io.marketprism.topology.config.ServiceConfig;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,28 +45,14 @@ final class Workloads {
     private Workloads() {
     }
 
-    /**
-     * Service settings pointing Binance, OKX and Deribit at a lenient simulated exchange, with budgets far above what
-     * a test sends (the real ones would make a 20,000-task test last minutes) and short retry delays.
-     */
+    /** See {@link SimulatedSettings#generous}. */
     static Map<String, String> generousSettings(SimulatedExchange exchange) {
-        Map<String, String> settings = simulatedEndpoints(exchange);
-        settings.put(ServiceConfig.EXCHANGE_DEFINITIONS, GenerousFiles.PATHS);
-        settings.put("retry.base.delay.ms", "50");
-        settings.put("retry.max.delay.ms", "1000");
-        settings.put("retry.max.attempts", "8");
-        return settings;
+        return SimulatedSettings.generous(exchange);
     }
 
-    /**
-     * Service settings pointing Binance, OKX and Deribit at every endpoint of a lenient simulated exchange
-     * ({@link SimulatedEndpoints#lenient}), with the exchanges' real budgets, and a free HTTP port.
-     */
+    /** See {@link SimulatedSettings#endpoints}. */
     static Map<String, String> simulatedEndpoints(SimulatedExchange exchange) {
-        Map<String, String> settings = new LinkedHashMap<>(SimulatedEndpoints.lenient(exchange));
-        // Instances share the machine (and run in parallel in some tests): each takes a free HTTP port.
-        settings.put("http.port", "0");
-        return settings;
+        return SimulatedSettings.endpoints(exchange);
     }
 
     /**
@@ -78,12 +62,12 @@ final class Workloads {
     static String withDefinition(Path dir, String name, String json) throws IOException {
         Path file = dir.resolve(name + ".json");
         Files.writeString(file, json);
-        return GenerousFiles.PATHS + "," + file;
+        return SimulatedSettings.generousBudgetFiles() + "," + file;
     }
 
-    /** The value of {@code exchange.<host set>.endpoints} naming these lenient simulated endpoints of one exchange. */
+    /** See {@link SimulatedSettings#endpointList}. */
     static String endpoints(SimulatedExchange exchange, String name, List<String> endpoints) {
-        return endpoints.stream().map(e -> e + "=" + exchange.baseUrl(name, e)).collect(Collectors.joining(","));
+        return SimulatedSettings.endpointList(exchange, name, endpoints);
     }
 
     /** A service configuration: {@code settings}, then the broker, application id and state directory. */
@@ -197,21 +181,6 @@ final class Workloads {
                      new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
             values.forEach(value -> producer.send(new ProducerRecord<>(topic, value)));
             producer.flush();
-        }
-    }
-
-    /** The generous budgets' definition files, written once per test JVM, when first asked for. */
-    private static final class GenerousFiles {
-        static final String PATHS = write();
-
-        private static String write() {
-            try {
-                Path dir = Files.createTempDirectory("marketprism-budgets");
-                dir.toFile().deleteOnExit();
-                return GenerousBudgets.write(dir);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
         }
     }
 }

@@ -53,9 +53,22 @@ public final class TaskJson {
             .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
             .build();
 
-    /** Reads one nested value of a task as a tree, leaving the parser on its last token for the rest of the task. */
+    /**
+     * The same without the parser's duplicate detection, which keeps a set of the names of every object it reads:
+     * {@link FieldReader} finds duplicates itself from the slots it fills, and a document with one is read again
+     * with {@link #MAPPER}, so that its rejection reads exactly as before.
+     */
+    private static final JsonMapper UNCHECKED_MAPPER = MAPPER.rebuild()
+            .disable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
+
+    /**
+     * Reads one nested value of a task as a tree, leaving the parser on its last token for the rest of the task; a
+     * duplicate member fails the read (also when {@link #UNCHECKED_MAPPER}'s parser does not look for them).
+     */
     private static final ObjectReader NESTED_VALUES = MAPPER.reader()
-            .without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+            .without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .with(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
 
     private TaskJson() {
     }
@@ -99,12 +112,16 @@ public final class TaskJson {
      */
     static TaskReadResult read(byte[] json, String defaultTaskId, long recordTimestampMillis) {
         FieldReader fields;
-        try (JsonParser parser = MAPPER.createParser(json)) {
+        try (JsonParser parser = UNCHECKED_MAPPER.createParser(json)) {
             fields = FieldReader.parse(parser);
-        } catch (JacksonException e) {
-            return new TaskReadResult.Rejected(DeadLetterReason.MALFORMED, "invalid JSON: " + describe(e));
-        } catch (IOException e) {
-            return new TaskReadResult.Rejected(DeadLetterReason.MALFORMED, "unreadable JSON: " + e.getMessage());
+        } catch (IOException uncheckedReadFailed) {
+            try (JsonParser parser = MAPPER.createParser(json)) {
+                fields = FieldReader.parse(parser);
+            } catch (JacksonException e) {
+                return new TaskReadResult.Rejected(DeadLetterReason.MALFORMED, "invalid JSON: " + describe(e));
+            } catch (IOException e) {
+                return new TaskReadResult.Rejected(DeadLetterReason.MALFORMED, "unreadable JSON: " + e.getMessage());
+            }
         }
         if (fields == null) {
             return rejectedAsTree(json);
@@ -221,7 +238,9 @@ public final class TaskJson {
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
                 String name = parser.currentName();
                 parser.nextToken();
-                members.put(name, read(parser));
+                if (members.put(name, read(parser)) != null) {
+                    throw new DuplicateField();
+                }
             }
             return new Value(JsonNodeType.OBJECT, null, null, members, null);
         }
@@ -229,6 +248,27 @@ public final class TaskJson {
         boolean isIntegral() {
             return number instanceof Integer || number instanceof Long || number instanceof BigInteger;
         }
+    }
+
+    /** A member name seen twice in one object; the document is read again by the checking parser. */
+    private static final class DuplicateField extends IOException {
+        DuplicateField() {
+            super("duplicate member", null);
+        }
+
+        @Override
+        public synchronized Throwable fillInStackTrace() {
+            return this;
+        }
+    }
+
+    private static boolean isAscii(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            if (text.charAt(i) >= 0x80) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Reads the fields of one JSON task, collecting a problem per bad field; null or blank counts as missing. */
@@ -253,6 +293,9 @@ public final class TaskJson {
                 String name = parser.currentName();
                 int index = FIELDS.indexOf(name);
                 parser.nextToken();
+                if (index >= 0 && fields.values[index] != null || index < 0 && fields.unknown.contains("'" + name + "'")) {
+                    throw new DuplicateField();
+                }
                 if (index == PARAMS) {
                     fields.values[index] = Value.readParams(parser);
                 } else if (index >= 0) {
@@ -300,10 +343,20 @@ public final class TaskJson {
             if (name == null) {
                 return absent;
             }
-            String wanted = name.strip().toUpperCase(Locale.ROOT);
-            for (E value : allowed) {
-                if (value.name().equals(wanted)) {
-                    return value;
+            String stripped = name.strip();
+            if (isAscii(stripped)) {
+                // for ASCII text the same test as the one below, without making an upper-case copy
+                for (E value : allowed) {
+                    if (value.name().equalsIgnoreCase(stripped)) {
+                        return value;
+                    }
+                }
+            } else {
+                String wanted = stripped.toUpperCase(Locale.ROOT);
+                for (E value : allowed) {
+                    if (value.name().equals(wanted)) {
+                        return value;
+                    }
                 }
             }
             problems.add(TaskRules.notOneOf(field, name, allowed));

@@ -156,6 +156,9 @@ class TaskReaderTest {
             {"exchange":"okx",                                        | invalid JSON
             {"exchange":"okx","dataType":"TRADES","symbol":"X"} {}     | invalid JSON
             {"exchange":"okx","exchange":"binance"}                   | invalid JSON: Duplicate field 'exchange'
+            {"exchange":"okx","params":{"limit":"1","limit":"2"}}     | invalid JSON: Duplicate field 'limit'
+            {"exchange":"okx","extra":1,"extra":2}                    | invalid JSON: Duplicate field 'extra'
+            {"exchange":"okx","attempts":[{"number":1,"number":2}]}   | invalid JSON: Duplicate field 'number'
             {'exchange':'okx'}                                        | invalid JSON
             [{"exchange":"okx"}]                                      | neither Avro single-object encoding
             exchange=okx                                              | neither Avro single-object encoding

@@ -208,6 +208,7 @@ public final class ReliabilityProcessor implements Processor<String, byte[], Str
 
     private void endInvocation(long now) {
         guarded("saving engine state", engine::saveChanges);
+        guarded("task-id index", taskIds::writeIndex);
         for (ReliabilityEvent event : events) {
             settings.metrics().onEvent(event);
             sink.audited(event, now);

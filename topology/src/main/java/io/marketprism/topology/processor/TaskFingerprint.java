@@ -25,17 +25,31 @@ final class TaskFingerprint {
         hash = mix(hash, task.getMarket());
         hash = mix(hash, task.getDataType().name());
         hash = mix(hash, task.getSymbol());
-        for (Map.Entry<String, String> param : new TreeMap<>(task.getParams()).entrySet()) {
+        Map<String, String> params = task.getParams();
+        for (Map.Entry<String, String> param : params.size() > 1 ? new TreeMap<>(params).entrySet()
+                : params.entrySet()) {
             hash = mix(hash, param.getKey());
             hash = mix(hash, param.getValue());
         }
         return mix(hash, task.getWeight() == null ? "" : task.getWeight().toString());
     }
 
-    /** Hashes {@code value} and a separator that no UTF-8 text contains, so ("ab","c") differs from ("a","bc"). */
+    /**
+     * Hashes the UTF-8 bytes of {@code value} and a separator that no UTF-8 text contains, so ("ab","c") differs
+     * from ("a","bc"). ASCII characters are their own UTF-8 bytes and are hashed as they are, without encoding the
+     * text: it is called several times per task.
+     */
     private static long mix(long hash, String value) {
-        for (byte b : (value == null ? "" : value).getBytes(StandardCharsets.UTF_8)) {
-            hash = (hash ^ (b & 0xff)) * PRIME;
+        String text = value == null ? "" : value;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c >= 0x80) {
+                for (byte b : text.substring(i).getBytes(StandardCharsets.UTF_8)) {
+                    hash = (hash ^ (b & 0xff)) * PRIME;
+                }
+                break;
+            }
+            hash = (hash ^ c) * PRIME;
         }
         return (hash ^ 0xff) * PRIME;
     }

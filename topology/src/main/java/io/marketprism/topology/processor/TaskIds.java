@@ -59,7 +59,12 @@ final class TaskIds {
         registry.put(task.getTaskId(), new Entry(TaskFingerprint.of(task), Stage.FINISHED, task.getAttempt(), now));
     }
 
-    /** Forgets ids finished longer than {@code windowMillis} ago, at most {@code max}; returns how many. */
+    /** Writes the finishing index of the ids finished in this invocation; due before Kafka Streams may commit. */
+    void writeIndex() {
+        registry.writeIndex();
+    }
+
+    /** Forgets ids finished longer than {@code windowMillis} ago, about {@code max} at most; returns how many. */
     int forgetFinishedBefore(long now, long windowMillis, int max) {
         return registry.expire(now - windowMillis, max);
     }

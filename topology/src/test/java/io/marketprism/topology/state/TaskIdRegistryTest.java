@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.marketprism.topology.state.TaskIdRegistry.Entry;
 import io.marketprism.topology.state.TaskIdRegistry.Stage;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
@@ -60,5 +62,65 @@ class TaskIdRegistryTest {
         registry.expire(2_000, 100);
 
         assertThat(registry.get("replayed")).isEqualTo(new Entry(1, Stage.ALIVE, 0, 1_500));
+    }
+
+    @Test
+    void shouldIndexTheIdsFinishedInOneInvocationWithOneEntry() {
+        registry.put("a", new Entry(1, Stage.FINISHED, 1, 1_000));
+        registry.put("b", new Entry(2, Stage.FINISHED, 1, 1_000));
+        registry.put("c", new Entry(3, Stage.FINISHED, 1, 1_000));
+
+        registry.writeIndex();
+
+        assertThat(store.approximateNumEntries()).isEqualTo(3 + 1);
+        assertThat(registry.expire(2_000, 100)).isEqualTo(3);
+        assertThat(store.approximateNumEntries()).isZero();
+    }
+
+    @Test
+    void shouldStartAnotherIndexEntryAtTheLimitOfIdsPerEntry() {
+        for (int i = 0; i <= TaskIdRegistry.MAX_IDS_PER_INDEX_ENTRY; i++) {
+            registry.put("t-" + i, new Entry(i, Stage.FINISHED, 1, 1_000));
+        }
+
+        registry.writeIndex();
+
+        assertThat(store.approximateNumEntries()).isEqualTo(TaskIdRegistry.MAX_IDS_PER_INDEX_ENTRY + 1 + 2);
+        assertThat(registry.expire(2_000, 1)).isEqualTo(TaskIdRegistry.MAX_IDS_PER_INDEX_ENTRY);
+        assertThat(registry.expire(2_000, 1)).isEqualTo(1);
+        assertThat(store.approximateNumEntries()).isZero();
+    }
+
+    @Test
+    void shouldKeepEveryIdWhenTheSameIdStartsTwoBatchesInOneMillisecond() {
+        registry.put("replayed", new Entry(1, Stage.FINISHED, 1, 1_000));
+        registry.writeIndex();
+        registry.put("replayed", new Entry(1, Stage.FINISHED, 1, 1_000));
+        registry.put("other", new Entry(2, Stage.FINISHED, 1, 1_000));
+        registry.writeIndex();
+
+        registry.expire(2_000, 100);
+
+        assertThat(registry.get("replayed")).isNull();
+        assertThat(registry.get("other")).isNull();
+        assertThat(store.approximateNumEntries()).isZero();
+    }
+
+    @Test
+    void shouldForgetIdsOfTheEarlierOneEntryPerIdIndex() {
+        // Given an id finished at 1,000 and indexed as before 2026-12-01 ('F' time id -> empty), by an instance
+        // whose own batch was never written
+        registry.put("old-format", new Entry(1, Stage.FINISHED, 1, 1_000));
+        byte[] id = "old-format".getBytes(StandardCharsets.UTF_8);
+        store.put(Bytes.wrap(ByteBuffer.allocate(1 + 8 + id.length).put((byte) 'F').putLong(1_000).put(id).array()),
+                new byte[0]);
+
+        // When the instance that restores the store forgets what is due
+        int forgotten = new TaskIdRegistry(store).expire(2_000, 100);
+
+        // Then
+        assertThat(forgotten).isEqualTo(1);
+        assertThat(registry.get("old-format")).isNull();
+        assertThat(store.approximateNumEntries()).isZero();
     }
 }

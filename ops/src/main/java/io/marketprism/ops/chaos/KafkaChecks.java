@@ -1,6 +1,4 @@
-package io.marketprism.ops.it;
-
-import static org.awaitility.Awaitility.await;
+package io.marketprism.ops.chaos;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -9,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -71,10 +70,23 @@ public final class KafkaChecks {
     }
 
     private static List<ConsumerRecord<String, byte[]>> read(String bootstrap, String topic, IsolationLevel level) {
+        List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
+        forEach(bootstrap, topic, level, records::add);
+        return records;
+    }
+
+    /**
+     * Hands every record of a topic to {@code visitor}, reading until the consumer's position reaches the end every
+     * partition had when reading started (under read_committed: the last stable offset). For topics too large to
+     * hold in memory at once.
+     */
+    public static void forEach(String bootstrap, String topic, IsolationLevel level,
+                               Consumer<ConsumerRecord<String, byte[]>> visitor) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, level.toString());
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 4 * 1024 * 1024);
         try (KafkaConsumer<String, byte[]> consumer =
                      new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
@@ -82,11 +94,9 @@ public final class KafkaChecks {
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
             while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+                consumer.poll(Duration.ofMillis(200)).forEach(visitor);
             }
-            return records;
         }
     }
 
@@ -132,17 +142,25 @@ public final class KafkaChecks {
         }
     }
 
-    /** Waits until the consumer group has {@code members} members. */
-    public static void awaitGroupMembers(String bootstrap, String group, int members) {
+    /** How many members the consumer group has now; 0 when it does not exist or the broker does not answer. */
+    public static int groupMembers(String bootstrap, String group) {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(500)).until(() -> {
-                try {
-                    return admin.describeConsumerGroups(List.of(group)).all().get().get(group).members().size()
-                            == members;
-                } catch (Exception e) {
-                    return false;
-                }
-            });
+            return admin.describeConsumerGroups(List.of(group)).all().get().get(group).members().size();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException e) {
+            return 0;
         }
+    }
+
+    /**
+     * Waits up to a minute until the consumer group has {@code members} members.
+     *
+     * @throws IllegalStateException when it does not within that minute
+     */
+    public static void awaitGroupMembers(String bootstrap, String group, int members) {
+        Deadline.within(Duration.ofMinutes(1)).await(() -> groupMembers(bootstrap, group) == members,
+                "consumer group " + group + " to have " + members + " members");
     }
 }

@@ -1,0 +1,182 @@
+package io.marketprism.ops.bench;
+
+import io.marketprism.ops.exchange.FaultProfile;
+import io.marketprism.ops.exchange.SimulatedExchange;
+import io.marketprism.ops.local.SimulatedEndpoints;
+import io.marketprism.ops.kafka.EmbeddedKafka;
+import io.marketprism.schemas.Attempt;
+import io.marketprism.schemas.TaskResult;
+import io.marketprism.topology.MarketPrismService;
+import io.marketprism.topology.config.ServiceConfig;
+import io.marketprism.topology.serde.RecordSerde;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Properties;
+import java.util.function.Predicate;
+import org.HdrHistogram.Histogram;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Deserializer;
+
+/**
+ * The service under a steady load, as its users feel it: an embedded KRaft broker, the simulated exchange answering
+ * every request after a fixed latency, and the service calling it over HTTP with budgets far above the load. Tasks
+ * are produced at a fixed rate, each created just before it is sent; results are read under read_committed.
+ *
+ * <p>After the warm-up it measures, for the tasks created in the measured window: produce → committed result
+ * (visible to a read_committed consumer), that minus the calls' own latency as the service measured them (what the
+ * service adds), and that minus the exchange's fixed latency; and, over the window, the CPU time and allocation of
+ * the service's threads (Kafka Streams', the HTTP client's and its callbacks', the admin server's: every thread
+ * named after the application id, {@code marketprism-http*} or {@code HttpClient-*}). The broker, the simulator and
+ * the benchmark's own producer and reader share the JVM but not those threads.
+ */
+public final class SteadyLoadBenchmark {
+
+    private static final Duration POLL = Duration.ofMillis(5);
+    private static final long HIGHEST_MILLIS = Duration.ofMinutes(10).toMillis();
+    private static final String APPLICATION_ID = "bench-steady";
+
+    private final SteadyLoadSettings settings;
+    private final PrintWriter progress;
+
+    public SteadyLoadBenchmark(SteadyLoadSettings settings, PrintWriter progress) {
+        this.settings = settings;
+        this.progress = progress;
+    }
+
+    /** Runs the load and measures it; stops everything again. */
+    public SteadyLoadReport run() throws IOException {
+        double loadBefore = BenchmarkReport.loadAverage();
+        Path stateDir = Files.createTempDirectory("marketprism-steady-");
+        try (EmbeddedKafka kafka = EmbeddedKafka.builder().build().start();
+             SimulatedExchange exchange = SimulatedExchange.builder().port(0).mode(SimulatedExchange.Mode.LENIENT)
+                     .build().start()) {
+            exchange.setFaults(FaultProfile.builder()
+                    .fixedLatency(Duration.ofMillis(settings.exchangeLatencyMillis())).build());
+            ServiceConfig config = serviceConfig(kafka, exchange, stateDir);
+            config.topics().all().forEach(topic -> kafka.createTopic(topic, settings.partitions()));
+            Predicate<String> serviceThread = name -> name.contains(config.applicationId())
+                    || name.startsWith("marketprism-http") || name.startsWith("HttpClient-");
+            try (KafkaConsumer<byte[], byte[]> reader = resultReader(kafka, config.topics().results());
+                 MarketPrismService service = MarketPrismService.withHttp(config)) {
+                service.start();
+                say(String.format(Locale.ROOT, "producing %.0f tasks/s; warm-up %d s, then %d s measured",
+                        settings.ratePerSecond(), settings.warmupSeconds(), settings.seconds()));
+                try (PacedProducer producer = new PacedProducer(kafka.bootstrapServers(), config.topics().tasks(),
+                        settings.ratePerSecond()).start()) {
+                    return measure(reader, RecordSerde.results(config.outputFormat()).deserializer(), serviceThread,
+                            producer, loadBefore);
+                }
+            }
+        } finally {
+            PipelineBenchmark.deleteRecursively(stateDir);
+        }
+    }
+
+    private SteadyLoadReport measure(KafkaConsumer<byte[], byte[]> reader, Deserializer<TaskResult> results,
+                                     Predicate<String> serviceThread, PacedProducer producer, double loadBefore) {
+        long warmupEnd = System.nanoTime() + Duration.ofSeconds(settings.warmupSeconds()).toNanos();
+        while (System.nanoTime() < warmupEnd) {
+            reader.poll(POLL);
+        }
+        long windowStartMillis = System.currentTimeMillis();
+        long windowStart = System.nanoTime();
+        long sentAtStart = producer.sent();
+        ThreadUsage usageAtStart = ThreadUsage.read(serviceThread);
+        say("measuring");
+        Histogram endToEnd = new Histogram(HIGHEST_MILLIS, 3);
+        Histogram serviceAdded = new Histogram(HIGHEST_MILLIS, 3);
+        Histogram beyondExchange = new Histogram(HIGHEST_MILLIS, 3);
+        long windowEnd = windowStart + Duration.ofSeconds(settings.seconds()).toNanos();
+        long resultsInWindow = 0;
+        long nextProgress = windowStart + Duration.ofSeconds(10).toNanos();
+        while (System.nanoTime() < windowEnd) {
+            for (ConsumerRecord<byte[], byte[]> record : reader.poll(POLL)) {
+                long seenAt = System.currentTimeMillis();
+                resultsInWindow++;
+                TaskResult result = results.deserialize(record.topic(), record.value());
+                long createdAt = result.getCreatedAt().toEpochMilli();
+                if (createdAt < windowStartMillis) {
+                    continue;
+                }
+                long total = Math.max(0, seenAt - createdAt);
+                long calls = 0;
+                for (Attempt attempt : result.getAttempts()) {
+                    calls += attempt.getLatencyMs();
+                }
+                record(endToEnd, total);
+                record(serviceAdded, total - calls);
+                record(beyondExchange, total - (long) settings.exchangeLatencyMillis() * result.getAttempts().size());
+            }
+            if (System.nanoTime() >= nextProgress) {
+                say(endToEnd.getTotalCount() + " results measured");
+                nextProgress += Duration.ofSeconds(10).toNanos();
+            }
+        }
+        long windowNanos = System.nanoTime() - windowStart;
+        ThreadUsage usageAtEnd = ThreadUsage.read(serviceThread);
+        long sent = producer.sent() - sentAtStart;
+        return new SteadyLoadReport(settings, loadBefore, BenchmarkReport.loadAverage(), windowNanos, sent,
+                resultsInWindow, Percentiles.of(endToEnd), Percentiles.of(serviceAdded),
+                Percentiles.of(beyondExchange), usageAtEnd.cpuNanosSince(usageAtStart),
+                usageAtEnd.allocatedBytesSince(usageAtStart), usageAtEnd.threads());
+    }
+
+    private static void record(Histogram histogram, long millis) {
+        histogram.recordValue(Math.min(HIGHEST_MILLIS, Math.max(0, millis)));
+    }
+
+    /** Percentiles of one histogram, in milliseconds. */
+    public record Percentiles(long p50, long p99, long p999, long max, long count) {
+        static Percentiles of(Histogram histogram) {
+            return new Percentiles(histogram.getValueAtPercentile(50), histogram.getValueAtPercentile(99),
+                    histogram.getValueAtPercentile(99.9), histogram.getMaxValue(), histogram.getTotalCount());
+        }
+
+        @Override
+        public String toString() {
+            return p50 + "/" + p99 + "/" + p999 + "/" + max;
+        }
+    }
+
+    private ServiceConfig serviceConfig(EmbeddedKafka kafka, SimulatedExchange exchange, Path stateDir) {
+        Properties props = PipelineBenchmark.generousLimits();
+        props.putAll(SimulatedEndpoints.lenient(exchange));
+        props.setProperty(ServiceConfig.TOPIC_PARTITIONS, String.valueOf(settings.partitions()));
+        props.putAll(settings.serviceOverrides());
+        props.setProperty(ServiceConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
+        props.setProperty(ServiceConfig.APPLICATION_ID, APPLICATION_ID);
+        props.setProperty(ServiceConfig.STATE_DIR, stateDir.toString());
+        return ServiceConfig.fromProperties(props);
+    }
+
+    private static KafkaConsumer<byte[], byte[]> resultReader(EmbeddedKafka kafka, String topic) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 5);
+        KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        List<TopicPartition> partitions = new ArrayList<>();
+        consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+        partitions.forEach(consumer::position);
+        return consumer;
+    }
+
+    private void say(String step) {
+        progress.println("bench steady: " + step);
+        progress.flush();
+    }
+}

@@ -1,0 +1,78 @@
+package io.marketprism.ops.chaos;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/** The chaos scenarios in the order they run, and how one runs: on a fresh stack of its own. */
+public final class ChaosSuite {
+
+    private static final List<Scenario> SCENARIOS = List.of(
+            KillsWithRestarts.atLeastOnceControl(),
+            KillsWithRestarts.exactlyOnce(),
+            new MalformedInput(),
+            new UpstreamChaos(),
+            new ScalingUnderLoad(),
+            new PausedInstance(),
+            new KillWithoutRestart(0),
+            new KillWithoutRestart(1));
+
+    private ChaosSuite() {
+    }
+
+    /** Every scenario, in the order {@code --scenario all} runs them. */
+    public static List<Scenario> scenarios() {
+        return SCENARIOS;
+    }
+
+    /**
+     * The scenarios {@code names} stand for, in the suite's order: {@code all}, or scenario names.
+     *
+     * @throws IllegalArgumentException naming every scenario when one of the names is none of them
+     */
+    public static List<Scenario> select(List<String> names) {
+        Set<String> wanted = names.stream().map(n -> n.strip().toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
+        if (wanted.contains("all")) {
+            return SCENARIOS;
+        }
+        Set<String> known = SCENARIOS.stream().map(Scenario::name).collect(Collectors.toSet());
+        for (String name : wanted) {
+            if (!known.contains(name)) {
+                throw new IllegalArgumentException("--scenario: '" + name + "' is not one of all, "
+                        + String.join(", ", SCENARIOS.stream().map(Scenario::name).toList()));
+            }
+        }
+        return SCENARIOS.stream().filter(s -> wanted.contains(s.name())).toList();
+    }
+
+    /**
+     * Runs {@code scenario} on a new stack in {@code workDir}/{@code name} (emptied first: state directories of an
+     * earlier run would not match the new broker), closed afterwards.
+     */
+    public static ScenarioReport run(Scenario scenario, Scale scale, long seed, Path workDir, PrintWriter progress)
+            throws Exception {
+        Path scenarioDir = workDir.resolve(scenario.name());
+        deleteRecursively(scenarioDir);
+        try (ChaosStack stack = ChaosStack.start(scenarioDir, seed)) {
+            return scenario.run(new ChaosRun(scenario, stack, scale, seed, progress));
+        }
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
+    }
+}

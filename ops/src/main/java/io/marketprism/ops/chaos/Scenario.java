@@ -1,0 +1,14 @@
+package io.marketprism.ops.chaos;
+
+/** One chaos scenario: sets up instances on a fresh {@link ChaosStack}, injects its faults and judges the outcome. */
+public interface Scenario {
+
+    /** The name given to {@code --scenario}, e.g. {@code kills}. */
+    String name();
+
+    /** What the scenario does, in one line. */
+    String title();
+
+    /** Runs the scenario on {@code run}'s stack and reports what happened. */
+    ScenarioReport run(ChaosRun run) throws Exception;
+}

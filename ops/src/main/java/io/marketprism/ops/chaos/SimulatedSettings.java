@@ -1,0 +1,54 @@
+package io.marketprism.ops.chaos;
+
+import io.marketprism.ops.exchange.SimulatedExchange;
+import io.marketprism.ops.local.GenerousBudgets;
+import io.marketprism.ops.local.SimulatedEndpoints;
+import io.marketprism.topology.config.ServiceConfig;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Service settings that point an instance at a lenient {@link SimulatedExchange} (faults on demand): for the chaos
+ * suite and the tests.
+ */
+public final class SimulatedSettings {
+
+    private SimulatedSettings() {
+    }
+
+    /**
+     * Binance, OKX and Deribit at the simulated exchange, with budgets far above what a run sends (the real ones would
+     * make a 20,000-task run last minutes; {@link GenerousBudgets}) and short retry delays.
+     */
+    public static Map<String, String> generous(SimulatedExchange exchange) {
+        Map<String, String> settings = endpoints(exchange);
+        settings.put(ServiceConfig.EXCHANGE_DEFINITIONS, generousBudgetFiles());
+        settings.put("retry.base.delay.ms", "50");
+        settings.put("retry.max.delay.ms", "1000");
+        settings.put("retry.max.attempts", "8");
+        return settings;
+    }
+
+    /**
+     * Binance, OKX and Deribit at their simulated endpoints ({@link SimulatedEndpoints#lenient}), with the exchanges'
+     * real budgets, and a free HTTP port.
+     */
+    public static Map<String, String> endpoints(SimulatedExchange exchange) {
+        Map<String, String> settings = new LinkedHashMap<>(SimulatedEndpoints.lenient(exchange));
+        // Instances share the machine (and run in parallel in some tests): each takes a free HTTP port.
+        settings.put("http.port", "0");
+        return settings;
+    }
+
+    /** The value of {@code exchange.<host set>.endpoints} naming these simulated endpoints of one exchange. */
+    public static String endpointList(SimulatedExchange exchange, String name, List<String> endpoints) {
+        return endpoints.stream().map(e -> e + "=" + exchange.baseUrl(name, e)).collect(Collectors.joining(","));
+    }
+
+    /** The generous budgets' definition files, as the value of {@code exchange.definitions}. */
+    public static String generousBudgetFiles() {
+        return GenerousBudgets.files();
+    }
+}
