@@ -448,6 +448,30 @@ class FaultIsolationTest {
     }
 
     @Test
+    void shouldTakeAtMostAThousandTasksFromAQueueInOneTickWhenTheyExpireThere() {
+        // Given one call slot, held, and 1,500 tasks that expire while they wait behind it
+        executor.holding();
+        ProcessorHarness harness = new ProcessorHarness(config().maxInFlightPerEndpoint(1).build(), executor);
+        harness.send(task("busy", "okx", "BTC-USDT"));
+        for (int i = 0; i < 1_500; i++) {
+            CollectorTask late = task("late-" + i, "okx", "ETH-USDT");
+            late.setDeadline(Instant.ofEpochMilli(harness.now() + 1_000));
+            harness.send(late);
+        }
+        executor.calls().get(0).future().complete(FakeExecutor.ok("{}"));
+
+        // When the slot frees up after their deadline
+        harness.tick(2_000);
+        int afterOneTick = deadLetterIds(harness, DeadLetterReason.EXPIRED).size();
+        harness.tick(10);
+
+        // Then one tick expired a thousand of them (a tick must end well within the transaction timeout), the next
+        // one the rest
+        assertThat(afterOneTick).isEqualTo(1_000);
+        assertThat(deadLetterIds(harness, DeadLetterReason.EXPIRED)).hasSize(1_500);
+    }
+
+    @Test
     void shouldGiveTheBudgetOfTasksThatExpiredInTheQueueToTheTaskBehindThem() throws IOException {
         // Given OKX trades with a budget of one call per ten seconds (a definition file changes its limit group) and
         // one call slot, five tasks that will expire waiting and one that will not

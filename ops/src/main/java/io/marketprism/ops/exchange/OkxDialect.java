@@ -14,7 +14,8 @@ final class OkxDialect extends Dialect {
                 MarketData.FUNDING_RATE, "/api/v5/public/funding-rate",
                 MarketData.OPEN_INTEREST, "/api/v5/public/open-interest",
                 MarketData.KLINES, "/api/v5/market/candles",
-                MarketData.LONG_SHORT_RATIO, "/api/v5/rubik/stat/contracts/long-short-account-ratio"),
+                // the contract variant: the one that takes instId, as every other OKX path here
+                MarketData.LONG_SHORT_RATIO, "/api/v5/rubik/stat/contracts/long-short-account-ratio-contract"),
                 "/api/v5/public/time");
     }
 

@@ -31,6 +31,12 @@ final class TaskAdmitter {
      * Waiting tasks of a removed exchange or domain taken out per drain, so that a long queue does not stall a tick.
      */
     static final int MAX_EVICTED_PER_DRAIN = 1_000;
+    /**
+     * Waiting tasks one drain of a domain takes from its queue, called or expired: a queue of expired tasks, whose
+     * budget each hands back, would otherwise be emptied in one tick, and a tick that outlasts the transaction timeout
+     * (10 s) has its transaction aborted and the stream task fenced, again and again. The rest waits for the next tick.
+     */
+    static final int MAX_TAKEN_PER_DRAIN = 1_000;
 
     private final DomainQueues queues;
     private final RetryTimers held;
@@ -124,7 +130,7 @@ final class TaskAdmitter {
                     () -> admit(engine, task, null, now)));
             return;
         }
-        while (queue.totalDepth() > 0) {
+        for (int taken = 0; taken < MAX_TAKEN_PER_DRAIN && queue.totalDepth() > 0; taken++) {
             Decision.Dispatch dispatch;
             try {
                 dispatch = engine.drainNext(domain, queue, now);
