@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Function;
 
 /**
  * Starts the calls of dispatched tasks on the executor's threads and hands every started call back exactly once, as
@@ -22,8 +23,11 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  */
 final class CallDispatcher {
 
-    /** A started call: the dispatched task and the endpoint id ({@code exchange/endpoint}) it was sent to. */
-    record Call(long id, String endpointId, CollectorTask task) {
+    /**
+     * A started call: the dispatched task, the endpoint id ({@code hostSet/endpoint}) it was sent to and the limit
+     * domain it was budgeted in.
+     */
+    record Call(long id, String endpointId, String domain, CollectorTask task) {
     }
 
     /** A call and what it produced. */
@@ -34,20 +38,26 @@ final class CallDispatcher {
     private final Map<String, Endpoint> endpointsById;
     private final Map<Long, Call> running = new HashMap<>();
     private final Map<String, Integer> runningByEndpoint = new HashMap<>();
+    private final Map<String, Integer> runningByDomain = new HashMap<>();
+    private final Function<CollectorTask, String> domainOf;
     private final Queue<Finished> answers = new ConcurrentLinkedQueue<>();
     private long nextId;
     private volatile boolean closed;
 
-    CallDispatcher(TaskExecutor executor, Map<String, Endpoint> endpointsById) {
+    /** @param domainOf the limit domain a task is budgeted in, by which running calls are also counted */
+    CallDispatcher(TaskExecutor executor, Map<String, Endpoint> endpointsById,
+                   Function<CollectorTask, String> domainOf) {
+        this.domainOf = domainOf;
         this.executor = executor;
         this.endpointsById = endpointsById;
     }
 
     /** Starts the call of {@code task} to {@code endpointId}; its answer comes back from {@link #takeFinished}. */
     Call start(String endpointId, CollectorTask task, long now) {
-        Call call = new Call(nextId++, endpointId, task);
+        Call call = new Call(nextId++, endpointId, domainOf.apply(task), task);
         running.put(call.id(), call);
         runningByEndpoint.merge(endpointId, 1, Integer::sum);
+        runningByDomain.merge(call.domain(), 1, Integer::sum);
         Endpoint endpoint = endpointsById.get(endpointId);
         if (endpoint == null) {
             answers.add(new Finished(call, CallResult.failure(now, 0,
@@ -72,6 +82,7 @@ final class CallDispatcher {
     void forget(Call call) {
         if (running.remove(call.id()) != null) {
             runningByEndpoint.merge(call.endpointId(), -1, Integer::sum);
+            runningByDomain.merge(call.domain(), -1, Integer::sum);
         }
     }
 
@@ -84,6 +95,7 @@ final class CallDispatcher {
                 continue;
             }
             runningByEndpoint.merge(answer.call().endpointId(), -1, Integer::sum);
+            runningByDomain.merge(answer.call().domain(), -1, Integer::sum);
             if (finished.isEmpty()) {
                 finished = new ArrayList<>();
             }
@@ -95,6 +107,11 @@ final class CallDispatcher {
     /** Calls started to {@code endpointId} and not handed back yet. */
     int running(String endpointId) {
         return runningByEndpoint.getOrDefault(endpointId, 0);
+    }
+
+    /** Calls of tasks budgeted in {@code domain} started and not handed back yet. */
+    int runningIn(String domain) {
+        return runningByDomain.getOrDefault(domain, 0);
     }
 
     void close() {

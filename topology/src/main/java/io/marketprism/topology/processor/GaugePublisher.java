@@ -54,13 +54,10 @@ final class GaugePublisher {
             for (Priority priority : Priority.values()) {
                 metrics.publishQueueDepth(domain, priority, queue.depth(priority));
             }
-            int dispatched = 0;
             for (Endpoint endpoint : endpointsOfDomain.getOrDefault(domain, List.of())) {
-                int running = dispatcher.running(endpoint.id());
-                metrics.publishInFlight(endpoint.id(), running);
-                dispatched += running;
+                metrics.publishInFlight(endpoint.id(), dispatcher.running(endpoint.id()));
             }
-            metrics.publishHeldAndDispatched(domain, held.held(domain), dispatched);
+            metrics.publishHeldAndDispatched(domain, held.held(domain), dispatcher.runningIn(domain));
         }
         if (lastStatePublish != Long.MIN_VALUE && now - lastStatePublish < STATE_PUBLISH_INTERVAL_MS) {
             return;

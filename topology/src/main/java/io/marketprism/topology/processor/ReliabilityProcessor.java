@@ -76,7 +76,7 @@ public final class ReliabilityProcessor implements Processor<String, byte[], Str
         ledger = new InFlightLedger(context.getStateStore(ProcessorSettings.LEDGER_STORE), isolation);
         held = new RetryTimers(context.getStateStore(ProcessorSettings.HELD_STORE), isolation, routes::domainOf);
         queues = new DomainQueues(context.getStateStore(ProcessorSettings.QUEUE_STORE), isolation);
-        dispatcher = new CallDispatcher(settings.executor(), settings.endpointsById());
+        dispatcher = new CallDispatcher(settings.executor(), settings.endpointsById(), routes::domainOf);
         admitter = new TaskAdmitter(queues, held, ledger, dispatcher, isolation, sink, settings.metrics(),
                 settings.clockSkewToleranceMillis(), routes);
         outcomes = new CallOutcomes(sink, settings.metrics(), settings.maxBodyBytes(), routes);

@@ -130,7 +130,7 @@ final class TaskAdmitter {
                     () -> admit(engine, task, null, now)));
             return;
         }
-        for (int taken = 0; taken < MAX_TAKEN_PER_DRAIN && queue.totalDepth() > 0; taken++) {
+        for (int drawn = 0; drawn < MAX_TAKEN_PER_DRAIN && queue.totalDepth() > 0; drawn++) {
             Decision.Dispatch dispatch;
             try {
                 dispatch = engine.drainNext(domain, queue, now);
