@@ -23,6 +23,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -44,7 +45,7 @@ import org.apache.kafka.common.utils.Utils;
  * the broker shares the JVM but keeps its data off the heap), whether the first results come in priority, then
  * arrival order once the backlog has formed, and how long a new instance with an empty state directory (what an
  * instance killed under exactly-once finds: its unclean local state is wiped) takes to restore that state and produce
- * results again for every exchange.
+ * results again for every exchange that had results while draining.
  */
 public final class BacklogBenchmark {
 
@@ -113,6 +114,9 @@ public final class BacklogBenchmark {
                         order.add(results.deserialize(record.topic(), record.value()));
                     }
                 }
+                if (order.results() == 0) {
+                    throw new IllegalStateException("no result within " + drainSeconds + " s of draining");
+                }
             }
             say("restoring the backlog into a new instance with an empty state directory");
             ServiceConfig restored = serviceConfig(kafka, stateRoot.resolve("second"));
@@ -129,7 +133,7 @@ public final class BacklogBenchmark {
                 restoreNanos = System.nanoTime() - started;
                 long deadline = started + timeout.toNanos();
                 Set<String> resumed = new HashSet<>();
-                while (!resumed.containsAll(ServiceConfig.DEFAULT_ENDPOINTS.keySet())) {
+                while (!resumed.containsAll(order.exchanges())) {
                     if (System.nanoTime() > deadline) {
                         throw new IllegalStateException("results of only " + resumed + " within " + timeout
                                 + " after the restore");
@@ -195,17 +199,22 @@ public final class BacklogBenchmark {
 
     private ServiceConfig serviceConfig(EmbeddedKafka kafka, Path stateDir) {
         Properties props = PipelineBenchmark.generousLimits();
-        for (String exchange : ServiceConfig.DEFAULT_ENDPOINTS.keySet()) {
-            String prefix = ServiceConfig.EXCHANGE_PREFIX + exchange + ".limiter.";
-            props.setProperty(prefix + "bucket.capacity", "10");
-            props.setProperty(prefix + "refill.per.second", String.valueOf(budgetPerSecond));
-        }
+        putTinyBudgets(props);
         props.setProperty("limiter.queue.capacity", String.valueOf(Math.max(tasks, 1)));
         props.setProperty(ServiceConfig.TOPIC_PARTITIONS, String.valueOf(partitions));
         props.setProperty(ServiceConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
         props.setProperty(ServiceConfig.APPLICATION_ID, APPLICATION_ID);
         props.setProperty(ServiceConfig.STATE_DIR, stateDir.toString());
         return ServiceConfig.fromProperties(props);
+    }
+
+    /** Every exchange may start {@code budgetPerSecond} calls per second, after a burst of ten. */
+    private void putTinyBudgets(Properties props) {
+        for (String exchange : ServiceConfig.DEFAULT_ENDPOINTS.keySet()) {
+            String prefix = ServiceConfig.EXCHANGE_PREFIX + exchange + ".limiter.";
+            props.setProperty(prefix + "bucket.capacity", "10");
+            props.setProperty(prefix + "refill.per.second", String.valueOf(budgetPerSecond));
+        }
     }
 
     private static KafkaConsumer<byte[], byte[]> resultReader(EmbeddedKafka kafka, String topic) {
@@ -241,7 +250,8 @@ public final class BacklogBenchmark {
     static final class DrainOrder {
         private final int partitions;
         private final Map<String, long[]> lastByStream = new HashMap<>();
-        private final Map<String, Long> priorities = new java.util.TreeMap<>();
+        private final Map<String, Long> priorities = new TreeMap<>();
+        private final Set<String> exchanges = new HashSet<>();
         private long results;
         private long violations;
 
@@ -251,6 +261,7 @@ public final class BacklogBenchmark {
 
         void add(TaskResult result) {
             results++;
+            exchanges.add(result.getExchange());
             priorities.merge(result.getPriority().name(), 1L, Long::sum);
             String id = result.getTaskId();
             int inputPartition = Utils.toPositive(Utils.murmur2(id.getBytes(StandardCharsets.UTF_8))) % partitions;
@@ -273,6 +284,11 @@ public final class BacklogBenchmark {
 
         Map<String, Long> priorities() {
             return Map.copyOf(priorities);
+        }
+
+        /** The exchanges results were seen for. */
+        Set<String> exchanges() {
+            return Set.copyOf(exchanges);
         }
     }
 }
