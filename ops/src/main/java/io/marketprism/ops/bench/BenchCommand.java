@@ -42,13 +42,16 @@ import picocli.CommandLine.Spec;
                     + "the service adds beyond the calls.",
             "cost: the same at --cost-rate: CPU share of one core of the service's threads and bytes they allocate "
                     + "per task.",
+            "backlog: --backlog-tasks produced at once behind --backlog-budget calls/s per exchange: time to take "
+                    + "them in, heap before and with the backlog, order of the first results, restore time of a new "
+                    + "instance with an empty state directory.",
             "Progress goes to standard error, the figures to standard output."})
 public final class BenchCommand implements Callable<Integer> {
 
     private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'", Locale.ROOT);
 
     @Option(names = "--suite", split = ",", defaultValue = "ceiling",
-            description = "Suites to run: all, ceiling, latency, cost (default: ${DEFAULT-VALUE}).")
+            description = "Suites to run: all, ceiling, latency, cost, backlog (default: ${DEFAULT-VALUE}).")
     List<String> suites;
 
     @Option(names = "--tasks", defaultValue = "400000",
@@ -105,13 +108,27 @@ public final class BenchCommand implements Callable<Integer> {
             description = "latency, cost: seconds measured (default: ${DEFAULT-VALUE}).")
     int steadySeconds;
 
+    @Option(names = "--backlog-tasks", defaultValue = "1000000",
+            description = "backlog: tasks waiting (default: ${DEFAULT-VALUE}).")
+    int backlogTasks;
+
+    @Option(names = "--backlog-budget", defaultValue = "2",
+            description = "backlog: calls per second each exchange may start (default: ${DEFAULT-VALUE}).")
+    double backlogBudget;
+
+    @Option(names = "--backlog-drain-seconds", defaultValue = "20",
+            description = "backlog: seconds the first results are read for the order check "
+                    + "(default: ${DEFAULT-VALUE}).")
+    int backlogDrainSeconds;
+
     @Option(names = {"-s", "--set"}, paramLabel = "KEY=VALUE",
             description = "A service configuration key on top of the benchmark's generous limits, e.g. "
                     + "execution.max.in.flight.per.endpoint=32 or kafka.commit.interval.ms=200; repeatable.")
     Map<String, String> overrides = Map.of();
 
     @Option(names = "--timeout-seconds", defaultValue = "300",
-            description = "ceiling: longest wait for one run's output, 1..3600 (default: ${DEFAULT-VALUE}).")
+            description = "ceiling: longest wait for one run's output; backlog: for the intake and the restore; "
+                    + "1..3600 (default: ${DEFAULT-VALUE}).")
     long timeoutSeconds;
 
     @Option(names = "--append-to", paramLabel = "FILE",
@@ -135,6 +152,11 @@ public final class BenchCommand implements Callable<Integer> {
             String text;
             if (suite == BenchSuite.CEILING) {
                 BenchmarkReport report = new PipelineBenchmark(settings(), progress).run();
+                text = report.render();
+                markdown.put(suite, report.markdown());
+            } else if (suite == BenchSuite.BACKLOG) {
+                BacklogReport report = new BacklogBenchmark(backlogTasks, backlogBudget, backlogDrainSeconds,
+                        partitions, Duration.ofSeconds(timeoutSeconds), progress).run();
                 text = report.render();
                 markdown.put(suite, report.markdown());
             } else {

@@ -13,7 +13,9 @@ public enum BenchSuite {
     /** Produce → committed result percentiles at a moderate rate against the simulated exchange. */
     LATENCY,
     /** CPU share of the service's threads and allocation per task at a steady rate. */
-    COST;
+    COST,
+    /** A million waiting tasks behind tiny budgets: intake, heap, drain order, restore. */
+    BACKLOG;
 
     /**
      * The suites named, case-insensitively; {@code all} stands for every one.
