@@ -1,6 +1,7 @@
 package io.marketprism.ops.bench;
 
 import io.marketprism.ops.kafka.EmbeddedKafka;
+import io.marketprism.ops.local.UniformBudgets;
 import io.marketprism.ops.tools.TaskFormat;
 import io.marketprism.schemas.TaskResult;
 import io.marketprism.topology.MarketPrismService;
@@ -9,6 +10,7 @@ import io.marketprism.topology.config.ServiceConfig;
 import io.marketprism.topology.serde.RecordSerde;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -199,22 +201,19 @@ public final class BacklogBenchmark {
 
     private ServiceConfig serviceConfig(EmbeddedKafka kafka, Path stateDir) {
         Properties props = PipelineBenchmark.generousLimits();
-        putTinyBudgets(props);
+        // every limit group of every exchange: budgetPerSecond calls a second, counted over 10 s
+        try {
+            props.setProperty(ServiceConfig.EXCHANGE_DEFINITIONS, UniformBudgets.write(stateDir.resolve("budgets"),
+                    "requests", Math.max(1, Math.round(budgetPerSecond * 10)), "10s"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the backlog's exchange definitions", e);
+        }
         props.setProperty("limiter.queue.capacity", String.valueOf(Math.max(tasks, 1)));
         props.setProperty(ServiceConfig.TOPIC_PARTITIONS, String.valueOf(partitions));
         props.setProperty(ServiceConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
         props.setProperty(ServiceConfig.APPLICATION_ID, APPLICATION_ID);
         props.setProperty(ServiceConfig.STATE_DIR, stateDir.toString());
         return ServiceConfig.fromProperties(props);
-    }
-
-    /** Every exchange may start {@code budgetPerSecond} calls per second, after a burst of ten. */
-    private void putTinyBudgets(Properties props) {
-        for (String exchange : ServiceConfig.DEFAULT_ENDPOINTS.keySet()) {
-            String prefix = ServiceConfig.EXCHANGE_PREFIX + exchange + ".limiter.";
-            props.setProperty(prefix + "bucket.capacity", "10");
-            props.setProperty(prefix + "refill.per.second", String.valueOf(budgetPerSecond));
-        }
     }
 
     private static KafkaConsumer<byte[], byte[]> resultReader(EmbeddedKafka kafka, String topic) {

@@ -3,7 +3,7 @@ package io.marketprism.ops.bench;
 import io.marketprism.ops.bench.BenchmarkSettings.Phase;
 import io.marketprism.ops.bench.CommittedRecordCounter.Counted;
 import io.marketprism.ops.kafka.EmbeddedKafka;
-import io.marketprism.ops.local.GenerousBudgets;
+import io.marketprism.ops.local.UniformBudgets;
 import io.marketprism.topology.MarketPrismService;
 import io.marketprism.topology.config.ServiceConfig;
 import java.io.IOException;
@@ -211,12 +211,12 @@ public final class PipelineBenchmark {
     }
 
     /**
-     * Budgets of every shipped exchange ({@link GenerousBudgets}) and in-flight caps far above any load, and a free
+     * Budgets of every shipped exchange ({@link UniformBudgets}) and in-flight caps far above any load, and a free
      * HTTP port.
      */
     static Properties generousLimits() {
         Properties props = new Properties();
-        props.setProperty(ServiceConfig.EXCHANGE_DEFINITIONS, GenerousBudgets.files());
+        props.setProperty(ServiceConfig.EXCHANGE_DEFINITIONS, UniformBudgets.generous());
         props.setProperty(ServiceConfig.EXECUTION_MAX_IN_FLIGHT, GENEROUS_IN_FLIGHT);
         props.setProperty(ServiceConfig.HTTP_PORT, "0");
         return props;

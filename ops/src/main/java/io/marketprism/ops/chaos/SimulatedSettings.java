@@ -1,7 +1,7 @@
 package io.marketprism.ops.chaos;
 
 import io.marketprism.ops.exchange.SimulatedExchange;
-import io.marketprism.ops.local.GenerousBudgets;
+import io.marketprism.ops.local.UniformBudgets;
 import io.marketprism.ops.local.SimulatedEndpoints;
 import io.marketprism.topology.config.ServiceConfig;
 import java.util.LinkedHashMap;
@@ -20,7 +20,7 @@ public final class SimulatedSettings {
 
     /**
      * Binance, OKX and Deribit at the simulated exchange, with budgets far above what a run sends (the real ones would
-     * make a 20,000-task run last minutes; {@link GenerousBudgets}) and short retry delays.
+     * make a 20,000-task run last minutes; {@link UniformBudgets}) and short retry delays.
      */
     public static Map<String, String> generous(SimulatedExchange exchange) {
         Map<String, String> settings = endpoints(exchange);
@@ -49,6 +49,6 @@ public final class SimulatedSettings {
 
     /** The generous budgets' definition files, as the value of {@code exchange.definitions}. */
     public static String generousBudgetFiles() {
-        return GenerousBudgets.files();
+        return UniformBudgets.generous();
     }
 }

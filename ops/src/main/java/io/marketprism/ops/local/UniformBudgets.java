@@ -10,33 +10,37 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * An exchange definition file that raises every limit group of the shipped definitions far above any load, for
- * benchmarks and tests that measure the service rather than the exchanges' budgets. Given to the service with
- * {@code exchange.definitions}.
+ * Exchange definition files that give every limit group of the shipped definitions one and the same budget: far
+ * above any load ({@link #generous()}), for benchmarks and tests that measure the service rather than the exchanges'
+ * budgets, or a tiny one, for backlogs. Given to the service with {@code exchange.definitions}.
  */
-public final class GenerousBudgets {
+public final class UniformBudgets {
 
-    /** Weight per minute of every group: far above what a machine can send. */
-    static final long LIMIT = 100_000_000_000L;
+    /** Weight per minute of every group in {@link #generous()}: far above what a machine can send. */
+    static final long GENEROUS_LIMIT = 100_000_000_000L;
 
-    private GenerousBudgets() {
+    private UniformBudgets() {
     }
 
-    /** Files written once per JVM into a temporary directory, as {@link #write} gives them. */
-    public static String files() {
+    /** Generous budgets, written once per JVM into a temporary directory, as the value of the key. */
+    public static String generous() {
         return TemporaryFiles.PATHS;
     }
 
-    /** Writes one file per shipped exchange into {@code dir}; returns them, comma-separated, as the key's value. */
-    public static String write(Path dir) throws IOException {
+    /**
+     * Writes one file per shipped exchange into {@code dir}, every group allowed {@code limit} of {@code measure}
+     * ({@code weight} or {@code requests}) per {@code window} (e.g. {@code 1s}); returns them, comma-separated, as the
+     * value of {@code exchange.definitions}.
+     */
+    public static String write(Path dir, String measure, long limit, String window) throws IOException {
         ObjectMapper json = new ObjectMapper();
         StringBuilder files = new StringBuilder();
         for (ExchangeDefinition definition : ExchangeDefinitions.builtIn().all().values()) {
             ObjectNode patch = json.createObjectNode().put("exchange", definition.name());
             ObjectNode groups = patch.putObject("limitGroups");
             definition.limitGroups().keySet().forEach(group -> groups.putObject(group).putArray("rules").addObject()
-                    .put("measure", "weight").put("limit", LIMIT).put("window", "1m").put("clock", "rolling"));
-            Path file = dir.resolve("generous-" + definition.name() + ".json");
+                    .put("measure", measure).put("limit", limit).put("window", window).put("clock", "rolling"));
+            Path file = dir.resolve("budgets-" + definition.name() + ".json");
             Files.createDirectories(dir);
             json.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), patch);
             files.append(files.length() == 0 ? "" : ",").append(file);
@@ -52,7 +56,7 @@ public final class GenerousBudgets {
             try {
                 Path dir = Files.createTempDirectory("marketprism-budgets");
                 dir.toFile().deleteOnExit();
-                return write(dir);
+                return write(dir, "weight", GENEROUS_LIMIT, "1m");
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
