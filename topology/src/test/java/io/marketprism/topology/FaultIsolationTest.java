@@ -492,10 +492,10 @@ class FaultIsolationTest {
         }
         harness.send(task("live", "okx", "SOL-USDT"));
 
-        // When the slot frees up once the budget has refilled one call (the service's window is 2.5 % longer than
-        // the exchange's, 10.25 s, and may count one 52 ms slot more)
+        // When the slot frees up once the budget has refilled one call (the service's window is 5 % longer than the
+        // exchange's, 10.5 s, and may count one 53 ms slot more)
         executor.calls().get(0).future().complete(FakeExecutor.ok("{}"));
-        harness.tick(10_400);
+        harness.tick(10_600);
 
         // Then the expired ones are dead letters and the live one is called now, with the budget they did not use
         assertThat(deadLetterIds(harness, DeadLetterReason.EXPIRED)).hasSize(5);
