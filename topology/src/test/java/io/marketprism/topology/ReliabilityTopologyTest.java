@@ -588,6 +588,25 @@ class ReliabilityTopologyTest {
     }
 
     @Test
+    void shouldShedTheNewestLowTasksOneAfterTheOtherWhenCriticalOnesArriveAtAFullQueue() throws IOException {
+        // Given a queue of two that holds two LOW tasks behind a spent budget
+        executor.answering((task, endpoint) -> FakeExecutor.ok("{}"));
+        startDriver(oneTaskPerSecondOnBinance().reliability("exchange.binance-spot.limiter.queue.capacity", "2"));
+        sendJson(oneWeightTask("first"));
+        for (String id : List.of("low-a", "low-b")) {
+            sendJson(oneWeightTask(id).replace("}", ",\"priority\":\"LOW\"}"));
+        }
+
+        // When two CRITICAL tasks arrive one after the other, each displacing the newest LOW one
+        sendJson(oneWeightTask("critical-c").replace("}", ",\"priority\":\"CRITICAL\"}"));
+        sendJson(oneWeightTask("critical-d").replace("}", ",\"priority\":\"CRITICAL\"}"));
+
+        // Then both LOW ones are shed, none fails
+        assertThat(deadLetters.readValuesToList()).extracting(d -> d.getTaskId() + " " + d.getReason())
+                .containsExactly("low-b SHED", "low-a SHED");
+    }
+
+    @Test
     void shouldRetryOnTheOtherEndpointAfterAConnectionErrorEvenWhenTheRetryWaitedInTheQueue() throws IOException {
         executor.answering((task, endpoint) -> task.getTaskId().equals("net-1") && task.getAttempt() == 0
                 ? CallResult.failure(0, 3, new ConnectException("Connection refused"))

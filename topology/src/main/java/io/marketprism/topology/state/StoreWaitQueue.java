@@ -58,8 +58,9 @@ public final class StoreWaitQueue implements WaitQueue {
         for (Priority priority : Priority.values()) {
             try (KeyValueIterator<Bytes, byte[]> it = scan(priority, false)) {
                 while (it.hasNext()) {
-                    it.next();
-                    depths[priority.ordinal()]++;
+                    if (it.next().value != null) {
+                        depths[priority.ordinal()]++;
+                    }
                 }
             }
         }
@@ -189,12 +190,23 @@ public final class StoreWaitQueue implements WaitQueue {
         });
     }
 
+    /**
+     * The first (or last) entry of a priority that holds a task. An entry removed in this transaction can still be
+     * handed out by the store's iterator with a null value (a strict flood met one in a reverse scan under load,
+     * displacing from a full queue): it is passed over.
+     */
     private Optional<KeyValue<Bytes, byte[]>> first(Priority priority, boolean newest) {
         if (depths[priority.ordinal()] == 0) {
             return Optional.empty();
         }
         try (KeyValueIterator<Bytes, byte[]> it = scan(priority, newest)) {
-            return it.hasNext() ? Optional.of(it.next()) : Optional.empty();
+            while (it.hasNext()) {
+                KeyValue<Bytes, byte[]> next = it.next();
+                if (next.value != null) {
+                    return Optional.of(next);
+                }
+            }
+            return Optional.empty();
         }
     }
 
