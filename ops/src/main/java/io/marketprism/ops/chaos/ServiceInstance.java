@@ -17,7 +17,6 @@ public final class ServiceInstance implements AutoCloseable {
     private final Map<String, String> settings;
     private final Path log;
     private ServiceProcess process;
-    private int starts;
 
     ServiceInstance(String name, String bootstrap, Map<String, String> settings, Path stateDir, Path log) {
         this.name = name;
@@ -37,7 +36,6 @@ public final class ServiceInstance implements AutoCloseable {
             throw new IllegalStateException("instance " + name + " is already running");
         }
         process = ServiceProcess.start(bootstrap, settings, log);
-        starts++;
         return this;
     }
 
@@ -65,11 +63,6 @@ public final class ServiceInstance implements AutoCloseable {
 
     public synchronized boolean isRunning() {
         return process != null && process.isAlive();
-    }
-
-    /** How often the instance was started, restarts included. */
-    public synchronized int starts() {
-        return starts;
     }
 
     /** Where the instance's output goes, across restarts. */

@@ -28,8 +28,12 @@ public final class UpstreamChaos implements Scenario {
     private static final String DOWN_ENDPOINT_EXCHANGE = "binance";
     private static final String DOWN_ENDPOINT = "api1";
     private static final int TASKS_PER_SECOND = 100;
-    /** Calls already on the wire when the first 418 of a ban arrives may still reach the exchange. */
-    private static final Duration BAN_GRACE = Duration.ofMillis(300);
+    /**
+     * Calls already on the wire when the first 418 of a ban arrives may still reach the exchange: within 300 ms on a
+     * quiet machine (FaultyExchangeIT), later when two instances and the broker share two busy cores.
+     */
+    private static final Duration BAN_GRACE = Duration.ofSeconds(1);
+    private static final Duration QUIET_MACHINE_BAN_GRACE = Duration.ofMillis(300);
     private static final double SLA_TARGET = 0.999;
     /** How the failed check of the result share begins. */
     public static final String SLA_CHECK = "result share";
@@ -125,9 +129,10 @@ public final class UpstreamChaos implements Scenario {
         }
         run.figure("dead letters by exchange and reason", deadLettersByExchange(run));
         List<String> banned = traffic.callsWhileBanned(BAN_GRACE);
-        run.figure("calls to a banned endpoint", Integer.toString(banned.size()));
+        run.figure("calls to a banned endpoint more than 0.3 s / 1 s after its ban was announced",
+                traffic.callsWhileBanned(QUIET_MACHINE_BAN_GRACE).size() + " / " + banned.size());
         if (!banned.isEmpty()) {
-            run.fail(banned.size() + " calls reached an endpoint while the service knew of its ban, e.g. "
+            run.fail(banned.size() + " calls reached an endpoint more than 1 s after its ban was announced, e.g. "
                     + banned.get(0));
         }
         if (exchange.requests().stream().noneMatch(r -> r.banned())) {
