@@ -62,6 +62,8 @@ public sealed interface Decision {
         /** The exchange banned the limit domain. */
         BANNED,
         /** Every endpoint's breaker refuses calls, or every usable endpoint is ejected. */
-        NO_ENDPOINT
+        NO_ENDPOINT,
+        /** The limit domain's retry budget grants no retry now. */
+        RETRY_BUDGET
     }
 }

@@ -453,6 +453,9 @@ public final class DecisionEngine {
         if (availableAt > now) {
             return holdOrExpire(task, availableAt, Decision.HoldReason.NO_ENDPOINT, now);
         }
+        if (task.attempt() > 1 && !domain.budget.tryAcquireRetry(now)) {
+            return waitForRetryBudget(task, exchange, now);
+        }
         int weight = weightOf(task, exchange);
         String avoidEndpoint = task.avoidEndpoint();
         AdmissionRequest request = new AdmissionRequest(task.taskId(), task.priority(), weight, avoidEndpoint);
@@ -466,6 +469,21 @@ public final class DecisionEngine {
             return new Decision.Shed(task.taskId(), shed.reason());
         }
         return dispatch(exchange, task.taskId(), avoiding(avoidEndpoint), now);
+    }
+
+    /**
+     * A retry the domain's retry budget refuses now waits for the budget's next bucket, when retries age out of its
+     * window, unless that is after its deadline: then it is given up BUDGET_EXHAUSTED.
+     */
+    private Decision waitForRetryBudget(TaskView task, ExchangeRuntime exchange, long now) {
+        long until = now + exchange.profile.retryBudget().bucketMillis();
+        if (task.deadline() != null && until > task.deadline()) {
+            String why = "retry budget of the limit domain used up until after the deadline " + task.deadline();
+            listener.onEvent(new ReliabilityEvent.TaskGivenUp(now, task.exchange(), task.domain(), task.taskId(),
+                    GiveUpReason.BUDGET_EXHAUSTED, task.lastError(), why));
+            return new Decision.DeadLetter(task.taskId(), GiveUpReason.BUDGET_EXHAUSTED, why);
+        }
+        return new Decision.Hold(task.taskId(), until, Decision.HoldReason.RETRY_BUDGET);
     }
 
     private Decision holdOrExpire(TaskView task, long until, Decision.HoldReason reason, long now) {
@@ -531,7 +549,7 @@ public final class DecisionEngine {
         RetryRequest request = new RetryRequest(report.taskId(), report.attempt(), errorClass, retryAfter,
                 report.deadline() != null ? report.deadline() : RetryRequest.NO_DEADLINE,
                 exchange.balancer.recentFailureRate(), now);
-        RetryDecision decision = exchange.retryPolicy.decide(request, domain.budget);
+        RetryDecision decision = exchange.retryPolicy.decide(request);
         if (decision instanceof RetryDecision.RetryAt retry) {
             return new AfterCall.RetryAt(retry.dueAt(), retry.delayMillis(), errorClass);
         }

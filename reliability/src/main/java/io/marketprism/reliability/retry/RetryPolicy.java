@@ -23,13 +23,13 @@ public final class RetryPolicy {
         return config;
     }
 
-    /** The decision without a retry budget. */
+    /**
+     * Whether and when to try again: never for a non-retryable class, after the last attempt or when the next try
+     * would miss the deadline; else after the backoff (or the exchange's Retry-After). The limit domain's retry budget
+     * is asked when the retry is about to be sent (see the engine), not here: a task whose deadline lets it wait for
+     * the budget is not given up for it.
+     */
     public RetryDecision decide(RetryRequest request) {
-        return decide(request, null);
-    }
-
-    /** The decision; a retry that passes every other check also needs {@code budget} to grant it (if not null). */
-    public RetryDecision decide(RetryRequest request, RetryBudget budget) {
         if (!request.errorClass().isRetryable()) {
             return new RetryDecision.GiveUp(GiveUpReason.NON_RETRYABLE, "error class " + request.errorClass());
         }
@@ -42,9 +42,6 @@ public final class RetryPolicy {
         if (dueAt > request.deadline()) {
             return new RetryDecision.GiveUp(GiveUpReason.EXPIRED,
                     "next try at " + dueAt + " would be after the deadline " + request.deadline());
-        }
-        if (budget != null && !budget.tryAcquireRetry(request.now())) {
-            return new RetryDecision.GiveUp(GiveUpReason.BUDGET_EXHAUSTED, "retry budget of the limit domain is used up");
         }
         return new RetryDecision.RetryAt(dueAt, delay);
     }

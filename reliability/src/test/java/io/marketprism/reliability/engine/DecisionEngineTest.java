@@ -15,6 +15,7 @@ import io.marketprism.reliability.config.ReliabilityConfig;
 import io.marketprism.reliability.limiter.InMemoryWaitQueue;
 import io.marketprism.reliability.limiter.ShedReason;
 import io.marketprism.reliability.retry.GiveUpReason;
+import io.marketprism.reliability.retry.RetryBudgetConfig;
 import io.marketprism.reliability.state.DomainId;
 import io.marketprism.reliability.state.InMemoryStateStorage;
 import io.marketprism.reliability.state.StateKey;
@@ -369,8 +370,8 @@ class DecisionEngineTest {
         engine.record(CallReport.status(task("t2").retry(2, null, "a", ErrorClass.SERVER), "b", 429, null, null, 20),
                 T0 + 20);
         engine.saveChanges();
-        assertThat(storage.saved).containsExactlyInAnyOrder("LIMITER ex", "RETRY_BUDGET ex", "BALANCER ex",
-                "BREAKER ex/b");
+        assertThat(storage.saved).as("the retry budget is charged when a retry is sent, not when it is scheduled")
+                .containsExactlyInAnyOrder("LIMITER ex", "BALANCER ex", "BREAKER ex/b");
 
         storage.saved.clear();
         engine.decide(task("t3").retry(2, T0 + 500, "a", ErrorClass.SERVER), queue, T0 + 20);
@@ -600,6 +601,41 @@ class DecisionEngineTest {
         TaskView trades = new TaskView("t2", "ex", "ex.trades.r1", "TRADES", Map.of(), Priority.NORMAL, null, 1, null,
                 null, null, null);
         assertThat(engine.decide(trades, new InMemoryWaitQueue(), T0 + 10)).isInstanceOf(Decision.Hold.class);
+    }
+
+    @Test
+    void shouldHoldARetryTheRetryBudgetRefusesUntilItsNextBucketWhenTheDeadlineAllows() {
+        // Given a retry budget with no retry left (the fixture's default: 20 % of first attempts, at least 10)
+        ReliabilityConfig noRetries = ReliabilityConfig.of(EngineFixture.config().exchange("ex").toBuilder()
+                .retryBudget(RetryBudgetConfig.builder().retryRatio(0.0).minRetriesPerWindow(0).build()).build());
+        engine = new DecisionEngine(noRetries, storage, events::add);
+        TaskView retry = task("t1").retry(2, null, "a", ErrorClass.SERVER);
+
+        // When it is decided with a deadline far away, and with one the wait would miss
+        Decision waits = engine.decide(retry.withDeadline(T0 + 600_000), queue, T0);
+        Decision givenUp = engine.decide(task("t2").retry(2, null, "a", ErrorClass.SERVER).withDeadline(T0 + 100),
+                queue, T0);
+
+        // Then the first waits for the budget's next bucket, the second is given up for the budget
+        long bucket = noRetries.exchange("ex").retryBudget().bucketMillis();
+        assertThat(waits).isEqualTo(new Decision.Hold("t1", T0 + bucket, Decision.HoldReason.RETRY_BUDGET));
+        assertThat(givenUp).isInstanceOfSatisfying(Decision.DeadLetter.class,
+                dead -> assertThat(dead.reason()).isEqualTo(GiveUpReason.BUDGET_EXHAUSTED));
+    }
+
+    @Test
+    void shouldScheduleARetryAfterAFailureWhateverTheRetryBudgetLeavesAndChargeItWhenItIsSent() {
+        // Given a budget with no retry left
+        ReliabilityConfig noRetries = ReliabilityConfig.of(EngineFixture.config().exchange("ex").toBuilder()
+                .retryBudget(RetryBudgetConfig.builder().retryRatio(0.0).minRetriesPerWindow(0).build()).build());
+        engine = new DecisionEngine(noRetries, storage, events::add);
+        Decision.Dispatch first = (Decision.Dispatch) engine.decide(task("t1"), queue, T0);
+
+        // When its first attempt fails with a retryable error
+        AfterCall after = engine.record(CallReport.status(task("t1"), first.endpoint(), 503, null, null, 5), T0 + 5);
+
+        // Then it is retried later, not given up (the budget is asked when the retry is sent)
+        assertThat(after).isInstanceOf(AfterCall.RetryAt.class);
     }
 
     @Test

@@ -100,25 +100,6 @@ class RetryPolicyTest {
     }
 
     @Test
-    void shouldGiveUpWhenTheBudgetIsExhaustedAndSpendItOnlyOnRealRetries() {
-        // Given a budget of one retry
-        RetryBudget budget = RetryBudget.create(RetryBudgetConfig.builder().retryRatio(0.0).minRetriesPerWindow(1)
-                .build(), NOW);
-        RetryPolicy policy = policy(BackoffStrategy.FIXED, Jitter.NONE);
-
-        // When a non-retryable failure, then two retryable ones, ask
-        RetryDecision nonRetryable = policy.decide(RetryRequest.of("a", 1, ErrorClass.NON_RETRYABLE, NOW), budget);
-        RetryDecision first = policy.decide(RetryRequest.of("b", 1, ErrorClass.SERVER, NOW), budget);
-        RetryDecision second = policy.decide(RetryRequest.of("c", 1, ErrorClass.SERVER, NOW), budget);
-
-        // Then the give-up did not spend the budget, the first retry did, and the second is refused
-        assertThat(nonRetryable).isInstanceOf(RetryDecision.GiveUp.class);
-        assertThat(first).isInstanceOf(RetryDecision.RetryAt.class);
-        assertThat(second).isInstanceOfSatisfying(RetryDecision.GiveUp.class,
-                giveUp -> assertThat(giveUp.reason()).isEqualTo(GiveUpReason.BUDGET_EXHAUSTED));
-    }
-
-    @Test
     void shouldKeepJitteredDelaysInTheirRanges() {
         for (int attempt = 1; attempt <= 5; attempt++) {
             String taskId = "task-" + attempt;
