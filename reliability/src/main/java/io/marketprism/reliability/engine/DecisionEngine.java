@@ -473,12 +473,16 @@ public final class DecisionEngine {
 
     /**
      * A retry the domain's retry budget refuses now waits for the budget's next bucket, when retries age out of its
-     * window, unless that is after its deadline: then it is given up BUDGET_EXHAUSTED.
+     * window, unless that is after its deadline: then it is given up BUDGET_EXHAUSTED. A task without a deadline is
+     * given up at once: nothing bounds its wait, and once first attempts stop the budget grants only its minimum, so
+     * a backlog of such retries would wait for hours.
      */
     private Decision waitForRetryBudget(TaskView task, ExchangeRuntime exchange, long now) {
         long until = now + exchange.profile.retryBudget().bucketMillis();
-        if (task.deadline() != null && until > task.deadline()) {
-            String why = "retry budget of the limit domain used up until after the deadline " + task.deadline();
+        if (task.deadline() == null || until > task.deadline()) {
+            String why = task.deadline() == null
+                    ? "retry budget of the limit domain is used up, and the task has no deadline to wait within"
+                    : "retry budget of the limit domain used up until after the deadline " + task.deadline();
             listener.onEvent(new ReliabilityEvent.TaskGivenUp(now, task.exchange(), task.domain(), task.taskId(),
                     GiveUpReason.BUDGET_EXHAUSTED, task.lastError(), why));
             return new Decision.DeadLetter(task.taskId(), GiveUpReason.BUDGET_EXHAUSTED, why);

@@ -604,7 +604,7 @@ class DecisionEngineTest {
     }
 
     @Test
-    void shouldHoldARetryTheRetryBudgetRefusesUntilItsNextBucketWhenTheDeadlineAllows() {
+    void shouldHoldARetryTheRetryBudgetRefusesUntilItsNextBucketWhenItsDeadlineAllows() {
         // Given a retry budget with no retry left (the fixture's default: 20 % of first attempts, at least 10)
         ReliabilityConfig noRetries = ReliabilityConfig.of(EngineFixture.config().exchange("ex").toBuilder()
                 .retryBudget(RetryBudgetConfig.builder().retryRatio(0.0).minRetriesPerWindow(0).build()).build());
@@ -615,12 +615,16 @@ class DecisionEngineTest {
         Decision waits = engine.decide(retry.withDeadline(T0 + 600_000), queue, T0);
         Decision givenUp = engine.decide(task("t2").retry(2, null, "a", ErrorClass.SERVER).withDeadline(T0 + 100),
                 queue, T0);
+        Decision noDeadline = engine.decide(task("t3").retry(2, null, "a", ErrorClass.SERVER), queue, T0);
 
         // Then the first waits for the budget's next bucket, the second is given up for the budget
         long bucket = noRetries.exchange("ex").retryBudget().bucketMillis();
         assertThat(waits).isEqualTo(new Decision.Hold("t1", T0 + bucket, Decision.HoldReason.RETRY_BUDGET));
         assertThat(givenUp).isInstanceOfSatisfying(Decision.DeadLetter.class,
                 dead -> assertThat(dead.reason()).isEqualTo(GiveUpReason.BUDGET_EXHAUSTED));
+        assertThat(noDeadline).as("nothing bounds the wait of a task without a deadline")
+                .isInstanceOfSatisfying(Decision.DeadLetter.class,
+                        dead -> assertThat(dead.reason()).isEqualTo(GiveUpReason.BUDGET_EXHAUSTED));
     }
 
     @Test
