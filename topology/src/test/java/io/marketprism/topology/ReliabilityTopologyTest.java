@@ -164,7 +164,7 @@ class ReliabilityTopologyTest {
         tick();
 
         assertThat(executor.calls()).extracting(c -> c.task().getTaskId() + " " + c.endpoint().id() + " "
-                        + config.routes().urlOf(c.task(), c.endpoint()))
+                        + config.routes().urlOf(config.routes().resolve(c.task()), c.endpoint()))
                 .containsExactlyInAnyOrder(
                         "fr-1 binance-usdm/fapi https://fapi.binance.com/fapi/v1/premiumIndex?symbol=BTCUSDT",
                         "oi-1 okx/www http://127.0.0.1:1/okx/www/api/v5/public/open-interest"
@@ -201,7 +201,7 @@ class ReliabilityTopologyTest {
 
         assertThat(executor.calls()).singleElement().satisfies(call -> {
             assertThat(call.endpoint().id()).isEqualTo("kraken/api");
-            assertThat(config.routes().urlOf(call.task(), call.endpoint()))
+            assertThat(config.routes().urlOf(config.routes().resolve(call.task()), call.endpoint()))
                     .hasToString("https://api.kraken.com/0/public/Ticker?pair=XBTUSD");
         });
         assertThat(results.readKeyValuesToMap()).containsOnlyKeys("k-1");

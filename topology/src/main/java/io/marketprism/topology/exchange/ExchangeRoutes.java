@@ -30,8 +30,12 @@ public final class ExchangeRoutes {
     /** The limit group of a domain whose task no longer resolves (its market or data type was removed). */
     static final String UNROUTABLE = "unroutable";
 
-    /** A task's request and where it is budgeted. */
-    public record Resolved(ExchangeRequest request, String route, String domain) {
+    /**
+     * A task's request and where it is budgeted.
+     *
+     * @param usedWeightHeader the response header reporting the weight used in the request's limit group, or null
+     */
+    public record Resolved(ExchangeRequest request, String route, String domain, String usedWeightHeader) {
         public String hostSet() {
             return request.hostSet();
         }
@@ -80,7 +84,8 @@ public final class ExchangeRoutes {
         ExchangeRequest request = definition.request(task.getMarket(), task.getDataType().name(), task.getSymbol(),
                 task.getParams());
         String route = routeOf(task.getSymbol()).name();
-        return new Resolved(request, route, DomainId.of(definition.name(), request.limitGroup(), route).name());
+        return new Resolved(request, route, DomainId.of(definition.name(), request.limitGroup(), route).name(),
+                definition.limitGroups().get(request.limitGroup()).usedWeightHeader());
     }
 
     /**
@@ -124,9 +129,8 @@ public final class ExchangeRoutes {
         }
     }
 
-    /** The URL of {@code task}'s call to {@code endpoint}: its route's base URL of the endpoint, path and query. */
-    public URI urlOf(CollectorTask task, Endpoint endpoint) {
-        Resolved resolved = resolve(task);
+    /** The URL of a resolved call to {@code endpoint}: its route's base URL of the endpoint, path and query. */
+    public URI urlOf(Resolved resolved, Endpoint endpoint) {
         return URI.create(route(resolved.route()).baseUrlOf(endpoint) + resolved.request().pathAndQuery());
     }
 
@@ -139,12 +143,6 @@ public final class ExchangeRoutes {
     public URI healthUrlOf(Endpoint endpoint) {
         HostSet hostSet = hostSet(endpoint.exchange());
         return URI.create(routes.get(0).baseUrlOf(endpoint) + hostSet.healthPath());
-    }
-
-    /** The response header that reports the weight used in {@code task}'s limit group, or null. */
-    public String usedWeightHeaderOf(CollectorTask task) {
-        Resolved resolved = resolve(task);
-        return served.get(task.getExchange()).limitGroups().get(resolved.request().limitGroup()).usedWeightHeader();
     }
 
     /** Where the exchange of {@code hostSet} puts its error codes. */

@@ -66,29 +66,33 @@ public final class HttpTaskExecutor implements TaskExecutor {
         }
     }
 
+    /** A GET of the task's request, resolved once, on its route. */
     @Override
     public CompletionStage<CallResult> execute(CollectorTask task, Endpoint endpoint) {
-        return get(routes.routeOf(task).name(), () -> routes.urlOf(task, endpoint),
-                () -> routes.usedWeightHeaderOf(task));
+        ExchangeRoutes.Resolved resolved;
+        try {
+            resolved = routes.resolve(task);
+        } catch (RuntimeException unroutable) {
+            return CompletableFuture.completedFuture(CallResult.failure(clock.millis(), 0, unroutable));
+        }
+        return get(resolved.route(), () -> routes.urlOf(resolved, endpoint), resolved.usedWeightHeader());
     }
 
     /** A GET of the host set's health path, on the first route. */
     @Override
     public CompletionStage<CallResult> probe(Endpoint endpoint) {
-        return get(routes.routes().get(0).name(), () -> routes.healthUrlOf(endpoint), () -> null);
+        return get(routes.routes().get(0).name(), () -> routes.healthUrlOf(endpoint), null);
     }
 
     /**
      * Sends a GET of {@code url} on {@code route}, with the per-call timeout; reads the used weight from
-     * {@code usedWeightHeader} when there is one.
+     * {@code weightHeader} when there is one (not null).
      */
-    private CompletionStage<CallResult> get(String route, Supplier<URI> url, Supplier<String> usedWeightHeader) {
+    private CompletionStage<CallResult> get(String route, Supplier<URI> url, String weightHeader) {
         long started = clock.millis();
         long startNanos = System.nanoTime();
         HttpRequest request;
-        String weightHeader;
         try {
-            weightHeader = usedWeightHeader.get();
             request = HttpRequest.newBuilder(url.get())
                     .timeout(timeout)
                     .header("Accept", "application/json")

@@ -92,7 +92,7 @@ final class TaskAdmitter {
         queue.stage(task);
         Decision decision;
         try {
-            decision = engine.decide(views.of(task), queue, now);
+            decision = engine.decide(TaskViews.of(task, resolved), queue, now);
         } finally {
             queue.stage(null);
         }

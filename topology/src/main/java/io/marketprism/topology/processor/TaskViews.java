@@ -27,8 +27,12 @@ final class TaskViews {
      * @throws IllegalArgumentException when the task does not resolve to a request (see {@link ExchangeRoutes#resolve})
      */
     TaskView of(CollectorTask task) {
+        return of(task, routes.resolve(task));
+    }
+
+    /** The engine's view of the next attempt of a task already resolved to {@code resolved}. */
+    static TaskView of(CollectorTask task, ExchangeRoutes.Resolved resolved) {
         Attempt last = lastAttempt(task);
-        ExchangeRoutes.Resolved resolved = routes.resolve(task);
         return new TaskView(task.getTaskId(), resolved.hostSet(), resolved.domain(), task.getDataType().name(),
                 resolved.request().query(), Priority.valueOf(task.getPriority().name()), task.getWeight(),
                 task.getAttempt() + 1,

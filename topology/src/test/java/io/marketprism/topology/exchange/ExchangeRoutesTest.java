@@ -149,11 +149,11 @@ class ExchangeRoutesTest {
         CollectorTask direct = taskOnRoute(routes, "direct");
         CollectorTask proxied = taskOnRoute(routes, "proxy-a");
 
-        assertThat(routes.urlOf(direct, api)).isEqualTo(
+        assertThat(routes.urlOf(routes.resolve(direct), api)).isEqualTo(
                 URI.create("https://api.binance.com/api/v3/ticker/24hr?symbol=" + direct.getSymbol()));
-        assertThat(routes.urlOf(proxied, api)).isEqualTo(
+        assertThat(routes.urlOf(routes.resolve(proxied), api)).isEqualTo(
                 URI.create("http://127.0.0.1:9101/api/v3/ticker/24hr?symbol=" + proxied.getSymbol()));
-        assertThat(routes.urlOf(proxied, api1)).as("an endpoint the route does not list keeps its own URL")
+        assertThat(routes.urlOf(routes.resolve(proxied), api1)).as("an endpoint the route does not list keeps its own URL")
                 .isEqualTo(URI.create("https://api1.binance.com/api/v3/ticker/24hr?symbol=" + proxied.getSymbol()));
         assertThat(routes.routeOf(proxied).proxyUrl()).hasValue(URI.create("http://10.0.0.7:3128"));
         assertThat(routes.resolve(proxied).domain()).isEqualTo("binance.spot.proxy-a");
@@ -167,9 +167,9 @@ class ExchangeRoutesTest {
                 .isEqualTo(URI.create("https://fapi.binance.com/fapi/v1/ping"));
         assertThat(DIRECT.healthUrlOf(endpoint(config, "okx", "www")))
                 .isEqualTo(URI.create("https://www.okx.com/api/v5/public/time"));
-        assertThat(DIRECT.usedWeightHeaderOf(task("binance", "perp", "TICKER", "BTCUSDT")))
+        assertThat(DIRECT.resolve(task("binance", "perp", "TICKER", "BTCUSDT")).usedWeightHeader())
                 .isEqualTo("X-MBX-USED-WEIGHT-1M");
-        assertThat(DIRECT.usedWeightHeaderOf(task("okx", "spot", "TICKER", "BTC-USDT"))).isNull();
+        assertThat(DIRECT.resolve(task("okx", "spot", "TICKER", "BTC-USDT")).usedWeightHeader()).isNull();
         assertThat(DIRECT.errorsOf("okx").errorCode(200, "{\"code\":\"50011\",\"msg\":\"Too Many Requests\"}"))
                 .isEqualTo("50011");
         assertThat(DIRECT.errorsOf("deribit").errorCode(400, "{\"error\":{\"code\":10028}}")).isEqualTo("10028");
