@@ -17,10 +17,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
@@ -30,12 +28,10 @@ import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.utils.Utils;
 
@@ -96,7 +92,7 @@ public final class BacklogBenchmark {
                     new InstantSuccessExecutor(Clock.systemUTC()));
                  Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
                          kafka.bootstrapServers()));
-                 KafkaConsumer<byte[], byte[]> reader = resultReader(kafka, config.topics().results())) {
+                 KafkaConsumer<byte[], byte[]> reader = CommittedReader.fromStart(kafka, config.topics().results())) {
                 service.start();
                 service.awaitRunning(timeout);
                 say("producing " + tasks + " tasks; budget " + budgetPerSecond + " calls/s per exchange");
@@ -126,7 +122,7 @@ public final class BacklogBenchmark {
             long firstResultNanos;
             try (MarketPrismService service = new MarketPrismService(restored,
                     new InstantSuccessExecutor(Clock.systemUTC()));
-                 KafkaConsumer<byte[], byte[]> reader = resultReader(kafka, config.topics().results())) {
+                 KafkaConsumer<byte[], byte[]> reader = CommittedReader.fromStart(kafka, config.topics().results())) {
                 reader.seekToEnd(reader.assignment());
                 reader.assignment().forEach(reader::position);
                 long started = System.nanoTime();
@@ -214,20 +210,6 @@ public final class BacklogBenchmark {
         props.setProperty(ServiceConfig.APPLICATION_ID, APPLICATION_ID);
         props.setProperty(ServiceConfig.STATE_DIR, stateDir.toString());
         return ServiceConfig.fromProperties(props);
-    }
-
-    private static KafkaConsumer<byte[], byte[]> resultReader(EmbeddedKafka kafka, String topic) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        KafkaConsumer<byte[], byte[]> consumer =
-                new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        List<TopicPartition> assigned = new ArrayList<>();
-        consumer.partitionsFor(topic).forEach(p -> assigned.add(new TopicPartition(topic, p.partition())));
-        consumer.assign(assigned);
-        consumer.seekToBeginning(assigned);
-        return consumer;
     }
 
     /** Used heap after a full collection, in bytes. */

@@ -14,17 +14,12 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
 import java.util.function.Predicate;
 import org.HdrHistogram.Histogram;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
 
 /**
@@ -66,7 +61,7 @@ public final class SteadyLoadBenchmark {
             config.topics().all().forEach(topic -> kafka.createTopic(topic, settings.partitions()));
             Predicate<String> serviceThread = name -> name.contains(config.applicationId())
                     || name.startsWith("marketprism-http") || name.startsWith("HttpClient-");
-            try (KafkaConsumer<byte[], byte[]> reader = resultReader(kafka, config.topics().results());
+            try (KafkaConsumer<byte[], byte[]> reader = CommittedReader.fromStart(kafka, config.topics().results());
                  MarketPrismService service = MarketPrismService.withHttp(config)) {
                 service.start();
                 say(String.format(Locale.ROOT, "producing %.0f tasks/s; warm-up %d s, then %d s measured",
@@ -157,22 +152,6 @@ public final class SteadyLoadBenchmark {
         props.setProperty(ServiceConfig.APPLICATION_ID, APPLICATION_ID);
         props.setProperty(ServiceConfig.STATE_DIR, stateDir.toString());
         return ServiceConfig.fromProperties(props);
-    }
-
-    private static KafkaConsumer<byte[], byte[]> resultReader(EmbeddedKafka kafka, String topic) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 5);
-        KafkaConsumer<byte[], byte[]> consumer =
-                new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        List<TopicPartition> partitions = new ArrayList<>();
-        consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
-        consumer.assign(partitions);
-        consumer.seekToBeginning(partitions);
-        partitions.forEach(consumer::position);
-        return consumer;
     }
 
     private void say(String step) {
