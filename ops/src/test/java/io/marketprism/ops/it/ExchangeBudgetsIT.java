@@ -24,6 +24,10 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -116,25 +120,33 @@ class ExchangeBudgetsIT {
         return ServiceConfig.fromProperties(props);
     }
 
-    /** Produces the demand for the run's length; returns when it ended. */
-    private static Instant flood(String bootstrap, String topic, BudgetDemand demand) throws InterruptedException {
+    /**
+     * Produces the demand for the run's length, each {@link #TICK_MILLIS} the tasks owed since the last tick, on a
+     * scheduler's thread; returns when the run ended.
+     */
+    private static Instant flood(String bootstrap, String topic, BudgetDemand demand) throws Exception {
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ProducerConfig.LINGER_MS_CONFIG, 20);
+        ScheduledExecutorService ticks = Executors.newSingleThreadScheduledExecutor();
         try (KafkaProducer<byte[], byte[]> producer =
                      new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
-            long started = System.nanoTime();
-            long last = started;
-            while (System.nanoTime() - started < RUN_MILLIS * 1_000_000) {
+            long[] last = {System.nanoTime()};
+            ScheduledFuture<?> feed = ticks.scheduleAtFixedRate(() -> {
                 long now = System.nanoTime();
-                for (CollectorTask task : demand.next((now - last) / 1_000_000, "flood", Instant.now(),
+                for (CollectorTask task : demand.next((now - last[0]) / 1_000_000, "flood", Instant.now(),
                         DEADLINE_MILLIS)) {
                     producer.send(new ProducerRecord<>(topic, AvroCodec.tasks().encode(task)));
                 }
-                last = now;
-                Thread.sleep(TICK_MILLIS);
+                last[0] = now;
+            }, 0, TICK_MILLIS, TimeUnit.MILLISECONDS);
+            ticks.schedule(() -> feed.cancel(false), RUN_MILLIS, TimeUnit.MILLISECONDS).get();
+            if (feed.isDone() && !feed.isCancelled()) {
+                feed.get();  // the feed failed: its exception
             }
             return Instant.now();
+        } finally {
+            ticks.shutdownNow();
         }
     }
 
