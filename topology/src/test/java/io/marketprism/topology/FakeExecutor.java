@@ -90,7 +90,7 @@ final class FakeExecutor implements TaskExecutor {
     }
 
     @Override
-    public CompletionStage<CallResult> probe(Endpoint endpoint) {
+    public CompletionStage<CallResult> probe(Endpoint endpoint, String route) {
         probedEndpoints.add(endpoint.name());
         history.add("probe:" + endpoint.name());
         return CompletableFuture.completedFuture(probeResponder.apply(endpoint));

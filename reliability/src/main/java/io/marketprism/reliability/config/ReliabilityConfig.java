@@ -3,10 +3,12 @@ package io.marketprism.reliability.config;
 import io.marketprism.reliability.ErrorClass;
 import io.marketprism.reliability.exchange.ExchangeDefinitions;
 import io.marketprism.reliability.retry.ClassificationRules;
+import io.marketprism.reliability.state.DomainId;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -32,8 +34,10 @@ public final class ReliabilityConfig {
 
     private final Map<String, ExchangeProfile> exchanges;
     private final long clockSkewToleranceMillis;
-    /** Limit domains the caller routes tasks to, with the exchange of each. */
+    /** Limit domains the caller routes tasks to, with the exchange of each, in the caller's order. */
     private final Map<String, String> domains;
+    /** The egress routes those domains name, per exchange, in their order. */
+    private final Map<String, List<String>> routesByExchange;
 
     private ReliabilityConfig(Map<String, ExchangeProfile> exchanges, long clockSkewToleranceMillis) {
         this(exchanges, clockSkewToleranceMillis, Map.of());
@@ -41,7 +45,19 @@ public final class ReliabilityConfig {
 
     private ReliabilityConfig(Map<String, ExchangeProfile> exchanges, long clockSkewToleranceMillis,
                               Map<String, String> domains) {
-        this.domains = Map.copyOf(domains);
+        Map<String, String> ordered = new LinkedHashMap<>();
+        Map<String, List<String>> routes = new HashMap<>();
+        domains.forEach((domain, exchange) -> {
+            ordered.put(Objects.requireNonNull(domain, "domain"), Objects.requireNonNull(exchange, "exchange"));
+            String route = new DomainId(domain).route();
+            List<String> routesOfExchange = routes.computeIfAbsent(exchange, e -> new ArrayList<>());
+            if (route != null && !routesOfExchange.contains(route)) {
+                routesOfExchange.add(route);
+            }
+        });
+        this.domains = Collections.unmodifiableMap(ordered);
+        routes.replaceAll((exchange, list) -> List.copyOf(list));
+        this.routesByExchange = Map.copyOf(routes);
         // sorted for listing, hashed for the lookup on every engine call
         this.exchanges = Collections.unmodifiableMap(new LinkedHashMap<>(new TreeMap<>(exchanges)));
         this.clockSkewToleranceMillis = Settings.CLOCK_SKEW_TOLERANCE.type()
@@ -182,9 +198,17 @@ public final class ReliabilityConfig {
         return new ReliabilityConfig(exchanges, clockSkewToleranceMillis, exchangeByDomain);
     }
 
-    /** The limit domains given by {@link #withDomains}, with the exchange of each. */
+    /** The limit domains given by {@link #withDomains}, with the exchange of each, in the order given. */
     public Map<String, String> domains() {
         return domains;
+    }
+
+    /**
+     * The egress routes the domains of {@code exchange} name ({@link DomainId#route()}), in the order of
+     * {@link #domains()}, each once; empty when none names a route.
+     */
+    public List<String> routesOf(String exchange) {
+        return routesByExchange.getOrDefault(exchange, List.of());
     }
 
     /** The profile of {@code exchange}; IllegalArgumentException when it is not configured. */

@@ -343,23 +343,35 @@ public final class DecisionEngine {
      * outstanding, over every exchange with state (the first call loads each exchange the storage holds state of,
      * with its domain of the same name). Each is outstanding from now until {@link #recordProbe} reports it, and not
      * returned again meanwhile; outstanding probes live in memory only, so after a restart due probes are simply due
-     * again. No probe of an exchange is due while the exchange bans one of its limit domains, since checking a banned
-     * address can prolong the ban. Ordered by exchange name, then by endpoint as configured; empty when none is due.
+     * again. Checking a banned address can prolong the ban, so each probe names the egress route to send it on: the
+     * first route of the exchange's limit domains ({@link ReliabilityConfig#domains()}, in their order) on which no
+     * domain of the exchange is banned. While every route is banned, or a domain without a route ({@link DomainId#route()}
+     * null: it stands for every route) is, no probe of the exchange is due. An exchange whose domains name no route
+     * gets probes with a null route. Ordered by exchange name, then by endpoint as configured; empty when none is due.
      */
     public List<ProbeRequest> probesDue(long now) {
         observe(now);
         loadSavedExchanges(now);
         List<ProbeRequest> due = List.of();
         for (ExchangeRuntime exchange : exchanges.values()) {
-            if (banned(exchange.name, now)) {
-                continue;
+            List<String> routes = config.routesOf(exchange.name);
+            String route = null;
+            if (routes.isEmpty()) {
+                if (bannedOn(exchange.name, null, now)) {
+                    continue;
+                }
+            } else {
+                route = firstUnbannedRoute(exchange.name, routes, now);
+                if (route == null) {
+                    continue;
+                }
             }
             List<String> taken = exchange.takeDueProbes(now);
             for (int i = 0; i < taken.size(); i++) {
                 if (due.isEmpty()) {
                     due = new ArrayList<>();
                 }
-                due.add(new ProbeRequest(exchange.name, taken.get(i)));
+                due.add(new ProbeRequest(exchange.name, taken.get(i), route));
             }
         }
         if (due.size() > 1) {
@@ -412,10 +424,27 @@ public final class DecisionEngine {
         }
     }
 
-    private boolean banned(String exchangeName, long now) {
-        for (DomainRuntime domain : domains.values()) {
-            if (domain.exchange.equals(exchangeName) && domain.limiter.bannedUntil() > now) {
-                return true;
+    /** The first of {@code routes} on which {@code exchangeName} is not banned; null when it is banned on all. */
+    private String firstUnbannedRoute(String exchangeName, List<String> routes, long now) {
+        for (String route : routes) {
+            if (!bannedOn(exchangeName, route, now)) {
+                return route;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Whether a domain of {@code exchangeName} is banned on {@code route}: one of that route, or one without a route
+     * (it stands for every route); with a null {@code route}, any banned domain of the exchange.
+     */
+    private boolean bannedOn(String exchangeName, String route, long now) {
+        for (Map.Entry<String, DomainRuntime> domain : domains.entrySet()) {
+            if (domain.getValue().exchange.equals(exchangeName) && domain.getValue().limiter.bannedUntil() > now) {
+                String bannedRoute = new DomainId(domain.getKey()).route();
+                if (route == null || bannedRoute == null || bannedRoute.equals(route)) {
+                    return true;
+                }
             }
         }
         return false;

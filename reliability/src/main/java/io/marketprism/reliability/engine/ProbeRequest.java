@@ -4,9 +4,11 @@ import java.util.Objects;
 
 /**
  * An active health check the caller should make: {@code endpoint} of {@code exchange} is ejected, its ejection time is
- * over, and it stays out of rotation until {@link DecisionEngine#recordProbe} learns that a probe succeeded.
+ * over, and it stays out of rotation until {@link DecisionEngine#recordProbe} learns that a probe succeeded. It is sent
+ * on egress {@code route}, one on which the exchange bans no limit domain; null when the exchange's domains name no
+ * route (the caller's only or default one).
  */
-public record ProbeRequest(String exchange, String endpoint) {
+public record ProbeRequest(String exchange, String endpoint, String route) {
 
     public ProbeRequest {
         Objects.requireNonNull(exchange, "exchange");

@@ -22,6 +22,7 @@ import io.marketprism.reliability.state.StateKey;
 import io.marketprism.reliability.state.StateStorage;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -430,7 +431,7 @@ class DecisionEngineTest {
         List<String> afterProbe = List.of(dispatchedEndpoint("t4", T0 + 4_000), dispatchedEndpoint("t5", T0 + 4_000));
 
         assertThat(afterEjectionTime).containsOnly("b");
-        assertThat(due).containsExactly(new ProbeRequest("ex", "a"));
+        assertThat(due).containsExactly(new ProbeRequest("ex", "a", null));
         assertThat(afterProbe).containsExactly("a", "b");
         assertThat(events).last().isEqualTo(new ReliabilityEvent.EndpointRestored(T0 + 2_000, "ex", "a"));
     }
@@ -443,7 +444,7 @@ class DecisionEngineTest {
         List<ProbeRequest> firstDue = engine.probesDue(T0 + 1_000);
         engine.recordProbe("ex", "a", false, T0 + 1_000);
 
-        assertThat(firstDue).containsExactly(new ProbeRequest("ex", "a"));
+        assertThat(firstDue).containsExactly(new ProbeRequest("ex", "a", null));
         assertThat(events).filteredOn(ReliabilityEvent.EndpointEjected.class::isInstance)
                 .extracting(e -> ((ReliabilityEvent.EndpointEjected) e).reason(),
                         e -> ((ReliabilityEvent.EndpointEjected) e).until())
@@ -451,7 +452,7 @@ class DecisionEngineTest {
                         tuple(EjectionReason.PROBE_FAILED, T0 + 3_000));
         assertThat(engine.probesDue(T0 + 2_999)).isEmpty();
         assertThat(dispatchedEndpoint("t2", T0 + 2_999)).isEqualTo("b");
-        assertThat(engine.probesDue(T0 + 3_000)).containsExactly(new ProbeRequest("ex", "a"));
+        assertThat(engine.probesDue(T0 + 3_000)).containsExactly(new ProbeRequest("ex", "a", null));
     }
 
     @Test
@@ -463,9 +464,9 @@ class DecisionEngineTest {
         List<ProbeRequest> again = engine.probesDue(T0 + 60_000);
         engine.recordProbe("ex", "a", false, T0 + 60_000);
 
-        assertThat(first).containsExactly(new ProbeRequest("ex", "a"));
+        assertThat(first).containsExactly(new ProbeRequest("ex", "a", null));
         assertThat(again).isEmpty();
-        assertThat(engine.probesDue(T0 + 62_000)).containsExactly(new ProbeRequest("ex", "a"));
+        assertThat(engine.probesDue(T0 + 62_000)).containsExactly(new ProbeRequest("ex", "a", null));
     }
 
     @Test
@@ -480,7 +481,7 @@ class DecisionEngineTest {
         engine.recordProbe("ex", "a", true, T0 + 1_100);
         engine.recordProbe("ex", "a", true, T0 + 1_200);
 
-        assertThat(dueAgain).isEqualTo(handedOutBefore).containsExactly(new ProbeRequest("ex", "a"));
+        assertThat(dueAgain).isEqualTo(handedOutBefore).containsExactly(new ProbeRequest("ex", "a", null));
         assertThat(events).filteredOn(ReliabilityEvent.EndpointRestored.class::isInstance)
                 .containsExactly(new ReliabilityEvent.EndpointRestored(T0 + 1_100, "ex", "a"));
         assertThat(List.of(dispatchedEndpoint("t2", T0 + 2_000), dispatchedEndpoint("t3", T0 + 2_000)))
@@ -535,7 +536,7 @@ class DecisionEngineTest {
 
         assertThat(events).hasSize(eventsBefore);
         assertThat(engine.probesDue(T0 + 2_999)).isEmpty();
-        assertThat(engine.probesDue(T0 + 3_000)).containsExactly(new ProbeRequest("ex", "a"));
+        assertThat(engine.probesDue(T0 + 3_000)).containsExactly(new ProbeRequest("ex", "a", null));
     }
 
     @Test
@@ -546,7 +547,30 @@ class DecisionEngineTest {
         engine.record(CallReport.status(task("t2"), "b", 418, null, 5_000L, 10), T0 + 10);
 
         assertThat(engine.probesDue(T0 + 2_000)).isEmpty();
-        assertThat(engine.probesDue(T0 + 5_010)).containsExactly(new ProbeRequest("ex", "a"));
+        assertThat(engine.probesDue(T0 + 5_010)).containsExactly(new ProbeRequest("ex", "a", null));
+    }
+
+    @Test
+    void shouldProbeOnARouteTheExchangeDoesNotBanAndNotAtAllWhileItBansEveryRoute() {
+        Map<String, String> twoRoutes = new LinkedHashMap<>();
+        twoRoutes.put("ex.g.r1", "ex");
+        twoRoutes.put("ex.g.r2", "ex");
+        engine = new DecisionEngine(EngineFixture.configEjecting(1, 0.5, 1.0).withDomains(twoRoutes), storage,
+                events::add);
+        ejectA(T0);
+        TaskView onRouteOne = taskIn("t2", "ex.g.r1");
+        engine.decide(onRouteOne, queue, T0);
+        engine.record(CallReport.status(onRouteOne, "b", 418, null, 5_000L, 10), T0 + 10);
+
+        List<ProbeRequest> whileRouteOneIsBanned = engine.probesDue(T0 + 2_000);
+        engine.recordProbe("ex", "a", false, T0 + 2_000);
+        TaskView onRouteTwo = taskIn("t3", "ex.g.r2");
+        engine.decide(onRouteTwo, queue, T0 + 3_000);
+        engine.record(CallReport.status(onRouteTwo, "b", 418, null, 5_000L, 10), T0 + 3_000);
+
+        assertThat(whileRouteOneIsBanned).containsExactly(new ProbeRequest("ex", "a", "r2"));
+        assertThat(engine.probesDue(T0 + 4_000)).as("both routes banned").isEmpty();
+        assertThat(engine.probesDue(T0 + 5_010)).containsExactly(new ProbeRequest("ex", "a", "r1"));
     }
 
     @Test
@@ -564,7 +588,7 @@ class DecisionEngineTest {
                 T0 + 20);
 
         assertThat(restarted.probesDue(T0 + 2_000)).as("no probe of a banned address").isEmpty();
-        assertThat(restarted.probesDue(T0 + 5_010)).containsExactly(new ProbeRequest("ex", "a"));
+        assertThat(restarted.probesDue(T0 + 5_010)).containsExactly(new ProbeRequest("ex", "a", null));
     }
 
     @Test
@@ -679,6 +703,11 @@ class DecisionEngineTest {
         Decision.Dispatch dispatch = (Decision.Dispatch) engine.decide(task("t1"), queue, at);
         assertThat(dispatch.endpoint()).isEqualTo("a");
         engine.record(CallReport.status(task("t1"), "a", 500, null, null, 5), at);
+    }
+
+    private static TaskView taskIn(String taskId, String domain) {
+        return new TaskView(taskId, "ex", domain, "TRADES", Map.of(), Priority.NORMAL, null, 1, null, null, null,
+                null);
     }
 
     private String dispatchedEndpoint(String taskId, long now) {

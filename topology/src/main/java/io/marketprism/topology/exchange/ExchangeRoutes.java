@@ -139,10 +139,10 @@ public final class ExchangeRoutes {
         return routeOf(task.getSymbol());
     }
 
-    /** The URL of a health check of {@code endpoint}, on the first route. */
-    public URI healthUrlOf(Endpoint endpoint) {
+    /** The URL of a health check of {@code endpoint} on egress route {@code routeName}. */
+    public URI healthUrlOf(Endpoint endpoint, String routeName) {
         HostSet hostSet = hostSet(endpoint.exchange());
-        return URI.create(routes.get(0).baseUrlOf(endpoint) + hostSet.healthPath());
+        return URI.create(route(routeName).baseUrlOf(endpoint) + hostSet.healthPath());
     }
 
     /** Where the exchange of {@code hostSet} puts its error codes. */

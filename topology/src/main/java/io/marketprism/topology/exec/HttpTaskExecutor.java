@@ -78,10 +78,11 @@ public final class HttpTaskExecutor implements TaskExecutor {
         return get(resolved.route(), () -> routes.urlOf(resolved, endpoint), resolved.usedWeightHeader());
     }
 
-    /** A GET of the host set's health path, on the first route. */
+    /** A GET of the host set's health path, on {@code route} (null: the first route). */
     @Override
-    public CompletionStage<CallResult> probe(Endpoint endpoint) {
-        return get(routes.routes().get(0).name(), () -> routes.healthUrlOf(endpoint), null);
+    public CompletionStage<CallResult> probe(Endpoint endpoint, String route) {
+        String name = route != null ? route : routes.routes().get(0).name();
+        return get(name, () -> routes.healthUrlOf(endpoint, name), null);
     }
 
     /**

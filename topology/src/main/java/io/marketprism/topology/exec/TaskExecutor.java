@@ -15,11 +15,12 @@ public interface TaskExecutor extends AutoCloseable {
     CompletionStage<CallResult> execute(CollectorTask task, Endpoint endpoint);
 
     /**
-     * Sends the host set's cheap health check (its definition's {@code health} path) to {@code endpoint}, with the
-     * same timeout as a task's call; {@link CallResult#showsHealthy()} judges the result. The default, for executors that
-     * cannot probe, answers healthy at once, so an ejected endpoint returns to rotation as soon as its probe is due.
+     * Sends the host set's cheap health check (its definition's {@code health} path) to {@code endpoint} on egress
+     * {@code route} (null: the first route), with the same timeout as a task's call; {@link CallResult#showsHealthy()}
+     * judges the result. The default, for executors that cannot probe, answers healthy at once, so an ejected endpoint
+     * returns to rotation as soon as its probe is due.
      */
-    default CompletionStage<CallResult> probe(Endpoint endpoint) {
+    default CompletionStage<CallResult> probe(Endpoint endpoint, String route) {
         return CompletableFuture.completedFuture(CallResult.response(0, 0, 200, "", -1, -1));
     }
 

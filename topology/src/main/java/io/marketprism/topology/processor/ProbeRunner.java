@@ -10,8 +10,9 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
- * Active health checks of ejected endpoints: starts the probes the engine says are due on the executor's threads and
- * reports each finished one back, on the stream thread. Probes are not tasks: no ledger entry, no output record, no
+ * Active health checks of ejected endpoints: starts the probes the engine says are due, each on the egress route the
+ * engine chose (one the exchange does not ban), on the executor's threads and reports each finished one back, on the
+ * stream thread. Probes are not tasks: no ledger entry, no output record, no
  * call slot. One probe per endpoint runs at a time: the engine hands a probe out again only once its outcome is
  * recorded.
  */
@@ -46,7 +47,7 @@ final class ProbeRunner {
                 continue;
             }
             try {
-                executor.probe(endpoint).whenComplete((result, error) -> {
+                executor.probe(endpoint, probe.route()).whenComplete((result, error) -> {
                     if (!closed) {
                         finished.add(new FinishedProbe(probe, error == null && result.showsHealthy()));
                     }

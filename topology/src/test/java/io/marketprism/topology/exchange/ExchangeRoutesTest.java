@@ -163,10 +163,12 @@ class ExchangeRoutesTest {
     void shouldCheckHealthOnTheHostSetsPathAndReadItsWeightHeaderAndErrorCodes() {
         ServiceConfig config = ServiceConfig.ofDefaults();
 
-        assertThat(DIRECT.healthUrlOf(endpoint(config, "binance-usdm", "fapi")))
+        assertThat(DIRECT.healthUrlOf(endpoint(config, "binance-usdm", "fapi"), "direct"))
                 .isEqualTo(URI.create("https://fapi.binance.com/fapi/v1/ping"));
-        assertThat(DIRECT.healthUrlOf(endpoint(config, "okx", "www")))
+        assertThat(DIRECT.healthUrlOf(endpoint(config, "okx", "www"), "direct"))
                 .isEqualTo(URI.create("https://www.okx.com/api/v5/public/time"));
+        assertThat(TWO_ROUTES.routes().healthUrlOf(endpoint(TWO_ROUTES, "binance-spot", "api"), "proxy-a"))
+                .isEqualTo(URI.create("http://127.0.0.1:9101/api/v3/ping"));
         assertThat(DIRECT.resolve(task("binance", "perp", "TICKER", "BTCUSDT")).usedWeightHeader())
                 .isEqualTo("X-MBX-USED-WEIGHT-1M");
         assertThat(DIRECT.resolve(task("okx", "spot", "TICKER", "BTC-USDT")).usedWeightHeader()).isNull();

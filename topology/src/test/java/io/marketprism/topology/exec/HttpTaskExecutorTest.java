@@ -137,12 +137,22 @@ class HttpTaskExecutorTest {
 
     @Test
     void shouldProbeTheHealthPathOfTheEndpointsHostSet() throws Exception {
-        CallResult usdm = executor.probe(endpointOf("binance-usdm")).toCompletableFuture().get(10, TimeUnit.SECONDS);
-        CallResult okx = executor.probe(endpointOf("okx")).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        CallResult usdm = executor.probe(endpointOf("binance-usdm"), null).toCompletableFuture()
+                .get(10, TimeUnit.SECONDS);
+        CallResult okx = executor.probe(endpointOf("okx"), null).toCompletableFuture().get(10, TimeUnit.SECONDS);
 
         assertThat(usdm.showsHealthy()).isTrue();
         assertThat(okx.showsHealthy()).isTrue();
         assertThat(requests).containsExactly("/usdm/fapi/v1/ping", "/okx/api/v5/public/time");
+    }
+
+    @Test
+    void shouldProbeOnTheRouteItIsGiven() throws Exception {
+        CallResult onSecond = executor.probe(endpointOf("okx"), "second").toCompletableFuture()
+                .get(10, TimeUnit.SECONDS);
+
+        assertThat(onSecond.showsHealthy()).isTrue();
+        assertThat(requests).containsExactly("/okx-second/api/v5/public/time");
     }
 
     @AfterEach
