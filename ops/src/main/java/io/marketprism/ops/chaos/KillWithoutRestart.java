@@ -5,7 +5,6 @@ import io.marketprism.schemas.TaskResult;
 import io.marketprism.schemas.codec.AvroCodec;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.IsolationLevel;
@@ -69,15 +68,15 @@ public final class KillWithoutRestart implements Scenario {
         Map<String, String> settings = run.settings(Map.of("kafka.num.standby.replicas", Integer.toString(standbys)));
         // The service's own commit interval (Kafka Streams' 100 ms under exactly-once), as deployed.
         settings.remove(ChaosStack.COMMIT_INTERVAL);
-        List<ServiceInstance> instances = run.startInstances(instances, settings);
+        ServiceInstance victim = run.startInstances(instances, settings).get(0);
         TaskFeed feed = run.feed();
         int tasks = (int) (before.plus(after).toSeconds() * TASKS_PER_SECOND);
         CompletableFuture<?> producing = CompletableFuture.runAsync(() ->
                 feed.produceTasks(tasks, Duration.ofSeconds(1).dividedBy(TASKS_PER_SECOND), task -> { }));
         Thread.sleep(before.toMillis());
         Instant killed = Instant.now();
-        instances.get(0).kill();
-        run.fault("kill -9 instance " + instances.get(0).name() + ", not restarted");
+        victim.kill();
+        run.fault("kill -9 instance " + victim.name() + ", not restarted");
         producing.get();
 
         Verdict verdict = run.verify(Duration.ofMinutes(run.scale().pick(5, 3)));
