@@ -20,9 +20,11 @@ public record FailoverReport(List<ScenarioReport> runs, double loadBefore, doubl
         StringBuilder sb = new StringBuilder();
         sb.append(BenchmarkReport.machineLine(loadBefore, loadAfter)).append(System.lineSeparator());
         for (ScenarioReport run : runs) {
-            sb.append(String.format(Locale.ROOT, "%-28s failover %s (target < %d s with a standby), before the kill "
-                            + "%s, %s%n", run.name(), figure(run, KillWithoutRestart.FAILOVER_FIGURE),
-                    KillWithoutRestart.TARGET.toSeconds(), figure(run, KillWithoutRestart.CALM_FIGURE), verdict(run)));
+            sb.append(String.format(Locale.ROOT, "%-28s failover %s (target < %d s with a standby): dropped after "
+                            + "%s, rebalanced after %s; before the kill %s; %s%n", run.name(),
+                    figure(run, KillWithoutRestart.FAILOVER_FIGURE), KillWithoutRestart.TARGET.toSeconds(),
+                    figure(run, KillWithoutRestart.DROPPED_FIGURE), figure(run, KillWithoutRestart.REBALANCED_FIGURE),
+                    figure(run, KillWithoutRestart.CALM_FIGURE), verdict(run)));
         }
         return sb.toString();
     }
@@ -30,10 +32,12 @@ public record FailoverReport(List<ScenarioReport> runs, double loadBefore, doubl
     /** The runs as the table in docs/performance.md. */
     public String markdown() {
         StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "| Run | Failover (longest stall from the "
-                + "kill) | Longest latency in the 5 s before | Tasks | Verdict |%n|---|---|---|---|---|%n"));
+                + "kill) | Group dropped the instance after | Group rebalanced after | Longest latency in the 5 s "
+                + "before | Tasks | Verdict |%n|---|---|---|---|---|---|---|%n"));
         for (ScenarioReport run : runs) {
-            sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %,d | %s |%n", run.title(),
-                    figure(run, KillWithoutRestart.FAILOVER_FIGURE), figure(run, KillWithoutRestart.CALM_FIGURE),
+            sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %,d | %s |%n", run.title(),
+                    figure(run, KillWithoutRestart.FAILOVER_FIGURE), figure(run, KillWithoutRestart.DROPPED_FIGURE),
+                    figure(run, KillWithoutRestart.REBALANCED_FIGURE), figure(run, KillWithoutRestart.CALM_FIGURE),
                     run.verdict().produced(), verdict(run)));
         }
         return sb.toString();

@@ -18,6 +18,10 @@ import org.apache.kafka.common.IsolationLevel;
  */
 public final class KillWithoutRestart implements Scenario {
 
+    /** The figure of the time until the group coordinator dropped the killed instance (its session timeout). */
+    public static final String DROPPED_FIGURE = "group dropped the killed instance after";
+    /** The figure of the time until the group had rebalanced onto the survivors. */
+    public static final String REBALANCED_FIGURE = "group rebalanced onto the survivors after";
     /** The figure of the failover time. */
     public static final String FAILOVER_FIGURE = "failover (longest stall from the kill)";
     /** The figure of the normal pace before the kill. */
@@ -77,11 +81,15 @@ public final class KillWithoutRestart implements Scenario {
         Instant killed = Instant.now();
         victim.kill();
         run.fault("kill -9 instance " + victim.name() + ", not restarted");
+        Duration dropped = untilGroupHas(run, settings, killed, false);
+        Duration rebalanced = untilGroupHas(run, settings, killed, true);
         producing.get();
 
         Verdict verdict = run.verify(Duration.ofMinutes(run.scale().pick(5, 3)));
         run.expectNoFailedAttempts(verdict);
         Stall stall = stall(run, killed);
+        run.figure(DROPPED_FIGURE, ChaosRun.seconds(dropped));
+        run.figure(REBALANCED_FIGURE, ChaosRun.seconds(rebalanced));
         run.figure(FAILOVER_FIGURE, ChaosRun.seconds(stall.longest()));
         run.figure(CALM_FIGURE, ChaosRun.seconds(stall.longestBefore()));
         if (standbys > 0 && stall.longest().compareTo(TARGET) >= 0) {
@@ -89,6 +97,16 @@ public final class KillWithoutRestart implements Scenario {
                     + ChaosRun.seconds(TARGET));
         }
         return run.report(Expectation.EXACTLY_ONCE, verdict);
+    }
+
+    /**
+     * The time from the kill until the group has one member fewer and, when {@code settled}, has finished its
+     * rebalance, polled every 100 ms.
+     */
+    private Duration untilGroupHas(ChaosRun run, Map<String, String> settings, Instant killed, boolean settled) {
+        Deadline.within(Duration.ofMinutes(1)).await(() -> KafkaChecks.groupHas(run.stack().bootstrap(),
+                settings.get("application.id"), instances - 1, settled), "the group to drop the killed instance");
+        return Duration.between(killed, Instant.now());
     }
 
     /**
