@@ -63,7 +63,7 @@ class FailoverSettingsIT {
             // with the broker's default scan of 10 s it would hold readers up to 13 s
             assertThat(held).isGreaterThanOrEqualTo(FailoverSettings.TRANSACTION_TIMEOUT.minusMillis(100))
                     .isLessThan(FailoverSettings.TRANSACTION_TIMEOUT.plus(FailoverSettings.ABORT_SCAN_INTERVAL)
-                            .plusSeconds(1));
+                            .plusSeconds(2));
             producer.close(Duration.ZERO);
         }
     }
