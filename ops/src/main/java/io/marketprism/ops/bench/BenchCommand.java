@@ -45,13 +45,21 @@ import picocli.CommandLine.Spec;
             "backlog: --backlog-tasks produced at once behind --backlog-budget calls/s per exchange: time to take "
                     + "them in, heap before and with the backlog, order of the first results, restore time of a new "
                     + "instance with an empty state directory.",
+            "failover: tasks at 200/s over two instances as child JVMs, one killed with SIGKILL and not restarted, "
+                    + "without and with a standby, on the documented failover settings: the longest stall any task "
+                    + "suffered from the kill (the chaos suite's failover scenario with two instances).",
+            "scale-out: --scale-out-tasks produced at once and worked off by 1, 2 and 4 instances as child JVMs "
+                    + "against the lenient simulator answering after --exchange-latency-ms, "
+                    + "--scale-out-slots calls in flight per endpoint, tasks spread over --scale-out-routes egress "
+                    + "routes: results completed per second after a warm-up, and the speed-up over one instance.",
             "Progress goes to standard error, the figures to standard output."})
 public final class BenchCommand implements Callable<Integer> {
 
     private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'", Locale.ROOT);
 
     @Option(names = "--suite", split = ",", defaultValue = "ceiling",
-            description = "Suites to run: all, ceiling, latency, cost, backlog (default: ${DEFAULT-VALUE}).")
+            description = "Suites to run: all, ceiling, latency, cost, backlog, failover, scale-out "
+                    + "(default: ${DEFAULT-VALUE}).")
     List<String> suites;
 
     @Option(names = "--tasks", defaultValue = "400000",
@@ -97,7 +105,7 @@ public final class BenchCommand implements Callable<Integer> {
     double costRate;
 
     @Option(names = "--exchange-latency-ms", defaultValue = "50",
-            description = "latency, cost: the simulated exchange's fixed latency (default: ${DEFAULT-VALUE}).")
+            description = "latency, cost, scale-out: the simulated exchange's fixed latency (default: ${DEFAULT-VALUE}).")
     int exchangeLatencyMillis;
 
     @Option(names = "--steady-warmup-seconds", defaultValue = "20",
@@ -120,6 +128,19 @@ public final class BenchCommand implements Callable<Integer> {
             description = "backlog: seconds the first results are read for the order check "
                     + "(default: ${DEFAULT-VALUE}).")
     int backlogDrainSeconds;
+
+    @Option(names = "--scale-out-tasks", defaultValue = "60000",
+            description = "scale-out: tasks produced for each instance count (default: ${DEFAULT-VALUE}).")
+    int scaleOutTasks;
+
+    @Option(names = "--scale-out-slots", defaultValue = "1",
+            description = "scale-out: calls in flight per endpoint, as execution.max.in.flight.per.endpoint "
+                    + "(default: ${DEFAULT-VALUE}).")
+    int scaleOutSlots;
+
+    @Option(names = "--scale-out-routes", defaultValue = "4",
+            description = "scale-out: egress routes the tasks spread over (default: ${DEFAULT-VALUE}).")
+    int scaleOutRoutes;
 
     @Option(names = {"-s", "--set"}, paramLabel = "KEY=VALUE",
             description = "A service configuration key on top of the benchmark's generous limits, e.g. "
@@ -152,6 +173,14 @@ public final class BenchCommand implements Callable<Integer> {
             String text;
             if (suite == BenchSuite.CEILING) {
                 BenchmarkReport report = new PipelineBenchmark(settings(), progress).run();
+                text = report.render();
+                markdown.put(suite, report.markdown());
+            } else if (suite == BenchSuite.FAILOVER) {
+                FailoverReport report = new FailoverBenchmark(progress).run();
+                text = report.render();
+                markdown.put(suite, report.markdown());
+            } else if (suite == BenchSuite.SCALE_OUT) {
+                ScaleOutReport report = new ScaleOutBenchmark(scaleOutWorkload(), progress).run();
                 text = report.render();
                 markdown.put(suite, report.markdown());
             } else if (suite == BenchSuite.BACKLOG) {
@@ -192,6 +221,12 @@ public final class BenchCommand implements Callable<Integer> {
     SteadyLoadSettings steadySettings(double rate) {
         return new SteadyLoadSettings(rate, steadyWarmupSeconds, steadySeconds, exchangeLatencyMillis, partitions,
                 overrides);
+    }
+
+    /** The scale-out suite's workload: a backlog well past what the instances finish in the 10 s warm-up and 30 s. */
+    ScaleOutBenchmark.ScaleOutWorkload scaleOutWorkload() {
+        return new ScaleOutBenchmark.ScaleOutWorkload(scaleOutTasks, Duration.ofMillis(exchangeLatencyMillis),
+                scaleOutSlots, scaleOutRoutes, partitions, Duration.ofSeconds(10), Duration.ofSeconds(30));
     }
 
     private String section(double loadBefore, double loadAfter, Map<BenchSuite, String> markdown) {

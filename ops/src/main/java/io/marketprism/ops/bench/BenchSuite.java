@@ -15,7 +15,11 @@ public enum BenchSuite {
     /** CPU share of the service's threads and allocation per task at a steady rate. */
     COST,
     /** A million waiting tasks behind tiny budgets: intake, heap, drain order, restore. */
-    BACKLOG;
+    BACKLOG,
+    /** Kill -9 of one of two instances under load, without and with a standby: time until results resume. */
+    FAILOVER,
+    /** 1, 2 and 4 instances on the same I/O-bound backlog: results per second and the speed-up. */
+    SCALE_OUT;
 
     /**
      * The suites named, case-insensitively; {@code all} stands for every one.
@@ -25,7 +29,7 @@ public enum BenchSuite {
     public static Set<BenchSuite> parse(List<String> names) {
         EnumSet<BenchSuite> parsed = EnumSet.noneOf(BenchSuite.class);
         for (String name : names) {
-            String normal = name.strip().toUpperCase(Locale.ROOT);
+            String normal = name.strip().toUpperCase(Locale.ROOT).replace('-', '_');
             if (normal.equals("ALL")) {
                 parsed.addAll(EnumSet.allOf(BenchSuite.class));
                 continue;
@@ -44,8 +48,8 @@ public enum BenchSuite {
         return parsed;
     }
 
-    /** The name as the option takes it. */
+    /** The name as the option takes it, e.g. {@code scale-out}. */
     public String optionName() {
-        return name().toLowerCase(Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 }

@@ -3,6 +3,7 @@ package io.marketprism.ops.chaos;
 import io.marketprism.ops.exchange.FaultProfile;
 import io.marketprism.ops.exchange.SimulatedExchange;
 import io.marketprism.ops.kafka.EmbeddedKafka;
+import io.marketprism.ops.kafka.FailoverSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,6 +32,9 @@ public final class ChaosStack implements AutoCloseable {
     public static final List<String> OUTPUT_TOPICS = List.of(RESULTS, "collector.tasks.retry", DEAD_LETTERS,
             "reliability.events");
 
+    /** The service key of Kafka Streams' commit interval, which a scenario may set back to the service's default. */
+    public static final String COMMIT_INTERVAL = "kafka.commit.interval.ms";
+
     private final Path workDir;
     private final EmbeddedKafka kafka;
     private final SimulatedExchange exchange;
@@ -42,10 +46,15 @@ public final class ChaosStack implements AutoCloseable {
         this.exchange = exchange;
     }
 
-    /** Starts a broker and a simulated exchange (seeded, without faults) under {@code workDir}. */
+    /**
+     * Starts a broker with the documented failover settings ({@link FailoverSettings#broker()}) and a simulated
+     * exchange (seeded, without faults) under {@code workDir}.
+     */
     public static ChaosStack start(Path workDir, long seed) throws IOException {
         Files.createDirectories(workDir);
-        EmbeddedKafka kafka = EmbeddedKafka.builder().port(0).build().start();
+        EmbeddedKafka.Builder broker = EmbeddedKafka.builder().port(0);
+        FailoverSettings.broker().forEach(broker::brokerProperty);
+        EmbeddedKafka kafka = broker.build().start();
         try {
             SimulatedExchange exchange = SimulatedExchange.builder().port(0).mode(EXCHANGE_MODE).seed(seed)
                     .faults(FaultProfile.ofDefaults()).handlerThreads(16).build().start();
@@ -70,16 +79,16 @@ public final class ChaosStack implements AutoCloseable {
 
     /**
      * Service settings every instance of a scenario starts from: the exchanges at the simulator with generous
-     * budgets, the application id, six partitions and a failover fast enough to measure (6 s session timeout, the
-     * broker's minimum), then {@code overrides}.
+     * budgets, the application id, six partitions, the documented failover settings
+     * ({@link FailoverSettings#service()}), a commit interval of 1 s (so a kill lands inside an open transaction, as
+     * in Kafka's own EOS system tests), then {@code overrides}.
      */
     public Map<String, String> serviceSettings(String applicationId, Map<String, String> overrides) {
         Map<String, String> settings = new LinkedHashMap<>(SimulatedSettings.generous(exchange));
         settings.put("application.id", applicationId);
         settings.put("topic.partitions", "6");
-        settings.put("kafka.session.timeout.ms", "6000");
-        settings.put("kafka.heartbeat.interval.ms", "1000");
-        settings.put("kafka.commit.interval.ms", "1000");
+        settings.putAll(FailoverSettings.service());
+        settings.put(COMMIT_INTERVAL, "1000");
         settings.putAll(overrides);
         return settings;
     }

@@ -21,8 +21,8 @@ public final class ChaosSuite {
             new UpstreamChaos(),
             new ScalingUnderLoad(),
             new PausedInstance(),
-            new KillWithoutRestart(0),
-            new KillWithoutRestart(1));
+            KillWithoutRestart.ofThreeInstances(0),
+            KillWithoutRestart.ofThreeInstances(1));
 
     private ChaosSuite() {
     }

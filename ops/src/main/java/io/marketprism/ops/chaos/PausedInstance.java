@@ -1,6 +1,7 @@
 package io.marketprism.ops.chaos;
 
 import io.marketprism.ops.exchange.FaultProfile;
+import io.marketprism.ops.kafka.FailoverSettings;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -52,7 +53,8 @@ public final class PausedInstance implements Scenario {
         long logBefore = Files.size(frozen.log());
         frozen.pause();
         run.fault("SIGSTOP instance " + frozen.name() + " for " + pause.toSeconds() + " s (poll interval "
-                + POLL_INTERVAL.toSeconds() + " s, session 6 s, transaction timeout 10 s)");
+                + POLL_INTERVAL.toSeconds() + " s, session " + FailoverSettings.SESSION_TIMEOUT.toMillis()
+                + " ms, transaction timeout " + FailoverSettings.TRANSACTION_TIMEOUT.toMillis() + " ms)");
         feed.produceTasks(tasksPerPhase);
         Thread.sleep(pause.toMillis());
         frozen.resume();

@@ -16,14 +16,21 @@ class BenchSuiteTest {
     }
 
     @Test
+    void shouldReadAHyphenatedSuiteByItsOptionName() {
+        assertThat(BenchSuite.parse(List.of("scale-out"))).containsExactly(BenchSuite.SCALE_OUT);
+        assertThat(BenchSuite.SCALE_OUT.optionName()).isEqualTo("scale-out");
+    }
+
+    @Test
     void shouldReadAllAsEverySuite() {
         assertThat(BenchSuite.parse(List.of("all"))).isEqualTo(EnumSet.allOf(BenchSuite.class));
     }
 
     @Test
     void shouldRejectAnUnknownSuiteListingTheAllowedOnes() {
-        assertThatThrownBy(() -> BenchSuite.parse(List.of("failover")))
+        assertThatThrownBy(() -> BenchSuite.parse(List.of("fail-over")))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("--suite: 'failover' is not one of all, ceiling, latency, cost, backlog");
+                .hasMessage("--suite: 'fail-over' is not one of all, ceiling, latency, cost, backlog, failover, "
+                        + "scale-out");
     }
 }
