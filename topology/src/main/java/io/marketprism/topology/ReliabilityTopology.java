@@ -39,10 +39,11 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <pre>
  * tasks, retry ─▶ decode ─┬─▶ dead letters
- *                         ├─▶ (on its host set's partition) ──────────▶ reliability ─┬─▶ results
- *                         └─▶ (elsewhere) repartition by host set ─────┘             ├─▶ retry
- *                                                                                    ├─▶ dead letters
- *                                                                                    └─▶ reliability events
+ *                         ├─▶ repartition by host set (tasks read elsewhere) ─┐
+ *                         └─▶ (tasks on their host set's partition) ──────────┴─▶ reliability ─┬─▶ results
+ *                                                                                              ├─▶ retry
+ *                                                                                              ├─▶ dead letters
+ *                                                                                              └─▶ reliability events
  * </pre>
  */
 public final class ReliabilityTopology {

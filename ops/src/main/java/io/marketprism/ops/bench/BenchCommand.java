@@ -191,8 +191,7 @@ public final class BenchCommand implements Callable<Integer> {
     BenchmarkSettings settings() {
         return new BenchmarkSettings(tasks, ceilingTasks, warmup, partitions,
                 parseEnum("--format", format, TaskFormat.class), parseEnum("--input-keys", inputKeys, InputKeys.class),
-                parsePhases(phases), runs, minSeconds, overrides,
-                Duration.ofSeconds(timeoutSeconds));
+                parsePhases(phases), runs, minSeconds, overrides, Duration.ofSeconds(timeoutSeconds));
     }
 
     /** The latency and cost suites' options at one rate, validated. */

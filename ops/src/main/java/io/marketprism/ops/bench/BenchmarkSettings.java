@@ -24,8 +24,8 @@ import java.util.Set;
  * @param timeout          longest wait for one run's output
  */
 public record BenchmarkSettings(int tasks, int ceilingTasks, int warmup, int partitions, TaskFormat format,
-                                InputKeys inputKeys, Set<Phase> phases, int runs, int minSeconds, Map<String, String> serviceOverrides,
-                                Duration timeout) {
+                                InputKeys inputKeys, Set<Phase> phases, int runs, int minSeconds,
+                                Map<String, String> serviceOverrides, Duration timeout) {
 
     /** The two measurements. */
     public enum Phase {
@@ -66,8 +66,7 @@ public record BenchmarkSettings(int tasks, int ceilingTasks, int warmup, int par
      */
     public static BenchmarkSettings ofDefaults() {
         return new BenchmarkSettings(400_000, 4_000_000, 200_000, 6, TaskFormat.JSON, InputKeys.HOST_SET,
-                EnumSet.allOf(Phase.class), 3,
-                10, Map.of(), Duration.ofMinutes(5));
+                EnumSet.allOf(Phase.class), 3, 10, Map.of(), Duration.ofMinutes(5));
     }
 
     /** Measured tasks of a phase's first run. */

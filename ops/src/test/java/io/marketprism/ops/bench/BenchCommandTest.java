@@ -21,7 +21,8 @@ class BenchCommandTest {
     @Test
     void shouldReadEveryOptionCaseInsensitively() {
         BenchmarkSettings settings = parse("--tasks", "1000", "--ceiling-tasks", "5000", "--warmup", "0",
-                "--partitions", "3", "--format", "AVRO", "--input-keys", "Task_Id", "--phases", "Pipeline", "--runs", "2", "--min-seconds", "5",
+                "--partitions", "3", "--format", "AVRO", "--input-keys", "Task_Id", "--phases", "Pipeline",
+                "--runs", "2", "--min-seconds", "5",
                 "--set", "execution.max.in.flight.per.endpoint=32", "--timeout-seconds", "60").settings();
 
         assertThat(settings).isEqualTo(new BenchmarkSettings(1000, 5000, 0, 3, TaskFormat.AVRO, InputKeys.TASK_ID,

@@ -1,5 +1,6 @@
 package io.marketprism.topology.processor;
 
+import io.marketprism.topology.exchange.ExchangeRoutes;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.Set;
@@ -7,12 +8,12 @@ import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.processor.StreamPartitioner;
 
 /**
- * Which partition decides a host set: the one its key ({@link io.marketprism.topology.exchange.ExchangeRoutes#partitionKeyOf})
- * takes among the {@code topic.partitions} partitions of the by-host-set topic. The formula is the producer's default
- * partitioner for a keyed record (murmur2 of the key's UTF-8 bytes, made positive, modulo the partition count), so a
- * record keyed by its host set on any topic of that many partitions (the retry topic, a tasks topic whose producers
- * key as recommended) already sits on its deciding partition, and the decode step hands it to the reliability step of
- * the same task instead of through the repartition topic.
+ * Which partition decides a host set: the one its key ({@link ExchangeRoutes#partitionKeyOf}) takes among the
+ * {@code topic.partitions} partitions of the by-host-set topic. The formula is the producer's default partitioner for
+ * a keyed record (murmur2 of the key's UTF-8 bytes, made positive, modulo the partition count), so a record keyed
+ * by its host set on any topic of that many partitions (the retry topic, a tasks topic whose producers key as
+ * recommended) already sits on its deciding partition, and the decode step hands it to the reliability step of the
+ * same task instead of through the repartition topic.
  *
  * <p>The count is fixed here, not taken from the caller: interactive queries of the reliability stores pass the
  * largest partition count of the step's source topics, which is larger when the tasks topic has more partitions.
