@@ -12,6 +12,7 @@ import io.marketprism.topology.config.ServiceConfig;
 import io.marketprism.topology.exec.TaskExecutor;
 import io.marketprism.topology.processor.DecodeProcessor;
 import io.marketprism.topology.processor.EventJson;
+import io.marketprism.topology.processor.HostSetPartitioner;
 import io.marketprism.topology.processor.ProcessorSettings;
 import io.marketprism.topology.processor.ReliabilityProcessor;
 import io.marketprism.topology.processor.Outcome;
@@ -38,10 +39,11 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <pre>
  * tasks, retry ─▶ decode ─┬─▶ dead letters
- *                         └─▶ repartition by domain ─▶ reliability ─┬─▶ results
- *                                                                   ├─▶ retry
- *                                                                   ├─▶ dead letters
- *                                                                   └─▶ reliability events
+ *                         ├─▶ repartition by host set (tasks read elsewhere) ─┐
+ *                         └─▶ (tasks on their host set's partition) ──────────┴─▶ reliability ─┬─▶ results
+ *                                                                                              ├─▶ retry
+ *                                                                                              ├─▶ dead letters
+ *                                                                                              └─▶ reliability events
  * </pre>
  */
 public final class ReliabilityTopology {
@@ -76,24 +78,35 @@ public final class ReliabilityTopology {
         StreamsBuilder builder = new StreamsBuilder(
                 new TopologyConfig(new StreamsConfig(MarketPrismService.streamsProperties(config))));
 
+        HostSetPartitioner partitioner = new HostSetPartitioner(config.topicPartitions());
         KStream<String, Outcome> decoded = builder
                 .stream(java.util.List.of(topics.tasks(), topics.retry()),
                         Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("tasks-source"))
-                .process(() -> new DecodeProcessor(reader, config.routes(), topics.retry(), metrics),
+                .process(() -> new DecodeProcessor(reader, config.routes(), partitioner, topics.retry(), metrics),
                         Named.as("decode"));
         Map<String, KStream<String, Outcome>> decodedBranches = decoded.split(Named.as("decoded-"))
+                .branch((key, outcome) -> outcome instanceof Outcome.Accepted accepted
+                        && accepted.onDecidingPartition(), Branched.as("on-deciding-partition"))
                 .branch((key, outcome) -> outcome instanceof Outcome.Accepted, Branched.as("accepted"))
                 .defaultBranch(Branched.as("rejected"));
         routeTerminal(decodedBranches.get("decoded-rejected"), config, metrics, "decode");
 
         addStores(builder);
-        // The repartition topic carries the task's single-object encoding; the reliability processor decodes it and
-        // keeps the bytes for its ledger, so a dispatched task is encoded once on its way through.
-        KStream<String, Outcome> executed = decodedBranches.get("decoded-accepted")
+        // Both ways carry the task's single-object encoding; the reliability processor decodes it and keeps the bytes
+        // for its ledger, so a dispatched task is encoded once on its way through. A task read from the partition
+        // that decides its host set goes to the reliability processor of the same task, in the same transaction;
+        // any other crosses the repartition topic to that partition. Partition p of the tasks, retry and repartition
+        // topics are one Kafka Streams task (one sub-topology, grouped by partition number), so either way every
+        // decision about a host set is made by the one task of its partition.
+        KStream<String, byte[]> direct = decodedBranches.get("decoded-on-deciding-partition")
+                .mapValues(outcome -> taskCodec.encode(((Outcome.Accepted) outcome).task()), Named.as("direct-task"));
+        KStream<String, byte[]> repartitioned = decodedBranches.get("decoded-accepted")
                 .mapValues(outcome -> taskCodec.encode(((Outcome.Accepted) outcome).task()), Named.as("accepted-task"))
                 .repartition(Repartitioned.with(Serdes.String(), Serdes.ByteArray())
                         .withName(DOMAIN_REPARTITION)
-                        .withNumberOfPartitions(config.topicPartitions()))
+                        .withNumberOfPartitions(config.topicPartitions())
+                        .withStreamPartitioner(partitioner));
+        KStream<String, Outcome> executed = direct.merge(repartitioned, Named.as("tasks-by-host-set"))
                 .process(() -> new ReliabilityProcessor(settings), Named.as("reliability"),
                         ProcessorSettings.STORES.toArray(new String[0]));
         routeTerminal(executed, config, metrics, "reliability");

@@ -18,6 +18,7 @@ import io.marketprism.schemas.codec.AvroCodec;
 import io.marketprism.schemas.codec.OutputFormat;
 import io.marketprism.topology.config.ServiceConfig;
 import io.marketprism.topology.exec.CallResult;
+import io.marketprism.topology.processor.HostSetPartitioner;
 import io.marketprism.topology.processor.OutputHeaders;
 import io.marketprism.topology.processor.ProcessorSettings;
 import io.marketprism.topology.serde.RecordSerde;
@@ -344,6 +345,26 @@ class ReliabilityTopologyTest {
         assertThat(stored.getTaskId()).isEqualTo("p-1");
         assertThat(stored.getOrigin().getTopic()).isEqualTo(config.topics().tasks());
         assertThat(executor.tasksCalled()).containsExactly("p-1");
+    }
+
+    @Test
+    void shouldDecideATaskReadOnItsHostSetsPartitionInPlaceAndSendAnyOtherThroughTheRepartitionTopic() {
+        executor.answering((task, endpoint) -> FakeExecutor.ok("{}"));
+        startDriver(testConfig());
+        TestOutputTopic<String, byte[]> repartition = driver.createOutputTopic(repartitionTopic(),
+                new StringDeserializer(), new ByteArrayDeserializer());
+        // TopologyTestDriver reads every topic as partition 0: binance-spot is decided there, okx elsewhere
+        HostSetPartitioner partitioner = new HostSetPartitioner(config.topicPartitions());
+        assertThat(partitioner.partitionOf("binance-spot")).isZero();
+        assertThat(partitioner.partitionOf("okx")).isNotZero();
+
+        send("here-1", "binance", "TRADES", "BTCUSDT");
+        send("elsewhere-1", "okx", "TRADES", "BTC-USDT");
+        tick();
+
+        assertThat(repartition.readKeyValuesToList()).extracting(kv -> kv.key).containsExactly("okx");
+        assertThat(results.readKeyValuesToMap()).containsOnlyKeys("here-1", "elsewhere-1");
+        assertThat(executor.tasksCalled()).containsExactlyInAnyOrder("here-1", "elsewhere-1");
     }
 
     @Test

@@ -82,7 +82,9 @@ public final class BacklogBenchmark {
             ServiceConfig config = serviceConfig(kafka, stateRoot.resolve("first"));
             config.topics().all().forEach(topic -> kafka.createTopic(topic, partitions));
             say("generating " + tasks + " tasks");
-            Workload workload = Workload.generate(tasks, TaskFormat.JSON, Clock.systemUTC());
+            // keyed by task id: the drain-order check tells each task's input partition from its id
+            Workload workload = Workload.generate(tasks, TaskFormat.JSON, InputKeys.TASK_ID, config.routes(),
+                    Clock.systemUTC());
             long heapBefore = usedHeapAfterGc();
             Deserializer<TaskResult> results = RecordSerde.results(config.outputFormat()).deserializer();
             DrainOrder order = new DrainOrder(partitions);

@@ -92,6 +92,12 @@ public final class BenchCommand implements Callable<Integer> {
             description = "ceiling: task encoding on the input topic: json or avro (default: ${DEFAULT-VALUE}).")
     String format;
 
+    @Option(names = "--input-keys", defaultValue = "host_set",
+            description = "ceiling, latency, cost: how tasks are keyed on the tasks topic: host_set (as producers are "
+                    + "advised to: every task arrives on the partition that decides it) or task_id (most cross the "
+                    + "repartition topic) (default: ${DEFAULT-VALUE}).")
+    String inputKeys;
+
     @Option(names = "--phases", split = ",", defaultValue = "ceiling,pipeline",
             description = "ceiling: phases to run: ceiling, pipeline or both (default: ${DEFAULT-VALUE}).")
     List<String> phases;
@@ -213,14 +219,14 @@ public final class BenchCommand implements Callable<Integer> {
     /** The ceiling suite's options as validated settings. */
     BenchmarkSettings settings() {
         return new BenchmarkSettings(tasks, ceilingTasks, warmup, partitions,
-                parseEnum("--format", format, TaskFormat.class), parsePhases(phases), runs, minSeconds, overrides,
-                Duration.ofSeconds(timeoutSeconds));
+                parseEnum("--format", format, TaskFormat.class), parseEnum("--input-keys", inputKeys, InputKeys.class),
+                parsePhases(phases), runs, minSeconds, overrides, Duration.ofSeconds(timeoutSeconds));
     }
 
     /** The latency and cost suites' options at one rate, validated. */
     SteadyLoadSettings steadySettings(double rate) {
         return new SteadyLoadSettings(rate, steadyWarmupSeconds, steadySeconds, exchangeLatencyMillis, partitions,
-                overrides);
+                parseEnum("--input-keys", inputKeys, InputKeys.class), overrides);
     }
 
     /** The scale-out suite's workload: a backlog well past what the instances finish in the 10 s warm-up and 30 s. */

@@ -16,6 +16,7 @@ import java.util.Set;
  * @param warmup           tasks processed before the measurement starts, on top of the measured ones
  * @param partitions       partitions of the input and output topics, as the service's {@code topic.partitions}
  * @param format           how the tasks are encoded on the input topic
+ * @param inputKeys        how the tasks are keyed on the input topic
  * @param phases           which phases run
  * @param runs             how many times each phase is measured (interleaved: ceiling, pipeline, ceiling, ...)
  * @param minSeconds       shortest measured time of a run that counts
@@ -23,8 +24,8 @@ import java.util.Set;
  * @param timeout          longest wait for one run's output
  */
 public record BenchmarkSettings(int tasks, int ceilingTasks, int warmup, int partitions, TaskFormat format,
-                                Set<Phase> phases, int runs, int minSeconds, Map<String, String> serviceOverrides,
-                                Duration timeout) {
+                                InputKeys inputKeys, Set<Phase> phases, int runs, int minSeconds,
+                                Map<String, String> serviceOverrides, Duration timeout) {
 
     /** The two measurements. */
     public enum Phase {
@@ -44,6 +45,9 @@ public record BenchmarkSettings(int tasks, int ceilingTasks, int warmup, int par
         if (format == null) {
             throw new IllegalArgumentException("--format must be json or avro");
         }
+        if (inputKeys == null) {
+            throw new IllegalArgumentException("--input-keys must be host_set or task_id");
+        }
         if (phases == null || phases.isEmpty()) {
             throw new IllegalArgumentException("--phases: give at least one of ceiling, pipeline");
         }
@@ -57,12 +61,12 @@ public record BenchmarkSettings(int tasks, int ceilingTasks, int warmup, int par
     /**
      * 400,000 measured pipeline tasks and 4,000,000 measured ceiling tasks (about 12 s each on this 2-core machine),
      * after 200,000 warm-up ones (on 2 cores the JIT compiler needs about that long: with only 20,000 the pipeline
-     * measured half its warmed-up rate), JSON, 6 partitions, both phases three times, runs of at least 10 s,
-     * 5 minutes' wait per run.
+     * measured half its warmed-up rate), JSON keyed by host set, 6 partitions, both phases three times, runs of at
+     * least 10 s, 5 minutes' wait per run.
      */
     public static BenchmarkSettings ofDefaults() {
-        return new BenchmarkSettings(400_000, 4_000_000, 200_000, 6, TaskFormat.JSON, EnumSet.allOf(Phase.class), 3,
-                10, Map.of(), Duration.ofMinutes(5));
+        return new BenchmarkSettings(400_000, 4_000_000, 200_000, 6, TaskFormat.JSON, InputKeys.HOST_SET,
+                EnumSet.allOf(Phase.class), 3, 10, Map.of(), Duration.ofMinutes(5));
     }
 
     /** Measured tasks of a phase's first run. */

@@ -5,7 +5,7 @@ import io.marketprism.ops.tools.TaskFormat;
 import io.marketprism.ops.local.SimulatedEndpoints;
 import io.marketprism.ops.tools.TaskGenerator;
 import io.marketprism.schemas.CollectorTask;
-import java.nio.charset.StandardCharsets;
+import io.marketprism.topology.exchange.ExchangeRoutes;
 import java.time.Clock;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
@@ -19,19 +19,22 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * Produces new tasks at a steady rate on a thread of its own, each created (its {@code createdAt}) just before it is
- * sent, with {@code linger.ms=0} so that a task waits in no batch: the {@code produce} command's mix, JSON.
+ * sent, with {@code linger.ms=0} so that a task waits in no batch: the {@code produce} command's mix, JSON, keyed as
+ * asked.
  */
 final class PacedProducer implements AutoCloseable {
 
     private final KafkaProducer<byte[], byte[]> producer;
     private final String topic;
     private final double ratePerSecond;
+    private final InputKeys keys;
+    private final ExchangeRoutes routes;
     private final AtomicLong sent = new AtomicLong();
     private final AtomicReference<Exception> firstError = new AtomicReference<>();
     private final Thread thread;
     private volatile boolean running = true;
 
-    PacedProducer(String bootstrapServers, String topic, double ratePerSecond) {
+    PacedProducer(String bootstrapServers, String topic, double ratePerSecond, InputKeys keys, ExchangeRoutes routes) {
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
@@ -40,6 +43,8 @@ final class PacedProducer implements AutoCloseable {
         this.producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
         this.topic = topic;
         this.ratePerSecond = ratePerSecond;
+        this.keys = keys;
+        this.routes = routes;
         this.thread = new Thread(this::produce, "bench-paced-producer");
         this.thread.setDaemon(true);
     }
@@ -73,8 +78,8 @@ final class PacedProducer implements AutoCloseable {
                 continue;
             }
             CollectorTask task = generator.next();
-            producer.send(new ProducerRecord<>(topic, task.getTaskId().getBytes(StandardCharsets.UTF_8),
-                    TaskFormat.JSON.encode(task)), (metadata, error) -> {
+            producer.send(new ProducerRecord<>(topic, keys.keyOf(task, routes), TaskFormat.JSON.encode(task)),
+                    (metadata, error) -> {
                         if (error != null) {
                             firstError.compareAndSet(null, error);
                         }

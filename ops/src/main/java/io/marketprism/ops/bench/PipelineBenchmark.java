@@ -6,6 +6,7 @@ import io.marketprism.ops.kafka.EmbeddedKafka;
 import io.marketprism.ops.local.UniformBudgets;
 import io.marketprism.topology.MarketPrismService;
 import io.marketprism.topology.config.ServiceConfig;
+import io.marketprism.topology.exchange.ExchangeRoutes;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -64,6 +65,7 @@ public final class PipelineBenchmark {
     private final PrintWriter progress;
     private final Map<Phase, Integer> measuredTasks = new EnumMap<>(Phase.class);
     private Workload workload;
+    private ExchangeRoutes routes;
     private long ceilingInputSize;
     private int appsStarted;
 
@@ -85,7 +87,9 @@ public final class PipelineBenchmark {
         List<PhaseResult> results = new ArrayList<>();
         String streamsSummary;
         try (EmbeddedKafka kafka = EmbeddedKafka.builder().build().start()) {
-            streamsSummary = describeStreams(serviceConfig(kafka, "bench-describe", stateRoot, ""));
+            ServiceConfig described = serviceConfig(kafka, "bench-describe", stateRoot, "");
+            streamsSummary = describeStreams(described, settings.inputKeys());
+            routes = described.routes();
             kafka.createTopic(CEILING_INPUT, settings.partitions());
             for (int run = 1; run <= settings.runs(); run++) {
                 for (Phase phase : List.of(Phase.CEILING, Phase.PIPELINE)) {
@@ -134,7 +138,7 @@ public final class PipelineBenchmark {
         int needed = Math.max(pipelineTasks, settings.warmup() + settings.tasks());
         if (workload == null || workload.size() < needed) {
             say("generating " + needed + " tasks");
-            workload = Workload.generate(needed, settings.format(), Clock.systemUTC());
+            workload = Workload.generate(needed, settings.format(), settings.inputKeys(), routes, Clock.systemUTC());
         }
     }
 
@@ -222,8 +226,11 @@ public final class PipelineBenchmark {
         return props;
     }
 
-    /** The effective settings both phases share, as Kafka Streams resolves them, and the pipeline's execution caps. */
-    private static String describeStreams(ServiceConfig config) {
+    /**
+     * The effective settings both phases share, as Kafka Streams resolves them, the pipeline's execution caps and how
+     * its input is keyed.
+     */
+    private static String describeStreams(ServiceConfig config, InputKeys inputKeys) {
         StreamsConfig streams = new StreamsConfig(MarketPrismService.streamsProperties(config));
         return streams.getString(StreamsConfig.PROCESSING_GUARANTEE_CONFIG)
                 + ", commit.interval.ms=" + streams.getLong(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG)
@@ -231,7 +238,8 @@ public final class PipelineBenchmark {
                 + ", num.stream.threads=" + streams.getInt(StreamsConfig.NUM_STREAM_THREADS_CONFIG)
                 + "; pipeline: in-process executor (HTTP 200 at once), "
                 + ServiceConfig.EXECUTION_MAX_IN_FLIGHT + "=" + config.maxInFlightPerEndpoint()
-                + ", " + ServiceConfig.EXECUTION_TICK_MS + "=" + config.executionTick().toMillis();
+                + ", " + ServiceConfig.EXECUTION_TICK_MS + "=" + config.executionTick().toMillis()
+                + ", input keyed by " + inputKeys.name().toLowerCase(Locale.ROOT);
     }
 
     private void say(String step) {

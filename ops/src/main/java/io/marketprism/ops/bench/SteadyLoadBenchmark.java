@@ -67,7 +67,7 @@ public final class SteadyLoadBenchmark {
                 say(String.format(Locale.ROOT, "producing %.0f tasks/s; warm-up %d s, then %d s measured",
                         settings.ratePerSecond(), settings.warmupSeconds(), settings.seconds()));
                 try (PacedProducer producer = new PacedProducer(kafka.bootstrapServers(), config.topics().tasks(),
-                        settings.ratePerSecond()).start()) {
+                        settings.ratePerSecond(), settings.inputKeys(), config.routes()).start()) {
                     return measure(reader, RecordSerde.results(config.outputFormat()).deserializer(), serviceThread,
                             producer, loadBefore);
                 }

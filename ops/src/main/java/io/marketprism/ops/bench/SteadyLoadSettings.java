@@ -10,10 +10,11 @@ import java.util.Map;
  * @param seconds               seconds measured
  * @param exchangeLatencyMillis the simulated exchange's fixed latency per request
  * @param partitions            partitions of every topic
+ * @param inputKeys             how the tasks are keyed on the tasks topic
  * @param serviceOverrides      service configuration keys set on top of the benchmark's settings
  */
 public record SteadyLoadSettings(double ratePerSecond, int warmupSeconds, int seconds, int exchangeLatencyMillis,
-                                 int partitions, Map<String, String> serviceOverrides) {
+                                 int partitions, InputKeys inputKeys, Map<String, String> serviceOverrides) {
 
     public SteadyLoadSettings {
         if (!(ratePerSecond > 0 && ratePerSecond <= 100_000)) {
@@ -23,6 +24,9 @@ public record SteadyLoadSettings(double ratePerSecond, int warmupSeconds, int se
         requireInRange("--steady-seconds", seconds, 1, 3600);
         requireInRange("--exchange-latency-ms", exchangeLatencyMillis, 0, 60_000);
         requireInRange("--partitions", partitions, 1, 10_000);
+        if (inputKeys == null) {
+            throw new IllegalArgumentException("--input-keys must be host_set or task_id");
+        }
         serviceOverrides = Map.copyOf(serviceOverrides);
     }
 

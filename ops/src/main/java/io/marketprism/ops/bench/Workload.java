@@ -4,7 +4,7 @@ import io.marketprism.ops.tools.PriorityMix;
 import io.marketprism.ops.tools.TaskFormat;
 import io.marketprism.ops.tools.TaskGenerator;
 import io.marketprism.schemas.CollectorTask;
-import java.nio.charset.StandardCharsets;
+import io.marketprism.topology.exchange.ExchangeRoutes;
 import java.time.Clock;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicReference;
@@ -16,7 +16,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 /**
  * The task records of a run, encoded once and produced before each phase so the producer is not measured: the
  * {@code produce} command's defaults (binance, okx and deribit with two symbols each, every data type, priorities
- * CRITICAL=1,HIGH=2,NORMAL=5,LOW=2), keyed by task id, with a fixed seed.
+ * CRITICAL=1,HIGH=2,NORMAL=5,LOW=2), keyed as asked, with a fixed seed.
  */
 final class Workload {
 
@@ -30,7 +30,7 @@ final class Workload {
         this.values = values;
     }
 
-    static Workload generate(int count, TaskFormat format, Clock clock) {
+    static Workload generate(int count, TaskFormat format, InputKeys keys, ExchangeRoutes routes, Clock clock) {
         TaskGenerator generator = TaskGenerator.builder()
                 .idPrefix("bench")
                 .runId(Long.toString(clock.millis(), 36))
@@ -38,14 +38,14 @@ final class Workload {
                 .seed(SEED)
                 .clock(clock)
                 .build();
-        byte[][] keys = new byte[count][];
+        byte[][] keyBytes = new byte[count][];
         byte[][] values = new byte[count][];
         for (int i = 0; i < count; i++) {
             CollectorTask task = generator.next();
-            keys[i] = task.getTaskId().getBytes(StandardCharsets.UTF_8);
+            keyBytes[i] = keys.keyOf(task, routes);
             values[i] = format.encode(task);
         }
-        return new Workload(keys, values);
+        return new Workload(keyBytes, values);
     }
 
     int size() {

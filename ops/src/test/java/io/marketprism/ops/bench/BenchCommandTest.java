@@ -21,10 +21,11 @@ class BenchCommandTest {
     @Test
     void shouldReadEveryOptionCaseInsensitively() {
         BenchmarkSettings settings = parse("--tasks", "1000", "--ceiling-tasks", "5000", "--warmup", "0",
-                "--partitions", "3", "--format", "AVRO", "--phases", "Pipeline", "--runs", "2", "--min-seconds", "5",
+                "--partitions", "3", "--format", "AVRO", "--input-keys", "Task_Id", "--phases", "Pipeline",
+                "--runs", "2", "--min-seconds", "5",
                 "--set", "execution.max.in.flight.per.endpoint=32", "--timeout-seconds", "60").settings();
 
-        assertThat(settings).isEqualTo(new BenchmarkSettings(1000, 5000, 0, 3, TaskFormat.AVRO,
+        assertThat(settings).isEqualTo(new BenchmarkSettings(1000, 5000, 0, 3, TaskFormat.AVRO, InputKeys.TASK_ID,
                 EnumSet.of(Phase.PIPELINE), 2, 5, Map.of("execution.max.in.flight.per.endpoint", "32"),
                 Duration.ofSeconds(60)));
     }
@@ -51,7 +52,7 @@ class BenchCommandTest {
                 "--steady-warmup-seconds", "5", "--steady-seconds", "30", "--partitions", "3");
 
         assertThat(command.steadySettings(command.latencyRate))
-                .isEqualTo(new SteadyLoadSettings(50, 5, 30, 20, 3, Map.of()));
+                .isEqualTo(new SteadyLoadSettings(50, 5, 30, 20, 3, InputKeys.HOST_SET, Map.of()));
         assertThat(command.steadySettings(command.costRate).ratePerSecond()).isEqualTo(200);
     }
 

@@ -26,8 +26,9 @@ class BenchmarkSettingsTest {
 
     @Test
     void shouldRejectZeroRunsNamingTheOption() {
-        assertThatThrownBy(() -> new BenchmarkSettings(10, 10, 0, 6, TaskFormat.JSON, EnumSet.allOf(Phase.class), 0,
-                10, Map.of(), Duration.ofSeconds(10))).hasMessageContaining("--runs must be in 1..100, got 0");
+        assertThatThrownBy(() -> new BenchmarkSettings(10, 10, 0, 6, TaskFormat.JSON, InputKeys.HOST_SET,
+                EnumSet.allOf(Phase.class), 0, 10, Map.of(), Duration.ofSeconds(10)))
+                .hasMessageContaining("--runs must be in 1..100, got 0");
     }
 
     @Test
@@ -49,18 +50,19 @@ class BenchmarkSettingsTest {
 
     @Test
     void shouldRejectAnEmptySetOfPhases() {
-        assertThatThrownBy(() -> new BenchmarkSettings(10, 10, 0, 6, TaskFormat.JSON, Set.of(), 1, 10,
-                Map.of(), Duration.ofSeconds(1))).hasMessageContaining("--phases");
+        assertThatThrownBy(() -> new BenchmarkSettings(10, 10, 0, 6, TaskFormat.JSON, InputKeys.HOST_SET, Set.of(), 1,
+                10, Map.of(), Duration.ofSeconds(1))).hasMessageContaining("--phases");
     }
 
     @Test
     void shouldRejectATimeoutAboveOneHour() {
-        assertThatThrownBy(() -> new BenchmarkSettings(10, 10, 0, 6, TaskFormat.JSON, EnumSet.allOf(Phase.class),
-                1, 10, Map.of(), Duration.ofSeconds(3601))).hasMessageContaining("--timeout-seconds must be in 1..3600");
+        assertThatThrownBy(() -> new BenchmarkSettings(10, 10, 0, 6, TaskFormat.JSON, InputKeys.HOST_SET,
+                EnumSet.allOf(Phase.class), 1, 10, Map.of(), Duration.ofSeconds(3601)))
+                .hasMessageContaining("--timeout-seconds must be in 1..3600");
     }
 
     private static BenchmarkSettings settings(int tasks, int warmup, int partitions) {
-        return new BenchmarkSettings(tasks, 10, warmup, partitions, TaskFormat.JSON, EnumSet.allOf(Phase.class), 1,
-                10, Map.of(), Duration.ofSeconds(10));
+        return new BenchmarkSettings(tasks, 10, warmup, partitions, TaskFormat.JSON, InputKeys.HOST_SET,
+                EnumSet.allOf(Phase.class), 1, 10, Map.of(), Duration.ofSeconds(10));
     }
 }

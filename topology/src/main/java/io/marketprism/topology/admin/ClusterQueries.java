@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.marketprism.topology.ReliabilityTopology;
 import io.marketprism.topology.admin.AdminViews.DomainView;
 import io.marketprism.topology.config.ServiceConfig;
+import io.marketprism.topology.processor.HostSetPartitioner;
 import io.marketprism.topology.processor.ProcessorSettings;
 import java.io.IOException;
 import java.net.URI;
@@ -22,7 +23,6 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
@@ -143,7 +143,7 @@ final class ClusterQueries {
                 ? Objects.requireNonNullElse(config.routes().hostSetOfDomain(command.domain()), command.domain())
                 : command.domain();
         KeyQueryMetadata owner = streams.get().queryMetadataForKey(ProcessorSettings.ENGINE_STORE, key,
-                new StringSerializer());
+                new HostSetPartitioner(config.topicPartitions()));
         if (owner == null || owner.equals(KeyQueryMetadata.NOT_AVAILABLE)) {
             return new Answer(503, AdminJson.message("error", "no instance owns domain '" + command.domain()
                     + "' right now (rebalancing?); try again"));

@@ -14,21 +14,26 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 
 /**
- * First step: turns an input record (Avro single-object or JSON) into a task keyed by its rate-limit domain, or into a
- * dead letter carrying the raw bytes and the reason. Never throws on bad input. Counts the tasks it reads: a task of
- * the tasks topic is accepted (the start of its accounting), one of the retry topic is a retry read back.
+ * First step: turns an input record (Avro single-object or JSON) into a task keyed by its host set, or into a dead
+ * letter carrying the raw bytes and the reason. Never throws on bad input. Tells whether an accepted task was read
+ * from the partition that decides its host set ({@link Outcome.Accepted#onDecidingPartition}). Counts the tasks it
+ * reads: a task of the tasks topic is accepted (the start of its accounting), one of the retry topic is a retry read
+ * back.
  */
 public final class DecodeProcessor implements Processor<byte[], byte[], String, Outcome> {
 
     private final TaskReader reader;
     private final ExchangeRoutes routes;
+    private final HostSetPartitioner partitioner;
     private final String retryTopic;
     private final ReliabilityMetrics metrics;
     private ProcessorContext<String, Outcome> context;
 
-    public DecodeProcessor(TaskReader reader, ExchangeRoutes routes, String retryTopic, ReliabilityMetrics metrics) {
+    public DecodeProcessor(TaskReader reader, ExchangeRoutes routes, HostSetPartitioner partitioner, String retryTopic,
+                           ReliabilityMetrics metrics) {
         this.reader = reader;
         this.routes = routes;
+        this.partitioner = partitioner;
         this.retryTopic = retryTopic;
         this.metrics = metrics;
     }
@@ -85,7 +90,8 @@ public final class DecodeProcessor implements Processor<byte[], byte[], String, 
             return new Outcome.DeadLettered(DeadLetters.forTask(task, DeadLetterReason.INVALID,
                     unroutable.getMessage(), null, now));
         }
-        return new Outcome.Accepted(task);
+        String hostSetKey = routes.partitionKeyOf(task);
+        return new Outcome.Accepted(task, hostSetKey, partitioner.partitionOf(hostSetKey) == origin.getPartition());
     }
 
     /** The id of a record that could not be read as a task: its coordinates. */

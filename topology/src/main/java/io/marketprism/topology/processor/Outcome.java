@@ -8,8 +8,12 @@ import java.time.Instant;
 /** What a processing step decided for one record; each kind is routed to its own sink. */
 public sealed interface Outcome {
 
-    /** A decoded, valid task on its way to admission. */
-    record Accepted(CollectorTask task) implements Outcome {
+    /**
+     * A decoded, valid task on its way to admission, with the key of its host set. {@code onDecidingPartition}: the
+     * record was read from the partition that decides its host set ({@link HostSetPartitioner}), so the reliability
+     * step of the same task takes it directly; otherwise it crosses the repartition topic to that partition.
+     */
+    record Accepted(CollectorTask task, String hostSetKey, boolean onDecidingPartition) implements Outcome {
     }
 
     /**

@@ -98,8 +98,8 @@ public final class ReliabilityProcessor implements Processor<String, byte[], Str
     }
 
     /**
-     * Takes one task from the repartition topic: its single-object encoding, decoded here so that the very bytes go
-     * into the ledger. Bytes that do not decode are a dead letter; a task id this partition holds already is a
+     * Takes one task, from decode or the repartition topic: its single-object encoding, decoded here so that the very
+     * bytes go into the ledger. Bytes that do not decode are a dead letter; a task id this partition holds already is a
      * duplicate, dropped when it is the same task, dead-lettered when another task reuses the id.
      */
     @Override

@@ -19,7 +19,7 @@ public final class Routing {
     static Record<String, Outcome> toRecord(Outcome outcome, ExchangeRoutes routes, long timestamp) {
         if (outcome instanceof Outcome.Accepted accepted) {
             CollectorTask task = accepted.task();
-            return new Record<>(routes.partitionKeyOf(task), outcome, timestamp,
+            return new Record<>(accepted.hostSetKey(), outcome, timestamp,
                     OutputHeaders.of(task.getTaskId(), task.getExchange(), null, null));
         }
         if (outcome instanceof Outcome.RetryLater retry) {
