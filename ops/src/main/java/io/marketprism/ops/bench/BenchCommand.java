@@ -45,13 +45,17 @@ import picocli.CommandLine.Spec;
             "backlog: --backlog-tasks produced at once behind --backlog-budget calls/s per exchange: time to take "
                     + "them in, heap before and with the backlog, order of the first results, restore time of a new "
                     + "instance with an empty state directory.",
+            "budget: every exchange x market x data type of the shipped definitions at --budget-factor times its "
+                    + "limit group's budget, each task due in 5 s, against the strict simulator for --budget-minutes: "
+                    + "per limit group the share of the budget used, as the simulator counted it, and the 429s and "
+                    + "bans.",
             "Progress goes to standard error, the figures to standard output."})
 public final class BenchCommand implements Callable<Integer> {
 
     private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'", Locale.ROOT);
 
     @Option(names = "--suite", split = ",", defaultValue = "ceiling",
-            description = "Suites to run: all, ceiling, latency, cost, backlog (default: ${DEFAULT-VALUE}).")
+            description = "Suites to run: all, ceiling, latency, cost, backlog, budget (default: ${DEFAULT-VALUE}).")
     List<String> suites;
 
     @Option(names = "--tasks", defaultValue = "400000",
@@ -121,6 +125,14 @@ public final class BenchCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     int backlogDrainSeconds;
 
+    @Option(names = "--budget-factor", defaultValue = "3",
+            description = "budget: demand over every limit group's budget (default: ${DEFAULT-VALUE}).")
+    double budgetFactor;
+
+    @Option(names = "--budget-minutes", defaultValue = "10",
+            description = "budget: minutes the demand lasts, e.g. 2.5 (default: ${DEFAULT-VALUE}).")
+    double budgetMinutes;
+
     @Option(names = {"-s", "--set"}, paramLabel = "KEY=VALUE",
             description = "A service configuration key on top of the benchmark's generous limits, e.g. "
                     + "execution.max.in.flight.per.endpoint=32 or kafka.commit.interval.ms=200; repeatable.")
@@ -152,6 +164,14 @@ public final class BenchCommand implements Callable<Integer> {
             String text;
             if (suite == BenchSuite.CEILING) {
                 BenchmarkReport report = new PipelineBenchmark(settings(), progress).run();
+                text = report.render();
+                markdown.put(suite, report.markdown());
+            } else if (suite == BenchSuite.BUDGET) {
+                Map<String, String> settings = new LinkedHashMap<>(Map.of("topic.partitions",
+                        Integer.toString(partitions)));
+                settings.putAll(overrides);
+                BudgetUseReport report = new BudgetUseBenchmark(budgetFactor,
+                        Duration.ofMillis(Math.round(budgetMinutes * 60_000)), settings, progress).run();
                 text = report.render();
                 markdown.put(suite, report.markdown());
             } else if (suite == BenchSuite.BACKLOG) {

@@ -15,7 +15,9 @@ public enum BenchSuite {
     /** CPU share of the service's threads and allocation per task at a steady rate. */
     COST,
     /** A million waiting tasks behind tiny budgets: intake, heap, drain order, restore. */
-    BACKLOG;
+    BACKLOG,
+    /** Every exchange's requests at a multiple of their budgets against the strict simulator: share used, 429s. */
+    BUDGET;
 
     /**
      * The suites named, case-insensitively; {@code all} stands for every one.

@@ -24,6 +24,6 @@ class BenchSuiteTest {
     void shouldRejectAnUnknownSuiteListingTheAllowedOnes() {
         assertThatThrownBy(() -> BenchSuite.parse(List.of("failover")))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("--suite: 'failover' is not one of all, ceiling, latency, cost, backlog");
+                .hasMessage("--suite: 'failover' is not one of all, ceiling, latency, cost, backlog, budget");
     }
 }
