@@ -21,6 +21,7 @@ import io.marketprism.topology.metrics.ReliabilityMetrics.TaskEnd;
 import io.marketprism.topology.serde.RecordSerde;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongSupplier;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
@@ -62,18 +63,35 @@ public final class ReliabilityTopology {
         return applicationId + "-" + DOMAIN_REPARTITION + "-repartition";
     }
 
-    /** The topology without metrics or admin commands, for tests and tools. */
+    /** A ticker that never moves: with it, an invocation runs at the time Kafka Streams gives it. */
+    public static final LongSupplier STILL_TICKER = () -> 0L;
+
+    /**
+     * The topology without metrics or admin commands, for {@code TopologyTestDriver} tests: every invocation runs at
+     * the driver's mocked wall-clock time, however long it takes ({@link #STILL_TICKER}).
+     */
     public static Topology build(ServiceConfig config, TaskExecutor executor) {
-        return build(config, executor, ReliabilityMetrics.disabled(config), new AdminMailbox());
+        return build(config, executor, ReliabilityMetrics.disabled(config), new AdminMailbox(), STILL_TICKER);
     }
 
     /** The topology feeding {@code metrics} and applying the admin commands posted to {@code mailbox}. */
     public static Topology build(ServiceConfig config, TaskExecutor executor, ReliabilityMetrics metrics,
                                  AdminMailbox mailbox) {
+        return build(config, executor, metrics, mailbox, System::nanoTime);
+    }
+
+    /**
+     * As {@link #build(ServiceConfig, TaskExecutor, ReliabilityMetrics, AdminMailbox)}, telling how long an
+     * invocation has run by {@code nanoTicker}: {@code System::nanoTime}, or {@link #STILL_TICKER} under a mocked
+     * clock.
+     */
+    public static Topology build(ServiceConfig config, TaskExecutor executor, ReliabilityMetrics metrics,
+                                 AdminMailbox mailbox, LongSupplier nanoTicker) {
         var topics = config.topics();
         AvroCodec<CollectorTask> taskCodec = AvroCodec.tasks();
         TaskReader reader = new TaskReader();
-        ProcessorSettings settings = ProcessorSettings.of(config, executor, metrics, mailbox);
+        ProcessorSettings settings = ProcessorSettings.of(config, executor, metrics, mailbox)
+                .withNanoTicker(nanoTicker);
         // the topology-level settings are the service's own (a bare StreamsBuilder would build them from defaults)
         StreamsBuilder builder = new StreamsBuilder(
                 new TopologyConfig(new StreamsConfig(MarketPrismService.streamsProperties(config))));

@@ -492,8 +492,8 @@ class FaultIsolationTest {
         }
         harness.send(task("live", "okx", "SOL-USDT"));
 
-        // When the slot frees up once the budget has refilled one call (the service's window is 5 % longer than the
-        // exchange's, 10.5 s, and may count one 53 ms slot more)
+        // When the slot frees up once the budget has refilled one call (the service's window is 1 % longer than the
+        // exchange's, 10.1 s, and may count one 51 ms slot more)
         executor.calls().get(0).future().complete(FakeExecutor.ok("{}"));
         harness.tick(10_600);
 

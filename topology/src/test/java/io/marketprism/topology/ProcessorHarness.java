@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongSupplier;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.StateStore;
@@ -31,6 +32,7 @@ final class ProcessorHarness {
     static final long START = 1_000_000;
 
     private final FakeExecutor executor;
+    private final LongSupplier nanoTicker;
     private final Map<String, StateStore> stores = new HashMap<>();
     private final List<Outcome> outcomes = new ArrayList<>();
     private MockProcessorContext<String, Outcome> context;
@@ -39,7 +41,16 @@ final class ProcessorHarness {
     private long offset;
 
     ProcessorHarness(ServiceConfig config, FakeExecutor executor) {
+        this(config, executor, ReliabilityTopology.STILL_TICKER);
+    }
+
+    /**
+     * A harness whose processor tells the time elapsed inside an invocation by {@code nanoTicker}; the default one
+     * never moves, so that every invocation runs at the wall-clock time the test set.
+     */
+    ProcessorHarness(ServiceConfig config, FakeExecutor executor, LongSupplier nanoTicker) {
         this.executor = executor;
+        this.nanoTicker = nanoTicker;
         open(config);
     }
 
@@ -52,7 +63,7 @@ final class ProcessorHarness {
             context.addStateStore(store);
         }
         processor = new ReliabilityProcessor(ProcessorSettings.of(config, executor,
-                ReliabilityMetrics.disabled(config), new AdminMailbox()));
+                ReliabilityMetrics.disabled(config), new AdminMailbox()).withNanoTicker(nanoTicker));
         processor.init(context);
     }
 

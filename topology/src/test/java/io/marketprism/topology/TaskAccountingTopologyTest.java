@@ -111,7 +111,8 @@ class TaskAccountingTopologyTest {
         ReliabilityMetrics metrics = new ReliabilityMetrics(registry, config);
         Properties props = MarketPrismService.streamsProperties(config);
         props.put(DeadLetterExceptionHandler.METRICS_CONFIG, metrics);
-        driver = new TopologyTestDriver(ReliabilityTopology.build(config, executor, metrics, new AdminMailbox()),
+        driver = new TopologyTestDriver(ReliabilityTopology.build(config, executor, metrics, new AdminMailbox(),
+                ReliabilityTopology.STILL_TICKER),
                 props, Instant.ofEpochMilli(START));
         tasks = driver.createInputTopic(config.topics().tasks(), new ByteArraySerializer(), new ByteArraySerializer(),
                 Instant.ofEpochMilli(START), Duration.ZERO);

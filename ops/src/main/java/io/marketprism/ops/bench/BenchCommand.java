@@ -52,13 +52,17 @@ import picocli.CommandLine.Spec;
                     + "against the lenient simulator answering after --exchange-latency-ms, "
                     + "--scale-out-slots calls in flight per endpoint, tasks spread over --scale-out-routes egress "
                     + "routes: results completed per second after a warm-up, and the speed-up over one instance.",
+            "budget: every exchange x market x data type of the shipped definitions at --budget-factor times its "
+                    + "limit group's budget, each task due in 5 s, against the strict simulator for --budget-minutes: "
+                    + "per limit group the share of the budget used, as the simulator counted it, and the 429s and "
+                    + "bans.",
             "Progress goes to standard error, the figures to standard output."})
 public final class BenchCommand implements Callable<Integer> {
 
     private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'", Locale.ROOT);
 
     @Option(names = "--suite", split = ",", defaultValue = "ceiling",
-            description = "Suites to run: all, ceiling, latency, cost, backlog, failover, scale-out "
+            description = "Suites to run: all, ceiling, latency, cost, backlog, failover, scale-out, budget "
                     + "(default: ${DEFAULT-VALUE}).")
     List<String> suites;
 
@@ -148,6 +152,14 @@ public final class BenchCommand implements Callable<Integer> {
             description = "scale-out: egress routes the tasks spread over (default: ${DEFAULT-VALUE}).")
     int scaleOutRoutes;
 
+    @Option(names = "--budget-factor", defaultValue = "3",
+            description = "budget: demand over every limit group's budget (default: ${DEFAULT-VALUE}).")
+    double budgetFactor;
+
+    @Option(names = "--budget-minutes", defaultValue = "10",
+            description = "budget: minutes the demand lasts, e.g. 2.5 (default: ${DEFAULT-VALUE}).")
+    double budgetMinutes;
+
     @Option(names = {"-s", "--set"}, paramLabel = "KEY=VALUE",
             description = "A service configuration key on top of the benchmark's generous limits, e.g. "
                     + "execution.max.in.flight.per.endpoint=32 or kafka.commit.interval.ms=200; repeatable.")
@@ -187,6 +199,14 @@ public final class BenchCommand implements Callable<Integer> {
                 markdown.put(suite, report.markdown());
             } else if (suite == BenchSuite.SCALE_OUT) {
                 ScaleOutReport report = new ScaleOutBenchmark(scaleOutWorkload(), progress).run();
+                text = report.render();
+                markdown.put(suite, report.markdown());
+            } else if (suite == BenchSuite.BUDGET) {
+                Map<String, String> settings = new LinkedHashMap<>(Map.of("topic.partitions",
+                        Integer.toString(partitions)));
+                settings.putAll(overrides);
+                BudgetUseReport report = new BudgetUseBenchmark(budgetFactor,
+                        Duration.ofMillis(Math.round(budgetMinutes * 60_000)), settings, progress).run();
                 text = report.render();
                 markdown.put(suite, report.markdown());
             } else if (suite == BenchSuite.BACKLOG) {

@@ -19,7 +19,9 @@ public enum BenchSuite {
     /** Kill -9 of one of two instances under load, without and with a standby: time until results resume. */
     FAILOVER,
     /** 1, 2 and 4 instances on the same I/O-bound backlog: results per second and the speed-up. */
-    SCALE_OUT;
+    SCALE_OUT,
+    /** Every exchange's requests at a multiple of their budgets against the strict simulator: share used, 429s. */
+    BUDGET;
 
     /**
      * The suites named, case-insensitively; {@code all} stands for every one.

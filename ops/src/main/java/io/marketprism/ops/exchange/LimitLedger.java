@@ -3,11 +3,13 @@ package io.marketprism.ops.exchange;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The budgets of a strict simulated exchange: one window per (venue, route, limit group, scope value), charged by
@@ -46,6 +48,7 @@ final class LimitLedger {
             Counters c = counters(venue, route, demand.rule());
             c.charged += demand.cost();
             c.admitted++;
+            c.scopeValues.add(demand.scopeValue());
             c.peak = Math.max(c.peak, window.used(nowMillis));
         }
         if (++chargesSinceSweep >= SWEEP_EVERY) {
@@ -86,7 +89,7 @@ final class LimitLedger {
         counters.forEach((key, c) -> usage.add(new LimitUsage(key.venue(), key.route(), key.rule().group(),
                 key.rule().unit(), key.rule().limit(), key.rule().window(),
                 used(key.venue(), key.route(), key.rule(), nowMillis), c.peak, c.charged, c.admitted,
-                c.rejected, c.banned)));
+                c.rejected, c.banned, Math.max(1, c.scopeValues.size()))));
         return usage;
     }
 
@@ -117,6 +120,8 @@ final class LimitLedger {
     }
 
     private static final class Counters {
+        /** The scope values charged (instruments of a per-instrument group; the one empty value otherwise). */
+        private final Set<String> scopeValues = new HashSet<>();
         private long peak;
         private long charged;
         private long admitted;

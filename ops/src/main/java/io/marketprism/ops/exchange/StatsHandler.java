@@ -62,6 +62,7 @@ final class StatsHandler implements HttpHandler {
         json.put("admitted", u.admitted());
         json.put("rejected", u.rejected());
         json.put("banned", u.banned());
+        json.put("scopes", u.scopes());
         return json;
     }
 }

@@ -31,6 +31,6 @@ class BenchSuiteTest {
         assertThatThrownBy(() -> BenchSuite.parse(List.of("fail-over")))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("--suite: 'fail-over' is not one of all, ceiling, latency, cost, backlog, failover, "
-                        + "scale-out");
+                        + "scale-out, budget");
     }
 }

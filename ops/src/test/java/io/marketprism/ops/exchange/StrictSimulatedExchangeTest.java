@@ -315,7 +315,19 @@ class StrictSimulatedExchangeTest {
         assertThat(get(base + "/api/v5/market/books?instId=OTHER").statusCode())
                 .as("books: 40 per 2 s per route, whatever the instrument").isEqualTo(429);
         assertThat(usage(simulated, "okx", "r0", "funding-rate"))
-                .extracting(LimitUsage::peak, LimitUsage::rejected).containsExactly(10L, 1L);
+                .extracting(LimitUsage::peak, LimitUsage::rejected, LimitUsage::scopes).containsExactly(10L, 1L, 2);
+        assertThat(usage(simulated, "okx", "r0", "books").scopes()).as("one budget, whatever the instrument")
+                .isEqualTo(1);
+    }
+
+    @Test
+    void shouldMeasureTheShareOfABudgetOverARunForEveryInstrumentCharged() {
+        LimitUsage twoInstruments = new LimitUsage("okx", "r0", "open-interest", "requests", 20, Duration.ofSeconds(2),
+                0, 20, 300, 300, 0, 0, 2);
+
+        // 20 per 2 s for each of two instruments over 10 s: 200 allowed; a run shorter than a window allows one
+        assertThat(twoInstruments.share(10_000)).isEqualTo(1.5);
+        assertThat(twoInstruments.allowed(1_000)).isEqualTo(40);
     }
 
     @Test

@@ -298,6 +298,22 @@ public final class DecisionEngine {
         }
     }
 
+    /**
+     * Counts the answered call of {@code task} in its domain's budget at {@code answeredAt} instead of at
+     * {@code countedAt}, its admission ({@link io.marketprism.reliability.limiter.PriorityRateLimiter#onAnswered}):
+     * for every call made, whatever its outcome; {@link Long#MIN_VALUE} for a call this engine did not admit.
+     */
+    public void countAnswered(TaskView task, long countedAt, long answeredAt, long now) {
+        observe(now);
+        ExchangeRuntime exchange = exchange(task.exchange(), now);
+        DomainRuntime domain = domain(task.domain(), exchange.profile, now);
+        try {
+            domain.limiter.onAnswered(weightOf(task, exchange), countedAt, answeredAt, now);
+        } finally {
+            noteChanges(exchange, domain);
+        }
+    }
+
     private static int weightOf(TaskView task, ExchangeRuntime exchange) {
         return task.weight() != null ? task.weight() : exchange.profile.weightOf(task.dataType(), task.params());
     }

@@ -9,9 +9,11 @@ import io.marketprism.reliability.limiter.WindowMeasure;
  *
  * <p>The service budgets every rule as a rolling window of the same limit, {@link #marginMillis} longer: any interval
  * of the exchange's length, a clock window included, then stays within the limit whatever the offset between the
- * service's clock and the exchange's, and a call counted when it is dispatched may reach the exchange up to the
- * margin later. A per-instrument rule is budgeted for its whole group (the stricter reading: it never overruns the
- * instrument's limit, but several instruments share one instrument's budget).
+ * service's clock and the exchange's. A call is counted from its admission until a window after its answer (the
+ * limiter's {@code onAnswered}), so however late it reaches the exchange, the exchange counts it while the service
+ * does, unless it stays unanswered for longer than a whole window. A per-instrument rule is budgeted for its whole
+ * group (the stricter reading: it never overruns the instrument's limit, but several instruments share one
+ * instrument's budget).
  *
  * @param doc where the exchange documents the rule
  */
@@ -24,14 +26,15 @@ public record LimitRule(WindowMeasure measure, long limit, long windowMillis, bo
     static final int SHORT_WINDOW_SLOTS = 200;
 
     /**
-     * How much longer than the exchange's the service's window is: 5 % of it, at least 50 ms (100 ms for OKX's 2 s,
-     * 3 s for a minute), which leaves 95 % of a limit usable. It covers the time from a call's dispatch, when the
-     * service counts it, to its arrival, when the exchange does, so that calls dispatched within a window and sent a
-     * little later (a busy machine delays them) still fit the exchange's; a strict flood with 2.5 % broke Bybit's
-     * 5 s limit once on a loaded machine, which Bybit answers with a ten-minute ban.
+     * How much longer than the exchange's the service's window is: 1 % of it, at least 20 ms (20 ms for OKX's 2 s,
+     * 600 ms for a minute), which leaves 99 % of a limit usable; it absorbs the rounding of times to whole
+     * milliseconds and slots. It need not cover the time from a call's admission to its arrival: the call is counted
+     * again at its answer, which is later than its arrival. With the call counted at admission alone, a margin of 5 %
+     * was not enough on a loaded machine: a strict flood broke OKX's 2 s limits and Bybit's 5 s one, which Bybit
+     * answers with a ten-minute ban.
      */
     public static long marginMillis(long windowMillis) {
-        return Math.max(50, windowMillis / 20);
+        return Math.max(20, windowMillis / 100);
     }
 
     /**

@@ -253,6 +253,27 @@ public final class PriorityRateLimiter {
     }
 
     /**
+     * Counts an answered call in every window at {@code answeredAt} instead of at {@code countedAt}, when it was
+     * admitted (the token bucket is left as it is). The exchange counted the call when it arrived, at some time
+     * between the two: however late it was sent, or long it travelled, the windows then hold it for at least as long
+     * as the exchange's do, so a call admitted a window after it never overruns the exchange's count. For every call
+     * that was made, answered or failed, not for one refunded.
+     *
+     * @param countedAt  when the call was admitted, the time it was counted at; {@link Long#MIN_VALUE} for a call
+     *                   this limiter did not count (carried on after a restart), which is counted once more
+     * @param answeredAt when its answer or failure came, by the caller's clock; taken as {@code countedAt} when
+     *                   earlier, and as the latest time seen when later
+     */
+    public void onAnswered(int weight, long countedAt, long answeredAt, long now) {
+        long at = advanceTo(now);
+        long answered = Math.min(at, Math.max(countedAt, answeredAt));
+        changes++;
+        for (SlidingWindow window : windows) {
+            window.recount(window.amountOf(weight), countedAt, answered);
+        }
+    }
+
+    /**
      * Bans the domain until {@code until} (a BanStarted event) because the exchange banned the address it shares with
      * another domain (a 418 answered there); a ban lasting longer already is kept.
      */

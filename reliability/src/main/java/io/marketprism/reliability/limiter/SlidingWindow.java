@@ -90,6 +90,33 @@ final class SlidingWindow {
     }
 
     /**
+     * Moves {@code amount} recorded at {@code countedAt} to the slot of {@code answeredAt}, which is no earlier and
+     * no later than the newest slot: taken from its slot when that is still in the window, recorded in the later one
+     * when that is. An amount this window did not record ({@code countedAt} {@link Long#MIN_VALUE}) is recorded
+     * alone: counted once more, never less.
+     */
+    void recount(long amount, long countedAt, long answeredAt) {
+        if (newestSlot == EMPTY) {
+            return;
+        }
+        long oldestSlot = newestSlot - (counts.length - 1);
+        if (countedAt != Long.MIN_VALUE) {
+            long from = Math.floorDiv(countedAt, slotMillis);
+            if (from >= oldestSlot && from <= newestSlot) {
+                int i = index(from);
+                long taken = Math.min(counts[i], amount);
+                counts[i] -= taken;
+                total -= taken;
+            }
+        }
+        long to = Math.min(newestSlot, Math.floorDiv(answeredAt, slotMillis));
+        if (to >= oldestSlot) {
+            counts[index(to)] += amount;
+            total += amount;
+        }
+    }
+
+    /**
      * Raises the count to {@code reported} when the exchange counted more (another client on the same address),
      * adding the difference to the newest slot. A lower report is ignored: it cannot count the calls still in flight,
      * which the exchange has not received yet, nor the rest of a rolling window after the exchange's clock window

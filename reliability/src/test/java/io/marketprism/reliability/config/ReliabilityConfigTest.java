@@ -37,15 +37,15 @@ class ReliabilityConfigTest {
         ReliabilityConfig config = ReliabilityConfig.ofDefaults();
 
         assertThat(config.exchange("binance-spot").limiterOf(BINANCE_SPOT).windows())
-                .containsExactly(WindowLimit.weight(6000, 63_000), WindowLimit.requests(300_000, 315_000));
+                .containsExactly(WindowLimit.weight(6000, 60_600), WindowLimit.requests(300_000, 303_000));
         assertThat(config.exchange("binance-usdm").limiterOf(DomainId.of("binance", "usdm", "direct")).windows())
-                .containsExactly(WindowLimit.weight(2400, 63_000));
+                .containsExactly(WindowLimit.weight(2400, 60_600));
         assertThat(config.exchange("okx").limiterOf(DomainId.of("okx", "books", "direct")).windows())
-                .containsExactly(WindowLimit.requests(40, 2_100).withSlots(191));
+                .containsExactly(WindowLimit.requests(40, 2_020).withSlots(184));
         assertThat(config.exchange("okx").limiterOf(DomainId.of("okx", "ticker", "proxy-1")).windows())
-                .containsExactly(WindowLimit.requests(20, 2_100).withSlots(191));
+                .containsExactly(WindowLimit.requests(20, 2_020).withSlots(184));
         assertThat(config.exchange("deribit").limiterOf(DomainId.of("deribit", "non-matching-engine", "direct"))
-                .windows()).containsExactly(WindowLimit.requests(100, 5_250).withSlots(195));
+                .windows()).containsExactly(WindowLimit.requests(100, 5_050).withSlots(195));
     }
 
     @Test
@@ -150,7 +150,7 @@ class ReliabilityConfigTest {
 
         assertThat(config.exchange("binance-spot").limiterOf(BINANCE_SPOT).criticalReserveShare()).isEqualTo(0.2);
         assertThat(config.exchange("binance-spot").limiterOf(BINANCE_SPOT).windows())
-                .containsExactly(WindowLimit.weight(6000, 63_000), WindowLimit.requests(300_000, 315_000));
+                .containsExactly(WindowLimit.weight(6000, 60_600), WindowLimit.requests(300_000, 303_000));
     }
 
     @Test

@@ -19,12 +19,12 @@ class LimitGroupTest {
     void shouldBudgetEveryRuleAsAWindowWithTheBucketOfTheSmallestLimitAtTheSlowestRate() {
         LimiterConfig spot = BUILT_IN.get("binance").limitGroups().get("spot").budgetOn(BASE);
 
-        // each window 5 % longer than the exchange's: what is dispatched within it still arrives within the exchange's
-        assertThat(spot.windows()).containsExactly(WindowLimit.weight(6000, 63_000),
-                WindowLimit.requests(300_000, 315_000));
+        // each window 1 % longer than the exchange's, for the rounding of times to milliseconds and slots
+        assertThat(spot.windows()).containsExactly(WindowLimit.weight(6000, 60_600),
+                WindowLimit.requests(300_000, 303_000));
         assertThat(spot.bucketCapacity()).isEqualTo(6000);
-        assertThat(spot.refillPerSecond()).isCloseTo(6000 / 63.0, within(1e-9));
-        assertThat(spot.usedWeightWindowMillis()).isEqualTo(63_000);
+        assertThat(spot.refillPerSecond()).isCloseTo(6000 / 60.6, within(1e-9));
+        assertThat(spot.usedWeightWindowMillis()).isEqualTo(60_600);
         assertThat(spot.queueCapacity()).as("base settings kept").isEqualTo(77);
         assertThat(spot.criticalReserveShare()).isEqualTo(0.2);
     }
@@ -33,9 +33,9 @@ class LimitGroupTest {
     void shouldIgnoreTheUsedWeightHeaderOfAGroupWithoutOne() {
         LimiterConfig fundingRate = BUILT_IN.get("okx").limitGroups().get("funding-rate").budgetOn(BASE);
 
-        assertThat(fundingRate.windows()).containsExactly(WindowLimit.requests(10, 2_100).withSlots(191));
+        assertThat(fundingRate.windows()).containsExactly(WindowLimit.requests(10, 2_020).withSlots(184));
         assertThat(fundingRate.bucketCapacity()).isEqualTo(10);
-        assertThat(fundingRate.refillPerSecond()).isCloseTo(10 / 2.1, within(1e-9));
+        assertThat(fundingRate.refillPerSecond()).isCloseTo(10 / 2.02, within(1e-9));
         assertThat(fundingRate.usedWeightWindowMillis()).isZero();
     }
 
@@ -48,11 +48,11 @@ class LimitGroupTest {
 
         LimiterConfig budget = group.budgetOn(BASE);
 
-        assertThat(budget.usedWeightWindowMillis()).isEqualTo(63_000);
+        assertThat(budget.usedWeightWindowMillis()).isEqualTo(60_600);
         assertThat(budget.bucketCapacity()).isEqualTo(50);
-        assertThat(budget.refillPerSecond()).isCloseTo(50 / 10.5, within(1e-9));
-        assertThat(budget.windows()).extracting(WindowLimit::lengthMillis).containsExactly(10_500L, 63_000L,
-                3_780_000L);
+        assertThat(budget.refillPerSecond()).isCloseTo(50 / 10.1, within(1e-9));
+        assertThat(budget.windows()).extracting(WindowLimit::lengthMillis).containsExactly(10_100L, 60_600L,
+                3_636_000L);
     }
 
     @Test
@@ -66,9 +66,9 @@ class LimitGroupTest {
     @Test
     void shouldKeepShortWindowsInFinerSlotsButAtMostOnePerMillisecond() {
         assertThat(new LimitRule(WindowMeasure.REQUESTS, 5, 20, false, false, "").window())
-                .isEqualTo(WindowLimit.requests(5, 70).withSlots(70));
-        // 191 slots of 11 ms span 2,101 ms: 200 slots of 11 ms would have spanned 2,200
-        assertThat(new LimitRule(WindowMeasure.REQUESTS, 5, 2_000, false, false, "").window().slots()).isEqualTo(191);
+                .isEqualTo(WindowLimit.requests(5, 40).withSlots(40));
+        // 184 slots of 11 ms span 2,024 ms: 200 slots of 11 ms would have spanned 2,200
+        assertThat(new LimitRule(WindowMeasure.REQUESTS, 5, 2_000, false, false, "").window().slots()).isEqualTo(184);
         assertThat(new LimitRule(WindowMeasure.REQUESTS, 5, 60_000, false, false, "").window().slots())
                 .isEqualTo(WindowLimit.DEFAULT_SLOTS);
     }

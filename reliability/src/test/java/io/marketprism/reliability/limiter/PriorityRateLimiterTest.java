@@ -115,6 +115,86 @@ class PriorityRateLimiterTest {
         assertThat(critical).isInstanceOf(Admission.Admit.class);
     }
 
+    /** Two requests a second in 100 ms slots, a bucket that never binds. */
+    private static LimiterConfig twoRequestsASecond() {
+        return LimiterConfig.builder().bucketCapacity(1000).refillPerSecond(1000).criticalReserveShare(0.0)
+                .windows(WindowLimit.requests(2, 1000).withSlots(10)).usedWeightWindowMillis(0).build();
+    }
+
+    @Test
+    void shouldHoldAnAnsweredCallInTheWindowForAWindowAfterItsAnswer() {
+        // Given two calls admitted at 0, the second answered at 900 (sent late, or slow to travel)
+        PriorityRateLimiter limiter = limiter(twoRequestsASecond());
+        limiter.offer(task("a", NORMAL, 1), queue, 0);
+        limiter.offer(task("b", NORMAL, 1), queue, 0);
+        limiter.onAnswered(1, 0, 900, 900);
+
+        // When the slot they were admitted in leaves the window
+        Admission third = limiter.offer(task("c", NORMAL, 1), queue, 1100);
+        Admission fourth = limiter.offer(task("d", NORMAL, 1), queue, 1100);
+
+        // Then the answered one still counts, where the exchange may have counted it, until a window after 900
+        assertThat(third).isInstanceOf(Admission.Admit.class);
+        assertThat(((Admission.Enqueued) fourth).retryHintAt()).isEqualTo(2000);
+        assertThat(limiter.drain(queue, 1999)).isEmpty();
+        assertThat(ids(limiter.drain(queue, 2000))).containsExactly("d");
+    }
+
+    @Test
+    void shouldCountACallAnsweredAfterItsAdmissionLeftTheWindowOnceFromItsAnswer() {
+        PriorityRateLimiter limiter = limiter(twoRequestsASecond());
+        limiter.offer(task("slow", NORMAL, 1), queue, 0);
+        limiter.offer(task("other", NORMAL, 1), queue, 1500);
+
+        limiter.onAnswered(1, 0, 1500, 1500);
+
+        // the answer counts it once more, taking nothing from the call admitted at 1500
+        assertThat(limiter.offer(task("full", NORMAL, 1), queue, 1500)).isInstanceOf(Admission.Enqueued.class);
+        assertThat(limiter.nextDrainAt(queue, 1500)).isEqualTo(2600);
+    }
+
+    @Test
+    void shouldCountACallItDidNotAdmitOnceMoreWhenItIsAnswered() {
+        // Given a call carried on after a restart, which the limiter did not admit, answered beside a new one
+        PriorityRateLimiter limiter = limiter(twoRequestsASecond());
+        limiter.offer(task("new", NORMAL, 1), queue, 100);
+
+        limiter.onAnswered(1, Long.MIN_VALUE, 100, 100);
+
+        // Then both count, and nothing is taken from the new one's slot
+        assertThat(limiter.offer(task("full", NORMAL, 1), queue, 100)).isInstanceOf(Admission.Enqueued.class);
+        assertThat(limiter.nextDrainAt(queue, 100)).isEqualTo(1200);
+    }
+
+    @Test
+    void shouldCountAnAnswerTimedBeforeItsAdmissionAtItsAdmission() {
+        // Given two calls admitted at 500, one answered by a clock behind the limiter's, at 0
+        PriorityRateLimiter limiter = limiter(twoRequestsASecond());
+        limiter.offer(task("a", NORMAL, 1), queue, 500);
+        limiter.offer(task("b", NORMAL, 1), queue, 500);
+
+        limiter.onAnswered(1, 500, 0, 600);
+
+        // Then both count until the slot of 500 leaves the window, at 1600
+        assertThat(limiter.offer(task("c", NORMAL, 1), queue, 1599)).isInstanceOf(Admission.Enqueued.class);
+        assertThat(limiter.nextDrainAt(queue, 1599)).isEqualTo(1600);
+    }
+
+    @Test
+    void shouldCountAnAnswerTimedAfterTheLatestTimeSeenAtThatTime() {
+        // Given two calls admitted at 500, one answered by a clock ahead of the limiter's, at 5000, seen at 600
+        PriorityRateLimiter limiter = limiter(twoRequestsASecond());
+        limiter.offer(task("a", NORMAL, 1), queue, 500);
+        limiter.offer(task("b", NORMAL, 1), queue, 500);
+
+        limiter.onAnswered(1, 500, 5_000, 600);
+
+        // Then it counts from 600, not from 5000
+        assertThat(limiter.offer(task("c", NORMAL, 1), queue, 1600)).isInstanceOf(Admission.Admit.class);
+        assertThat(limiter.offer(task("d", NORMAL, 1), queue, 1600)).isInstanceOf(Admission.Enqueued.class);
+        assertThat(limiter.nextDrainAt(queue, 1600)).isEqualTo(1700);
+    }
+
     @Test
     void shouldEnforceRequestWindowUntilItsOldestSlotLeaves() {
         PriorityRateLimiter limiter = limiter(LimiterConfig.builder()

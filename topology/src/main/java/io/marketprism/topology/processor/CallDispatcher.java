@@ -24,11 +24,14 @@ import java.util.function.Function;
 final class CallDispatcher {
 
     /**
-     * A started call: the dispatched task, the endpoint id ({@code hostSet/endpoint}) it was sent to and the limit
-     * domain it was budgeted in.
+     * A started call: the dispatched task, the endpoint id ({@code hostSet/endpoint}) it was sent to, the limit
+     * domain it was budgeted in and when its budget counted it ({@link #NOT_COUNTED} for a call carried on).
      */
-    record Call(long id, String endpointId, String domain, CollectorTask task) {
+    record Call(long id, String endpointId, String domain, CollectorTask task, long countedAt) {
     }
+
+    /** The count time of a call carried on from a previous incarnation, which this one's budgets did not count. */
+    static final long NOT_COUNTED = Long.MIN_VALUE;
 
     /** A call and what it produced. */
     record Finished(Call call, CallResult result) {
@@ -52,9 +55,21 @@ final class CallDispatcher {
         this.endpointsById = endpointsById;
     }
 
-    /** Starts the call of {@code task} to {@code endpointId}; its answer comes back from {@link #takeFinished}. */
+    /**
+     * Starts the call of {@code task}, admitted at {@code now}, to {@code endpointId}; its answer comes back from
+     * {@link #takeFinished}.
+     */
     Call start(String endpointId, CollectorTask task, long now) {
-        Call call = new Call(nextId++, endpointId, domainOf.apply(task), task);
+        return begin(endpointId, task, now, now);
+    }
+
+    /** Starts again the call of a restored ledger entry, which this incarnation's budgets did not admit. */
+    Call carryOn(String endpointId, CollectorTask task, long now) {
+        return begin(endpointId, task, NOT_COUNTED, now);
+    }
+
+    private Call begin(String endpointId, CollectorTask task, long countedAt, long now) {
+        Call call = new Call(nextId++, endpointId, domainOf.apply(task), task, countedAt);
         running.put(call.id(), call);
         runningByEndpoint.merge(endpointId, 1, Integer::sum);
         runningByDomain.merge(call.domain(), 1, Integer::sum);

@@ -19,10 +19,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Turns a finished call into its task's outcome: reports the call to the engine (which feeds breaker, balancer,
- * limiter and retry budget, and decides on a retry), appends the attempt to the task's history, and hands the
- * result, the retry or the dead letter to the sink. A 2xx body too large to publish is a dead letter
- * RESULT_TOO_LARGE: the exchange answered, so the endpoint counts as healthy, but calling again returns the same.
+ * Turns a finished call into its task's outcome: counts it in its budget from its answer on, reports the call to the
+ * engine (which feeds breaker, balancer, limiter and retry budget, and decides on a retry), appends the attempt to the
+ * task's history, and hands the result, the retry or the dead letter to the sink. A 2xx body too large to publish is
+ * a dead letter RESULT_TOO_LARGE: the exchange answered, so the endpoint counts as healthy, but calling again returns
+ * the same.
  */
 final class CallOutcomes {
 
@@ -58,6 +59,8 @@ final class CallOutcomes {
             status = 418;
             retryAfter = retryAfter != null ? retryAfter : ban;
         }
+        // the executor's time of the answer, after the call reached the exchange; its clock is the wall clock too
+        engine.countAnswered(view, done.call().countedAt(), call.startedAt() + Math.max(0, call.latencyMillis()), now);
         AfterCall after = engine.record(new CallReport(task.getTaskId(), view.exchange(), view.domain(),
                 TaskViews.endpointName(endpointId), view.attempt(), view.deadline(), success, status,
                 call.exceptionClass(), errorCode, Math.max(0, call.latencyMillis()), retryAfter,

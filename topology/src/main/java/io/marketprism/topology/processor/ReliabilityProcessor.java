@@ -56,6 +56,7 @@ public final class ReliabilityProcessor implements Processor<String, byte[], Str
     private ProbeRunner probes;
     private GaugePublisher gauges;
     private TaskDecoder decoder;
+    private InvocationClock clock;
     private List<KeyValue<String, byte[]>> restoredCalls;
     private long tickMillis;
     private long lastHandBack;
@@ -77,8 +78,9 @@ public final class ReliabilityProcessor implements Processor<String, byte[], Str
         held = new RetryTimers(context.getStateStore(ProcessorSettings.HELD_STORE), isolation, routes::domainOf);
         queues = new DomainQueues(context.getStateStore(ProcessorSettings.QUEUE_STORE), isolation);
         dispatcher = new CallDispatcher(settings.executor(), settings.endpointsById(), routes::domainOf);
+        clock = new InvocationClock(settings.nanoTicker());
         admitter = new TaskAdmitter(queues, held, ledger, dispatcher, isolation, sink, settings.metrics(),
-                settings.clockSkewToleranceMillis(), routes);
+                settings.clockSkewToleranceMillis(), routes, clock);
         outcomes = new CallOutcomes(sink, settings.metrics(), settings.maxBodyBytes(), routes);
         probes = new ProbeRunner(settings.executor(), settings.endpointsById(), settings.metrics());
         gauges = new GaugePublisher(settings.metrics(), settings.reliability(), settings.endpointsOfDomain(),
@@ -105,6 +107,7 @@ public final class ReliabilityProcessor implements Processor<String, byte[], Str
     @Override
     public void process(Record<String, byte[]> record) {
         long now = context.currentSystemTimeMs();
+        clock.streamsTime(now);
         try {
             if (now - lastHandBack >= tickMillis) {
                 handBackFinishedCalls(now);
@@ -137,6 +140,7 @@ public final class ReliabilityProcessor implements Processor<String, byte[], Str
     }
 
     private void onTick(long now) {
+        clock.streamsTime(now);
         try {
             guarded("operator commands", () -> {
                 if (commands.apply(engine, now)) {
@@ -184,14 +188,16 @@ public final class ReliabilityProcessor implements Processor<String, byte[], Str
      * Produces the outcomes of the calls answered since the last look, each on its own. Also done before an input
      * record when a tick's time has passed since the last look, so that what an answer teaches the engine (a 429, a
      * ban) counts for the tasks that arrive after it even while a long run of records delays the tick; not before
-     * every record, which would save the engine's components per call instead of once per batch of answers.
+     * every record, which would save the engine's components per call instead of once per batch of answers. Each is
+     * handed back at the {@link InvocationClock clock's} time, which is after its answer came.
      */
     private void handBackFinishedCalls(long now) {
         lastHandBack = now;
         for (CallDispatcher.Finished done : dispatcher.takeFinished()) {
-            isolation.run(done.call().task(), "completion", now, () -> {
+            long at = clock.millis();
+            isolation.run(done.call().task(), "completion", at, () -> {
                 ledger.remove(done.call().task().getTaskId());
-                outcomes.handBack(engine, done, now);
+                outcomes.handBack(engine, done, at);
             });
         }
     }

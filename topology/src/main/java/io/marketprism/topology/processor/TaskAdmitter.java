@@ -50,11 +50,14 @@ final class TaskAdmitter {
     private final TaskViews views;
     /** The limit domains of the served definitions on the configured routes. */
     private final Set<String> budgetedDomains;
+    /** The time a call is admitted and started at, which its budget counts it at. */
+    private final InvocationClock clock;
 
     TaskAdmitter(DomainQueues queues, RetryTimers held, InFlightLedger ledger, CallDispatcher dispatcher,
                  TaskIsolation isolation, OutcomeSink sink, ReliabilityMetrics metrics, long clockSkewToleranceMillis,
-                 ExchangeRoutes routes) {
+                 ExchangeRoutes routes, InvocationClock clock) {
         this.routes = routes;
+        this.clock = clock;
         this.views = new TaskViews(routes);
         this.budgetedDomains = routes.domains().stream().map(ExchangeRoutes.Domain::name)
                 .collect(Collectors.toUnmodifiableSet());
@@ -70,7 +73,8 @@ final class TaskAdmitter {
 
     /**
      * Decides on a task and carries the decision out. A retry scheduled by an instance whose clock ran ahead is due
-     * at now plus its backoff ({@link SkewedRetries}).
+     * at now plus its backoff ({@link SkewedRetries}). The engine decides at the {@link InvocationClock clock's} time,
+     * not the invocation's: a dispatched call starts then, and is counted in its budget at that time.
      *
      * @param encodedTask the task's encoding as received, stored as is if it is dispatched; null to encode it
      */
@@ -91,13 +95,14 @@ final class TaskAdmitter {
         StoreWaitQueue queue = queues.of(resolved.domain());
         queue.stage(task);
         Decision decision;
+        long at = clock.millis();
         try {
-            decision = engine.decide(TaskViews.of(task, resolved), queue, now);
+            decision = engine.decide(TaskViews.of(task, resolved), queue, at);
         } finally {
             queue.stage(null);
         }
         if (decision instanceof Decision.Dispatch dispatch) {
-            start(engine, task, encodedTask, dispatch.endpoint(), now);
+            start(engine, task, encodedTask, dispatch.endpoint(), at);
         } else if (decision instanceof Decision.Queued queued) {
             queued.displaced().ifPresent(id -> sink.deadLetter(queue.takeRemoved(id).task(), DeadLetterReason.SHED,
                     "displaced from a full queue by a higher-priority task", null, now));
@@ -116,7 +121,7 @@ final class TaskAdmitter {
      * at a time. A task whose definition no longer routes it to {@code domain} (a deploy changed the definitions or
      * routes while it waited) is admitted afresh, which dead-letters it INVALID when it no longer resolves at all:
      * all of them at once when the domain itself is no longer budgeted, else each as it is dispatched, its dispatch
-     * released and refunded.
+     * released and refunded. Each task is drawn at the {@link InvocationClock clock's} time, at which its call starts.
      */
     void drain(DecisionEngine engine, String domain, long now) {
         StoreWaitQueue queue = queues.of(domain);
@@ -131,12 +136,13 @@ final class TaskAdmitter {
             return;
         }
         for (int drawn = 0; drawn < MAX_TAKEN_PER_DRAIN && queue.totalDepth() > 0; drawn++) {
+            long at = clock.millis();
             Decision.Dispatch dispatch;
             try {
-                dispatch = engine.drainNext(domain, queue, now);
+                dispatch = engine.drainNext(domain, queue, at);
             } catch (RuntimeException failure) {
                 for (StoreWaitQueue.Taken left : queue.takeAllRemoved()) {
-                    isolation.giveUp(left.task(), "drain", failure, now);
+                    isolation.giveUp(left.task(), "drain", failure, at);
                 }
                 return;
             }
@@ -145,14 +151,14 @@ final class TaskAdmitter {
             }
             StoreWaitQueue.Taken taken = queue.takeRemoved(dispatch.taskId());
             CollectorTask task = taken.task();
-            metrics.onQueueWait(domain, Priority.valueOf(task.getPriority().name()), now - taken.enqueuedAt());
-            isolation.run(task, "drain", now, () -> {
+            metrics.onQueueWait(domain, Priority.valueOf(task.getPriority().name()), at - taken.enqueuedAt());
+            isolation.run(task, "drain", at, () -> {
                 if (domain.equals(routes.domainOf(task))) {
-                    start(engine, task, null, dispatch.endpoint(), now);
+                    start(engine, task, null, dispatch.endpoint(), at);
                 } else {
-                    engine.release(exchange, dispatch.endpoint(), now);
-                    engine.refund(TaskViews.asCharged(task, exchange, domain, taken.weight()), now);
-                    admit(engine, task, null, now);
+                    engine.release(exchange, dispatch.endpoint(), at);
+                    engine.refund(TaskViews.asCharged(task, exchange, domain, taken.weight()), at);
+                    admit(engine, task, null, at);
                 }
             });
         }
@@ -203,7 +209,7 @@ final class TaskAdmitter {
             engine.release(hostSet, endpoint, now);
             deadLetterExpired(task, now);
         } else {
-            CallDispatcher.Call call = dispatcher.start(entry.endpointId(), task, now);
+            CallDispatcher.Call call = dispatcher.carryOn(entry.endpointId(), task, now);
             isolation.onUndo(() -> dispatcher.forget(call));
         }
     }

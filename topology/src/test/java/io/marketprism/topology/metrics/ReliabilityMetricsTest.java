@@ -47,10 +47,10 @@ class ReliabilityMetricsTest {
                         "okx.long-short-ratio.direct");
         assertThat(registry.find(MetricNames.LIMITER_WINDOW_USAGE).tag(MetricNames.TAG_DOMAIN, SPOT).gauges())
                 .extracting(g -> g.getId().getTag(MetricNames.TAG_WINDOW))
-                .containsExactlyInAnyOrder("weight:6000/63000", "requests:300000/315000");
+                .containsExactlyInAnyOrder("weight:6000/60600", "requests:300000/303000");
         assertThat(registry.find(MetricNames.LIMITER_WINDOW_USAGE).tag(MetricNames.TAG_DOMAIN, "binance.usdm.direct")
                 .gauges()).as("futures are budgeted apart from spot")
-                .extracting(g -> g.getId().getTag(MetricNames.TAG_WINDOW)).containsExactly("weight:2400/63000");
+                .extracting(g -> g.getId().getTag(MetricNames.TAG_WINDOW)).containsExactly("weight:2400/60600");
         assertThat(registry.find(MetricNames.LIMITER_WINDOW_USAGE).tag(MetricNames.TAG_DOMAIN, SPOT).gauges())
                 .allSatisfy(g -> assertThat(g.getId().getTag(MetricNames.TAG_EXCHANGE)).isEqualTo("binance-spot"));
         assertThat(registry.find(MetricNames.DEAD_LETTERS).tag(MetricNames.TAG_EXCHANGE, MetricNames.UNKNOWN)
