@@ -12,9 +12,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What a chaos scenario runs on: an embedded KRaft broker, the simulated exchange and service instances as child JVMs,
- * all under one work directory (state directories, instance logs, the generator's task log). Closing it stops the
- * instances cleanly, then the exchange and the broker.
+ * What a chaos scenario runs on: an embedded KRaft broker (or a {@link BrokerCluster} of three), the simulated exchange
+ * and service instances as child JVMs, all under one work directory (state directories, instance logs, the broker's
+ * log, the generator's task log). Closing it stops the instances cleanly, then the exchange and the broker.
  */
 public final class ChaosStack implements AutoCloseable {
 
@@ -31,33 +31,83 @@ public final class ChaosStack implements AutoCloseable {
     public static final List<String> OUTPUT_TOPICS = List.of(RESULTS, "collector.tasks.retry", DEAD_LETTERS,
             "reliability.events");
 
+    /** The Kafka cluster a scenario runs on. */
+    public enum Brokers {
+        /** One combined broker and controller in this JVM: replication factor 1. */
+        ONE,
+        /** A {@link BrokerCluster}: three combined brokers and controllers in child JVMs, replication factor 3. */
+        THREE
+    }
+
     private final Path workDir;
-    private final EmbeddedKafka kafka;
+    /** The broker of {@link Brokers#ONE}, else null. */
+    private final EmbeddedKafka broker;
+    /** The cluster of {@link Brokers#THREE}, else null. */
+    private final BrokerCluster cluster;
+    private final String bootstrap;
     private final SimulatedExchange exchange;
     private final List<ServiceInstance> instances = new ArrayList<>();
 
-    private ChaosStack(Path workDir, EmbeddedKafka kafka, SimulatedExchange exchange) {
+    private ChaosStack(Path workDir, EmbeddedKafka broker, BrokerCluster cluster, SimulatedExchange exchange) {
         this.workDir = workDir;
-        this.kafka = kafka;
+        this.broker = broker;
+        this.cluster = cluster;
+        this.bootstrap = broker != null ? broker.bootstrapServers() : cluster.bootstrap();
         this.exchange = exchange;
     }
 
-    /** Starts a broker and a simulated exchange (seeded, without faults) under {@code workDir}. */
+    /** Starts one broker and a simulated exchange (seeded, without faults) under {@code workDir}. */
     public static ChaosStack start(Path workDir, long seed) throws IOException {
+        return start(workDir, seed, Brokers.ONE);
+    }
+
+    /**
+     * Starts {@code brokers} and a simulated exchange (seeded, without faults) under {@code workDir}; the broker's
+     * log in {@code broker}, so that it can be restarted on it.
+     */
+    public static ChaosStack start(Path workDir, long seed, Brokers brokers) throws IOException {
         Files.createDirectories(workDir);
-        EmbeddedKafka kafka = EmbeddedKafka.builder().port(0).build().start();
+        EmbeddedKafka broker = brokers == Brokers.ONE
+                ? EmbeddedKafka.builder().port(0).dataDirectory(workDir.resolve("broker")).build().start() : null;
+        BrokerCluster cluster = null;
         try {
+            cluster = brokers == Brokers.THREE ? BrokerCluster.start(workDir) : null;
             SimulatedExchange exchange = SimulatedExchange.builder().port(0).mode(EXCHANGE_MODE).seed(seed)
                     .faults(FaultProfile.ofDefaults()).handlerThreads(16).build().start();
-            return new ChaosStack(workDir, kafka, exchange);
-        } catch (RuntimeException e) {
-            kafka.close();
+            return new ChaosStack(workDir, broker, cluster, exchange);
+        } catch (IOException | RuntimeException e) {
+            closeBrokers(broker, cluster);
             throw e;
         }
     }
 
+    /** The bootstrap servers: the broker's address, or the cluster's three. */
     public String bootstrap() {
-        return kafka.bootstrapServers();
+        return bootstrap;
+    }
+
+    /**
+     * The single broker, to stop and start again (it comes back on the same port and log).
+     *
+     * @throws IllegalStateException on a stack of three brokers
+     */
+    public EmbeddedKafka broker() {
+        if (broker == null) {
+            throw new IllegalStateException("this stack runs on a cluster of three brokers: see cluster()");
+        }
+        return broker;
+    }
+
+    /**
+     * The cluster of three brokers, to kill one of them.
+     *
+     * @throws IllegalStateException on a stack of one broker
+     */
+    public BrokerCluster cluster() {
+        if (cluster == null) {
+            throw new IllegalStateException("this stack runs on one broker: see broker()");
+        }
+        return cluster;
     }
 
     public SimulatedExchange exchange() {
@@ -71,7 +121,8 @@ public final class ChaosStack implements AutoCloseable {
     /**
      * Service settings every instance of a scenario starts from: the exchanges at the simulator with generous
      * budgets, the application id, six partitions and a failover fast enough to measure (6 s session timeout, the
-     * broker's minimum), then {@code overrides}.
+     * broker's minimum), on a cluster of three its topics replicated as production runs them
+     * ({@link BrokerCluster#SERVICE_SETTINGS}), then {@code overrides}.
      */
     public Map<String, String> serviceSettings(String applicationId, Map<String, String> overrides) {
         Map<String, String> settings = new LinkedHashMap<>(SimulatedSettings.generous(exchange));
@@ -80,6 +131,9 @@ public final class ChaosStack implements AutoCloseable {
         settings.put("kafka.session.timeout.ms", "6000");
         settings.put("kafka.heartbeat.interval.ms", "1000");
         settings.put("kafka.commit.interval.ms", "1000");
+        if (cluster != null) {
+            settings.putAll(BrokerCluster.SERVICE_SETTINGS);
+        }
         settings.putAll(overrides);
         return settings;
     }
@@ -106,8 +160,17 @@ public final class ChaosStack implements AutoCloseable {
             try {
                 exchange.close();
             } finally {
-                kafka.close();
+                closeBrokers(broker, cluster);
             }
+        }
+    }
+
+    private static void closeBrokers(EmbeddedKafka broker, BrokerCluster cluster) {
+        if (broker != null) {
+            broker.close();
+        }
+        if (cluster != null) {
+            cluster.close();
         }
     }
 }
