@@ -11,17 +11,24 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListTopicsOptions;
+import org.apache.kafka.clients.admin.NewPartitionReassignment;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.ElectionType;
+import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.ElectionNotNeededException;
 
 /**
  * Three combined KRaft brokers and controllers, each an {@link EmbeddedKafka} in a child JVM of its own so that one can
@@ -116,6 +123,62 @@ public final class BrokerCluster implements AutoCloseable {
             throw new IllegalStateException(e);
         } catch (ExecutionException e) {
             throw new IllegalStateException("could not create " + topics + ": " + e.getCause(), e.getCause());
+        }
+    }
+
+    /**
+     * Makes {@code leader} the leader of every partition of {@code topics} (three replicas each), once they exist:
+     * puts it first in each replica list, runs a preferred leader election and waits until it leads them all.
+     */
+    public void moveLeadersTo(int leader, List<String> topics) {
+        try (Admin admin = admin()) {
+            Deadline.within(READY_TIMEOUT).await(() -> exist(admin, topics), topics + " to exist");
+            Map<TopicPartition, Optional<NewPartitionReassignment>> reorder = new HashMap<>();
+            for (TopicDescription topic : admin.describeTopics(topics).allTopicNames().get().values()) {
+                for (TopicPartitionInfo partition : topic.partitions()) {
+                    List<Integer> replicas = new ArrayList<>(List.of(leader));
+                    partition.replicas().stream().map(Node::id).filter(id -> id != leader).forEach(replicas::add);
+                    reorder.put(new TopicPartition(topic.name(), partition.partition()),
+                            Optional.of(new NewPartitionReassignment(replicas)));
+                }
+            }
+            admin.alterPartitionReassignments(reorder).all().get();
+            Deadline.within(READY_TIMEOUT).await(() -> {
+                electPreferredLeaders(admin, reorder.keySet());
+                return leaders(topics).equals(Map.of(leader, (long) reorder.size()));
+            }, "broker " + leader + " to lead every partition of " + topics);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("could not move the leaders of " + topics + ": " + e.getCause(),
+                    e.getCause());
+        }
+    }
+
+    private static boolean exist(Admin admin, List<String> topics) {
+        try {
+            return admin.listTopics(new ListTopicsOptions().listInternal(true)).names().get().containsAll(topics);
+        } catch (ExecutionException notYet) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A preferred leader election; partitions already led by their preferred leader need none. */
+    private static void electPreferredLeaders(Admin admin, Set<TopicPartition> partitions) {
+        try {
+            admin.electLeaders(ElectionType.PREFERRED, partitions).partitions().get().values().forEach(error ->
+                    error.filter(e -> !(e instanceof ElectionNotNeededException)).ifPresent(e -> {
+                        throw new IllegalStateException("preferred leader election failed: " + e, e);
+                    }));
+        } catch (ExecutionException notYet) {
+            // the reassignment is still being applied: the next round elects
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 

@@ -6,8 +6,10 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * A steady flow of tasks with a fault in the middle, for the scenarios that measure how long a fault stops results:
- * tasks at {@link #TASKS_PER_SECOND} for {@code before} and {@code after}, the fault injected {@code before} into
- * the flow, once results are coming. {@link KillWithoutRestart#stall} then measures the longest stall.
+ * tasks at about {@link #TASKS_PER_SECOND} (a second's worth at a time) for {@code before} and {@code after}, the fault
+ * injected {@code before} into the flow once the service keeps up with it (its terminal topics hold as many records
+ * and transaction markers as the feed has produced), so that the stall measured is the fault's and not a backlog's.
+ * {@link KillWithoutRestart#stall} then measures the longest stall.
  */
 final class SteadyFlow {
 
@@ -24,11 +26,15 @@ final class SteadyFlow {
     /** Runs the flow and the fault; returns when the fault was injected, once every task is produced. */
     static Instant around(ChaosRun run, Duration before, Duration after, Fault fault) throws Exception {
         TaskFeed feed = run.feed();
-        int tasks = (int) (before.plus(after).toSeconds() * TASKS_PER_SECOND);
-        CompletableFuture<?> producing = CompletableFuture.runAsync(() ->
-                feed.produceTasks(tasks, Duration.ofSeconds(1).dividedBy(TASKS_PER_SECOND), task -> { }));
+        long seconds = before.plus(after).toSeconds();
+        CompletableFuture<?> producing = CompletableFuture.runAsync(() -> {
+            for (long second = 0; second < seconds; second++) {
+                feed.produceTasks(TASKS_PER_SECOND, Duration.ofSeconds(1).dividedBy(TASKS_PER_SECOND), task -> { });
+            }
+        });
         Thread.sleep(before.toMillis());   // the fault's place in the flow
-        run.awaitTerminalProgress(1, Duration.ofMinutes(2));
+        Deadline.within(Duration.ofMinutes(2)).await(() -> run.terminalProgress() >= feed.produced().size(),
+                "the service to keep up with the flow");
         Instant injected = Instant.now();
         fault.inject();
         producing.get();

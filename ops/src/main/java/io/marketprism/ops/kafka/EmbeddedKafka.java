@@ -39,7 +39,7 @@ import org.apache.kafka.common.utils.Time;
  * A real single-node Kafka cluster (combined KRaft broker and controller) running inside this JVM, for the local
  * stack and integration tests.
  *
- * <p>{@link #start()} formats the data directory with a random cluster id (skipped when the directory already holds
+ * <p>{@link #start()} formats the data directory with a random cluster id, or a quorum's (skipped when the directory already holds
  * a formatted log directory, so a broker can restart on its old data), starts {@code kafka.server.KafkaRaftServer} and returns once an admin client sees the broker and the
  * controller accepts a topic. Settings suit one node: internal topics have replication factor 1, consumer groups
  * rebalance without delay and topics are never created automatically. Started again after {@link #close()}, it comes
