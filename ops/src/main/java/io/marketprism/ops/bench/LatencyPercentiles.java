@@ -17,7 +17,7 @@ public record LatencyPercentiles(long p50Millis, long p99Millis, long maxMillis,
      *
      * @throws IllegalArgumentException if there are no samples
      */
-    static LatencyPercentiles of(long[] samples, int count) {
+    public static LatencyPercentiles of(long[] samples, int count) {
         if (count <= 0) {
             throw new IllegalArgumentException("no latency samples");
         }

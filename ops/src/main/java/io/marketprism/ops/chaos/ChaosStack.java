@@ -13,9 +13,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What a chaos scenario runs on: an embedded KRaft broker, the simulated exchange and service instances as child JVMs,
- * all under one work directory (state directories, instance logs, the generator's task log). Closing it stops the
- * instances cleanly, then the exchange and the broker.
+ * What a chaos scenario runs on: an embedded KRaft broker (or a {@link BrokerCluster} of three), the simulated exchange
+ * and service instances as child JVMs, all under one work directory (state directories, instance logs, the broker's
+ * log, the generator's task log). Closing it stops the instances cleanly, then the exchange and the broker.
  */
 public final class ChaosStack implements AutoCloseable {
 
@@ -35,38 +35,90 @@ public final class ChaosStack implements AutoCloseable {
     /** The service key of Kafka Streams' commit interval, which a scenario may set back to the service's default. */
     public static final String COMMIT_INTERVAL = "kafka.commit.interval.ms";
 
+    /** The Kafka cluster a scenario runs on. */
+    public enum Brokers {
+        /** One combined broker and controller in this JVM: replication factor 1. */
+        ONE,
+        /** A {@link BrokerCluster}: three combined brokers and controllers in child JVMs, replication factor 3. */
+        THREE
+    }
+
     private final Path workDir;
-    private final EmbeddedKafka kafka;
+    /** The broker of {@link Brokers#ONE}, else null. */
+    private final EmbeddedKafka broker;
+    /** The cluster of {@link Brokers#THREE}, else null. */
+    private final BrokerCluster cluster;
+    private final String bootstrap;
     private final SimulatedExchange exchange;
     private final List<ServiceInstance> instances = new ArrayList<>();
 
-    private ChaosStack(Path workDir, EmbeddedKafka kafka, SimulatedExchange exchange) {
+    private ChaosStack(Path workDir, EmbeddedKafka broker, BrokerCluster cluster, SimulatedExchange exchange) {
         this.workDir = workDir;
-        this.kafka = kafka;
+        this.broker = broker;
+        this.cluster = cluster;
+        this.bootstrap = broker != null ? broker.bootstrapServers() : cluster.bootstrap();
         this.exchange = exchange;
     }
 
     /**
-     * Starts a broker with the documented failover settings ({@link FailoverSettings#broker()}) and a simulated
+     * Starts one broker with the documented failover settings ({@link FailoverSettings#broker()}) and a simulated
      * exchange (seeded, without faults) under {@code workDir}.
      */
     public static ChaosStack start(Path workDir, long seed) throws IOException {
+        return start(workDir, seed, Brokers.ONE);
+    }
+
+    /**
+     * Starts {@code brokers} and a simulated exchange (seeded, without faults) under {@code workDir}; the broker's
+     * log in {@code broker}, so that it can be restarted on it.
+     */
+    public static ChaosStack start(Path workDir, long seed, Brokers brokers) throws IOException {
         Files.createDirectories(workDir);
-        EmbeddedKafka.Builder broker = EmbeddedKafka.builder().port(0);
-        FailoverSettings.broker().forEach(broker::brokerProperty);
-        EmbeddedKafka kafka = broker.build().start();
+        EmbeddedKafka broker = null;
+        if (brokers == Brokers.ONE) {
+            EmbeddedKafka.Builder builder = EmbeddedKafka.builder().port(0).dataDirectory(workDir.resolve("broker"));
+            FailoverSettings.broker().forEach(builder::brokerProperty);
+            broker = builder.build().start();
+        }
+        BrokerCluster cluster = null;
         try {
+            cluster = brokers == Brokers.THREE ? BrokerCluster.start(workDir) : null;
             SimulatedExchange exchange = SimulatedExchange.builder().port(0).mode(EXCHANGE_MODE).seed(seed)
                     .faults(FaultProfile.ofDefaults()).handlerThreads(16).build().start();
-            return new ChaosStack(workDir, kafka, exchange);
-        } catch (RuntimeException e) {
-            kafka.close();
+            return new ChaosStack(workDir, broker, cluster, exchange);
+        } catch (IOException | RuntimeException e) {
+            closeBrokers(broker, cluster);
             throw e;
         }
     }
 
+    /** The bootstrap servers: the broker's address, or the cluster's three. */
     public String bootstrap() {
-        return kafka.bootstrapServers();
+        return bootstrap;
+    }
+
+    /**
+     * The single broker, to stop and start again (it comes back on the same port and log).
+     *
+     * @throws IllegalStateException on a stack of three brokers
+     */
+    public EmbeddedKafka broker() {
+        if (broker == null) {
+            throw new IllegalStateException("this stack runs on a cluster of three brokers: see cluster()");
+        }
+        return broker;
+    }
+
+    /**
+     * The cluster of three brokers, to kill one of them.
+     *
+     * @throws IllegalStateException on a stack of one broker
+     */
+    public BrokerCluster cluster() {
+        if (cluster == null) {
+            throw new IllegalStateException("this stack runs on one broker: see broker()");
+        }
+        return cluster;
     }
 
     public SimulatedExchange exchange() {
@@ -81,7 +133,8 @@ public final class ChaosStack implements AutoCloseable {
      * Service settings every instance of a scenario starts from: the exchanges at the simulator with generous
      * budgets, the application id, six partitions, the documented failover settings
      * ({@link FailoverSettings#service()}), a commit interval of 1 s (so a kill lands inside an open transaction, as
-     * in Kafka's own EOS system tests), then {@code overrides}.
+     * in Kafka's own EOS system tests), on a cluster of three its topics replicated as production runs them
+     * ({@link BrokerCluster#SERVICE_SETTINGS}), then {@code overrides}.
      */
     public Map<String, String> serviceSettings(String applicationId, Map<String, String> overrides) {
         Map<String, String> settings = new LinkedHashMap<>(SimulatedSettings.generous(exchange));
@@ -89,6 +142,9 @@ public final class ChaosStack implements AutoCloseable {
         settings.put("topic.partitions", "6");
         settings.putAll(FailoverSettings.service());
         settings.put(COMMIT_INTERVAL, "1000");
+        if (cluster != null) {
+            settings.putAll(BrokerCluster.SERVICE_SETTINGS);
+        }
         settings.putAll(overrides);
         return settings;
     }
@@ -115,8 +171,17 @@ public final class ChaosStack implements AutoCloseable {
             try {
                 exchange.close();
             } finally {
-                kafka.close();
+                closeBrokers(broker, cluster);
             }
+        }
+    }
+
+    private static void closeBrokers(EmbeddedKafka broker, BrokerCluster cluster) {
+        if (broker != null) {
+            broker.close();
+        }
+        if (cluster != null) {
+            cluster.close();
         }
     }
 }

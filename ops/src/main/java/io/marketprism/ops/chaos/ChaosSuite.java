@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -22,34 +24,49 @@ public final class ChaosSuite {
             new ScalingUnderLoad(),
             new PausedInstance(),
             KillWithoutRestart.ofThreeInstances(0),
-            KillWithoutRestart.ofThreeInstances(1));
+            KillWithoutRestart.ofThreeInstances(1),
+            new BrokerRestart(),
+            new BrokerFailover(),
+            new RollingUpgrade());
+
+    /** The name of the soak, which runs only when named: its half hour would more than double {@code all}. */
+    public static final String SOAK = "soak";
 
     private ChaosSuite() {
     }
 
-    /** Every scenario, in the order {@code --scenario all} runs them. */
+    /** Every scenario {@code --scenario all} runs, in its order. */
     public static List<Scenario> scenarios() {
         return SCENARIOS;
     }
 
+    /** Every scenario name {@code --scenario} takes besides {@code all}: those of {@link #scenarios()}, and the soak. */
+    public static List<String> names() {
+        List<String> names = new ArrayList<>(SCENARIOS.stream().map(Scenario::name).toList());
+        names.add(SOAK);
+        return names;
+    }
+
     /**
-     * The scenarios {@code names} stand for, in the suite's order: {@code all}, or scenario names.
+     * The scenarios {@code names} stand for, in the suite's order: {@code all}, or scenario names; the soak, last,
+     * only when named, lasting {@code soakLength}.
      *
      * @throws IllegalArgumentException naming every scenario when one of the names is none of them
      */
-    public static List<Scenario> select(List<String> names) {
+    public static List<Scenario> select(List<String> names, Duration soakLength) {
         Set<String> wanted = names.stream().map(n -> n.strip().toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
-        if (wanted.contains("all")) {
-            return SCENARIOS;
-        }
-        Set<String> known = SCENARIOS.stream().map(Scenario::name).collect(Collectors.toSet());
         for (String name : wanted) {
-            if (!known.contains(name)) {
+            if (!name.equals("all") && !names().contains(name)) {
                 throw new IllegalArgumentException("--scenario: '" + name + "' is not one of all, "
-                        + String.join(", ", SCENARIOS.stream().map(Scenario::name).toList()));
+                        + String.join(", ", names()));
             }
         }
-        return SCENARIOS.stream().filter(s -> wanted.contains(s.name())).toList();
+        List<Scenario> selected = new ArrayList<>(wanted.contains("all") ? SCENARIOS
+                : SCENARIOS.stream().filter(s -> wanted.contains(s.name())).toList());
+        if (wanted.contains(SOAK)) {
+            selected.add(new Soak(soakLength));
+        }
+        return selected;
     }
 
     /**
@@ -60,7 +77,7 @@ public final class ChaosSuite {
             throws Exception {
         Path scenarioDir = workDir.resolve(scenario.name());
         deleteRecursively(scenarioDir);
-        try (ChaosStack stack = ChaosStack.start(scenarioDir, seed)) {
+        try (ChaosStack stack = ChaosStack.start(scenarioDir, seed, scenario.brokers())) {
             return scenario.run(new ChaosRun(scenario, stack, scale, seed, progress));
         }
     }

@@ -113,7 +113,7 @@ public final class KillWithoutRestart implements Scenario {
      * The longest stall from the kill (completion less the later of creation and kill, over the tasks completed after
      * the kill) and the longest latency of the tasks created in the {@link #CALM} before it and completed before it.
      */
-    private static Stall stall(ChaosRun run, Instant killed) {
+    static Stall stall(ChaosRun run, Instant killed) {
         Instant calmFrom = killed.minus(CALM);
         long[] longest = {0, 0};
         KafkaChecks.forEach(run.stack().bootstrap(), ChaosStack.RESULTS, IsolationLevel.READ_COMMITTED, r -> {
@@ -130,6 +130,6 @@ public final class KillWithoutRestart implements Scenario {
         return new Stall(Duration.ofMillis(longest[0]), Duration.ofMillis(longest[1]));
     }
 
-    private record Stall(Duration longest, Duration longestBefore) {
+    record Stall(Duration longest, Duration longestBefore) {
     }
 }

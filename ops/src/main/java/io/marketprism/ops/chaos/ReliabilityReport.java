@@ -31,6 +31,11 @@ public final class ReliabilityReport {
             - **Result share**: produced records that ended in a result (bad records included in the count).
             - **Failover**: with tasks flowing at 200 a second, the longest a task waited because of the kill: its \
             completion less the later of its creation and the kill.
+            - **Results flowing again** (broker-restart, broker-failover): the same measure from the broker's stop \
+            or kill; after the restart, less the time the broker was down.
+            - **Flat** (soak): the least-squares line through the second half's samples grows across that half by \
+            at most 10 % of their mean (heap after a full GC, changelog bytes on disk) or 25 % (task latency p50 and \
+            p99 of each interval); falling is flat.
             - **Traffic left after**: from the outage's start to the last market-data call the endpoint received \
             before a pause of two seconds (health checks do not count).
             - **Traffic back after**: from the recovery to the end of the first one-second window with at least \
@@ -38,8 +43,10 @@ public final class ReliabilityReport {
             - **Calls to a banned endpoint**: calls that reached an endpoint more than 300 ms after the first 418 \
             of its ban, while the ban lasted.
 
-            Run it yourself: `ops/marketprism chaos --scenario all` (about 20 minutes on two cores), or a list, \
-            e.g. `--scenario kills,upstream`; `--scale fast` runs the reduced sizes of the integration tests.
+            Run it yourself: `ops/marketprism chaos --scenario all` (about 30 minutes on two cores), or a list, \
+            e.g. `--scenario kills,upstream`; `--scale fast` runs the reduced sizes of the integration tests. The \
+            soak runs only when named (`--scenario soak`, or `all,soak`), 30 minutes unless `--soak-minutes` says \
+            otherwise.
             """;
 
     private final List<ScenarioReport> reports;
@@ -116,8 +123,9 @@ public final class ReliabilityReport {
                 .append(", scale ").append(scale.name().toLowerCase(Locale.ROOT)).append(", seed ").append(seed)
                 .append(".\nMachine: ").append(machine()).append("; load averages (1, 5, 15 min) at the start ")
                 .append(loadAtStart).append(", at the end ").append(loadAverages()).append(".\n")
-                .append("One broker (replication factor 1): this proves the application's exactly-once logic, not ")
-                .append("the broker's durability. The simulated exchange runs in ")
+                .append("One broker (replication factor 1), which proves the application's exactly-once logic, not ")
+                .append("the broker's durability; broker-failover runs on three (replication factor 3, min ISR 2, ")
+                .append("internal topics too). The simulated exchange runs in ")
                 .append(ChaosStack.EXCHANGE_MODE.name().toLowerCase(Locale.ROOT)).append(" mode (its fault ")
                 .append("profiles need it).\n\n");
         md.append('|');

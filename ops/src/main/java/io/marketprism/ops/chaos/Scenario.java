@@ -9,6 +9,11 @@ public interface Scenario {
     /** What the scenario does, in one line. */
     String title();
 
+    /** The Kafka cluster the scenario's stack runs on: one broker unless the scenario says otherwise. */
+    default ChaosStack.Brokers brokers() {
+        return ChaosStack.Brokers.ONE;
+    }
+
     /** Runs the scenario on {@code run}'s stack and reports what happened. */
     ScenarioReport run(ChaosRun run) throws Exception;
 }

@@ -11,8 +11,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One service instance in a child JVM, started with the launcher's main class and this JVM's class path, so it can be
- * treated the way a machine fails: SIGKILL (no shutdown hook, no clean close, transactions left open), or SIGSTOP and
+ * One service instance (or a broker of a {@link BrokerCluster}) in a child JVM, started with this JVM's class path, so
+ * it can be treated the way a machine fails: SIGKILL (no shutdown hook, no clean close, transactions left open), or SIGSTOP and
  * SIGCONT (a stalled process that wakes up after its group has moved on).
  */
 public final class ServiceProcess implements AutoCloseable {
@@ -36,12 +36,19 @@ public final class ServiceProcess implements AutoCloseable {
 
     /** Starts {@code marketprism service} with these settings; output is appended to {@code log}. */
     public static ServiceProcess start(String bootstrap, Map<String, String> settings, Path log) throws IOException {
+        List<String> arguments = new ArrayList<>(List.of("service", "--bootstrap-servers", bootstrap));
+        settings.forEach((key, value) -> arguments.addAll(List.of("--set", key + "=" + value)));
+        return startMain("io.marketprism.ops.cli.MarketPrismCli", arguments, log);
+    }
+
+    /** Starts {@code mainClass} with {@code arguments} in a JVM of at most 512 MiB heap; output appended to {@code log}. */
+    public static ServiceProcess startMain(String mainClass, List<String> arguments, Path log) throws IOException {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx512m",
                 "-cp", System.getProperty("java.class.path"),
-                "io.marketprism.ops.cli.MarketPrismCli", "service", "--bootstrap-servers", bootstrap));
-        settings.forEach((key, value) -> command.addAll(List.of("--set", key + "=" + value)));
+                mainClass));
+        command.addAll(arguments);
         Process process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))

@@ -77,11 +77,29 @@ public final class TaskFeed implements AutoCloseable {
             CollectorTask task = generator.next();
             task.setCreatedAt(Instant.now());
             shape.accept(task);
-            TaskFormat format = sequence++ % 2 == 0 ? TaskFormat.JSON : TaskFormat.AVRO;
-            sends.add(producer.send(new ProducerRecord<>(topic, format.encode(task))));
+            sends.add(send(task));
             ids.add(task.getTaskId());
         }
         return acknowledged(ids, sends, "task");
+    }
+
+    /**
+     * Produces tasks made elsewhere (e.g. a {@link io.marketprism.ops.tools.BudgetDemand}), JSON and Avro in turn;
+     * their ids must be unique in the run.
+     */
+    public List<ProducedRecord> produce(List<CollectorTask> tasks) {
+        List<Future<RecordMetadata>> sends = new ArrayList<>(tasks.size());
+        List<String> ids = new ArrayList<>(tasks.size());
+        for (CollectorTask task : tasks) {
+            sends.add(send(task));
+            ids.add(task.getTaskId());
+        }
+        return acknowledged(ids, sends, "task");
+    }
+
+    private Future<RecordMetadata> send(CollectorTask task) {
+        TaskFormat format = sequence++ % 2 == 0 ? TaskFormat.JSON : TaskFormat.AVRO;
+        return producer.send(new ProducerRecord<>(topic, format.encode(task)));
     }
 
     /** Produces one record as given and logs it by its coordinates, under {@code kind}. */

@@ -8,6 +8,7 @@ import io.marketprism.ops.chaos.ScenarioReport;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,6 +45,11 @@ public final class ChaosCommand implements Callable<Integer> {
             + "${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--soak-minutes", defaultValue = "30", paramLabel = "N",
+            description = "How long the soak runs, at least 3 (default: ${DEFAULT-VALUE}). The soak runs only when "
+                    + "named: --scenario soak, or all,soak.")
+    int soakMinutes;
+
     @Option(names = "--work-dir", paramLabel = "DIR",
             description = "Where instance logs, state directories and the generator's task logs go (default: a new "
                     + "temporary directory, kept).")
@@ -61,7 +67,7 @@ public final class ChaosCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        List<Scenario> scenarios = ChaosSuite.select(scenario);
+        List<Scenario> scenarios = ChaosSuite.select(scenario, Duration.ofMinutes(soakMinutes));
         Scale chosenScale = parseScale(scale);
         PrintWriter err = spec.commandLine().getErr();
         Path dir = workDir != null ? Files.createDirectories(workDir) : Files.createTempDirectory("marketprism-chaos-");
@@ -94,6 +100,9 @@ public final class ChaosCommand implements Callable<Integer> {
         if (seed != 42) {
             line.append(" --seed ").append(seed);
         }
+        if (soakMinutes != 30 && scenario.contains(ChaosSuite.SOAK)) {
+            line.append(" --soak-minutes ").append(soakMinutes);
+        }
         return line.toString();
     }
 
@@ -108,7 +117,7 @@ public final class ChaosCommand implements Callable<Integer> {
     /** The scenario names, for the help text. */
     static final class ScenarioNames extends ArrayList<String> {
         ScenarioNames() {
-            super(ChaosSuite.scenarios().stream().map(Scenario::name).toList());
+            super(ChaosSuite.names());
         }
     }
 }

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,6 +21,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import kafka.server.KafkaConfig;
@@ -38,16 +40,17 @@ import org.apache.kafka.common.utils.Time;
  * A real single-node Kafka cluster (combined KRaft broker and controller) running inside this JVM, for the local
  * stack and integration tests.
  *
- * <p>{@link #start()} formats the data directory with a random cluster id (skipped when the directory already holds
+ * <p>{@link #start()} formats the data directory with a random cluster id, or a quorum's (skipped when the directory already holds
  * a formatted log directory, so a broker can restart on its old data), starts {@code kafka.server.KafkaRaftServer} and returns once an admin client sees the broker and the
  * controller accepts a topic. Settings suit one node: internal topics have replication factor 1, consumer groups
- * rebalance without delay and topics are never created automatically. Not thread-safe: start and close it from one
- * thread.
+ * rebalance without delay and topics are never created automatically. Started again after {@link #close()}, it comes
+ * back on the same ports (and, with a {@link Builder#dataDirectory data directory} of its own, on the same log). As one
+ * node of a {@link Builder#quorum quorum} it is one of several combined brokers and controllers, each in a JVM of its
+ * own ({@link #main}), with replicated internal topics. Not thread-safe: start and close it from one thread.
  */
 public final class EmbeddedKafka implements AutoCloseable {
 
     private static final String LOOPBACK = "127.0.0.1";
-    private static final int NODE_ID = 1;
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration READY_POLL_INTERVAL = Duration.ofMillis(100);
 
@@ -55,6 +58,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     private Path dataDirectory;
     private boolean deleteDataDirectoryOnClose;
     private int port;
+    private int controllerPort;
     private KafkaRaftServer server;
 
     private EmbeddedKafka(Builder builder) {
@@ -78,9 +82,13 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
         try {
             prepareDataDirectory();
-            port = settings.port == 0 ? freePort() : settings.port;
-            int controllerPort = settings.controllerPort == 0 ? freePortOtherThan(port) : settings.controllerPort;
-            Properties properties = serverProperties(controllerPort);
+            if (port == 0) {   // the first start: a restart keeps the ports
+                port = settings.port == 0 ? freePort() : settings.port;
+                controllerPort = settings.quorum.isEmpty()
+                        ? settings.controllerPort == 0 ? freePortOtherThan(port) : settings.controllerPort
+                        : settings.quorum.get(settings.nodeId);
+            }
+            Properties properties = serverProperties();
             format(properties);
             KafkaRaftServer starting = new KafkaRaftServer(new KafkaConfig(properties, false), Time.SYSTEM);
             server = starting;
@@ -169,12 +177,40 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     /**
-     * Starts a broker on the port given as the first argument (default 9092), prints its bootstrap address and runs
-     * until the JVM is stopped.
+     * Starts a broker, prints its bootstrap address and runs until the JVM is stopped. Arguments: {@code [port]} for a
+     * single node on that port (default 9092), or {@code port data-dir node-id cluster-id quorum} for one node of a
+     * quorum, the quorum given as {@code node=controller-port,...} (e.g. {@code 1=19411,2=19412,3=19413}); broker
+     * properties anywhere among them as {@code --key=value} (e.g. {@code --group.min.session.timeout.ms=3000}).
      */
-    public static void main(String[] args) throws InterruptedException {
-        int port = args.length > 0 ? Integer.parseInt(args[0]) : 9092;
-        EmbeddedKafka kafka = builder().port(port).build().start();
+    public static void main(String[] arguments) throws InterruptedException {
+        List<String> positional = new ArrayList<>();
+        Map<String, String> properties = new LinkedHashMap<>();
+        for (String argument : arguments) {
+            if (argument.startsWith("--")) {
+                String[] keyAndValue = argument.substring(2).split("=", 2);
+                if (keyAndValue.length != 2) {
+                    throw new IllegalArgumentException("a broker property is --key=value, got " + argument);
+                }
+                properties.put(keyAndValue[0], keyAndValue[1]);
+            } else {
+                positional.add(argument);
+            }
+        }
+        String[] args = positional.toArray(new String[0]);
+        Builder builder = builder().port(args.length > 0 ? Integer.parseInt(args[0]) : 9092);
+        properties.forEach(builder::brokerProperty);
+        if (args.length == 5) {
+            Map<Integer, Integer> quorum = new LinkedHashMap<>();
+            for (String voter : args[4].split(",")) {
+                String[] nodeAndPort = voter.split("=", 2);
+                quorum.put(Integer.parseInt(nodeAndPort[0].strip()), Integer.parseInt(nodeAndPort[1].strip()));
+            }
+            builder.dataDirectory(Path.of(args[1])).quorum(Integer.parseInt(args[2]), args[3], quorum);
+        } else if (args.length > 1) {
+            throw new IllegalArgumentException("arguments: [port], or port data-dir node-id cluster-id quorum; got "
+                    + String.join(" ", args));
+        }
+        EmbeddedKafka kafka = builder.build().start();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             kafka.close();
@@ -194,11 +230,18 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
     }
 
-    private Properties serverProperties(int controllerPort) {
+    private Properties serverProperties() {
+        Map<Integer, Integer> voters = settings.quorum.isEmpty() ? Map.of(settings.nodeId, controllerPort)
+                : settings.quorum;
+        // Internal topics on every node of a quorum of three, two in sync for a write, as production runs them; on
+        // one node there is no choice.
+        String replication = String.valueOf(voters.size());
+        String minInSync = String.valueOf(Math.max(1, voters.size() - 1));
         Properties p = new Properties();
         p.put("process.roles", "broker,controller");
-        p.put("node.id", String.valueOf(NODE_ID));
-        p.put("controller.quorum.voters", NODE_ID + "@" + LOOPBACK + ":" + controllerPort);
+        p.put("node.id", String.valueOf(settings.nodeId));
+        p.put("controller.quorum.voters", voters.entrySet().stream()
+                .map(v -> v.getKey() + "@" + LOOPBACK + ":" + v.getValue()).collect(Collectors.joining(",")));
         p.put("listeners", "PLAINTEXT://" + LOOPBACK + ":" + port + ",CONTROLLER://" + LOOPBACK + ":" + controllerPort);
         p.put("advertised.listeners", "PLAINTEXT://" + LOOPBACK + ":" + port);
         p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
@@ -207,13 +250,15 @@ public final class EmbeddedKafka implements AutoCloseable {
         p.put("log.dirs", logDirectory().toString());
         p.put("num.partitions", "1");
         p.put("auto.create.topics.enable", "false");
-        p.put("offsets.topic.replication.factor", "1");
+        p.put("default.replication.factor", replication);
+        p.put("min.insync.replicas", minInSync);
+        p.put("offsets.topic.replication.factor", replication);
         p.put("offsets.topic.num.partitions", "1");
-        p.put("transaction.state.log.replication.factor", "1");
-        p.put("transaction.state.log.min.isr", "1");
+        p.put("transaction.state.log.replication.factor", replication);
+        p.put("transaction.state.log.min.isr", minInSync);
         p.put("transaction.state.log.num.partitions", "1");
-        p.put("share.coordinator.state.topic.replication.factor", "1");
-        p.put("share.coordinator.state.topic.min.isr", "1");
+        p.put("share.coordinator.state.topic.replication.factor", replication);
+        p.put("share.coordinator.state.topic.min.isr", minInSync);
         p.put("group.initial.rebalance.delay.ms", "0");
         p.put("log.cleaner.dedupe.buffer.size", String.valueOf(2 * 1024 * 1024));
         p.putAll(settings.extraProperties);
@@ -233,7 +278,8 @@ public final class EmbeddedKafka implements AutoCloseable {
         int exitCode;
         try (PrintStream printer = new PrintStream(output, true, StandardCharsets.UTF_8)) {
             exitCode = StorageTool.execute(new String[]{"format", "--config", configFile.toString(),
-                    "--cluster-id", Uuid.randomUuid().toString()}, printer);
+                    "--cluster-id", settings.clusterId != null ? settings.clusterId : Uuid.randomUuid().toString()},
+                    printer);
         }
         if (exitCode != 0) {
             throw new IllegalStateException("formatting " + dataDirectory + " failed with exit code " + exitCode
@@ -308,6 +354,9 @@ public final class EmbeddedKafka implements AutoCloseable {
 
         private int port;
         private int controllerPort;
+        private int nodeId = 1;
+        private String clusterId;
+        private final Map<Integer, Integer> quorum = new LinkedHashMap<>();
         private Path dataDirectory;
         private final Map<String, String> extraProperties = new LinkedHashMap<>();
 
@@ -338,6 +387,27 @@ public final class EmbeddedKafka implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Makes this broker node {@code nodeId} of a quorum of combined brokers and controllers sharing {@code
+         * clusterId}, {@code controllerPorts} giving every node's controller port (this node's included, which then
+         * is its own). Internal topics and topics created without a replication factor get one replica on every
+         * node, and need every node but one in sync for a write (three nodes: replication factor 3, min ISR 2).
+         */
+        public Builder quorum(int nodeId, String clusterId, Map<Integer, Integer> controllerPorts) {
+            if (!controllerPorts.containsKey(nodeId)) {
+                throw new IllegalArgumentException("the quorum " + controllerPorts + " does not name node " + nodeId);
+            }
+            if (clusterId == null || clusterId.isBlank()) {
+                throw new IllegalArgumentException("a quorum needs a cluster id");
+            }
+            controllerPorts.forEach((node, port) -> validPort("controller port of node " + node, port));
+            this.nodeId = nodeId;
+            this.clusterId = clusterId;
+            this.quorum.clear();
+            this.quorum.putAll(controllerPorts);
+            return this;
+        }
+
         /** Adds or overrides one broker property, e.g. {@code log.retention.ms}. */
         public Builder brokerProperty(String key, String value) {
             if (key == null || key.isBlank() || value == null) {
@@ -360,6 +430,9 @@ public final class EmbeddedKafka implements AutoCloseable {
             Builder copy = new Builder();
             copy.port = port;
             copy.controllerPort = controllerPort;
+            copy.nodeId = nodeId;
+            copy.clusterId = clusterId;
+            copy.quorum.putAll(quorum);
             copy.dataDirectory = dataDirectory;
             copy.extraProperties.putAll(extraProperties);
             return copy;

@@ -90,6 +90,34 @@ class EmbeddedKafkaIT {
     }
 
     @Test
+    void shouldComeBackOnTheSamePortAndLogWhenStartedAgainAfterClose(@TempDir Path directory) {
+        // Given a broker on a chosen directory that committed a record, then closed
+        EmbeddedKafka kafka = EmbeddedKafka.builder().dataDirectory(directory).build().start();
+        String address = kafka.bootstrapServers();
+        kafka.createTopic("kept", 1);
+        try (KafkaProducer<String, String> producer = transactionalProducer(address)) {
+            producer.initTransactions();
+            producer.beginTransaction();
+            producer.send(new ProducerRecord<>("kept", "k", "before the restart"));
+            producer.commitTransaction();
+        }
+        kafka.close();
+
+        // When the same broker starts again
+        try (EmbeddedKafka restarted = kafka.start()) {
+            // Then clients find it where it was, with what it had
+            assertThat(restarted.bootstrapServers()).isEqualTo(address);
+            assertThat(consumeValues(address, "kept", 1)).containsExactly("before the restart");
+        }
+    }
+
+    @Test
+    void shouldRefuseAQuorumThatDoesNotNameTheNode() {
+        assertThatThrownBy(() -> EmbeddedKafka.builder().quorum(4, "cluster", Map.of(1, 19411, 2, 19412, 3, 19413)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("does not name node 4");
+    }
+
+    @Test
     void shouldRejectStartingTwiceAndUseBeforeStart() {
         EmbeddedKafka kafka = EmbeddedKafka.builder().build();
 
