@@ -10,6 +10,11 @@ import java.util.Set;
 /**
  * Immutable settings of one exchange's {@link LoadBalancer}: strategy, endpoints with static weights, outlier
  * ejection, panic threshold, EWMA smoothing and dynamic weights. Built by {@link #builder()}.
+ *
+ * <p>A first ejection lasts 5 s by default, doubling on each repeated one: an ejected endpoint returns only after a
+ * health check succeeds, so a short ejection costs one check per period, and an endpoint that recovers after an
+ * outage of a minute is checked again 15 s later (ejections of 5, 10, 20 and 40 s), inside the 30 s the service
+ * promises for traffic to return; with 30 s it would be 30 s (ejections of 30 and 60 s).
  */
 public final class BalancerConfig {
 
@@ -143,7 +148,7 @@ public final class BalancerConfig {
         private int consecutiveFailuresToEject = 5;
         private double minSuccessRate = 0.5;
         private int successRateCalls = 20;
-        private long baseEjectionMillis = 30_000;
+        private long baseEjectionMillis = 5_000;
         private long maxEjectionMillis = 300_000;
         private double maxEjectedShare = 0.5;
         private double panicThreshold = 0.5;

@@ -163,20 +163,22 @@ final class ExchangeRuntime extends SavedRuntime {
 
     /**
      * {@code now} when {@link LoadBalancer#pick} will find an endpoint, else the earliest time one could take a call:
-     * when a breaker's open wait ends, or when an ejection ends. An ejected endpoint awaiting its probe has no known
-     * time: the balancer's retry interval stands in for it, so the answer always lies ahead. Asks the breakers without
-     * changing them.
+     * when a breaker's open wait ends, or when an ejection ends. A breaker refusing until further notice (half-open
+     * with its trial calls out, whose outcome may close it any moment; or forced open) and an ejected endpoint
+     * awaiting its probe have no known time: the balancer's retry interval stands in for them, so the answer always
+     * lies ahead and never beyond what such an endpoint may do meanwhile. Asks the breakers without changing them.
      */
     long availableAt(long now) {
         int n = breakers.length;
         int unavailable = 0;
         int permitted = 0;
         long earliestRefused = Long.MAX_VALUE;
+        long untilFurtherNotice = now + profile.balancer().unavailableRetryMillis();
         for (int i = 0; i < n; i++) {
             long from = breakers[i].permittedFrom(now);
             if (from > now) {
                 unavailable++;
-                earliestRefused = Math.min(earliestRefused, from);
+                earliestRefused = Math.min(earliestRefused, from == Long.MAX_VALUE ? untilFurtherNotice : from);
             } else {
                 permitted++;
                 if (!balancer.isEjected(endpoints[i])) {
@@ -189,8 +191,7 @@ final class ExchangeRuntime extends SavedRuntime {
             return now;
         }
         if (permitted == 0) {
-            return earliestRefused == Long.MAX_VALUE ? now + profile.balancer().unavailableRetryMillis()
-                    : earliestRefused;
+            return earliestRefused;
         }
         Pick none = balancer.pick(gate, Set.of(), now);
         return Math.min(((Pick.NoneAvailable) none).retryAt(), earliestRefused);

@@ -5,6 +5,16 @@ import io.marketprism.reliability.Checks;
 /**
  * Immutable settings of a {@link RetryBudget}: retries may be at most {@code retryRatio} of the requests seen over
  * the last {@code windowMillis}, but at least {@code minRetriesPerWindow}. Build with {@link #builder()}.
+ *
+ * <p><b>The default ratio, 1.0.</b> A retry the budget refuses is not given up but waits for budget within its
+ * deadline, so the ratio is the rate at which a domain can work off its failures: calls failing at a rate {@code f}
+ * need {@code f / (1 - f)} retries per first attempt, and a ratio {@code r} keeps up with failure rates up to
+ * {@code r / (1 + r)}. At 1.0 that is 50 %, the default breaker's failure-rate threshold: every failure rate at which
+ * the breakers keep an endpoint in use is served, and a storm is still capped, since an exchange failing every call
+ * sees at most twice the first attempts (plus the window's minimum). Linkerd's default (20 % plus 10 retries a second
+ * over 10 s; linkerd.io, "Configuring Retries") suits a budget that refuses a retry outright; here 20 % would let a
+ * domain failing more than 17 % of its calls build a backlog of retries that only expires. The exchanges' own limits
+ * stay enforced by the rate limiter, retries included.
  */
 public final class RetryBudgetConfig {
 
@@ -20,7 +30,7 @@ public final class RetryBudgetConfig {
         this.minRetriesPerWindow = b.minRetriesPerWindow;
     }
 
-    /** 20 % of requests over 10 s in 10 buckets, at least 10 retries per window. */
+    /** As many retries as requests over 10 s in 10 buckets, at least 10 retries per window. */
     public static RetryBudgetConfig ofDefaults() {
         return builder().build();
     }
@@ -64,7 +74,7 @@ public final class RetryBudgetConfig {
 
     /** Validating builder for {@link RetryBudgetConfig}. */
     public static final class Builder {
-        private double retryRatio = 0.2;
+        private double retryRatio = 1.0;
         private long windowMillis = 10_000;
         private int buckets = 10;
         private int minRetriesPerWindow = 10;

@@ -234,7 +234,7 @@ class ReliabilityConfigTest {
         assertThatThrownBy(() -> ReliabilityConfig.fromMap(
                 Map.of("exchange.okx.breaker.max.wait.in.open.ms", "10")))
                 .hasMessage("exchange.okx.breaker: exchange.okx.breaker.max.wait.in.open.ms (10) must be >="
-                        + " breaker.wait.in.open.ms (30000)");
+                        + " breaker.wait.in.open.ms (5000)");
         assertThatThrownBy(() -> ReliabilityConfig.fromMap(Map.of(
                 "breaker.minimum.calls", "45", "exchange.binance-spot.breaker.window.calls", "40")))
                 .hasMessage("exchange.binance-spot.breaker: breaker.minimum.calls (45) must not exceed"

@@ -11,6 +11,7 @@ import io.marketprism.reliability.ErrorClass;
 import io.marketprism.reliability.Priority;
 import io.marketprism.reliability.balancer.EjectionReason;
 import io.marketprism.reliability.breaker.BreakerState;
+import io.marketprism.reliability.config.ExchangeProfile;
 import io.marketprism.reliability.config.ReliabilityConfig;
 import io.marketprism.reliability.limiter.InMemoryWaitQueue;
 import io.marketprism.reliability.limiter.ShedReason;
@@ -335,6 +336,60 @@ class DecisionEngineTest {
                 .containsExactly(openedA, openedB);
         assertThat(engine.decide(task("probe"), queue, openedA + BREAKER_WAIT + 1))
                 .isEqualTo(new Decision.Dispatch("probe", "a", false));
+    }
+
+    @Test
+    void shouldHoldOnlyUntilTheRetryIntervalWhileAHalfOpenBreakerAwaitsItsTrialAndTheOtherIsOpenLonger() {
+        // Given a opened at T0 + 4 s, b at T0 + 7 s, both for 10 s; half-open breakers let one trial call through
+        ExchangeProfile profile = EngineFixture.config().exchange("ex");
+        engine = new DecisionEngine(ReliabilityConfig.of(profile.toBuilder().breaker(profile.breaker().toBuilder()
+                .permittedCallsInHalfOpen(1).build()).build()), storage, events::add);
+        boolean[] failed = {true, false, true, false, true, true, true, true};
+        String[] endpoints = {"a", "b", "a", "b", "a", "b", "b", "b"};
+        for (int i = 0; i < failed.length; i++) {
+            long at = T0 + i * 1_000L;
+            TaskView task = task("t" + i);
+            assertThat(engine.decide(task, queue, at)).isEqualTo(new Decision.Dispatch("t" + i, endpoints[i], false));
+            engine.record(failed[i] ? CallReport.status(task, endpoints[i], 500, null, null, 5)
+                    : CallReport.success(task, endpoints[i], 5), at);
+        }
+        long halfOpenA = T0 + 4_000 + BREAKER_WAIT + 1;
+        assertThat(engine.decide(task("trial"), queue, halfOpenA)).isEqualTo(new Decision.Dispatch("trial", "a", false));
+
+        // When a task comes while a's trial call is out and b stays open until T0 + 17 s, past the task's deadline
+        Decision decision = engine.decide(task("late").withDeadline(T0 + 16_000), queue, halfOpenA);
+
+        // Then it waits the balancer's retry interval (the trial may close a any moment) instead of expiring
+        long retryInterval = profile.balancer().unavailableRetryMillis();
+        assertThat(decision).isEqualTo(new Decision.Hold("late", halfOpenA + retryInterval,
+                Decision.HoldReason.NO_ENDPOINT));
+    }
+
+    @Test
+    void shouldCallARecoveredEndpointAgainWithinThirtySecondsOfItsRecoveryUnderTheDefaults() {
+        // Given the module's defaults, endpoint a refusing every connection for a minute, b healthy
+        engine = new DecisionEngine(ReliabilityConfig.of(ExchangeProfile.builder("ex", "a", "b").build()), storage,
+                events::add);
+        long recovered = T0 + 60_000;
+        long firstCallAfterRecovery = Long.MAX_VALUE;
+
+        // When a task comes every 100 ms, and every due health check is made, until a is called after its recovery
+        for (long now = T0, i = 0; now < T0 + 180_000 && firstCallAfterRecovery == Long.MAX_VALUE; now += 100, i++) {
+            boolean aUp = now >= recovered;
+            for (ProbeRequest probe : engine.probesDue(now)) {
+                engine.recordProbe("ex", probe.endpoint(), aUp || probe.endpoint().equals("b"), now);
+            }
+            TaskView task = task("t" + i);
+            if (engine.decide(task, queue, now) instanceof Decision.Dispatch dispatch) {
+                boolean toA = dispatch.endpoint().equals("a");
+                engine.record(toA && !aUp ? CallReport.exception(task, "a", "java.net.ConnectException", 1)
+                        : CallReport.success(task, dispatch.endpoint(), 5), now);
+                firstCallAfterRecovery = toA && aUp ? now : firstCallAfterRecovery;
+            }
+        }
+
+        // Then a takes calls again within the 30 s the service promises
+        assertThat(firstCallAfterRecovery - recovered).isLessThan(30_000);
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.marketprism.reliability.retry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.marketprism.reliability.breaker.BreakerConfig;
 import io.marketprism.reliability.state.UnreadableStateException;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
@@ -115,5 +116,67 @@ class RetryBudgetTest {
                 .hasMessage("retryRatio must be in [0.0, 1.0], was 1.5");
         assertThatThrownBy(() -> RetryBudgetConfig.builder().windowMillis(10_000).buckets(3).build())
                 .hasMessage("windowMillis (10000) must be a multiple of buckets (3)");
+    }
+    @Test
+    void shouldByDefaultServeEveryRetryOfAFailureRateJustBelowTheBreakersThresholdWithoutABacklog() {
+        // Given the default budget and calls failing at 5 points below the default breaker's threshold (45 %)
+        double failureRate = BreakerConfig.ofDefaults().failureRateThreshold() / 100.0 - 0.05;
+
+        // When 50 first attempts a second flow for two minutes, each failed call retried as soon as budget allows
+        Flow flow = Flow.run(RetryBudgetConfig.ofDefaults(), failureRate, 120_000);
+
+        // Then retries never wait for long: the backlog stays below a second's worth of failures
+        assertThat(flow.largestBacklog).isLessThan(Flow.FIRST_ATTEMPTS_PER_SECOND);
+    }
+
+    @Test
+    void shouldByDefaultCapTheRetriesAtTheFirstAttemptsWhenEveryCallFails() {
+        // Given an exchange failing every call: a retry storm in the making
+        // When 50 first attempts a second flow for two minutes, each failed call retried as soon as budget allows
+        Flow flow = Flow.run(RetryBudgetConfig.ofDefaults(), 1.0, 120_000);
+
+        // Then the exchange sees at most twice the first attempts (the window's minimum aside)
+        assertThat(flow.retries).isBetween(flow.firstAttempts - 100, flow.firstAttempts + 100);
+    }
+
+    /**
+     * First attempts at {@link #FIRST_ATTEMPTS_PER_SECOND} against an exchange failing a fixed share of calls (every
+     * call, first or retry, adds {@code failureRate} to a running sum and fails each time the sum passes a whole
+     * number), each failure retried when the budget grants it; on a fake clock ticking every 20 ms.
+     */
+    private static final class Flow {
+        static final int FIRST_ATTEMPTS_PER_SECOND = 50;
+        long firstAttempts;
+        long retries;
+        long largestBacklog;
+        private double failures;
+        private long backlog;
+
+        static Flow run(RetryBudgetConfig config, double failureRate, long millis) {
+            Flow flow = new Flow();
+            RetryBudget budget = RetryBudget.create(config, T0);
+            long tick = 1_000 / FIRST_ATTEMPTS_PER_SECOND;
+            for (long now = T0; now < T0 + millis; now += tick) {
+                budget.recordRequest(now);
+                flow.firstAttempts++;
+                flow.call(failureRate);
+                long waiting = flow.backlog;
+                for (long i = 0; i < waiting && budget.tryAcquireRetry(now); i++) {
+                    flow.backlog--;
+                    flow.retries++;
+                    flow.call(failureRate);
+                }
+                flow.largestBacklog = Math.max(flow.largestBacklog, flow.backlog);
+            }
+            return flow;
+        }
+
+        private void call(double failureRate) {
+            double before = failures;
+            failures += failureRate;
+            if (Math.floor(failures) > Math.floor(before)) {
+                backlog++;
+            }
+        }
     }
 }
