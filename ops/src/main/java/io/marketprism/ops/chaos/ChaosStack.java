@@ -19,10 +19,12 @@ import java.util.Map;
 public final class ChaosStack implements AutoCloseable {
 
     /**
-     * The simulator's mode for every scenario. Lenient, because the scenarios inject faults and only the lenient
-     * simulator takes fault profiles today; the one place to switch once strict mode takes them too.
+     * Every limit of the strict simulator is this many times the documented one: the scenarios send up to a thousand
+     * tasks a second with generous service budgets ({@link SimulatedSettings#generous}), which the exchanges' real
+     * budgets would pace to a crawl (OKX tickers: 20 requests per 2 s), while hosts, parameters, error shapes and bans
+     * stay the exchanges' own.
      */
-    public static final SimulatedExchange.Mode EXCHANGE_MODE = SimulatedExchange.Mode.LENIENT;
+    public static final long LIMIT_SCALE = 1_000;
 
     /** The service's default topic names, which every scenario uses. */
     public static final String TASKS = "collector.tasks";
@@ -42,13 +44,14 @@ public final class ChaosStack implements AutoCloseable {
         this.exchange = exchange;
     }
 
-    /** Starts a broker and a simulated exchange (seeded, without faults) under {@code workDir}. */
+    /** Starts a broker and a strict simulated exchange (seeded, without faults) under {@code workDir}. */
     public static ChaosStack start(Path workDir, long seed) throws IOException {
         Files.createDirectories(workDir);
         EmbeddedKafka kafka = EmbeddedKafka.builder().port(0).build().start();
         try {
-            SimulatedExchange exchange = SimulatedExchange.builder().port(0).mode(EXCHANGE_MODE).seed(seed)
-                    .faults(FaultProfile.ofDefaults()).handlerThreads(16).build().start();
+            SimulatedExchange exchange = SimulatedExchange.builder().port(0).mode(SimulatedExchange.Mode.STRICT)
+                    .limitScale(LIMIT_SCALE).seed(seed).faults(FaultProfile.ofDefaults()).handlerThreads(16).build()
+                    .start();
             return new ChaosStack(workDir, kafka, exchange);
         } catch (RuntimeException e) {
             kafka.close();

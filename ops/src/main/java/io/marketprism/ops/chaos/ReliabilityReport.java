@@ -117,9 +117,9 @@ public final class ReliabilityReport {
                 .append(".\nMachine: ").append(machine()).append("; load averages (1, 5, 15 min) at the start ")
                 .append(loadAtStart).append(", at the end ").append(loadAverages()).append(".\n")
                 .append("One broker (replication factor 1): this proves the application's exactly-once logic, not ")
-                .append("the broker's durability. The simulated exchange runs in ")
-                .append(ChaosStack.EXCHANGE_MODE.name().toLowerCase(Locale.ROOT)).append(" mode (its fault ")
-                .append("profiles need it).\n\n");
+                .append("the broker's durability. The simulated exchange runs in strict mode: the exchanges' ")
+                .append("documented hosts, parameters, error shapes and bans, every limit ")
+                .append(ChaosStack.LIMIT_SCALE).append(" times the documented one, and seeded faults.\n\n");
         md.append('|');
         for (String column : COLUMNS) {
             md.append(' ').append(column).append(" |");
