@@ -535,9 +535,10 @@ class ReliabilityTopologyTest {
                 .reliability("balancer.eject.consecutive.failures", "2")
                 .reliability("balancer.eject.base.ms", "2000"));
 
-        // Given api ejected for 2 s by two failures in a row, still down at its first probe (ejected again for 4 s)
+        // Given api ejected for 2 s by two failures in a row, still down at its first two probes (each ejects it
+        // again for as long)
         sendOneTaskEvery100Millis("down", 50);
-        // When it is up again by its second probe
+        // When it is up again by its third probe
         apiDown.set(false);
         sendOneTaskEvery100Millis("up", 50);
 
@@ -545,7 +546,7 @@ class ReliabilityTopologyTest {
         List<String> history = executor.history();
         int ejectingFailure = indexOfNth(history, "call:api", 2);
         int restoringProbe = history.lastIndexOf("probe:api");
-        assertThat(executor.probedEndpoints()).containsExactly("api", "api");
+        assertThat(executor.probedEndpoints()).containsExactly("api", "api", "api");
         assertThat(history.subList(ejectingFailure + 1, restoringProbe))
                 .doesNotContain("call:api").contains("probe:api", "call:api1");
         assertThat(history.subList(restoringProbe + 1, history.size())).contains("call:api", "call:api1");

@@ -20,10 +20,12 @@ import java.util.Map;
 public final class ChaosStack implements AutoCloseable {
 
     /**
-     * The simulator's mode for every scenario. Lenient, because the scenarios inject faults and only the lenient
-     * simulator takes fault profiles today; the one place to switch once strict mode takes them too.
+     * Every limit of the strict simulator is this many times the documented one: the scenarios send up to a thousand
+     * tasks a second with generous service budgets ({@link SimulatedSettings#generous}), which the exchanges' real
+     * budgets would pace to a crawl (OKX tickers: 20 requests per 2 s), while hosts, parameters, error shapes and bans
+     * stay the exchanges' own.
      */
-    public static final SimulatedExchange.Mode EXCHANGE_MODE = SimulatedExchange.Mode.LENIENT;
+    public static final long LIMIT_SCALE = 1_000;
 
     /** The service's default topic names, which every scenario uses. */
     public static final String TASKS = "collector.tasks";
@@ -61,15 +63,15 @@ public final class ChaosStack implements AutoCloseable {
     }
 
     /**
-     * Starts one broker with the documented failover settings ({@link FailoverSettings#broker()}) and a simulated
-     * exchange (seeded, without faults) under {@code workDir}.
+     * Starts one broker with the documented failover settings ({@link FailoverSettings#broker()}) and a strict
+     * simulated exchange (seeded, without faults) under {@code workDir}.
      */
     public static ChaosStack start(Path workDir, long seed) throws IOException {
         return start(workDir, seed, Brokers.ONE);
     }
 
     /**
-     * Starts {@code brokers} and a simulated exchange (seeded, without faults) under {@code workDir}; the broker's
+     * Starts {@code brokers} and a strict simulated exchange (seeded, without faults) under {@code workDir}; the broker's
      * log in {@code broker}, so that it can be restarted on it.
      */
     public static ChaosStack start(Path workDir, long seed, Brokers brokers) throws IOException {
@@ -83,8 +85,9 @@ public final class ChaosStack implements AutoCloseable {
         BrokerCluster cluster = null;
         try {
             cluster = brokers == Brokers.THREE ? BrokerCluster.start(workDir) : null;
-            SimulatedExchange exchange = SimulatedExchange.builder().port(0).mode(EXCHANGE_MODE).seed(seed)
-                    .faults(FaultProfile.ofDefaults()).handlerThreads(16).build().start();
+            SimulatedExchange exchange = SimulatedExchange.builder().port(0).mode(SimulatedExchange.Mode.STRICT)
+                    .limitScale(LIMIT_SCALE).seed(seed).faults(FaultProfile.ofDefaults()).handlerThreads(16).build()
+                    .start();
             return new ChaosStack(workDir, broker, cluster, exchange);
         } catch (IOException | RuntimeException e) {
             closeBrokers(broker, cluster);

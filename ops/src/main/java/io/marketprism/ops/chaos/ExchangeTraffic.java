@@ -29,12 +29,13 @@ public final class ExchangeTraffic {
     }
 
     /**
-     * Requests that reached an endpoint while it was banned, later than {@code grace} after the first 418 of that
-     * ban: the service knew of the ban and should have held them back (calls already on the wire may still arrive).
+     * Requests that reached an endpoint (strict mode: any host of the banned route) while it was banned, later than
+     * {@code grace} after the first request answered as banned: the service knew of the ban and should have held them
+     * back (calls already on the wire may still arrive).
      */
     public List<String> callsWhileBanned(Duration grace) {
         Map<String, List<ServedRequest>> byEndpoint = requests.stream()
-                .collect(Collectors.groupingBy(ServedRequest::endpointId));
+                .collect(Collectors.groupingBy(ServedRequest::banScope));
         List<String> violations = new ArrayList<>();
         byEndpoint.values().forEach(served -> {
             Instant announced = null;

@@ -125,9 +125,9 @@ public final class ReliabilityReport {
                 .append(loadAtStart).append(", at the end ").append(loadAverages()).append(".\n")
                 .append("One broker (replication factor 1), which proves the application's exactly-once logic, not ")
                 .append("the broker's durability; broker-failover runs on three (replication factor 3, min ISR 2, ")
-                .append("internal topics too). The simulated exchange runs in ")
-                .append(ChaosStack.EXCHANGE_MODE.name().toLowerCase(Locale.ROOT)).append(" mode (its fault ")
-                .append("profiles need it).\n\n");
+                .append("internal topics too). The simulated exchange runs in strict mode: the exchanges' ")
+                .append("documented hosts, parameters, error shapes and bans, every limit ")
+                .append(ChaosStack.LIMIT_SCALE).append(" times the documented one, and seeded faults.\n\n");
         md.append('|');
         for (String column : COLUMNS) {
             md.append(' ').append(column).append(" |");

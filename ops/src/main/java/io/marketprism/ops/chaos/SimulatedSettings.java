@@ -3,6 +3,7 @@ package io.marketprism.ops.chaos;
 import io.marketprism.ops.exchange.SimulatedExchange;
 import io.marketprism.ops.local.UniformBudgets;
 import io.marketprism.ops.local.SimulatedEndpoints;
+import io.marketprism.topology.exchange.EgressRoute;
 import io.marketprism.topology.config.ServiceConfig;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,7 +11,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * Service settings that point an instance at a lenient {@link SimulatedExchange} (faults on demand): for the chaos
+ * Service settings that point an instance at a {@link SimulatedExchange}, strict or lenient as it runs: for the chaos
  * suite and the tests.
  */
 public final class SimulatedSettings {
@@ -19,8 +20,9 @@ public final class SimulatedSettings {
     }
 
     /**
-     * Binance, OKX and Deribit at the simulated exchange, with budgets far above what a run sends (the real ones would
-     * make a 20,000-task run last minutes; {@link UniformBudgets}) and short retry delays.
+     * The exchanges at the simulated exchange ({@link #endpoints}), with budgets far above what a run sends (the real
+     * ones would make a 20,000-task run last minutes; {@link UniformBudgets}; a strict simulator must scale its limits
+     * above them too, {@link SimulatedExchange.Builder#limitScale}) and short retry delays.
      */
     public static Map<String, String> generous(SimulatedExchange exchange) {
         Map<String, String> settings = endpoints(exchange);
@@ -32,11 +34,14 @@ public final class SimulatedSettings {
     }
 
     /**
-     * Binance, OKX and Deribit at their simulated endpoints ({@link SimulatedEndpoints#lenient}), with the exchanges'
-     * real budgets, and a free HTTP port.
+     * The exchanges at their simulated endpoints (strict: every shipped definition on route {@code direct},
+     * {@link SimulatedEndpoints#strict}; lenient: Binance, OKX and Deribit, {@link SimulatedEndpoints#lenient}), with
+     * the exchanges' real budgets, and a free HTTP port.
      */
     public static Map<String, String> endpoints(SimulatedExchange exchange) {
-        Map<String, String> settings = new LinkedHashMap<>(SimulatedEndpoints.lenient(exchange));
+        Map<String, String> settings = new LinkedHashMap<>(exchange.mode() == SimulatedExchange.Mode.STRICT
+                ? SimulatedEndpoints.strict(exchange, List.of(EgressRoute.DIRECT))
+                : SimulatedEndpoints.lenient(exchange));
         // Instances share the machine (and run in parallel in some tests): each takes a free HTTP port.
         settings.put("http.port", "0");
         return settings;

@@ -2,6 +2,8 @@ package io.marketprism.ops.chaos;
 
 import io.marketprism.ops.exchange.FaultProfile;
 import io.marketprism.ops.exchange.SimulatedExchange;
+import io.marketprism.reliability.exchange.ExchangeDefinitions;
+import io.marketprism.topology.exchange.EgressRoute;
 import io.marketprism.schemas.DeadLetter;
 import io.marketprism.schemas.codec.AvroCodec;
 import java.time.Duration;
@@ -10,22 +12,25 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
 import org.apache.kafka.common.IsolationLevel;
 
 /**
- * Scenario 7: a steady flow of tasks with deadlines against an exchange failing 30 % of calls with 5xx and more with
- * connection resets, hangs past the call timeout, 429s with Retry-After and the 418 bans they lead to; meanwhile one
- * endpoint goes down (every connection reset), comes back, then a whole exchange goes down and comes back. Every
+ * Scenario 7: a steady flow of tasks with deadlines against the strict simulator failing 30 % of calls with 5xx and
+ * more with connection resets, hangs past the call timeout, 429s (with Retry-After where the venue sends one) and the
+ * bans they lead to (Binance's 418), each in the venue's own shape; meanwhile one endpoint goes down (every connection
+ * reset), comes back, then a whole exchange goes down and comes back. Every
  * task's deadline leaves room for the outages, so all of them should end in a result. Figures: that share, how long
  * market-data calls kept reaching the dead endpoint and exchange, how long they took to come back.
  */
 public final class UpstreamChaos implements Scenario {
 
+    /** The venue (host set) that goes down whole, and one host of Binance spot that goes down alone. */
     private static final String DOWN_EXCHANGE = "okx";
-    private static final String DOWN_ENDPOINT_EXCHANGE = "binance";
+    private static final String DOWN_ENDPOINT_VENUE = "binance-spot";
     private static final String DOWN_ENDPOINT = "api1";
     private static final int TASKS_PER_SECOND = 100;
     /**
@@ -81,8 +86,9 @@ public final class UpstreamChaos implements Scenario {
         Duration deadline = outage.multipliedBy(3);
         SimulatedExchange exchange = run.stack().exchange();
         exchange.setFaults(background());
-        run.fault("on every endpoint: 30 % 5xx, 3 % resets, 2 % hangs of 3 s (call timeout 1 s), 3 % 429 with "
-                + "Retry-After 1 s, a 3 s 418 ban after 10 429s, latency 2-22 ms");
+        run.fault("on every endpoint of the strict simulator: 30 % 5xx, 3 % resets, 2 % hangs of 3 s (call timeout "
+                + "1 s), 3 % 429 (Binance with Retry-After 1 s), a 3 s ban of the route after 10 429s (Binance 418, "
+                + "OKX and Deribit 429), latency 2-22 ms");
         run.startInstances(2, run.settings(Map.of("execution.timeout.ms", "1000")));
 
         TaskFeed feed = run.feed();
@@ -93,24 +99,27 @@ public final class UpstreamChaos implements Scenario {
         run.log("producing " + tasks + " tasks over " + flow.toSeconds() + " s, each with a deadline "
                 + deadline.toSeconds() + " s after its creation");
 
-        List<String> endpoint = List.of(DOWN_ENDPOINT_EXCHANGE + "/" + DOWN_ENDPOINT);
-        List<String> wholeExchange = SimulatedExchange.endpoints().get(DOWN_EXCHANGE).stream()
-                .map(e -> DOWN_EXCHANGE + "/" + e).toList();
+        List<String> endpoint = List.of(servedId(DOWN_ENDPOINT_VENUE, DOWN_ENDPOINT));
+        Set<String> exchangeHosts = ExchangeDefinitions.builtIn().all().get(DOWN_EXCHANGE).hostSets()
+                .get(DOWN_EXCHANGE).endpoints().keySet();
+        List<String> wholeExchange = exchangeHosts.stream().map(host -> servedId(DOWN_EXCHANGE, host)).toList();
         hold(lead);
         Instant endpointDown = Instant.now();
-        exchange.setFaults(DOWN_ENDPOINT_EXCHANGE, DOWN_ENDPOINT, down());
-        run.fault(endpoint.get(0) + " down (every connection reset) for " + outage.toSeconds() + " s");
+        exchange.setFaults(DOWN_ENDPOINT_VENUE, DOWN_ENDPOINT, down());
+        run.fault(DOWN_ENDPOINT_VENUE + "/" + DOWN_ENDPOINT + " down (every connection reset) for "
+                + outage.toSeconds() + " s");
         hold(outage);
         Instant endpointUp = Instant.now();
-        exchange.clearFaults(DOWN_ENDPOINT_EXCHANGE, DOWN_ENDPOINT);
-        run.fault(endpoint.get(0) + " back");
+        exchange.clearFaults(DOWN_ENDPOINT_VENUE, DOWN_ENDPOINT);
+        run.fault(DOWN_ENDPOINT_VENUE + "/" + DOWN_ENDPOINT + " back");
         hold(lead);
         Instant exchangeDown = Instant.now();
-        SimulatedExchange.endpoints().get(DOWN_EXCHANGE).forEach(e -> exchange.setFaults(DOWN_EXCHANGE, e, down()));
-        run.fault(DOWN_EXCHANGE + " down (all " + wholeExchange.size() + " endpoints) for " + outage.toSeconds() + " s");
+        exchangeHosts.forEach(host -> exchange.setFaults(DOWN_EXCHANGE, host, down()));
+        run.fault(DOWN_EXCHANGE + " down (all " + exchangeHosts.size() + " endpoints) for " + outage.toSeconds()
+                + " s");
         hold(outage);
         Instant exchangeUp = Instant.now();
-        SimulatedExchange.endpoints().get(DOWN_EXCHANGE).forEach(e -> exchange.clearFaults(DOWN_EXCHANGE, e));
+        exchangeHosts.forEach(host -> exchange.clearFaults(DOWN_EXCHANGE, host));
         run.fault(DOWN_EXCHANGE + " back");
         producing.get();
 
@@ -129,10 +138,10 @@ public final class UpstreamChaos implements Scenario {
         }
         run.figure("dead letters by exchange and reason", deadLettersByExchange(run));
         List<String> banned = traffic.callsWhileBanned(BAN_GRACE);
-        run.figure("calls to a banned endpoint more than 0.3 s / 1 s after its ban was announced",
+        run.figure("calls to a banned route more than 0.3 s / 1 s after its ban was announced",
                 traffic.callsWhileBanned(QUIET_MACHINE_BAN_GRACE).size() + " / " + banned.size());
         if (!banned.isEmpty()) {
-            run.fail(banned.size() + " calls reached an endpoint more than 1 s after its ban was announced, e.g. "
+            run.fail(banned.size() + " calls reached a route more than 1 s after its ban was announced, e.g. "
                     + banned.get(0));
         }
         if (exchange.requests().stream().noneMatch(r -> r.banned())) {
@@ -165,6 +174,11 @@ public final class UpstreamChaos implements Scenario {
         if (back.isEmpty() || back.get().compareTo(RETURN_TARGET) > 0) {
             run.fail(RETURN_CHECK + " " + what + " did not return within " + ChaosRun.seconds(RETURN_TARGET));
         }
+    }
+
+    /** How the simulator records the service's calls to one host of a venue, on the service's default route. */
+    private static String servedId(String venue, String host) {
+        return SimulatedExchange.strictEndpointId(venue, EgressRoute.DIRECT, host);
     }
 
     /** Lets the scenario's timeline run on: an outage lasts this long. */

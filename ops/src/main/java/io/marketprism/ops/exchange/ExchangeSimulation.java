@@ -21,9 +21,10 @@ import java.util.stream.Stream;
 /**
  * The decisions of the simulated exchange, free of HTTP: routes a request, and records what it served. In lenient
  * mode it applies the fault profile with a seeded random source and keeps per-endpoint ban state and per-exchange
- * weight; in strict mode it hands the request to {@link StrictExchange}. Thread-safe; all decisions are made under
- * one lock, so a single client sending requests one after another sees the same sequence of outcomes for the same
- * seed.
+ * weight; in strict mode it hands the request to {@link StrictExchange} with the fault profile of the request's host
+ * (the route segment {@code route@host}; a route without a host follows the global profile). Thread-safe; all
+ * decisions are made under one lock, so a single client sending requests one after another sees the same sequence of
+ * outcomes for the same seed.
  */
 final class ExchangeSimulation {
 
@@ -32,6 +33,8 @@ final class ExchangeSimulation {
                     new OkxDialect(), new DeribitDialect())
             .collect(Collectors.toMap(Dialect::name, Function.identity(), (a, b) -> a, LinkedHashMap::new)));
 
+    /** Separates the client route from the host in a strict route segment, e.g. {@code direct@api1}. */
+    static final char STRICT_HOST_SEPARATOR = '@';
     private static final int[] SERVER_ERROR_STATUSES = {500, 502, 503};
     private static final long MINUTE_MILLIS = 60_000;
     private static final String NOT_FOUND_BODY = "{\"error\":\"not found\"}";
@@ -49,8 +52,12 @@ final class ExchangeSimulation {
     private long requestCount;
     private long sequence;
 
-    ExchangeSimulation(Clock clock, long seed, int logCapacity, boolean strict) {
-        this.strict = strict ? Optional.of(new StrictExchange()) : Optional.empty();
+    /**
+     * @param strictLimitScale empty for lenient mode; in strict mode the factor every documented limit is multiplied
+     *                         by (1 for the documented ones)
+     */
+    ExchangeSimulation(Clock clock, long seed, int logCapacity, Optional<Long> strictLimitScale) {
+        this.strict = strictLimitScale.map(StrictExchange::new);
         this.clock = clock;
         this.random = new Random(seed);
         this.logCapacity = logCapacity;
@@ -98,16 +105,34 @@ final class ExchangeSimulation {
 
     private Reply serveStrict(StrictExchange exchange, String method, Target target, String query,
                               Map<String, String> parameters, Instant now) {
-        Optional<VenueEndpoint> endpoint = exchange.endpoint(target.exchange(), target.endpoint(), target.path());
+        String route = strictRoute(target.endpoint());
+        Optional<VenueEndpoint> endpoint = exchange.endpoint(target.exchange(), route, target.path());
         boolean healthCheck = endpoint.filter(e -> e.data().isEmpty()).isPresent();
         if (endpoint.isEmpty() || !"GET".equals(method)) {
             return record(now, target, query, false, healthCheck, Reply.answer(endpoint.isEmpty() ? 404 : 405,
                     Map.of(), NOT_FOUND_BODY, Duration.ZERO));
         }
         long nowMillis = now.toEpochMilli();
-        boolean bannedOnArrival = exchange.banned(target.exchange(), target.endpoint(), nowMillis);
-        Reply reply = exchange.decide(target.exchange(), target.endpoint(), endpoint.get(), parameters, nowMillis);
+        boolean bannedOnArrival = exchange.banned(target.exchange(), route, nowMillis);
+        FaultProfile faults = endpointFaults.getOrDefault(strictHostId(target.exchange(), target.endpoint()),
+                globalFaults);
+        Reply reply = exchange.decide(target.exchange(), route, endpoint.get(), parameters, nowMillis, faults, random);
         return record(now, target, query, bannedOnArrival, healthCheck, reply);
+    }
+
+    /** The client route of a strict route segment {@code route} or {@code route@host}. */
+    private static String strictRoute(String segment) {
+        int at = segment.indexOf(STRICT_HOST_SEPARATOR);
+        return at < 0 ? segment : segment.substring(0, at);
+    }
+
+    /**
+     * The id faults of a strict host are kept under, {@code venue/host}, from a route segment {@code route@host};
+     * {@code venue/} for a segment without a host.
+     */
+    private static String strictHostId(String venue, String segment) {
+        int at = segment.indexOf(STRICT_HOST_SEPARATOR);
+        return venue + "/" + (at < 0 ? "" : segment.substring(at + 1));
     }
 
     /** Usage of every (venue, route, limit group) in strict mode; empty in lenient mode. */

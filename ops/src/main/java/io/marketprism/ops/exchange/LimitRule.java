@@ -33,6 +33,11 @@ record LimitRule(String group, String unit, long limit, Duration window, Kind ki
         }
     }
 
+    /** This rule with {@code factor} times its limit. */
+    LimitRule scaledBy(long factor) {
+        return new LimitRule(group, unit, Math.multiplyExact(limit, factor), window, kind, scopeParameter);
+    }
+
     static LimitRule fixedClock(String group, String unit, long limit, Duration window) {
         return new LimitRule(group, unit, limit, window, Kind.FIXED_CLOCK, Optional.empty());
     }

@@ -18,6 +18,11 @@ record Reply(ServedRequest.Delivery delivery, int status, Map<String, String> he
         return new Reply(ServedRequest.Delivery.ANSWERED, status, Map.copyOf(headers), body, delay);
     }
 
+    /** This answer, sent after {@code delay} instead. */
+    Reply after(Duration delay) {
+        return new Reply(delivery, status, headers, body, delay);
+    }
+
     static Reply reset(Duration delay) {
         return new Reply(ServedRequest.Delivery.RESET, 0, Map.of(), "", delay);
     }

@@ -9,7 +9,8 @@ import java.util.Map;
  * @param time      when the request arrived, by the simulator's clock
  * @param exchange  first path segment, e.g. {@code binance} (empty if missing); in strict mode the venue, e.g.
  *                  {@code binance-usdm}
- * @param endpoint  second path segment, e.g. {@code api1} (empty if missing); in strict mode the client route
+ * @param endpoint  second path segment, e.g. {@code api1} (empty if missing); in strict mode the client route, with
+ *                  {@code @host} when the request named a host, e.g. {@code direct@api1}
  * @param path      the rest of the path, e.g. {@code /api/v3/depth}
  * @param query     the raw query string, empty if none
  * @param status    HTTP status answered, or 0 when no response was sent (reset or hung)
@@ -36,8 +37,17 @@ public record ServedRequest(Instant time, String exchange, String endpoint, Stri
         return ExchangeSimulation.parseQuery(query);
     }
 
-    /** Endpoint id as the service names it, e.g. {@code binance/api1}. */
+    /** Endpoint id as the service names it, e.g. {@code binance/api1}; in strict mode {@code venue/route@host}. */
     public String endpointId() {
         return exchange + "/" + endpoint;
+    }
+
+    /**
+     * What a ban of this request's answer covers: its endpoint in lenient mode, e.g. {@code binance/api1}; in strict
+     * mode the venue and client route, on every host, e.g. {@code binance-spot/direct}.
+     */
+    public String banScope() {
+        int host = endpoint.indexOf(ExchangeSimulation.STRICT_HOST_SEPARATOR);
+        return exchange + "/" + (host < 0 ? endpoint : endpoint.substring(0, host));
     }
 }

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -55,8 +56,14 @@ import org.slf4j.LoggerFactory;
  * source IP: point two egress routes at two route names), with the exchange's windows, rejections, bans and headers.
  * The rules are written from the exchanges' docs (see {@link BinanceVenues}, {@link OkxVenue}, {@link DeribitVenue},
  * {@link BybitVenue}), not from the service's configuration. {@link #limitUsage()} and {@code GET /__sim/stats}
- * report per route and group the units used, the peak per window and the rejections and bans answered. Faults are a
- * lenient-mode feature.
+ * report per route and group the units used, the peak per window and the rejections and bans answered. The builder's
+ * {@link Builder#limitScale} multiplies every limit, for load tests that give the service budgets scaled alike.
+ *
+ * <p><b>Faults in strict mode.</b> The global profile applies to every request; a host of a venue (an endpoint of the
+ * host set, as the service names it, e.g. {@code binance-spot}'s {@code api1}) can have its own, set with
+ * {@link #setFaults(String, String, FaultProfile)} under the venue and host names and reached through
+ * {@link #strictBaseUrl(String, String, String)}. Faults answer in the venue's shape (see {@link StrictExchange});
+ * they are not charged to the route's budgets. The fault admin over HTTP is a lenient-mode feature.
  */
 public final class SimulatedExchange implements AutoCloseable {
 
@@ -68,7 +75,7 @@ public final class SimulatedExchange implements AutoCloseable {
     public enum Mode {
         /** Every exchange path on every endpoint, no limits, faults on demand: today's behaviour, for benchmarks. */
         LENIENT,
-        /** Host families apart, parameters and documented limits enforced per route; no faults. */
+        /** Host families apart, parameters and documented limits enforced per route; faults in each venue's shape. */
         STRICT
     }
 
@@ -93,7 +100,8 @@ public final class SimulatedExchange implements AutoCloseable {
         this.requestedPort = b.port;
         this.mode = b.mode;
         this.handlerThreads = b.handlerThreads;
-        this.simulation = new ExchangeSimulation(b.clock, b.seed, b.requestLogCapacity, b.mode == Mode.STRICT);
+        this.simulation = new ExchangeSimulation(b.clock, b.seed, b.requestLogCapacity,
+                b.mode == Mode.STRICT ? Optional.of(b.limitScale) : Optional.empty());
         this.simulation.setGlobalFaults(b.faults);
     }
 
@@ -177,13 +185,40 @@ public final class SimulatedExchange implements AutoCloseable {
      * @throws IllegalArgumentException if the venue is unknown or the route malformed
      */
     public String strictBaseUrl(String venue, String route) {
+        requireVenue(venue);
+        return origin() + "/" + venue + "/" + requireName("route", route);
+    }
+
+    /**
+     * Strict mode: base URL of one host of a host family as seen from one client route, e.g.
+     * {@code http://127.0.0.1:PORT/binance-spot/direct@api1}: the route's budgets, the host's faults.
+     *
+     * @param host 1 to 64 of {@code A-Z a-z 0-9 . _ -}, e.g. the service's endpoint name
+     * @throws IllegalArgumentException if the venue is unknown or the route or host malformed
+     */
+    public String strictBaseUrl(String venue, String route, String host) {
+        return strictBaseUrl(venue, route) + ExchangeSimulation.STRICT_HOST_SEPARATOR + requireName("host", host);
+    }
+
+    /**
+     * Strict mode: the {@link ServedRequest#endpointId()} of requests to {@link #strictBaseUrl(String, String, String)},
+     * e.g. {@code binance-spot/direct@api1}.
+     */
+    public static String strictEndpointId(String venue, String route, String host) {
+        return venue + "/" + route + ExchangeSimulation.STRICT_HOST_SEPARATOR + host;
+    }
+
+    private static void requireVenue(String venue) {
         if (!Venue.all().containsKey(venue)) {
             throw new IllegalArgumentException("unknown venue " + venue + "; known: " + venues());
         }
-        if (route == null || !ROUTE.matcher(route).matches()) {
-            throw new IllegalArgumentException("route must be 1 to 64 of A-Z a-z 0-9 . _ - but was " + route);
+    }
+
+    private static String requireName(String what, String name) {
+        if (name == null || !ROUTE.matcher(name).matches()) {
+            throw new IllegalArgumentException(what + " must be 1 to 64 of A-Z a-z 0-9 . _ - but was " + name);
         }
-        return origin() + "/" + venue + "/" + route;
+        return name;
     }
 
     /** Strict mode: usage of every (venue, route, limit group) requested so far; empty in lenient mode. */
@@ -196,35 +231,38 @@ public final class SimulatedExchange implements AutoCloseable {
         return "http://" + (address.contains(":") ? "[" + address + "]" : address) + ":" + port();
     }
 
-    /**
-     * Sets the profile followed by every endpoint that has no profile of its own.
-     *
-     * @throws IllegalStateException in strict mode
-     */
+    /** Sets the profile followed by every endpoint (strict mode: every host) that has no profile of its own. */
     public void setFaults(FaultProfile faults) {
-        requireLenient();
         simulation.setGlobalFaults(requireProfile(faults));
     }
 
     /**
-     * Gives one endpoint its own profile, replacing the global one for it.
+     * Gives one endpoint its own profile, replacing the global one for it. In strict mode {@code exchange} is a venue
+     * and {@code endpoint} a host of it, as in {@link #strictBaseUrl(String, String, String)}.
      *
-     * @throws IllegalArgumentException if the exchange or endpoint is unknown
-     * @throws IllegalStateException in strict mode
+     * @throws IllegalArgumentException if the exchange or endpoint is unknown (strict mode: the venue unknown, the
+     *                                  host malformed)
      */
     public void setFaults(String exchange, String endpoint, FaultProfile faults) {
-        requireLenient();
-        simulation.setEndpointFaults(ExchangeSimulation.endpointId(exchange, endpoint), requireProfile(faults));
+        simulation.setEndpointFaults(endpointId(exchange, endpoint), requireProfile(faults));
     }
 
     /** Makes an endpoint follow the global profile again. */
     public void clearFaults(String exchange, String endpoint) {
-        simulation.clearEndpointFaults(ExchangeSimulation.endpointId(exchange, endpoint));
+        simulation.clearEndpointFaults(endpointId(exchange, endpoint));
     }
 
     /** The profile an endpoint currently follows. */
     public FaultProfile faults(String exchange, String endpoint) {
-        return simulation.faultsFor(ExchangeSimulation.endpointId(exchange, endpoint));
+        return simulation.faultsFor(endpointId(exchange, endpoint));
+    }
+
+    private String endpointId(String exchange, String endpoint) {
+        if (mode == Mode.LENIENT) {
+            return ExchangeSimulation.endpointId(exchange, endpoint);
+        }
+        requireVenue(exchange);
+        return exchange + "/" + requireName("host", endpoint);
     }
 
     /**
@@ -341,12 +379,6 @@ public final class SimulatedExchange implements AutoCloseable {
         }
     }
 
-    private void requireLenient() {
-        if (mode != Mode.LENIENT) {
-            throw new IllegalStateException("faults are a lenient-mode feature; this exchange is " + mode);
-        }
-    }
-
     private static FaultProfile requireProfile(FaultProfile faults) {
         if (faults == null) {
             throw new IllegalArgumentException("faults must not be null; use FaultProfile.ofDefaults() for none");
@@ -374,8 +406,21 @@ public final class SimulatedExchange implements AutoCloseable {
         private FaultProfile faults = FaultProfile.ofDefaults();
         private int handlerThreads = 2;
         private int requestLogCapacity = 1_000_000;
+        private long limitScale = 1;
 
         private Builder() {
+        }
+
+        /**
+         * Strict mode: the factor every documented limit is multiplied by, in [1, 1000000]; default 1 (the documented
+         * limits). For load tests that must not be paced by the exchanges' real budgets.
+         */
+        public Builder limitScale(long factor) {
+            if (factor < 1 || factor > 1_000_000) {
+                throw new IllegalArgumentException("limitScale must be in [1, 1000000] but was " + factor);
+            }
+            this.limitScale = factor;
+            return this;
         }
 
         /** Port to listen on, in [0, 65535]; 0 (the default) picks a free one. */
@@ -445,15 +490,8 @@ public final class SimulatedExchange implements AutoCloseable {
             return this;
         }
 
-        /**
-         * Returns an exchange that is not yet started.
-         *
-         * @throws IllegalStateException if faults are set in strict mode
-         */
+        /** Returns an exchange that is not yet started. */
         public SimulatedExchange build() {
-            if (mode == Mode.STRICT && faults != FaultProfile.ofDefaults()) {
-                throw new IllegalStateException("faults are a lenient-mode feature; remove faults or use LENIENT");
-            }
             return new SimulatedExchange(this);
         }
     }

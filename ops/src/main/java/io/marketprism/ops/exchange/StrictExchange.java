@@ -1,12 +1,14 @@
 package io.marketprism.ops.exchange;
 
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Random;
 
 /**
  * The decisions of strict mode, free of HTTP: URLs are {@code /{venue}/{route}{path}}, where the venue is a host
@@ -14,16 +16,38 @@ import java.util.Optional;
  * route, so two egress routes are two base URLs. A path the venue does not have is 404, as on the real host, and
  * costs nothing; then bans, limits, parameter rules and the instrument are checked, in that order, so a malformed
  * request is charged like any other (Binance charges failed requests their weight: binance-spot-api-docs
- * {@code CHANGELOG.md}, 2026-03-27). Not thread-safe: its owner serialises calls.
+ * {@code CHANGELOG.md}, 2026-03-27).
+ *
+ * <p><b>Faults.</b> A {@link FaultProfile} may make a host's front end misbehave before the request reaches the
+ * venue's limits: connection resets, hangs, 5xx answers and 429s, each in the venue's own shape (its rate-limit status
+ * and body, {@code Retry-After} only where the venue documents it, its 5xx error body), and latency on every answer.
+ * On a venue that bans (Binance with 418, Bybit with 403; OKX and Deribit document no bans, so they only reject),
+ * injected 429s count towards the profile's ban: that many within a minute ban the route as the venue's own bans do
+ * (its banned status and body), for the profile's ban length. Injected faults are not charged to the route's budgets
+ * and not counted in its usage; their bans are, as every banned answer is. Not thread-safe: its owner serialises calls.
  */
 final class StrictExchange {
 
-    private static final String NOT_FOUND_BODY = "{\"error\":\"not found\"}";
+    private static final int[] SERVER_ERROR_STATUSES = {500, 502, 503};
+    private static final long MINUTE_MILLIS = 60_000;
 
-    private final Map<String, Venue> venues = Venue.all();
+    private final Map<String, Venue> venues;
     private final LimitLedger ledger = new LimitLedger();
     private final Map<String, Standing> standings = new HashMap<>();
     private long sequence;
+
+    /** The venues with their documented limits. */
+    StrictExchange() {
+        this(1);
+    }
+
+    /**
+     * The venues with every limit multiplied by {@code limitScale}: for load tests of the service that must not be
+     * paced by the real budgets, and that give the service budgets scaled alike.
+     */
+    StrictExchange(long limitScale) {
+        this.venues = Venue.scaled(limitScale);
+    }
 
     /** Venue names, in a stable order. */
     List<String> venueNames() {
@@ -36,14 +60,39 @@ final class StrictExchange {
         return v == null || route.isEmpty() ? Optional.empty() : v.endpointAt(path);
     }
 
-    /** The answer to a GET of an existing endpoint, charging the route's budgets if admitted. */
-    Reply decide(String venueName, String route, VenueEndpoint endpoint, Map<String, String> query, long nowMillis) {
+    /**
+     * The answer to a GET of an existing endpoint under {@code faults} (drawn from {@code random}), charging the
+     * route's budgets if admitted; after the profile's latency.
+     */
+    Reply decide(String venueName, String route, VenueEndpoint endpoint, Map<String, String> query, long nowMillis,
+                 FaultProfile faults, Random random) {
         Venue venue = venues.get(venueName);
         Map<String, String> headers = new LinkedHashMap<>();
         Standing standing = standings.computeIfAbsent(venueName + "/" + route, key -> new Standing());
+        Duration latency = faults.drawLatency(random);
         if (nowMillis < standing.bannedUntilMillis) {
-            return banned(venue, route, standing, headers, nowMillis);
+            return banned(venue, route, standing, headers, nowMillis).after(latency);
         }
+        double roll = random.nextDouble();
+        if ((roll -= faults.connectionResetRate()) < 0) {
+            return Reply.reset(latency);
+        }
+        if ((roll -= faults.timeoutRate()) < 0) {
+            return Reply.hang(faults.hangLimit());
+        }
+        if ((roll -= faults.rateLimitRate()) < 0) {
+            return injectedRateLimit(venue, route, standing, faults, headers, nowMillis).after(latency);
+        }
+        if (roll - faults.errorRate() < 0) {
+            int status = SERVER_ERROR_STATUSES[random.nextInt(SERVER_ERROR_STATUSES.length)];
+            return answer(venue, route, status, headers, venue.dialect().serverErrorBody(), nowMillis).after(latency);
+        }
+        return admitted(venue, route, standing, endpoint, query, headers, nowMillis).after(latency);
+    }
+
+    private Reply admitted(Venue venue, String route, Standing standing, VenueEndpoint endpoint,
+                           Map<String, String> query, Map<String, String> headers, long nowMillis) {
+        String venueName = venue.name();
         Optional<LimitLedger.Breach> breach = ledger.tryCharge(venueName, route, demands(venue, endpoint, query),
                 nowMillis);
         if (breach.isPresent()) {
@@ -121,6 +170,31 @@ final class StrictExchange {
                 nowMillis);
     }
 
+    /**
+     * An injected 429 in the venue's shape, with the profile's {@code Retry-After} where the venue sends one; on a
+     * venue that bans, the profile's {@code banAfter429s}-th within a minute bans the route for the profile's ban
+     * length instead.
+     */
+    private Reply injectedRateLimit(Venue venue, String route, Standing standing, FaultProfile faults,
+                                    Map<String, String> headers, long nowMillis) {
+        if (faults.banAfter429s() > 0 && venue.bans().bans()) {
+            standing.injectedRejections.addLast(nowMillis);
+            while (standing.injectedRejections.peekFirst() <= nowMillis - MINUTE_MILLIS) {
+                standing.injectedRejections.removeFirst();
+            }
+            if (standing.injectedRejections.size() >= faults.banAfter429s()) {
+                standing.injectedRejections.clear();
+                standing.bannedUntilMillis = nowMillis + faults.banDuration().toMillis();
+                return banned(venue, route, standing, headers, nowMillis);
+            }
+        }
+        if (venue.statuses().retryAfterHeader()) {
+            headers.put("Retry-After", String.valueOf(faults.retryAfterSeconds()));
+        }
+        return answer(venue, route, venue.statuses().rateLimited(), headers, venue.dialect().rateLimitedBody(),
+                nowMillis);
+    }
+
     private Reply banned(Venue venue, String route, Standing standing, Map<String, String> headers,
                          long nowMillis) {
         ledger.countBanned(venue.name(), route);
@@ -142,8 +216,12 @@ final class StrictExchange {
         return (millis + 999) / 1000;
     }
 
-    /** A route's standing with one venue: until when it was told to wait, ignored rejections, bans. */
+    /**
+     * A route's standing with one venue: until when it was told to wait, ignored rejections, bans, and the injected
+     * 429s of the last minute.
+     */
     private static final class Standing {
+        private final ArrayDeque<Long> injectedRejections = new ArrayDeque<>();
         private long waitUntilMillis = Long.MIN_VALUE;
         private int ignoredRejections;
         private int bans;

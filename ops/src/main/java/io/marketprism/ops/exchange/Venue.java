@@ -81,6 +81,21 @@ record Venue(String name, Dialect dialect, List<LimitRule> limits, BanPolicy ban
         return Catalogue.VENUES;
     }
 
+    /** {@link #all()} with every limit multiplied by {@code factor} (at least 1; 1 gives the documented ones). */
+    static Map<String, Venue> scaled(long factor) {
+        if (factor < 1) {
+            throw new IllegalArgumentException("limit scale must be at least 1 but was " + factor);
+        }
+        if (factor == 1) {
+            return all();
+        }
+        Map<String, Venue> scaled = new LinkedHashMap<>();
+        all().forEach((name, venue) -> scaled.put(name, new Venue(name, venue.dialect(),
+                venue.limits().stream().map(rule -> rule.scaledBy(factor)).toList(), venue.bans(), venue.statuses(),
+                venue.weightHeader(), venue.endpoints())));
+        return Collections.unmodifiableMap(scaled);
+    }
+
     /** Built on first use, so the venue tables can refer to this record's nested types while loading. */
     private static final class Catalogue {
         private static final Map<String, Venue> VENUES;

@@ -23,7 +23,8 @@ public final class SimulatedEndpoints {
 
     /**
      * A strict simulator: every host set of every shipped definition at its own venue, each route a client of its own
-     * (its own budgets), so a request to the wrong host family gets the simulator's 404.
+     * (its own budgets), so a request to the wrong host family gets the simulator's 404; each endpoint at its own host
+     * of the venue, so that faults can be given to one endpoint.
      *
      * @param routes the egress routes, the first one used for health checks; each becomes a simulator route name
      */
@@ -35,8 +36,9 @@ public final class SimulatedEndpoints {
         for (ExchangeDefinition definition : definitions.all().values()) {
             definition.hostSets().forEach((hostSet, hosts) -> {
                 for (int r = 0; r < routes.size(); r++) {
-                    String url = exchange.strictBaseUrl(hostSet, routes.get(r));
-                    String spec = hosts.endpoints().keySet().stream().map(name -> name + "=" + url)
+                    String route = routes.get(r);
+                    String spec = hosts.endpoints().keySet().stream()
+                            .map(name -> name + "=" + exchange.strictBaseUrl(hostSet, route, name))
                             .collect(Collectors.joining(","));
                     settings.put(ServiceConfig.EXCHANGE_PREFIX + hostSet + (r == 0 ? "" : "."
                             + ServiceConfig.ROUTE_PREFIX + routes.get(r)) + ServiceConfig.ENDPOINTS_SUFFIX, spec);

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -386,14 +387,9 @@ class StrictSimulatedExchangeTest {
     }
 
     @Test
-    void shouldKeepFaultsAndLenientPathsOutOfStrictMode() throws Exception {
+    void shouldKeepLenientPathsOutOfStrictMode() throws Exception {
         SimulatedExchange simulated = strict();
 
-        assertThatThrownBy(() -> simulated.setFaults(FaultProfile.builder().errorRate(1).build()))
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("lenient-mode");
-        assertThatThrownBy(() -> SimulatedExchange.builder().mode(Mode.STRICT)
-                .faults(FaultProfile.builder().errorRate(1).build()).build())
-                .isInstanceOf(IllegalStateException.class);
         assertThat(send("PUT", "http://127.0.0.1:" + simulated.port() + "/admin/faults").statusCode())
                 .isEqualTo(404);
         assertThat(send("POST", simulated.strictBaseUrl("okx", "r0") + "/api/v5/public/time").statusCode())
@@ -401,6 +397,109 @@ class StrictSimulatedExchangeTest {
         assertThatThrownBy(() -> simulated.strictBaseUrl("kraken", "r0"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("binance-usdm");
         assertThatThrownBy(() -> simulated.strictBaseUrl("okx", "a/b")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> simulated.strictBaseUrl("okx", "r0", "a@b"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("host must be");
+        assertThatThrownBy(() -> simulated.setFaults("kraken", "api", FaultProfile.ofDefaults()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("unknown venue kraken");
+    }
+
+    /** An injected 429 and 5xx in each venue's own status, body and headers, as its docs describe a rejection. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "binance-spot | /api/v3/ping           | 429 | true  | /code | -1003 | -1001",
+            "okx          | /api/v5/public/time    | 429 | false | /code | 50011 | 50001",
+            "deribit      | /api/v2/public/test    | 429 | false | /error/code | 10028 | 11097",
+            "bybit        | /v5/market/time        | 403 | false | ''    | ''    | ''"})
+    void shouldAnswerInjectedFaultsInTheVenuesShape(String venue, String path, int rateLimited, boolean retryAfter,
+                                                    String codePointer, String rateLimitedCode, String serverCode)
+            throws Exception {
+        SimulatedExchange simulated = strict();
+        String url = simulated.strictBaseUrl(venue, "r0", "h") + path;
+
+        simulated.setFaults(venue, "h", FaultProfile.builder().rateLimitRate(1).retryAfterSeconds(7).build());
+        HttpResponse<String> limited = get(url);
+        simulated.setFaults(venue, "h", FaultProfile.builder().errorRate(1).build());
+        HttpResponse<String> failed = get(url);
+
+        assertThat(limited.statusCode()).isEqualTo(rateLimited);
+        assertThat(limited.headers().firstValue("Retry-After")).isEqualTo(retryAfter ? Optional.of("7")
+                : Optional.empty());
+        assertThat(failed.statusCode()).isIn(500, 502, 503);
+        if (!codePointer.isEmpty()) {
+            assertThat(JSON.readTree(limited.body()).at(codePointer).asText()).isEqualTo(rateLimitedCode);
+            assertThat(JSON.readTree(failed.body()).at(codePointer).asText()).isEqualTo(serverCode);
+        }
+        assertThat(simulated.limitUsage()).as("injected faults are not charged").isEmpty();
+    }
+
+    @Test
+    void shouldBanTheRouteInTheVenuesShapeForTheProfilesBanAfterItsInjected429s() throws Exception {
+        SimulatedExchange simulated = strict();
+        simulated.setFaults(FaultProfile.builder().rateLimitRate(1).banAfter429s(3)
+                .banDuration(Duration.ofSeconds(5)).build());
+        String ping = simulated.strictBaseUrl("binance-spot", "r0", "api1") + "/api/v3/ping";
+
+        List<Integer> statuses = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            statuses.add(get(ping).statusCode());
+        }
+        simulated.setFaults(FaultProfile.ofDefaults());
+        int otherHostWhileBanned = get(simulated.strictBaseUrl("binance-spot", "r0", "api") + "/api/v3/ping")
+                .statusCode();
+        int otherRoute = get(simulated.strictBaseUrl("binance-spot", "r1", "api1") + "/api/v3/ping").statusCode();
+        clock.advance(Duration.ofSeconds(5));
+
+        assertThat(statuses).containsExactly(429, 429, 418, 418);
+        assertThat(otherHostWhileBanned).as("a ban is the route's, on every host").isEqualTo(418);
+        assertThat(otherRoute).isEqualTo(200);
+        assertThat(get(ping).statusCode()).isEqualTo(200);
+        assertThat(simulated.requests()).extracting(ServedRequest::banned)
+                .containsExactly(false, false, false, true, true, false, false);
+    }
+
+    @Test
+    void shouldOnlyRejectInjected429sOnAVenueThatDocumentsNoBans() throws Exception {
+        SimulatedExchange simulated = strict();
+        simulated.setFaults(FaultProfile.builder().rateLimitRate(1).banAfter429s(2).build());
+        String time = simulated.strictBaseUrl("okx", "r0", "www") + "/api/v5/public/time";
+
+        List<Integer> statuses = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            statuses.add(get(time).statusCode());
+        }
+
+        assertThat(statuses).containsOnly(429);
+        assertThat(simulated.requests()).noneMatch(ServedRequest::banned);
+    }
+
+    @Test
+    void shouldFaultOneHostAloneAndCountItsRequestsUnderTheRouteAndHost() throws Exception {
+        SimulatedExchange simulated = strict();
+        simulated.setFaults("binance-spot", "api1", FaultProfile.builder().connectionResetRate(1).build());
+        String depth = "/api/v3/depth?symbol=BTCUSDT&limit=100";
+
+        assertThatThrownBy(() -> get(simulated.strictBaseUrl("binance-spot", "r0", "api1") + depth))
+                .isInstanceOf(IOException.class);
+        assertThat(get(simulated.strictBaseUrl("binance-spot", "r0", "api") + depth).statusCode()).isEqualTo(200);
+        simulated.clearFaults("binance-spot", "api1");
+        assertThat(get(simulated.strictBaseUrl("binance-spot", "r0", "api1") + depth).statusCode()).isEqualTo(200);
+
+        // The HTTP client may send a reset GET twice: it retries an idempotent request once on a closed connection
+        assertThat(simulated.requests()).filteredOn(r -> r.delivery() == ServedRequest.Delivery.RESET)
+                .extracting(ServedRequest::endpoint).isNotEmpty().containsOnly("r0@api1");
+        assertThat(simulated.requests()).filteredOn(r -> r.delivery() == ServedRequest.Delivery.ANSWERED)
+                .extracting(ServedRequest::endpoint).containsExactly("r0@api", "r0@api1");
+        assertThat(usage(simulated, "binance-spot", "r0", "REQUEST_WEIGHT").used()).as("both hosts share the route")
+                .isEqualTo(10);
+    }
+
+    @Test
+    void shouldMultiplyEveryLimitByTheLimitScale() throws Exception {
+        SimulatedExchange simulated = start(SimulatedExchange.builder().clock(clock).mode(Mode.STRICT)
+                .limitScale(10));
+        get(simulated.strictBaseUrl("okx", "r0") + "/api/v5/market/ticker?instId=BTC-USDT");
+
+        assertThat(usage(simulated, "okx", "r0", "ticker").limit()).isEqualTo(200);
     }
 
     @Test

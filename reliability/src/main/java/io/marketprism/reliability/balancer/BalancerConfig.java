@@ -12,9 +12,9 @@ import java.util.Set;
  * ejection, panic threshold, EWMA smoothing and dynamic weights. Built by {@link #builder()}.
  *
  * <p>A first ejection lasts 5 s by default, doubling on each repeated one: an ejected endpoint returns only after a
- * health check succeeds, so a short ejection costs one check per period, and an endpoint that recovers after an
- * outage of a minute is checked again 15 s later (ejections of 5, 10, 20 and 40 s), inside the 30 s the service
- * promises for traffic to return; with 30 s it would be 30 s (ejections of 30 and 60 s).
+ * health check succeeds, so a short ejection costs one check per period, and an endpoint that recovers from an outage
+ * is checked again within 5 s, well inside the 30 s the service promises for traffic to return; at 30 s a recovery
+ * just after a failed check waited the whole 30 s.
  */
 public final class BalancerConfig {
 

@@ -13,7 +13,10 @@ import java.util.Set;
  * picked; ejected outliers (too many failures in a row, or a low success rate) are not picked either unless more
  * than {@link BalancerConfig#panicThreshold()} of all endpoints are unavailable (panic mode). An ejection lasts
  * {@link BalancerConfig#baseEjectionMillis()}, doubling with repeated ejections up to the maximum, then the endpoint
- * waits for a successful active probe ({@link #probesDue}, {@link #onProbe}).
+ * waits for a successful active probe ({@link #probesDue}, {@link #onProbe}). A failed probe ejects it again for as
+ * long, not longer: a probe is a single call, which an exchange failing a third of its calls at random fails by
+ * chance one time in three, and doubling on it kept an endpoint that had recovered from a minute's outage out for
+ * another 40 s. A dead endpoint costs one probe per ejection length.
  *
  * <p>Only failures that say something about the endpoint count against it: NON_RETRYABLE (bad request) and
  * RATE_LIMITED (domain budget) do not. Time is the caller's {@code now}. Not thread-safe.
@@ -211,7 +214,7 @@ public final class LoadBalancer {
         return due;
     }
 
-    /** A probe of an ejected endpoint succeeded (it is restored) or failed (ejected again, for longer). */
+    /** A probe of an ejected endpoint succeeded (it is restored) or failed (ejected again, for as long). */
     public void onProbe(String endpoint, boolean ok, long now) {
         EndpointState state = state(endpoint);
         if (!state.ejected) {
@@ -226,7 +229,6 @@ public final class LoadBalancer {
             state.clearHealth();
             listener.onEvent(new BalancerEvent.Restored(exchange, endpoint, now));
         } else {
-            state.ejectionCount++;
             state.ejectedUntil = now + ejectionMillis(state.ejectionCount);
             listener.onEvent(new BalancerEvent.Ejected(
                     exchange, endpoint, EjectionReason.PROBE_FAILED, state.ejectedUntil, now));

@@ -117,7 +117,8 @@ final class Settings {
                     "an endpoint below this success rate over its last calls is ejected; 0 turns it off",
                     BalancerConfig.Builder::minSuccessRate, p -> p.balancer().minSuccessRate()),
             Setting.of(BALANCER, "balancer.eject.base.ms", "baseEjectionMillis", longInteger(1, DAY_MS),
-                    "length of a first ejection; it doubles with each repeated one",
+                    "length of a first ejection; it doubles with each repeated one (a failed health check ejects again"
+                            + " for as long)",
                     BalancerConfig.Builder::baseEjectionMillis, p -> p.balancer().baseEjectionMillis()),
             Setting.of(BALANCER, "balancer.eject.max.ms", "maxEjectionMillis", longInteger(1, DAY_MS),
                     "cap of the ejection length (at least balancer.eject.base.ms)",

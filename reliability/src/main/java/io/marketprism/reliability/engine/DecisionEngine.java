@@ -56,7 +56,7 @@ import java.util.Set;
  * <p><b>Probes.</b> An endpoint the balancer ejected stays out of rotation after its ejection time, until an active
  * health check succeeds (outside panic mode, when the balancer spreads calls over all endpoints). The engine makes
  * no calls: {@link #probesDue} tells the caller which endpoints to check, and {@link #recordProbe} takes the outcome,
- * restoring the endpoint or ejecting it again for longer. A probe handed out is outstanding until its outcome is
+ * restoring the endpoint or ejecting it again for as long. A probe handed out is outstanding until its outcome is
  * recorded and is not handed out again meanwhile. Outstanding probes are kept in memory only: after a restart the
  * due probes are simply due again, and an outcome reported to an engine that did not hand the probe out still counts.
  *
@@ -398,7 +398,7 @@ public final class DecisionEngine {
 
     /**
      * Records the outcome of an active health check of an ejected endpoint and ends its outstanding probe: when
-     * {@code ok} the endpoint is restored to rotation, else it is ejected again for longer (an EndpointEjected event
+     * {@code ok} the endpoint is restored to rotation, else it is ejected again for as long (an EndpointEjected event
      * with reason PROBE_FAILED). An outcome for an endpoint that is no longer awaiting a probe is stale and ignored.
      * Throws IllegalArgumentException for an exchange or endpoint that is not configured.
      */

@@ -151,7 +151,7 @@ final class ExchangeRuntime extends SavedRuntime {
 
     /**
      * Ends the endpoint's outstanding probe and feeds its outcome to the balancer: restored when {@code ok}, else
-     * ejected again for longer. An outcome for an endpoint that is not awaiting a probe (restored already, or ejected
+     * ejected again for as long. An outcome for an endpoint that is not awaiting a probe (restored already, or ejected
      * again by an earlier outcome) is stale and changes nothing.
      */
     void recordProbe(String endpoint, boolean ok, long now) {

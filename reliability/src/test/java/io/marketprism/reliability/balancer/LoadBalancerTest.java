@@ -216,15 +216,30 @@ class LoadBalancerTest {
     }
 
     @Test
-    void shouldDoubleEjectionTimeOnEachFailedProbeUpToMaximum() {
+    void shouldEjectAgainForAsLongOnEachFailedProbe() {
         LoadBalancer balancer = balancer(endpoints(BalancingStrategy.ROUND_ROBIN, "a", "b")
                 .consecutiveFailuresToEject(1).baseEjectionMillis(1000).maxEjectionMillis(3000).build());
         fail(balancer, "a", 1, 0);
 
         balancer.onProbe("a", false, 1000);
-        balancer.onProbe("a", false, 3000);
+        balancer.onProbe("a", false, 2000);
 
-        assertThat(events).extracting(e -> ((BalancerEvent.Ejected) e).until()).containsExactly(1000L, 3000L, 6000L);
+        assertThat(events).extracting(e -> ((BalancerEvent.Ejected) e).until()).containsExactly(1000L, 2000L, 3000L);
+    }
+
+    @Test
+    void shouldDoubleTheEjectionOfAnEndpointThatFailsAgainSoonAfterItsRestoration() {
+        LoadBalancer balancer = balancer(endpoints(BalancingStrategy.ROUND_ROBIN, "a", "b")
+                .consecutiveFailuresToEject(1).baseEjectionMillis(1000).maxEjectionMillis(3000).build());
+        fail(balancer, "a", 1, 0);
+        balancer.onProbe("a", true, 1000);
+        fail(balancer, "a", 1, 1500);
+        balancer.onProbe("a", true, 3500);
+
+        fail(balancer, "a", 1, 4000);
+
+        assertThat(events).filteredOn(BalancerEvent.Ejected.class::isInstance)
+                .extracting(e -> ((BalancerEvent.Ejected) e).until()).containsExactly(1000L, 3500L, 7000L);
     }
 
     @Test

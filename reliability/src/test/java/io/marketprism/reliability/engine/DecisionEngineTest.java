@@ -492,7 +492,7 @@ class DecisionEngineTest {
     }
 
     @Test
-    void shouldEjectAgainForLongerWhenAProbeFails() {
+    void shouldEjectAgainForAsLongWhenAProbeFails() {
         engine = ejectingEngine(0.5);
         ejectA(T0);
 
@@ -504,10 +504,10 @@ class DecisionEngineTest {
                 .extracting(e -> ((ReliabilityEvent.EndpointEjected) e).reason(),
                         e -> ((ReliabilityEvent.EndpointEjected) e).until())
                 .containsExactly(tuple(EjectionReason.CONSECUTIVE_FAILURES, T0 + 1_000),
-                        tuple(EjectionReason.PROBE_FAILED, T0 + 3_000));
-        assertThat(engine.probesDue(T0 + 2_999)).isEmpty();
-        assertThat(dispatchedEndpoint("t2", T0 + 2_999)).isEqualTo("b");
-        assertThat(engine.probesDue(T0 + 3_000)).containsExactly(new ProbeRequest("ex", "a", null));
+                        tuple(EjectionReason.PROBE_FAILED, T0 + 2_000));
+        assertThat(engine.probesDue(T0 + 1_999)).isEmpty();
+        assertThat(dispatchedEndpoint("t2", T0 + 1_999)).isEqualTo("b");
+        assertThat(engine.probesDue(T0 + 2_000)).containsExactly(new ProbeRequest("ex", "a", null));
     }
 
     @Test
@@ -590,8 +590,8 @@ class DecisionEngineTest {
         engine.recordProbe("ex", "a", true, T0 + 1_500);
 
         assertThat(events).hasSize(eventsBefore);
-        assertThat(engine.probesDue(T0 + 2_999)).isEmpty();
-        assertThat(engine.probesDue(T0 + 3_000)).containsExactly(new ProbeRequest("ex", "a", null));
+        assertThat(engine.probesDue(T0 + 1_999)).isEmpty();
+        assertThat(engine.probesDue(T0 + 2_000)).containsExactly(new ProbeRequest("ex", "a", null));
     }
 
     @Test
