@@ -40,7 +40,8 @@ public final class FailoverSettings {
     /**
      * How long a transaction may stay open before the coordinator aborts it. Kafka Streams refuses one below
      * {@code commit.interval.ms} (100 ms under exactly-once); 3 s is thirty commit intervals, far more than a poll's
-     * processing takes (one punctuation drains at most 1,000 tasks).
+     * processing takes (one punctuation drains at most 1,000 tasks). A transaction held past it, by a machine or a
+     * broker stalled that long, is aborted and its producer fenced, which costs a rebalance.
      */
     public static final Duration TRANSACTION_TIMEOUT = Duration.ofMillis(3_000);
     /** How often the transaction coordinator looks for transactions past their timeout. */
