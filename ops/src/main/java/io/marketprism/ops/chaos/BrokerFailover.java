@@ -13,7 +13,7 @@ import java.util.Map;
  * instances, and not restarted: the active controller, made the leader of every partition of the service's input and
  * output topics and of the group and transaction coordinators' topics. The remaining two elect a new controller and
  * new leaders (after the controller misses the dead broker's heartbeats: {@code broker.session.timeout.ms}, 9 s by
- * default) and, two replicas being the minimum in sync, take writes on: every task ends once, and the time until
+ * default, {@code KRaftConfigs.BROKER_SESSION_TIMEOUT_MS_DEFAULT} in Kafka 4.4) and, two replicas being the minimum in sync, take writes on: every task ends once, and the time until
  * results flow again is measured from the kill.
  */
 public final class BrokerFailover implements Scenario {
