@@ -122,6 +122,26 @@ class CallCountedWhenStartedTest {
         assertThat(executor.tasksCalled()).containsExactly("quick", "slow", "waiting-1", "waiting-2");
     }
 
+    @Test
+    void shouldHandBackAnswersBeforeAdmittingTheRecordsOfABatchThatOutlastsATick() {
+        // Given two calls that use the budget, answered while a batch of records goes on at one Streams time, one
+        // 900 ms after it started
+        executor.holding();
+        harness.send(task("quick"));
+        harness.send(task("slow"));
+        long started = harness.now();
+        executor.calls().get(0).future().complete(CallResult.response(started, 3, 200, "{\"code\":\"0\"}", -1, -1));
+        executor.calls().get(1).future().complete(CallResult.response(started, 900, 200, "{\"code\":\"0\"}", -1, -1));
+
+        // When the batch, 1,060 ms in by the ticker, comes to two more tasks
+        tickerNanos.addAndGet(1_060 * 1_000_000L);
+        harness.send(task("late-1"));
+        harness.send(task("late-2"));
+
+        // Then the answers are handed back first, and the slow one still counts: one more call, not two
+        assertThat(executor.tasksCalled()).containsExactly("quick", "slow", "late-1");
+    }
+
     private void tick(long millis) {
         tickerNanos.addAndGet(millis * 1_000_000);
         tickerAtInvocation = tickerNanos.get();

@@ -109,8 +109,8 @@ public final class ReliabilityProcessor implements Processor<String, byte[], Str
         long now = context.currentSystemTimeMs();
         clock.streamsTime(now);
         try {
-            if (now - lastHandBack >= tickMillis) {
-                handBackFinishedCalls(now);
+            if (clock.millis() - lastHandBack >= tickMillis) {
+                handBackFinishedCalls();
             }
             CollectorTask task = decoder.fromRecord(record, context.recordMetadata().orElseThrow(), now);
             if (task != null) {
@@ -152,7 +152,7 @@ public final class ReliabilityProcessor implements Processor<String, byte[], Str
                 releaseHeldAhead(now);
                 restoredCalls = null;
             }
-            handBackFinishedCalls(now);
+            handBackFinishedCalls();
             guarded("health checks", () -> probes.run(engine, now));
             for (RetryTimers.Released due : held.takeDue(now, MAX_RELEASED_PER_TICK)) {
                 if (due.task() == null) {
@@ -186,13 +186,14 @@ public final class ReliabilityProcessor implements Processor<String, byte[], Str
 
     /**
      * Produces the outcomes of the calls answered since the last look, each on its own. Also done before an input
-     * record when a tick's time has passed since the last look, so that what an answer teaches the engine (a 429, a
-     * ban) counts for the tasks that arrive after it even while a long run of records delays the tick; not before
-     * every record, which would save the engine's components per call instead of once per batch of answers. Each is
-     * handed back at the {@link InvocationClock clock's} time, which is after its answer came.
+     * record when a tick's time has passed since the last look, by the {@link InvocationClock clock} (Streams gives
+     * every record of a batch one time), so that what an answer teaches the engine (a 429, a ban, and the answer's
+     * time, from which its budget counts it) counts for the tasks that arrive after it even while a long run of
+     * records delays the tick; not before every record, which would save the engine's components per call instead of
+     * once per batch of answers. Each is handed back at the clock's time, which is after its answer came.
      */
-    private void handBackFinishedCalls(long now) {
-        lastHandBack = now;
+    private void handBackFinishedCalls() {
+        lastHandBack = clock.millis();
         for (CallDispatcher.Finished done : dispatcher.takeFinished()) {
             long at = clock.millis();
             isolation.run(done.call().task(), "completion", at, () -> {
