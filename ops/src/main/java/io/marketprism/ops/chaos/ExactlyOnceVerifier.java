@@ -4,7 +4,10 @@ import io.marketprism.ops.chaos.TaskFeed.ProducedRecord;
 import io.marketprism.schemas.codec.AvroCodec;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
 
 /**
  * The exactly-once verdict over a run, modelled on Kafka's own EOS verifier: reads results and dead letters under
@@ -26,21 +29,25 @@ public final class ExactlyOnceVerifier {
 
     /**
      * Waits up to {@code within} until the terminal topics hold at least one committed record per produced one, and
-     * up to a minute more until no output partition has a transaction open, then reads and judges.
+     * up to a minute more until no output partition has a transaction open, then reads and judges. The open
+     * transactions judged are those still open at the end of that wait: the instances go on running (health checks
+     * of ejected endpoints write events), so a later look may catch a transaction that is about to commit.
      */
     public Verdict verify(List<ProducedRecord> produced, Duration within) {
         Deadline.within(within).tryAwait(() -> committedRecords() >= produced.size()
                 && read(produced).missing().isEmpty());
-        Deadline.within(OPEN_TRANSACTION_WAIT).tryAwait(() ->
-                KafkaChecks.openTransactionLag(bootstrap, ChaosStack.OUTPUT_TOPICS).isEmpty());
+        AtomicReference<Map<TopicPartition, Long>> openTransactions = new AtomicReference<>();
+        Deadline.within(OPEN_TRANSACTION_WAIT).tryAwait(() -> {
+            openTransactions.set(KafkaChecks.openTransactionLag(bootstrap, ChaosStack.OUTPUT_TOPICS));
+            return openTransactions.get().isEmpty();
+        });
         Verdict verdict = read(produced);
         long uncommitted = count(ChaosStack.RESULTS, IsolationLevel.READ_UNCOMMITTED)
                 + count(ChaosStack.DEAD_LETTERS, IsolationLevel.READ_UNCOMMITTED);
         long committed = count(ChaosStack.RESULTS, IsolationLevel.READ_COMMITTED)
                 + count(ChaosStack.DEAD_LETTERS, IsolationLevel.READ_COMMITTED);
         return new Verdict(verdict.produced(), verdict.results(), verdict.deadLetters(), verdict.missing(),
-                verdict.duplicated(), verdict.unexpected(),
-                KafkaChecks.openTransactionLag(bootstrap, ChaosStack.OUTPUT_TOPICS), uncommitted - committed,
+                verdict.duplicated(), verdict.unexpected(), openTransactions.get(), uncommitted - committed,
                 verdict.historyProblems(), verdict.historyProblemCount(), verdict.failedAttempts());
     }
 

@@ -40,8 +40,8 @@ public final class ReliabilityReport {
             before a pause of two seconds (health checks do not count).
             - **Traffic back after**: from the recovery to the end of the first one-second window with at least \
             half the endpoint's market-data calls per second of the ten seconds before the outage.
-            - **Calls to a banned endpoint**: calls that reached an endpoint more than 300 ms after the first 418 \
-            of its ban, while the ban lasted.
+            - **Calls to a banned route**: calls that reached any host of a banned route more than 300 ms (and \
+            1 s) after the first answer of its ban (Binance's 418), while the ban lasted.
 
             Run it yourself: `ops/marketprism chaos --scenario all` (about 30 minutes on two cores), or a list, \
             e.g. `--scenario kills,upstream`; `--scale fast` runs the reduced sizes of the integration tests. The \

@@ -42,8 +42,7 @@ public final class UpstreamChaos implements Scenario {
     private static final double SLA_TARGET = 0.999;
     /** How the failed check of the result share begins. */
     public static final String SLA_CHECK = "result share";
-    /** How the failed check of the time for traffic to come back begins. */
-    public static final String RETURN_CHECK = "traffic to the recovered";
+    private static final String RETURN_CHECK = "traffic to the recovered";
     private static final Duration LEAVE_TARGET = Duration.ofSeconds(5);
     private static final Duration RETURN_TARGET = Duration.ofSeconds(30);
 

@@ -11,15 +11,15 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /**
- * Scenario 7 of the chaos suite, reduced: 100 tasks a second with deadlines against 30 % 5xx, resets, hangs, 429s and
- * bans, with one endpoint and then a whole exchange down for 8 s each. Every task ends once; traffic leaves the dead
- * endpoint within 5 s; no call reaches an endpoint more than a second after its ban was announced.
+ * Scenario 7 of the chaos suite, reduced, on the strict simulator: 100 tasks a second with deadlines of 24 s against
+ * 30 % 5xx, resets, hangs, 429s and Binance's bans, each in the venue's shape, with one endpoint and then a whole
+ * exchange down for 8 s each. Every task ends once; traffic leaves a dead endpoint within 5 s and returns to it within
+ * 30 s of its recovery; no call reaches a route more than a second after its ban was announced.
  *
- * <p>Two targets are measured and reported but not asserted yet, as neither holds today (see docs/reliability.md): the
- * share of tasks ending in a result (99.9 %; a quarter or more are dead-lettered {@code BUDGET_EXHAUSTED} after their
- * first attempt although their deadlines would let them wait for the retry budget, and more expire waiting for an
- * endpoint whose breaker the background faults keep opening), and traffic back on a recovered endpoint within 30 s
- * (half-open trials fail at the background fault rate too). Drop the filter once they hold.
+ * <p>The share of tasks ending in a result (99.9 %) is measured and reported but not asserted here: the full run
+ * ({@code ops/marketprism chaos --scenario upstream}, deadlines of 180 s) meets it (docs/reliability.md), while the
+ * reduced deadlines of 24 s leave a few percent of tasks, after several failed attempts, backoffs, bans and a
+ * breaker opening on Deribit's single endpoint, past their deadline on a loaded machine.
  */
 class UpstreamChaosIT {
 
@@ -29,7 +29,6 @@ class UpstreamChaosIT {
                 Path.of("target", "it-logs", "chaos"), new PrintWriter(System.err, true));
 
         assertThat(report.verdict().exactlyOnce()).as(report.verdict().summary()).isTrue();
-        assertThat(report.failures()).filteredOn(failure -> !failure.startsWith(UpstreamChaos.SLA_CHECK)
-                && !failure.startsWith(UpstreamChaos.RETURN_CHECK)).isEmpty();
+        assertThat(report.failures()).filteredOn(failure -> !failure.startsWith(UpstreamChaos.SLA_CHECK)).isEmpty();
     }
 }
