@@ -2,6 +2,7 @@ package io.marketprism.ops.chaos;
 
 import io.marketprism.ops.exchange.FaultProfile;
 import io.marketprism.ops.exchange.ServedRequest;
+import io.marketprism.ops.exchange.SimulatedExchange;
 import io.marketprism.schemas.DeadLetterReason;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,6 +23,7 @@ public final class RollingUpgrade implements Scenario {
     private static final Duration RESTART_ALLOWANCE = Duration.ofSeconds(30);
     private static final String REMOVED = "okx/aws";
     private static final String ADDED = "deribit/edge";
+    private static final String KEPT = "deribit/www";
 
     @Override
     public String name() {
@@ -77,11 +79,14 @@ public final class RollingUpgrade implements Scenario {
             run.fail(removedExchange + " tasks dead-lettered EXCHANGE_REMOVED, though every exchange stayed served");
         }
         List<ServedRequest> served = exchange.requests();
-        long removedBefore = calls(served, REMOVED, Instant.MIN, firstUpgraded[0], false);
-        long removedAfter = calls(served, REMOVED, lastOldStopped[0], Instant.MAX, true);
-        long addedAfter = calls(served, ADDED, firstUpgraded[0], Instant.MAX, false);
-        long addedAfterRoll = calls(served, ADDED, lastOldStopped[0], Instant.MAX, false);
-        long deribitAfterRoll = addedAfterRoll + calls(served, "deribit/www", lastOldStopped[0], Instant.MAX, false);
+        String removed = servedId(exchange, REMOVED);
+        String added = servedId(exchange, ADDED);
+        long removedBefore = calls(served, removed, Instant.MIN, firstUpgraded[0], false);
+        long removedAfter = calls(served, removed, lastOldStopped[0], Instant.MAX, true);
+        long addedAfter = calls(served, added, firstUpgraded[0], Instant.MAX, false);
+        long addedAfterRoll = calls(served, added, lastOldStopped[0], Instant.MAX, false);
+        long deribitAfterRoll = addedAfterRoll + calls(served, servedId(exchange, KEPT), lastOldStopped[0],
+                Instant.MAX, false);
         run.figure("market-data calls to the removed " + REMOVED + " before the upgrade", Long.toString(removedBefore));
         run.figure("calls (health checks included) to the removed " + REMOVED + " after the last old instance stopped",
                 Long.toString(removedAfter));
@@ -98,6 +103,12 @@ public final class RollingUpgrade implements Scenario {
             run.fail("the added endpoint got no calls");
         }
         return run.report(Expectation.EXACTLY_ONCE, verdict);
+    }
+
+    /** What the simulator records as the endpoint of calls to {@code hostSetAndEndpoint}, e.g. {@code okx/aws}. */
+    private static String servedId(SimulatedExchange exchange, String hostSetAndEndpoint) {
+        String[] parts = hostSetAndEndpoint.split("/", 2);
+        return SimulatedSettings.endpointId(exchange, parts[0], parts[1]);
     }
 
     /** Calls to {@code endpoint} that arrived in [{@code from}, {@code until}), health checks only if asked. */

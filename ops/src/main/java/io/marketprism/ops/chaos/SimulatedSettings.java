@@ -47,9 +47,21 @@ public final class SimulatedSettings {
         return settings;
     }
 
-    /** The value of {@code exchange.<host set>.endpoints} naming these simulated endpoints of one exchange. */
+    /**
+     * The value of {@code exchange.<host set>.endpoints} naming these simulated endpoints of host set {@code name}: in
+     * strict mode hosts of its venue on route {@code direct} ({@link #endpointId}), in lenient mode the exchange's
+     * simulated endpoints.
+     */
     public static String endpointList(SimulatedExchange exchange, String name, List<String> endpoints) {
-        return endpoints.stream().map(e -> e + "=" + exchange.baseUrl(name, e)).collect(Collectors.joining(","));
+        return endpoints.stream().map(e -> e + "=" + (exchange.mode() == SimulatedExchange.Mode.STRICT
+                ? exchange.strictBaseUrl(name, EgressRoute.DIRECT, e) : exchange.baseUrl(name, e)))
+                .collect(Collectors.joining(","));
+    }
+
+    /** What the simulator records as the endpoint of a call to {@link #endpointList}'s endpoint {@code endpoint}. */
+    public static String endpointId(SimulatedExchange exchange, String name, String endpoint) {
+        return exchange.mode() == SimulatedExchange.Mode.STRICT
+                ? SimulatedExchange.strictEndpointId(name, EgressRoute.DIRECT, endpoint) : name + "/" + endpoint;
     }
 
     /** The generous budgets' definition files, as the value of {@code exchange.definitions}. */
