@@ -49,7 +49,7 @@ import picocli.CommandLine.Spec;
                     + "without and with a standby, on the documented failover settings: the longest stall any task "
                     + "suffered from the kill (the chaos suite's failover scenario with two instances).",
             "scale-out: --scale-out-tasks produced at once and worked off by 1, 2 and 4 instances as child JVMs "
-                    + "against the lenient simulator answering after --exchange-latency-ms, "
+                    + "against the simulator answering after --exchange-latency-ms, "
                     + "--scale-out-slots calls in flight per endpoint, tasks spread over --scale-out-routes egress "
                     + "routes: results completed per second after a warm-up, and the speed-up over one instance.",
             "budget: every exchange x market x data type of the shipped definitions at --budget-factor times its "

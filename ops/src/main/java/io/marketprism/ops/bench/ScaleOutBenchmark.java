@@ -26,9 +26,10 @@ import org.apache.kafka.common.IsolationLevel;
  * The scale-out suite: the same backlog of tasks worked off by 1, 2 and 4 instances (child JVMs, as deployed), each
  * count on a fresh broker and simulator, and the results completed per second in a window after the warm-up.
  *
- * <p>The workload is I/O-bound the way a real deployment is, not CPU-bound: the lenient simulator answers every call
- * after {@link ScaleOutWorkload#exchangeLatency()}, each endpoint takes {@link ScaleOutWorkload#slotsPerEndpoint()}
- * calls at once ({@code execution.max.in.flight.per.endpoint}), and the tasks of the three simulated exchanges spread
+ * <p>The workload is I/O-bound the way a real deployment is, not CPU-bound: the chaos stack's strict simulator, its
+ * limits far above the load, answers every call after {@link ScaleOutWorkload#exchangeLatency()}, each endpoint takes
+ * {@link ScaleOutWorkload#slotsPerEndpoint()} calls at once ({@code execution.max.in.flight.per.endpoint}), and the
+ * tasks of three exchanges spread
  * over {@link ScaleOutWorkload#routes()} egress routes, each route a limit domain of its own per limit group; budgets
  * are far above the load, so the call slots bound the throughput.
  */
@@ -130,7 +131,7 @@ public final class ScaleOutBenchmark {
 
         /** One line for the output. */
         String describe() {
-            return String.format(Locale.ROOT, "%,d tasks of %s over %d egress route(s), lenient simulator answering "
+            return String.format(Locale.ROOT, "%,d tasks of %s over %d egress route(s), simulator answering "
                             + "after %d ms, %d call slot(s) per endpoint, budgets far above the load, %d partitions; "
                             + "results completed per second from %d s after the last task was produced, for %d s",
                     tasks, SimulatedEndpoints.LENIENT_EXCHANGES, routes, exchangeLatency.toMillis(), slotsPerEndpoint,
