@@ -72,16 +72,10 @@ public final class ReliabilityTopology {
         return build(config, executor, ReliabilityMetrics.disabled(config), new AdminMailbox(), NO_WALL_CLOCK);
     }
 
-    /** The topology feeding {@code metrics} and applying the admin commands posted to {@code mailbox}. */
-    public static Topology build(ServiceConfig config, TaskExecutor executor, ReliabilityMetrics metrics,
-                                 AdminMailbox mailbox) {
-        return build(config, executor, metrics, mailbox, System::currentTimeMillis);
-    }
-
     /**
-     * As {@link #build(ServiceConfig, TaskExecutor, ReliabilityMetrics, AdminMailbox)}, telling the time inside an
-     * invocation by {@code wallClock}: {@code System::currentTimeMillis}, or {@link #NO_WALL_CLOCK} under a mocked
-     * clock.
+     * The topology feeding {@code metrics} and applying the admin commands posted to {@code mailbox}, telling the time
+     * inside an invocation by {@code wallClock}: the clock Kafka Streams runs on, or {@link #NO_WALL_CLOCK} under a
+     * mocked one.
      */
     public static Topology build(ServiceConfig config, TaskExecutor executor, ReliabilityMetrics metrics,
                                  AdminMailbox mailbox, LongSupplier wallClock) {
