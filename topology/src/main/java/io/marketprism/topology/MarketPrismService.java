@@ -122,7 +122,9 @@ public final class MarketPrismService implements AutoCloseable {
         Properties props = streamsProperties(config);
         props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, advertised.host() + ":" + advertised.port());
         props.put(DeadLetterExceptionHandler.METRICS_CONFIG, metrics);
-        streams = new KafkaStreams(ReliabilityTopology.build(config, executor, metrics, mailbox), props, time);
+        // the reliability step reads the same clock as Kafka Streams inside its invocations
+        streams = new KafkaStreams(ReliabilityTopology.build(config, executor, metrics, mailbox, time::milliseconds),
+                props, time);
         streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(registry);
         http.attach(streams);

@@ -63,35 +63,29 @@ public final class ReliabilityTopology {
         return applicationId + "-" + DOMAIN_REPARTITION + "-repartition";
     }
 
-    /** A ticker that never moves: with it, an invocation runs at the time Kafka Streams gives it. */
-    public static final LongSupplier STILL_TICKER = () -> 0L;
+    /** No wall clock: every invocation runs at the time Kafka Streams gives it, for a mocked clock. */
+    public static final LongSupplier NO_WALL_CLOCK = () -> Long.MIN_VALUE;
 
     /**
      * The topology without metrics or admin commands, for {@code TopologyTestDriver} tests: every invocation runs at
-     * the driver's mocked wall-clock time, however long it takes ({@link #STILL_TICKER}).
+     * the driver's mocked wall-clock time, however long it takes ({@link #NO_WALL_CLOCK}).
      */
     public static Topology build(ServiceConfig config, TaskExecutor executor) {
-        return build(config, executor, ReliabilityMetrics.disabled(config), new AdminMailbox(), STILL_TICKER);
-    }
-
-    /** The topology feeding {@code metrics} and applying the admin commands posted to {@code mailbox}. */
-    public static Topology build(ServiceConfig config, TaskExecutor executor, ReliabilityMetrics metrics,
-                                 AdminMailbox mailbox) {
-        return build(config, executor, metrics, mailbox, System::nanoTime);
+        return build(config, executor, ReliabilityMetrics.disabled(config), new AdminMailbox(), NO_WALL_CLOCK);
     }
 
     /**
-     * As {@link #build(ServiceConfig, TaskExecutor, ReliabilityMetrics, AdminMailbox)}, telling how long an
-     * invocation has run by {@code nanoTicker}: {@code System::nanoTime}, or {@link #STILL_TICKER} under a mocked
-     * clock.
+     * The topology feeding {@code metrics} and applying the admin commands posted to {@code mailbox}, telling the time
+     * inside an invocation by {@code wallClock}: the clock Kafka Streams runs on, or {@link #NO_WALL_CLOCK} under a
+     * mocked one.
      */
     public static Topology build(ServiceConfig config, TaskExecutor executor, ReliabilityMetrics metrics,
-                                 AdminMailbox mailbox, LongSupplier nanoTicker) {
+                                 AdminMailbox mailbox, LongSupplier wallClock) {
         var topics = config.topics();
         AvroCodec<CollectorTask> taskCodec = AvroCodec.tasks();
         TaskReader reader = new TaskReader();
         ProcessorSettings settings = ProcessorSettings.of(config, executor, metrics, mailbox)
-                .withNanoTicker(nanoTicker);
+                .withWallClock(wallClock);
         // the topology-level settings are the service's own (a bare StreamsBuilder would build them from defaults)
         StreamsBuilder builder = new StreamsBuilder(
                 new TopologyConfig(new StreamsConfig(MarketPrismService.streamsProperties(config))));

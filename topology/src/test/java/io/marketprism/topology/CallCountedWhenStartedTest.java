@@ -31,9 +31,8 @@ class CallCountedWhenStartedTest {
     private static final long WINDOW_MILLIS = 1_000;
     private static final int LIMIT = 2;
 
-    private final AtomicLong tickerNanos = new AtomicLong();
-    /** The ticker's reading when the harness's wall clock was last set: the start of the invocation running now. */
-    private long tickerAtInvocation;
+    /** The machine's time, which the calls are sent at; the harness's Streams time is never later. */
+    private final AtomicLong wallMillis = new AtomicLong(ProcessorHarness.START);
     private final List<Long> sentAt = new ArrayList<>();
     private final FakeExecutor executor = new FakeExecutor();
     private ProcessorHarness harness;
@@ -52,13 +51,13 @@ class CallCountedWhenStartedTest {
                 .maxInFlightPerEndpoint(10).reliability("limiter.critical.reserve", "0").build();
         // The call of a task named slow takes the machine 900 ms to start: the invocation goes on that much later
         executor.answering((task, endpoint) -> {
-            sentAt.add(harness.now() + (tickerNanos.get() - tickerAtInvocation) / 1_000_000);
+            sentAt.add(wallMillis.get());
             if (task.getTaskId().startsWith("slow")) {
-                tickerNanos.addAndGet(SLOW_SEND_MILLIS * 1_000_000);
+                wallMillis.addAndGet(SLOW_SEND_MILLIS);
             }
             return FakeExecutor.ok("{\"code\":\"0\"}");
         });
-        harness = new ProcessorHarness(config, executor, tickerNanos::get);
+        harness = new ProcessorHarness(config, executor, wallMillis::get);
     }
 
     @Test
@@ -133,8 +132,8 @@ class CallCountedWhenStartedTest {
         executor.calls().get(0).future().complete(CallResult.response(started, 3, 200, "{\"code\":\"0\"}", -1, -1));
         executor.calls().get(1).future().complete(CallResult.response(started, 900, 200, "{\"code\":\"0\"}", -1, -1));
 
-        // When the batch, 1,060 ms in by the ticker, comes to two more tasks
-        tickerNanos.addAndGet(1_060 * 1_000_000L);
+        // When the batch, 1,060 ms in by the wall clock, comes to two more tasks
+        wallMillis.addAndGet(1_060);
         harness.send(task("late-1"));
         harness.send(task("late-2"));
 
@@ -143,8 +142,7 @@ class CallCountedWhenStartedTest {
     }
 
     private void tick(long millis) {
-        tickerNanos.addAndGet(millis * 1_000_000);
-        tickerAtInvocation = tickerNanos.get();
+        wallMillis.set(Math.max(wallMillis.get(), harness.now() + millis));
         harness.tick(millis);
     }
 

@@ -32,7 +32,7 @@ final class ProcessorHarness {
     static final long START = 1_000_000;
 
     private final FakeExecutor executor;
-    private final LongSupplier nanoTicker;
+    private final LongSupplier wallClock;
     private final Map<String, StateStore> stores = new HashMap<>();
     private final List<Outcome> outcomes = new ArrayList<>();
     private MockProcessorContext<String, Outcome> context;
@@ -41,16 +41,16 @@ final class ProcessorHarness {
     private long offset;
 
     ProcessorHarness(ServiceConfig config, FakeExecutor executor) {
-        this(config, executor, ReliabilityTopology.STILL_TICKER);
+        this(config, executor, ReliabilityTopology.NO_WALL_CLOCK);
     }
 
     /**
-     * A harness whose processor tells the time elapsed inside an invocation by {@code nanoTicker}; the default one
-     * never moves, so that every invocation runs at the wall-clock time the test set.
+     * A harness whose processor reads the wall clock {@code wallClock} inside an invocation; by default it has none,
+     * so that every invocation runs at the wall-clock time the test set.
      */
-    ProcessorHarness(ServiceConfig config, FakeExecutor executor, LongSupplier nanoTicker) {
+    ProcessorHarness(ServiceConfig config, FakeExecutor executor, LongSupplier wallClock) {
         this.executor = executor;
-        this.nanoTicker = nanoTicker;
+        this.wallClock = wallClock;
         open(config);
     }
 
@@ -63,7 +63,7 @@ final class ProcessorHarness {
             context.addStateStore(store);
         }
         processor = new ReliabilityProcessor(ProcessorSettings.of(config, executor,
-                ReliabilityMetrics.disabled(config), new AdminMailbox()).withNanoTicker(nanoTicker));
+                ReliabilityMetrics.disabled(config), new AdminMailbox()).withWallClock(wallClock));
         processor.init(context);
     }
 

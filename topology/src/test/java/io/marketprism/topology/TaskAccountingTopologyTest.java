@@ -112,7 +112,7 @@ class TaskAccountingTopologyTest {
         Properties props = MarketPrismService.streamsProperties(config);
         props.put(DeadLetterExceptionHandler.METRICS_CONFIG, metrics);
         driver = new TopologyTestDriver(ReliabilityTopology.build(config, executor, metrics, new AdminMailbox(),
-                ReliabilityTopology.STILL_TICKER),
+                ReliabilityTopology.NO_WALL_CLOCK),
                 props, Instant.ofEpochMilli(START));
         tasks = driver.createInputTopic(config.topics().tasks(), new ByteArraySerializer(), new ByteArraySerializer(),
                 Instant.ofEpochMilli(START), Duration.ZERO);

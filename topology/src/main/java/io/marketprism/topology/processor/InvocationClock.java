@@ -4,39 +4,31 @@ import java.util.function.LongSupplier;
 
 /**
  * The wall-clock time at a moment inside the reliability step, for the limiter to count a call when it is started.
- * Kafka Streams hands an invocation one time: a punctuation its own, and every record of a batch the one system time
- * read before the batch ({@code context.currentSystemTimeMs()}). A tick or a batch that admits many calls lasts
- * hundreds of milliseconds on a busy machine, so a call counted at that time but started at its end falls into a later
- * window of the exchange than the limiter counted it in, and the limiter lets a window overrun (a 429, or Bybit's
- * ten-minute ban). This clock is the latest Streams time plus the time elapsed since it was first handed in, on a
- * monotonic ticker; with a ticker that does not move it is Streams' time.
+ * Kafka Streams hands an invocation a time read earlier: a punctuation its own, and every record the one time read
+ * before a round over all the stream tasks of the thread ({@code context.currentSystemTimeMs()}). A partition whose
+ * turn comes after a long batch of another, or a tick that admits many calls, works hundreds of milliseconds after
+ * that time on a busy machine, so a call counted at it but started later falls into a later window of the exchange
+ * than the limiter counted it in, and the limiter lets a window overrun (a 429, or Bybit's ten-minute ban). This
+ * clock is the later of the Streams time and the wall clock read now; under a mocked clock (a TopologyTestDriver)
+ * there is no wall clock ({@link io.marketprism.topology.ReliabilityTopology#NO_WALL_CLOCK}) and it is Streams' time.
  */
 final class InvocationClock {
 
-    private static final long NANOS_PER_MILLI = 1_000_000;
-
-    private final LongSupplier nanoTicker;
+    private final LongSupplier wallClockMillis;
     private long streamsMillis = Long.MIN_VALUE;
-    private long seenAtNanos;
 
-    /** @param nanoTicker monotonic nanoseconds, {@code System::nanoTime} */
-    InvocationClock(LongSupplier nanoTicker) {
-        this.nanoTicker = nanoTicker;
+    /** @param wallClockMillis epoch milliseconds: {@code System::currentTimeMillis}, or a fake one in tests */
+    InvocationClock(LongSupplier wallClockMillis) {
+        this.wallClockMillis = wallClockMillis;
     }
 
-    /**
-     * Takes the time Kafka Streams gives the invocation about to run. A time seen already (the next record of the
-     * same batch) keeps the moment it was first seen, from which the time since is counted.
-     */
+    /** Takes the time Kafka Streams gives the invocation about to run. */
     void streamsTime(long millis) {
-        if (millis != streamsMillis) {
-            streamsMillis = millis;
-            seenAtNanos = nanoTicker.getAsLong();
-        }
+        streamsMillis = millis;
     }
 
-    /** Now in epoch milliseconds: the latest Streams time plus the time elapsed since it was first seen. */
+    /** Now in epoch milliseconds: the later of the latest Streams time and the wall clock. */
     long millis() {
-        return streamsMillis + (nanoTicker.getAsLong() - seenAtNanos) / NANOS_PER_MILLI;
+        return Math.max(streamsMillis, wallClockMillis.getAsLong());
     }
 }

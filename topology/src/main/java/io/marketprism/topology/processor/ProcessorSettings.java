@@ -19,11 +19,11 @@ import java.util.function.LongSupplier;
  * What the reliability step is built from, shared by every partition's processor: the configuration, the executor,
  * the metrics and the admin mailbox, and the names of its stores.
  *
- * @param nanoTicker monotonic nanoseconds by which a processor tells how long an invocation has run
- *                   ({@link InvocationClock}): {@code System::nanoTime}, a fake one in tests
+ * @param wallClock epoch milliseconds by which a processor tells the time inside an invocation
+ *                  ({@link InvocationClock}): {@code System::currentTimeMillis}, a fake one in tests
  */
 public record ProcessorSettings(ServiceConfig config, TaskExecutor executor, ReliabilityMetrics metrics,
-                                AdminMailbox mailbox, Map<String, Endpoint> endpointsById, LongSupplier nanoTicker) {
+                                AdminMailbox mailbox, Map<String, Endpoint> endpointsById, LongSupplier wallClock) {
 
     /** Waiting tasks per domain, by priority then arrival. */
     public static final String QUEUE_STORE = "waiting-tasks";
@@ -47,12 +47,12 @@ public record ProcessorSettings(ServiceConfig config, TaskExecutor executor, Rel
                                        AdminMailbox mailbox) {
         Map<String, Endpoint> byId = new HashMap<>();
         config.endpointsByExchange().values().forEach(list -> list.forEach(e -> byId.put(e.id(), e)));
-        return new ProcessorSettings(config, executor, metrics, mailbox, byId, System::nanoTime);
+        return new ProcessorSettings(config, executor, metrics, mailbox, byId, System::currentTimeMillis);
     }
 
-    /** These settings with another ticker. */
-    public ProcessorSettings withNanoTicker(LongSupplier ticker) {
-        return new ProcessorSettings(config, executor, metrics, mailbox, endpointsById, ticker);
+    /** These settings with another wall clock. */
+    public ProcessorSettings withWallClock(LongSupplier clock) {
+        return new ProcessorSettings(config, executor, metrics, mailbox, endpointsById, clock);
     }
 
     ReliabilityConfig reliability() {

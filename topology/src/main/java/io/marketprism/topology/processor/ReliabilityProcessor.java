@@ -78,7 +78,7 @@ public final class ReliabilityProcessor implements Processor<String, byte[], Str
         held = new RetryTimers(context.getStateStore(ProcessorSettings.HELD_STORE), isolation, routes::domainOf);
         queues = new DomainQueues(context.getStateStore(ProcessorSettings.QUEUE_STORE), isolation);
         dispatcher = new CallDispatcher(settings.executor(), settings.endpointsById(), routes::domainOf);
-        clock = new InvocationClock(settings.nanoTicker());
+        clock = new InvocationClock(settings.wallClock());
         admitter = new TaskAdmitter(queues, held, ledger, dispatcher, isolation, sink, settings.metrics(),
                 settings.clockSkewToleranceMillis(), routes, clock);
         outcomes = new CallOutcomes(sink, settings.metrics(), settings.maxBodyBytes(), routes);
