@@ -25,7 +25,10 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  *
  * <p>Keys are {@code domain 0x00 priority arrivalSeq} with the sequence big-endian, so a range scan over one
  * priority yields arrival order: the head is the first key of the range and the newest the last. Depths per priority
- * are counted in memory, from one scan of the domain when the queue is first used.
+ * are counted in memory, from one scan of the domain when the queue is first used. A forward scan starts after the
+ * last head taken out of its priority, not at the range's start: a removed entry stays in the store as a tombstone
+ * (in RocksDB until a compaction, in the record cache as a null until a flush), and a queue worked off from its head
+ * under a steady flood would otherwise step over every entry removed since, at every look at the head.
  *
  * <p>The limiter decides with {@link Waiting} values only; the task itself travels beside them: {@link #stage} names
  * the task a following {@link #add} stores, and tasks taken out by the limiter are collected for the caller with
@@ -39,6 +42,8 @@ public final class StoreWaitQueue implements WaitQueue {
     private final KeyValueStore<Bytes, byte[]> store;
     private final byte[] domainPrefix;
     private final int[] depths = new int[Priority.values().length];
+    /** Per priority, an arrival sequence no waiting task lies below: one past the last head taken out. */
+    private final long[] liveFrom = new long[Priority.values().length];
     private final Map<String, Taken> removed = new HashMap<>();
     private final Function<CollectorTask, String> avoidEndpointOf;
     private final UndoLog undo;
@@ -125,6 +130,7 @@ public final class StoreWaitQueue implements WaitQueue {
         });
         store.put(key, encode(waiting, staged));
         depths[priority]++;
+        liveFrom[priority] = Math.min(liveFrom[priority], waiting.arrivalSeq());
         staged = null;
     }
 
@@ -184,6 +190,9 @@ public final class StoreWaitQueue implements WaitQueue {
             store.put(kv.key, null);
             depths[priority.ordinal()]--;
             Entry entry = decode(kv.value);
+            if (!newest) {
+                liveFrom[priority.ordinal()] = entry.waiting.arrivalSeq() + 1;
+            }
             removed.put(entry.waiting.taskId(), new Taken(entry.task, entry.waiting.enqueuedAt(),
                     entry.waiting.weight()));
             return entry.waiting;
@@ -211,7 +220,7 @@ public final class StoreWaitQueue implements WaitQueue {
     }
 
     private KeyValueIterator<Bytes, byte[]> scan(Priority priority, boolean reverse) {
-        Bytes from = key(priority, 0);
+        Bytes from = key(priority, liveFrom[priority.ordinal()]);
         Bytes to = key(priority, Long.MAX_VALUE);
         return reverse ? store.reverseRange(from, to) : store.range(from, to);
     }

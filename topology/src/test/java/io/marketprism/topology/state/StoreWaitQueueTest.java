@@ -7,12 +7,15 @@ import io.marketprism.reliability.Priority;
 import io.marketprism.reliability.limiter.Waiting;
 import io.marketprism.schemas.CollectorTask;
 import io.marketprism.schemas.DataType;
+import java.lang.reflect.Proxy;
 import java.time.Instant;
 import java.util.NoSuchElementException;
 import java.util.function.Function;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.BeforeEach;
@@ -172,5 +175,111 @@ class StoreWaitQueueTest {
         assertThat(queue.depth(Priority.NORMAL)).isEqualTo(1);
         assertThat(queue.removeHead(Priority.NORMAL).taskId()).isEqualTo("kept");
         assertThat(store.approximateNumEntries()).isZero();
+    }
+
+    @Test
+    void shouldFindTheHeadWithoutSteppingOverTheTombstonesOfTheHeadsTakenBefore() {
+        // Given a store that keeps removed entries as tombstones its iterators step over, as RocksDB does until a
+        // compaction and the record cache until a flush, and a queue worked off from its head
+        TombstoneKeepingStore tombstones = new TombstoneKeepingStore(store);
+        StoreWaitQueue queue = new StoreWaitQueue(tombstones.store(), "okx", NOTHING_TO_AVOID, UndoLog.NONE);
+        for (int i = 0; i < 1_000; i++) {
+            enqueue(queue, "t" + i, "okx", Priority.NORMAL);
+        }
+        for (int i = 0; i < 999; i++) {
+            queue.removeHead(Priority.NORMAL);
+        }
+
+        // When the head is looked at once more
+        tombstones.stepped = 0;
+        String head = queue.head(Priority.NORMAL).orElseThrow().taskId();
+
+        // Then the scan starts at it, not at the first of 999 tombstones
+        assertThat(head).isEqualTo("t999");
+        assertThat(tombstones.stepped).isLessThanOrEqualTo(1);
+    }
+
+    @Test
+    void shouldStillFindATaskAddedBelowTheLastHeadTaken() {
+        StoreWaitQueue queue = new StoreWaitQueue(store, "okx", NOTHING_TO_AVOID, UndoLog.NONE);
+        nextSeq = 10;
+        enqueue(queue, "late", "okx", Priority.NORMAL);
+        queue.removeHead(Priority.NORMAL);
+        nextSeq = 3;
+
+        enqueue(queue, "renumbered", "okx", Priority.NORMAL);
+
+        assertThat(queue.removeHead(Priority.NORMAL).taskId()).isEqualTo("renumbered");
+    }
+
+    /**
+     * A store over {@code inner} that writes a removal as a tombstone value and hands it out as a null value from its
+     * range scans, counting every entry those scans step over.
+     */
+    private static final class TombstoneKeepingStore {
+        private static final byte[] TOMBSTONE = new byte[0];
+        private final KeyValueStore<Bytes, byte[]> inner;
+        int stepped;
+
+        TombstoneKeepingStore(KeyValueStore<Bytes, byte[]> inner) {
+            this.inner = inner;
+        }
+
+        @SuppressWarnings("unchecked")
+        KeyValueStore<Bytes, byte[]> store() {
+            return (KeyValueStore<Bytes, byte[]>) Proxy.newProxyInstance(
+                    KeyValueStore.class.getClassLoader(), new Class<?>[] {KeyValueStore.class},
+                    (proxy, method, args) -> {
+                        switch (method.getName()) {
+                            case "put", "delete" -> {
+                                byte[] value = method.getName().equals("put") ? (byte[]) args[1] : null;
+                                inner.put((Bytes) args[0], value == null ? TOMBSTONE : value);
+                                return null;
+                            }
+                            case "get" -> {
+                                byte[] value = inner.get((Bytes) args[0]);
+                                return value != null && value.length == 0 ? null : value;
+                            }
+                            case "range", "reverseRange" -> {
+                                var it = (KeyValueIterator<Bytes, byte[]>)
+                                        method.invoke(inner, args);
+                                return counting(it);
+                            }
+                            default -> {
+                                return method.invoke(inner, args);
+                            }
+                        }
+                    });
+        }
+
+        private KeyValueIterator<Bytes, byte[]> counting(
+                KeyValueIterator<Bytes, byte[]> it) {
+            return new KeyValueIterator<>() {
+                @Override
+                public boolean hasNext() {
+                    return it.hasNext();
+                }
+
+                @Override
+                public KeyValue<Bytes, byte[]> next() {
+                    var next = it.next();
+                    if (next.value.length == 0) {
+                        stepped++;
+                        return KeyValue.pair(next.key, null);
+                    }
+                    return next;
+                }
+
+                @Override
+                public void close() {
+                    it.close();
+                }
+
+                @Override
+                public Bytes peekNextKey() {
+                    return it.peekNextKey();
+                }
+            };
+        }
     }
 }
