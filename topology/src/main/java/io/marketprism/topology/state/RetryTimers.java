@@ -18,7 +18,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
 /**
  * Tasks held until a time: retries before their due time, tasks of a banned domain, tasks with no endpoint available.
  * Keys are {@code dueAt taskId} with the time big-endian, so the store iterates in due order and finding what is due
- * reads only what is due. Counts the held tasks of each limit domain in memory, from one scan when opened.
+ * reads only what is due: from the due time last taken on, since a removed entry stays a tombstone (RocksDB until a
+ * compaction, the record cache until a flush) that a scan from the start would step over at every tick. Counts the
+ * held tasks of each limit domain in memory, from one scan when opened.
  */
 public final class RetryTimers {
 
@@ -35,6 +37,8 @@ public final class RetryTimers {
     private final UndoLog undo;
     private final Function<CollectorTask, String> domainOf;
     private final Map<String, Integer> heldByDomain = new HashMap<>();
+    /** A time no held task is due before: the due time last taken, or an earlier one held since. */
+    private long dueFrom;
 
     /**
      * @param undo     where every held task registers its removal, in case the task's handling fails
@@ -64,6 +68,7 @@ public final class RetryTimers {
         });
         store.put(key, TASKS.encode(task));
         heldByDomain.merge(domain, 1, Integer::sum);
+        dueFrom = Math.min(dueFrom, Math.max(0, dueAt));
     }
 
     /** Tasks of {@code domain} held now. */
@@ -74,13 +79,17 @@ public final class RetryTimers {
     /** Removes and returns, in due order, the tasks due at or before {@code now}, at most {@code max} of them. */
     public List<Released> takeDue(long now, int max) {
         List<KeyValue<Bytes, byte[]>> due = new ArrayList<>();
-        try (KeyValueIterator<Bytes, byte[]> it = store.all()) {
+        try (KeyValueIterator<Bytes, byte[]> it = store.range(key(dueFrom, ""), null)) {
             while (it.hasNext() && due.size() < max) {
                 KeyValue<Bytes, byte[]> next = it.next();
-                if (ByteBuffer.wrap(next.key.get()).getLong() > now) {
+                long dueAt = ByteBuffer.wrap(next.key.get()).getLong();
+                if (dueAt > now) {
                     break;
                 }
-                due.add(next);
+                if (next.value != null) {
+                    due.add(next);
+                    dueFrom = dueAt;
+                }
             }
         }
         List<Released> tasks = new ArrayList<>(due.size());

@@ -7,15 +7,12 @@ import io.marketprism.reliability.Priority;
 import io.marketprism.reliability.limiter.Waiting;
 import io.marketprism.schemas.CollectorTask;
 import io.marketprism.schemas.DataType;
-import java.lang.reflect.Proxy;
 import java.time.Instant;
 import java.util.NoSuchElementException;
 import java.util.function.Function;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.BeforeEach;
@@ -191,12 +188,12 @@ class StoreWaitQueueTest {
         }
 
         // When the head is looked at once more
-        tombstones.stepped = 0;
+        tombstones.resetStepped();
         String head = queue.head(Priority.NORMAL).orElseThrow().taskId();
 
         // Then the scan starts at it, not at the first of 999 tombstones
         assertThat(head).isEqualTo("t999");
-        assertThat(tombstones.stepped).isLessThanOrEqualTo(1);
+        assertThat(tombstones.stepped()).isLessThanOrEqualTo(1);
     }
 
     @Test
@@ -210,76 +207,5 @@ class StoreWaitQueueTest {
         enqueue(queue, "renumbered", "okx", Priority.NORMAL);
 
         assertThat(queue.removeHead(Priority.NORMAL).taskId()).isEqualTo("renumbered");
-    }
-
-    /**
-     * A store over {@code inner} that writes a removal as a tombstone value and hands it out as a null value from its
-     * range scans, counting every entry those scans step over.
-     */
-    private static final class TombstoneKeepingStore {
-        private static final byte[] TOMBSTONE = new byte[0];
-        private final KeyValueStore<Bytes, byte[]> inner;
-        int stepped;
-
-        TombstoneKeepingStore(KeyValueStore<Bytes, byte[]> inner) {
-            this.inner = inner;
-        }
-
-        @SuppressWarnings("unchecked")
-        KeyValueStore<Bytes, byte[]> store() {
-            return (KeyValueStore<Bytes, byte[]>) Proxy.newProxyInstance(
-                    KeyValueStore.class.getClassLoader(), new Class<?>[] {KeyValueStore.class},
-                    (proxy, method, args) -> {
-                        switch (method.getName()) {
-                            case "put", "delete" -> {
-                                byte[] value = method.getName().equals("put") ? (byte[]) args[1] : null;
-                                inner.put((Bytes) args[0], value == null ? TOMBSTONE : value);
-                                return null;
-                            }
-                            case "get" -> {
-                                byte[] value = inner.get((Bytes) args[0]);
-                                return value != null && value.length == 0 ? null : value;
-                            }
-                            case "range", "reverseRange" -> {
-                                var it = (KeyValueIterator<Bytes, byte[]>)
-                                        method.invoke(inner, args);
-                                return counting(it);
-                            }
-                            default -> {
-                                return method.invoke(inner, args);
-                            }
-                        }
-                    });
-        }
-
-        private KeyValueIterator<Bytes, byte[]> counting(
-                KeyValueIterator<Bytes, byte[]> it) {
-            return new KeyValueIterator<>() {
-                @Override
-                public boolean hasNext() {
-                    return it.hasNext();
-                }
-
-                @Override
-                public KeyValue<Bytes, byte[]> next() {
-                    var next = it.next();
-                    if (next.value.length == 0) {
-                        stepped++;
-                        return KeyValue.pair(next.key, null);
-                    }
-                    return next;
-                }
-
-                @Override
-                public void close() {
-                    it.close();
-                }
-
-                @Override
-                public Bytes peekNextKey() {
-                    return it.peekNextKey();
-                }
-            };
-        }
     }
 }
