@@ -160,21 +160,24 @@ final class ExchangeSimulation {
             headers.put("Retry-After", String.valueOf(state.banSecondsLeft(nowMillis)));
             return Reply.answer(418, headers, dialect.bannedBody(state.bannedUntilMillis), latency);
         }
-        double roll = random.nextDouble();
-        if ((roll -= faults.connectionResetRate()) < 0) {
-            return Reply.reset(latency);
-        }
-        if ((roll -= faults.timeoutRate()) < 0) {
-            return Reply.hang(faults.hangLimit());
-        }
-        if ((roll -= faults.rateLimitRate()) < 0) {
-            state.recordRateLimited(nowMillis, faults);
-            headers.put("Retry-After", String.valueOf(faults.retryAfterSeconds()));
-            return Reply.answer(429, headers, dialect.rateLimitedBody(), latency);
-        }
-        if (roll - faults.errorRate() < 0) {
-            int status = SERVER_ERROR_STATUSES[random.nextInt(SERVER_ERROR_STATUSES.length)];
-            return Reply.answer(status, headers, dialect.serverErrorBody(), latency);
+        switch (faults.drawFault(random)) {
+            case CONNECTION_RESET -> {
+                return Reply.reset(latency);
+            }
+            case HANG -> {
+                return Reply.hang(faults.hangLimit());
+            }
+            case RATE_LIMIT -> {
+                state.recordRateLimited(nowMillis, faults);
+                headers.put("Retry-After", String.valueOf(faults.retryAfterSeconds()));
+                return Reply.answer(429, headers, dialect.rateLimitedBody(), latency);
+            }
+            case SERVER_ERROR -> {
+                int status = SERVER_ERROR_STATUSES[random.nextInt(SERVER_ERROR_STATUSES.length)];
+                return Reply.answer(status, headers, dialect.serverErrorBody(), latency);
+            }
+            case NONE -> {
+            }
         }
         if (data.isEmpty()) {
             return Reply.answer(200, headers, dialect.healthCheckBody(nowMillis), latency);

@@ -151,6 +151,27 @@ public final class FaultProfile {
         return missing <= 0 ? body : body + " ".repeat(missing);
     }
 
+    /** What a request meets, besides latency: one of the profile's faults, or none. */
+    enum Fault { CONNECTION_RESET, HANG, RATE_LIMIT, SERVER_ERROR, NONE }
+
+    /**
+     * The fault a request meets, by the profile's rates (reset, hang, rate limit, server error, taken in that order
+     * from one draw of {@code random}).
+     */
+    Fault drawFault(Random random) {
+        double roll = random.nextDouble();
+        if ((roll -= connectionResetRate) < 0) {
+            return Fault.CONNECTION_RESET;
+        }
+        if ((roll -= timeoutRate) < 0) {
+            return Fault.HANG;
+        }
+        if ((roll -= rateLimitRate) < 0) {
+            return Fault.RATE_LIMIT;
+        }
+        return roll - errorRate < 0 ? Fault.SERVER_ERROR : Fault.NONE;
+    }
+
     /** Fixed latency plus a draw from {@code [0, randomLatencyUpTo]}. */
     Duration drawLatency(Random random) {
         long upToMillis = randomLatencyUpTo.toMillis();

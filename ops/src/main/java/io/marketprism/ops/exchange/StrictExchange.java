@@ -73,21 +73,14 @@ final class StrictExchange {
         if (nowMillis < standing.bannedUntilMillis) {
             return banned(venue, route, standing, headers, nowMillis).after(latency);
         }
-        double roll = random.nextDouble();
-        if ((roll -= faults.connectionResetRate()) < 0) {
-            return Reply.reset(latency);
-        }
-        if ((roll -= faults.timeoutRate()) < 0) {
-            return Reply.hang(faults.hangLimit());
-        }
-        if ((roll -= faults.rateLimitRate()) < 0) {
-            return injectedRateLimit(venue, route, standing, faults, headers, nowMillis).after(latency);
-        }
-        if (roll - faults.errorRate() < 0) {
-            int status = SERVER_ERROR_STATUSES[random.nextInt(SERVER_ERROR_STATUSES.length)];
-            return answer(venue, route, status, headers, venue.dialect().serverErrorBody(), nowMillis).after(latency);
-        }
-        return admitted(venue, route, standing, endpoint, query, headers, nowMillis).after(latency);
+        return switch (faults.drawFault(random)) {
+            case CONNECTION_RESET -> Reply.reset(latency);
+            case HANG -> Reply.hang(faults.hangLimit());
+            case RATE_LIMIT -> injectedRateLimit(venue, route, standing, faults, headers, nowMillis).after(latency);
+            case SERVER_ERROR -> answer(venue, route, SERVER_ERROR_STATUSES[random.nextInt(
+                    SERVER_ERROR_STATUSES.length)], headers, venue.dialect().serverErrorBody(), nowMillis).after(latency);
+            case NONE -> admitted(venue, route, standing, endpoint, query, headers, nowMillis).after(latency);
+        };
     }
 
     private Reply admitted(Venue venue, String route, Standing standing, VenueEndpoint endpoint,
