@@ -84,13 +84,13 @@ public final class DecodeProcessor implements Processor<byte[], byte[], String, 
         if (task.getOrigin() == null) {
             task.setOrigin(origin);
         }
+        String hostSetKey;
         try {
-            routes.resolve(task);
+            hostSetKey = routes.resolve(task).hostSet();   // the partition key of a task that resolves
         } catch (IllegalArgumentException unroutable) {
             return new Outcome.DeadLettered(DeadLetters.forTask(task, DeadLetterReason.INVALID,
                     unroutable.getMessage(), null, now));
         }
-        String hostSetKey = routes.partitionKeyOf(task);
         return new Outcome.Accepted(task, hostSetKey, partitioner.partitionOf(hostSetKey) == origin.getPartition());
     }
 
