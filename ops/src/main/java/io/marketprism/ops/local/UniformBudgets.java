@@ -38,8 +38,15 @@ public final class UniformBudgets {
         for (ExchangeDefinition definition : ExchangeDefinitions.builtIn().all().values()) {
             ObjectNode patch = json.createObjectNode().put("exchange", definition.name());
             ObjectNode groups = patch.putObject("limitGroups");
-            definition.limitGroups().keySet().forEach(group -> groups.putObject(group).putArray("rules").addObject()
-                    .put("measure", measure).put("limit", limit).put("window", window).put("clock", "rolling"));
+            for (String group : definition.limitGroups().keySet()) {
+                ObjectNode uniform = groups.putObject(group);
+                uniform.putArray("rules").addObject()
+                        .put("measure", measure).put("limit", limit).put("window", window).put("clock", "rolling");
+                if (!measure.equals("weight")) {
+                    // a used-weight header (Binance's) tells a weight; a group counting requests has none to read
+                    uniform.putNull("usedWeightHeader");
+                }
+            }
             Path file = dir.resolve("budgets-" + definition.name() + ".json");
             Files.createDirectories(dir);
             json.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), patch);
