@@ -226,9 +226,12 @@ public final class BacklogBenchmark {
     }
 
     /**
-     * Checks results against the drain order: per exchange and input partition (the order a domain's tasks reach it
-     * in is each input partition's order), priorities never rise again and, within one priority, tasks come in the
-     * order they were produced (their id's sequence number).
+     * Checks results against the drain order: per stream of tasks that share one waiting queue and one input
+     * partition, priorities never rise again and, within one priority, tasks come in the order they were produced
+     * (their id's sequence number). Such a stream is a request kind and symbol (exchange, market, data type, symbol:
+     * one limit domain, one egress route) from one input partition, whose order is the order its tasks reach their
+     * domain in. Two domains of one exchange (Binance spot and USD-M futures) drain at their own budgets, so an
+     * exchange as a whole has no order.
      */
     static final class DrainOrder {
         private final int partitions;
@@ -250,11 +253,13 @@ public final class BacklogBenchmark {
             int inputPartition = Utils.toPositive(Utils.murmur2(id.getBytes(StandardCharsets.UTF_8))) % partitions;
             long sequence = Long.parseLong(id.substring(id.lastIndexOf('-') + 1));
             long rank = result.getPriority().ordinal();
-            long[] last = lastByStream.get(result.getExchange() + "/" + inputPartition);
+            String stream = String.join("/", result.getExchange(), result.getMarket(), result.getDataType().name(),
+                    result.getSymbol(), Integer.toString(inputPartition));
+            long[] last = lastByStream.get(stream);
             if (last != null && (rank < last[0] || rank == last[0] && sequence < last[1])) {
                 violations++;
             }
-            lastByStream.put(result.getExchange() + "/" + inputPartition, new long[] {rank, sequence});
+            lastByStream.put(stream, new long[] {rank, sequence});
         }
 
         long results() {

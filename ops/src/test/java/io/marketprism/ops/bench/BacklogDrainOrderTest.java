@@ -36,9 +36,25 @@ class BacklogDrainOrderTest {
         assertThat(order.violations()).isEqualTo(2);
     }
 
+    @Test
+    void shouldLetTwoLimitDomainsOfOneExchangeDrainAtTheirOwnPace() {
+        BacklogBenchmark.DrainOrder order = new BacklogBenchmark.DrainOrder(1);
+
+        order.add(result("b-r-5", "perp", Priority.CRITICAL));
+        order.add(result("b-r-1", "spot", Priority.CRITICAL));
+        order.add(result("b-r-6", "perp", Priority.CRITICAL));
+        order.add(result("b-r-2", "spot", Priority.CRITICAL));
+
+        assertThat(order.violations()).isZero();
+    }
+
     private static TaskResult result(String taskId, Priority priority) {
+        return result(taskId, "spot", priority);
+    }
+
+    private static TaskResult result(String taskId, String market, Priority priority) {
         Instant at = Instant.EPOCH;
-        return new TaskResult(taskId, "binance", "spot", DataType.TICKER, "BTCUSDT", priority, "binance/api", 200,
+        return new TaskResult(taskId, "binance", market, DataType.TICKER, "BTCUSDT", priority, "binance/api", 200,
                 "{}", at, at, List.of());
     }
 }
