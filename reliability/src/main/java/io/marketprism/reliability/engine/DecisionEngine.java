@@ -362,14 +362,15 @@ public final class DecisionEngine {
     /**
      * The active health checks to make now: ejected endpoints whose ejection time is over, and endpoints whose
      * breaker's open wait is over or whose half-open breaker has trial permits left (each such probe takes one: the
-     * breaker turns half-open at its first), whose probe is not outstanding, over every exchange with state (the first call loads each exchange the storage holds state of,
-     * with its domain of the same name). Each is outstanding from now until {@link #recordProbe} reports it, and not
-     * returned again meanwhile; outstanding probes live in memory only, so after a restart due probes are simply due
-     * again. Checking a banned address can prolong the ban, so each probe names the egress route to send it on: the
-     * first route of the exchange's limit domains ({@link ReliabilityConfig#domains()}, in their order) on which no
-     * domain of the exchange is banned. While every route is banned, or a domain without a route ({@link DomainId#route()}
-     * null: it stands for every route) is, no probe of the exchange is due. An exchange whose domains name no route
-     * gets probes with a null route. Ordered by exchange name, then by endpoint as configured; empty when none is due.
+     * breaker turns half-open at its first), whose probe is not outstanding, over every exchange with state (the first
+     * call loads each exchange the storage holds state of, with its domain of the same name). Each is outstanding from
+     * now until {@link #recordProbe} reports it, and not returned again meanwhile; outstanding probes live in memory
+     * only, so after a restart due probes are simply due again. Checking a banned address can prolong the ban, so each
+     * probe names the egress route to send it on: the first route of the exchange's limit domains
+     * ({@link ReliabilityConfig#domains()}, in their order) on which no domain of the exchange is banned. While every
+     * route is banned, or a domain without a route ({@link DomainId#route()} null: it stands for every route) is, no
+     * probe of the exchange is due. An exchange whose domains name no route gets probes with a null route. Ordered by
+     * exchange name, then by endpoint as configured; empty when none is due.
      */
     public List<ProbeRequest> probesDue(long now) {
         observe(now);
