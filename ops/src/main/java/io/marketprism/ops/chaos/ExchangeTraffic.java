@@ -46,7 +46,7 @@ public final class ExchangeTraffic {
                     announced = request.time();
                 } else if (request.time().isAfter(announced.plus(grace))) {
                     violations.add(request.endpointId() + ": ban announced at " + announced + ", called at "
-                            + request.time());
+                            + request.time() + (request.healthCheck() ? " (health check)" : " (market data)"));
                 }
             }
         });

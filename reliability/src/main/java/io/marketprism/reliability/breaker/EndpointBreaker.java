@@ -158,16 +158,19 @@ public final class EndpointBreaker {
     }
 
     /**
-     * Hands back a permission from {@link #tryAcquire} whose call was never made (the task expired, or was routed
-     * elsewhere), so that a half-open breaker can issue it again instead of waiting for an outcome that never comes.
+     * Whether a trial call may start now: the breaker is open with its wait elapsed (the trial's {@link #tryAcquire}
+     * moves it to half-open) or half-open with permits left. False while closed or disabled, where no call is a trial.
      */
-    public void release(long now) {
-        advanceClockTo(now);
-        machine.releasePermission();
-        if (state == BreakerState.HALF_OPEN && halfOpenPermitsIssued > 0) {
-            halfOpenPermitsIssued--;
-            changes++;
-        }
+    public boolean trialDue(long now) {
+        return (state == BreakerState.OPEN || state == BreakerState.HALF_OPEN) && permittedFrom(now) <= now;
+    }
+
+    /**
+     * Whether the breaker is half-open and has handed out more trial permits than it has been told outcomes of: a
+     * trial call is out, or was lost with the memory of whoever made it (its breaker state restored after a crash).
+     */
+    public boolean awaitsTrialOutcome() {
+        return state == BreakerState.HALF_OPEN && halfOpenPermitsIssued > halfOpenOutcomes.size();
     }
 
     /** Records a successful call that took {@code latencyMillis}; slower than the threshold counts as slow. */

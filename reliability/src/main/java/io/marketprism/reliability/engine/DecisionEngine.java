@@ -48,17 +48,21 @@ import java.util.Set;
  * components when {@code now} steps back by more than that; bans and ejections keep the time they had left. Each
  * counts a {@link ReliabilityEvent.ClockSkewed} event.
  *
- * <p><b>Calls.</b> Every {@link Decision.Dispatch} (from decide or drain) holds a breaker permission and counts as in
- * flight at the balancer until it is answered by exactly one {@link #record}. Breakers count only failures that say
- * something about the endpoint (NETWORK, TIMEOUT, SERVER, RETRYABLE); a NON_RETRYABLE or RATE_LIMITED answer shows
- * the endpoint is up.
+ * <p><b>Calls.</b> Every {@link Decision.Dispatch} (from decide or drain) goes to an endpoint whose breaker is closed
+ * and counts as in flight at the balancer until it is answered by exactly one {@link #record}, or handed back by
+ * {@link #release}. Breakers count only failures that say something about the endpoint (NETWORK, TIMEOUT, SERVER,
+ * RETRYABLE); a NON_RETRYABLE or RATE_LIMITED answer shows the endpoint is up.
  *
- * <p><b>Probes.</b> An endpoint the balancer ejected stays out of rotation after its ejection time, until an active
- * health check succeeds (outside panic mode, when the balancer spreads calls over all endpoints). The engine makes
- * no calls: {@link #probesDue} tells the caller which endpoints to check, and {@link #recordProbe} takes the outcome,
- * restoring the endpoint or ejecting it again for as long. A probe handed out is outstanding until its outcome is
- * recorded and is not handed out again meanwhile. Outstanding probes are kept in memory only: after a restart the
- * due probes are simply due again, and an outcome reported to an engine that did not hand the probe out still counts.
+ * <p><b>Probes.</b> The engine makes no calls: {@link #probesDue} tells the caller which endpoints to check with a
+ * GET of their health path, and {@link #recordProbe} takes the outcome. Probes are due for two reasons. An endpoint
+ * the balancer ejected stays out of rotation after its ejection time until a probe succeeds (outside panic mode,
+ * when the balancer spreads calls over all endpoints); a failed one ejects it again for as long. And the trial calls
+ * of a half-open breaker are probes, never tasks, so a task's attempts are spent only on endpoints the breaker lets
+ * traffic through to: a task waits (held NO_ENDPOINT) while its endpoints' breakers are open, and no task is given up
+ * RETRIES_EXHAUSTED for trials that found the endpoint still down (see {@code ExchangeRuntime}). A probe handed out is
+ * outstanding until its outcome is recorded and is not handed out again meanwhile. Outstanding probes are kept in
+ * memory only: after a restart the due probes are simply due again (a trial permit the breaker saved as out is probed
+ * for again), and an outcome reported to an engine that did not hand the probe out still counts.
  *
  * <p>Time is the caller's {@code now} in epoch millis. Not thread-safe: one engine per stream task.
  */
@@ -265,8 +269,10 @@ public final class DecisionEngine {
 
     /**
      * Answers a {@link Decision.Dispatch} whose call is not made (its task expired before the call, or it is routed
-     * elsewhere): the breaker permission is handed back and the call no longer counts as in flight; nothing is learned
-     * about the endpoint. An endpoint that is no longer configured has nothing to hand back.
+     * elsewhere): the call no longer counts as in flight, so its call slot is free again; nothing is learned about the
+     * endpoint. A task holds no breaker permit to hand back: it went through a closed breaker, which counts none (a
+     * half-open breaker's permits belong to its trial probes). An endpoint that is no longer configured has nothing to
+     * hand back.
      */
     public void release(String exchangeName, String endpoint, long now) {
         observe(now);
@@ -275,7 +281,6 @@ public final class DecisionEngine {
             return;
         }
         try {
-            exchange.breakers[exchange.index(endpoint)].release(now);
             exchange.balancer.onDropped(endpoint);
         } finally {
             noteChanges(exchange);
@@ -355,15 +360,17 @@ public final class DecisionEngine {
     }
 
     /**
-     * The active health checks to make now: ejected endpoints whose ejection time is over and whose probe is not
-     * outstanding, over every exchange with state (the first call loads each exchange the storage holds state of,
-     * with its domain of the same name). Each is outstanding from now until {@link #recordProbe} reports it, and not
-     * returned again meanwhile; outstanding probes live in memory only, so after a restart due probes are simply due
-     * again. Checking a banned address can prolong the ban, so each probe names the egress route to send it on: the
-     * first route of the exchange's limit domains ({@link ReliabilityConfig#domains()}, in their order) on which no
-     * domain of the exchange is banned. While every route is banned, or a domain without a route ({@link DomainId#route()}
-     * null: it stands for every route) is, no probe of the exchange is due. An exchange whose domains name no route
-     * gets probes with a null route. Ordered by exchange name, then by endpoint as configured; empty when none is due.
+     * The active health checks to make now: ejected endpoints whose ejection time is over, and endpoints whose
+     * breaker's open wait is over or whose half-open breaker has trial permits left (each such probe takes one: the
+     * breaker turns half-open at its first), whose probe is not outstanding, over every exchange with state (the first
+     * call loads each exchange the storage holds state of, with its domain of the same name). Each is outstanding from
+     * now until {@link #recordProbe} reports it, and not returned again meanwhile; outstanding probes live in memory
+     * only, so after a restart due probes are simply due again. Checking a banned address can prolong the ban, so each
+     * probe names the egress route to send it on: the first route of the exchange's limit domains
+     * ({@link ReliabilityConfig#domains()}, in their order) on which no domain of the exchange is banned. While every
+     * route is banned, or a domain without a route ({@link DomainId#route()} null: it stands for every route) is, no
+     * probe of the exchange is due. An exchange whose domains name no route gets probes with a null route. Ordered by
+     * exchange name, then by endpoint as configured; empty when none is due.
      */
     public List<ProbeRequest> probesDue(long now) {
         observe(now);
@@ -397,10 +404,11 @@ public final class DecisionEngine {
     }
 
     /**
-     * Records the outcome of an active health check of an ejected endpoint and ends its outstanding probe: when
-     * {@code ok} the endpoint is restored to rotation, else it is ejected again for as long (an EndpointEjected event
-     * with reason PROBE_FAILED). An outcome for an endpoint that is no longer awaiting a probe is stale and ignored.
-     * Throws IllegalArgumentException for an exchange or endpoint that is not configured.
+     * Records the outcome of an active health check and ends the endpoint's outstanding probe. A half-open breaker
+     * awaiting a trial's outcome records it as a trial call's (enough successes close it, enough failures open it
+     * again); an ejected endpoint is restored to rotation when {@code ok}, else ejected again for as long (an
+     * EndpointEjected event with reason PROBE_FAILED). An outcome for an endpoint awaiting neither is stale and
+     * ignored. Throws IllegalArgumentException for an exchange or endpoint that is not configured.
      */
     public void recordProbe(String exchangeName, String endpoint, boolean ok, long now) {
         observe(now);

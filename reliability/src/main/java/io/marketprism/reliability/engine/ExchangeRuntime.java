@@ -26,6 +26,18 @@ import java.util.Set;
 /**
  * One exchange's balancer and endpoint breakers in memory, with what changed since the last save, and which endpoints
  * have a probe outstanding (in memory only: after a restart due probes are due again).
+ *
+ * <p><b>Trial calls are health probes, never tasks.</b> Tasks go only to endpoints whose breaker is closed (or
+ * disabled). When an open breaker's wait is over, its half-open trial calls are probes of the host set's health path
+ * ({@link #takeDueProbes}), one at a time, and their outcomes decide whether it closes or opens again. A trial's
+ * failure says the endpoint is still down, nothing about the task that would have carried it; sent with tasks, the
+ * trials of a long outage went to the same few tasks (the first due of those held for the endpoint), each spending one
+ * of their attempts, until the retry policy gave them up while their deadlines would have let them wait. Counting such
+ * a failure against no task instead would need a mark in the task's attempt history (a schema that instances of the
+ * previous release cannot read during a rolling deploy) and would let one task whose request always fails keep a
+ * recovered endpoint's breaker open until its deadline by being every period's trial. The cost of probes: the health
+ * path can answer while the data path fails; the closed breaker then opens again by its window's rules, and each task
+ * that fails meanwhile spends one attempt, as on any failing call.
  */
 final class ExchangeRuntime extends SavedRuntime {
 
@@ -130,43 +142,63 @@ final class ExchangeRuntime extends SavedRuntime {
     }
 
     /**
-     * Ejected endpoints whose ejection time is over and whose probe is not outstanding, in endpoint order; each counts
+     * Endpoints due a probe whose probe is not outstanding, in endpoint order: ejected ones whose ejection time is
+     * over, and those whose breaker awaits a trial call. A trial takes the breaker's permit now (an open breaker turns
+     * half-open); one whose permit is out already, from before a restart, is probed again for that permit. Each counts
      * as outstanding from now until {@link #recordProbe}.
      */
     List<String> takeDueProbes(long now) {
-        List<String> due = balancer.probesDue(now);
+        List<String> ejected = balancer.probesDue(now);
         List<String> taken = List.of();
-        for (int i = 0; i < due.size(); i++) {
-            int index = index(due.get(i));
-            if (!probeOutstanding[index]) {
-                probeOutstanding[index] = true;
+        for (int i = 0; i < endpoints.length; i++) {
+            if (probeOutstanding[i]) {
+                continue;
+            }
+            boolean trial = breakers[i].awaitsTrialOutcome() || takeTrialPermit(i, now);
+            if (trial || ejected.contains(endpoints[i])) {
+                probeOutstanding[i] = true;
                 if (taken.isEmpty()) {
-                    taken = new ArrayList<>(due.size());
+                    taken = new ArrayList<>();
                 }
-                taken.add(endpoints[index]);
+                taken.add(endpoints[i]);
             }
         }
         return taken;
     }
 
+    /** Takes a trial permit of endpoint {@code i}'s breaker when one is due (an open breaker turns half-open). */
+    private boolean takeTrialPermit(int i, long now) {
+        return breakers[i].trialDue(now) && breakers[i].tryAcquire(now);
+    }
+
     /**
-     * Ends the endpoint's outstanding probe and feeds its outcome to the balancer: restored when {@code ok}, else
-     * ejected again for as long. An outcome for an endpoint that is not awaiting a probe (restored already, or ejected
-     * again by an earlier outcome) is stale and changes nothing.
+     * Ends the endpoint's outstanding probe and feeds its outcome to the breaker when it awaits a trial's (success
+     * or failure of a call that took no measurable time: slow calls are the data path's to show) and to the balancer
+     * when the endpoint awaits its probe (restored when {@code ok}, else ejected again for as long). An outcome for an
+     * endpoint awaiting neither (restored already, or decided by an earlier outcome) is stale and changes nothing.
      */
     void recordProbe(String endpoint, boolean ok, long now) {
-        probeOutstanding[index(endpoint)] = false;
+        int index = index(endpoint);
+        probeOutstanding[index] = false;
+        if (breakers[index].awaitsTrialOutcome()) {
+            if (ok) {
+                breakers[index].onSuccess(0, now);
+            } else {
+                breakers[index].onFailure(0, now);
+            }
+        }
         if (balancer.probesDue(now).contains(endpoint)) {
             balancer.onProbe(endpoint, ok, now);
         }
     }
 
     /**
-     * {@code now} when {@link LoadBalancer#pick} will find an endpoint, else the earliest time one could take a call:
-     * when a breaker's open wait ends, or when an ejection ends. A breaker refusing until further notice (half-open
-     * with its trial calls out, whose outcome may close it any moment; or forced open) and an ejected endpoint
-     * awaiting its probe have no known time: the balancer's retry interval stands in for them, so the answer always
-     * lies ahead and never beyond what such an endpoint may do meanwhile. Asks the breakers without changing them.
+     * {@code now} when {@link LoadBalancer#pick} will find an endpoint, else the earliest time one could take a task:
+     * when a breaker's open wait ends (its trial probe may close it soon after), or when an ejection ends. A breaker
+     * refusing until further notice (awaiting its trial probes, whose outcome may close it any moment; or forced open)
+     * and an ejected endpoint awaiting its probe have no known time: the balancer's retry interval stands in for them,
+     * so the answer always lies ahead and never beyond what such an endpoint may do meanwhile. Asks the breakers
+     * without changing them.
      */
     long availableAt(long now) {
         int n = breakers.length;
@@ -175,7 +207,7 @@ final class ExchangeRuntime extends SavedRuntime {
         long earliestRefused = Long.MAX_VALUE;
         long untilFurtherNotice = now + profile.balancer().unavailableRetryMillis();
         for (int i = 0; i < n; i++) {
-            long from = breakers[i].permittedFrom(now);
+            long from = tasksPermittedFrom(i, now);
             if (from > now) {
                 unavailable++;
                 earliestRefused = Math.min(earliestRefused, from == Long.MAX_VALUE ? untilFurtherNotice : from);
@@ -195,6 +227,25 @@ final class ExchangeRuntime extends SavedRuntime {
         }
         Pick none = balancer.pick(gate, Set.of(), now);
         return Math.min(((Pick.NoneAvailable) none).retryAt(), earliestRefused);
+    }
+
+    /**
+     * The earliest time from {@code now} on at which endpoint {@code i}'s breaker lets a task through: through a
+     * closed or disabled one at once; an open one not before its wait ends, and then only once trial probes closed
+     * it, so from then on, like a half-open or forced-open one, until further notice ({@link Long#MAX_VALUE}).
+     */
+    private long tasksPermittedFrom(int i, long now) {
+        EndpointBreaker breaker = breakers[i];
+        long from = breaker.permittedFrom(now);
+        switch (breaker.state()) {
+            case CLOSED:
+            case DISABLED:
+                return from;
+            case OPEN:
+                return from > now ? from : Long.MAX_VALUE;
+            default:
+                return Long.MAX_VALUE;
+        }
     }
 
     @Override
@@ -263,7 +314,10 @@ final class ExchangeRuntime extends SavedRuntime {
         return LoadBalancer.restore(name, profile.balancer(), state, event -> listener.onEvent(balancerEvent(event)));
     }
 
-    /** Lets a call through where the endpoint's breaker would; breakers are in the balancer's endpoint order. */
+    /**
+     * Lets a task through where the endpoint's breaker would let a call through that is not a trial (see
+     * {@link #tasksPermittedFrom}); breakers are in the balancer's endpoint order.
+     */
     private final class BreakerGate implements EndpointGate {
 
         @Override
@@ -273,7 +327,7 @@ final class ExchangeRuntime extends SavedRuntime {
 
         @Override
         public boolean permits(int position, String endpoint, long now) {
-            return breakers[position].permittedFrom(now) <= now;
+            return tasksPermittedFrom(position, now) <= now;
         }
 
         @Override

@@ -3,10 +3,10 @@ package io.marketprism.reliability.engine;
 import java.util.Objects;
 
 /**
- * An active health check the caller should make: {@code endpoint} of {@code exchange} is ejected, its ejection time is
- * over, and it stays out of rotation until {@link DecisionEngine#recordProbe} learns that a probe succeeded. It is sent
- * on egress {@code route}, one on which the exchange bans no limit domain; null when the exchange's domains name no
- * route (the caller's only or default one).
+ * An active health check the caller should make of {@code endpoint} of {@code exchange}: it is ejected and its
+ * ejection time is over, or its breaker awaits a trial call; it takes no task until {@link DecisionEngine#recordProbe}
+ * learns that probes succeeded. It is sent on egress {@code route}, one on which the exchange bans no limit domain;
+ * null when the exchange's domains name no route (the caller's only or default one).
  */
 public record ProbeRequest(String exchange, String endpoint, String route) {
 

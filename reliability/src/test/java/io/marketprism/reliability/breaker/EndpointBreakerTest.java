@@ -191,21 +191,41 @@ class EndpointBreakerTest {
     }
 
     @Test
-    void shouldIssueAReleasedHalfOpenPermitAgain() {
-        // Given a half-open breaker whose 3 probe permits are all issued
+    void shouldSayATrialIsDueFromTheEndOfTheOpenWaitWhilePermitsAreLeft() {
+        // Given a breaker open since T0 for 1 s, with 3 trial permits per half-open period
         EndpointBreaker breaker = breaker(tenCallWindow());
         trip(breaker, T0);
+        assertThat(breaker.trialDue(T0 + 1_000)).isFalse();
+
+        // When the wait is over and the 3 permits are taken one by one
+        List<Boolean> due = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
+            due.add(breaker.trialDue(T0 + 1_001));
             breaker.tryAcquire(T0 + 1_001);
         }
 
-        // When one permit comes back unused (its call was never made)
-        breaker.release(T0 + 1_002);
-
-        // Then one more probe is admitted, and only one
-        assertThat(breaker.tryAcquire(T0 + 1_003)).isTrue();
-        assertThat(breaker.tryAcquire(T0 + 1_004)).isFalse();
+        // Then a trial was due before each, and none is once all are out
+        assertThat(due).containsExactly(true, true, true);
+        assertThat(breaker.trialDue(T0 + 1_001)).isFalse();
         assertThat(breaker.state()).isEqualTo(BreakerState.HALF_OPEN);
+    }
+
+    @Test
+    void shouldAwaitATrialOutcomeWhileAPermitIsOutAndNotWhenClosed() {
+        EndpointBreaker breaker = breaker(tenCallWindow());
+        assertThat(breaker.awaitsTrialOutcome()).isFalse();
+        trip(breaker, T0);
+        assertThat(breaker.awaitsTrialOutcome()).isFalse();
+
+        breaker.tryAcquire(T0 + 1_001);
+        assertThat(breaker.awaitsTrialOutcome()).isTrue();
+        breaker.onSuccess(5, T0 + 1_002);
+        assertThat(breaker.awaitsTrialOutcome()).isFalse();
+
+        // A breaker restored with a permit out still awaits its outcome: whoever made the trial may be gone
+        breaker.tryAcquire(T0 + 1_003);
+        EndpointBreaker restored = EndpointBreaker.restore(breaker.snapshot(), tenCallWindow().build(), t -> { });
+        assertThat(restored.awaitsTrialOutcome()).isTrue();
     }
 
     @Test

@@ -11,6 +11,7 @@ import io.marketprism.reliability.ErrorClass;
 import io.marketprism.reliability.Priority;
 import io.marketprism.reliability.balancer.EjectionReason;
 import io.marketprism.reliability.breaker.BreakerState;
+import io.marketprism.reliability.breaker.TransitionCause;
 import io.marketprism.reliability.config.ExchangeProfile;
 import io.marketprism.reliability.config.ReliabilityConfig;
 import io.marketprism.reliability.limiter.InMemoryWaitQueue;
@@ -18,6 +19,7 @@ import io.marketprism.reliability.limiter.ShedReason;
 import io.marketprism.reliability.retry.GiveUpReason;
 import io.marketprism.reliability.retry.RetryBudgetConfig;
 import io.marketprism.reliability.state.DomainId;
+import io.marketprism.reliability.state.EndpointId;
 import io.marketprism.reliability.state.InMemoryStateStorage;
 import io.marketprism.reliability.state.StateKey;
 import io.marketprism.reliability.state.StateStorage;
@@ -318,7 +320,7 @@ class DecisionEngineTest {
     }
 
     @Test
-    void shouldHoldUntilABreakerLetsProbesThroughWhenAllBreakersAreOpen() {
+    void shouldHoldUntilABreakerLetsTrialsThroughWhenAllBreakersAreOpenAndMakeTheTrialsWithProbes() {
         long now = T0;
         for (int i = 0; i < 6; i++, now += 1_000) {
             Decision.Dispatch dispatch = (Decision.Dispatch) engine.decide(task("t" + i), queue, now);
@@ -334,8 +336,62 @@ class DecisionEngineTest {
         assertThat(events).filteredOn(e -> e instanceof ReliabilityEvent.BreakerTransitioned t
                         && t.to() == BreakerState.OPEN).extracting(ReliabilityEvent::at)
                 .containsExactly(openedA, openedB);
-        assertThat(engine.decide(task("probe"), queue, openedA + BREAKER_WAIT + 1))
-                .isEqualTo(new Decision.Dispatch("probe", "a", false));
+        long trialsFrom = openedA + BREAKER_WAIT + 1;
+        assertThat(engine.probesDue(trialsFrom)).containsExactly(new ProbeRequest("ex", "a", null));
+        assertThat(engine.decide(task("still-waiting"), queue, trialsFrom)).isEqualTo(new Decision.Hold(
+                "still-waiting", trialsFrom + EngineFixture.config().exchange("ex").balancer().unavailableRetryMillis(),
+                Decision.HoldReason.NO_ENDPOINT));
+    }
+
+    @Test
+    void shouldSendTasksToAnEndpointAgainOnceTheTrialProbesOfItsBreakerSucceeded() {
+        // Given a's breaker open since T0 (3 failures in a row), b's forced open
+        engine.apply(new OperatorCommand.ForceOpenBreaker(new EndpointId("ex", "b")), T0);
+        for (int i = 0; i < 3; i++) {
+            engine.record(CallReport.status(task("t" + i), "a", 500, null, null, 5), T0);
+        }
+
+        // When the wait is over and a's five trial probes succeed, one at a time
+        long now = T0 + BREAKER_WAIT + 1;
+        for (int i = 0; i < 5; i++, now += 100) {
+            assertThat(engine.decide(task("early" + i), queue, now)).isInstanceOf(Decision.Hold.class);
+            assertThat(engine.probesDue(now)).containsExactly(new ProbeRequest("ex", "a", null));
+            assertThat(engine.probesDue(now)).as("one probe at a time").isEmpty();
+            engine.recordProbe("ex", "a", true, now);
+        }
+
+        // Then a's breaker is closed and the next task goes to a
+        assertThat(events).filteredOn(e -> e instanceof ReliabilityEvent.BreakerTransitioned t
+                && t.endpoint().equals("a")).extracting(e -> ((ReliabilityEvent.BreakerTransitioned) e).cause())
+                .containsExactly(TransitionCause.CONSECUTIVE_FAILURES, TransitionCause.WAIT_ELAPSED,
+                        TransitionCause.PROBES_SUCCEEDED);
+        assertThat(engine.decide(task("after"), queue, now)).isEqualTo(new Decision.Dispatch("after", "a", false));
+    }
+
+    @Test
+    void shouldProbeAgainForATrialPermitWhoseProbeARestartLost() {
+        // Given a's breaker half-open with its trial probe out, saved, and the engine gone with the probe
+        engine.apply(new OperatorCommand.ForceOpenBreaker(new EndpointId("ex", "b")), T0);
+        for (int i = 0; i < 3; i++) {
+            engine.record(CallReport.status(task("t" + i), "a", 500, null, null, 5), T0);
+        }
+        long trialAt = T0 + BREAKER_WAIT + 1;
+        assertThat(engine.probesDue(trialAt)).hasSize(1);
+        engine.saveChanges();
+
+        // When a new engine over the saved state is asked for due probes, and the probe fails
+        DecisionEngine restarted = new DecisionEngine(EngineFixture.config(), storage, events::add);
+        assertThat(restarted.probesDue(trialAt + 1)).containsExactly(new ProbeRequest("ex", "a", null));
+        for (int i = 0; i < 5; i++) {
+            restarted.recordProbe("ex", "a", false, trialAt + 1 + i);
+            restarted.probesDue(trialAt + 1 + i);
+        }
+
+        // Then the lost permit was probed for again, not left out forever: the trials opened the breaker again
+        assertThat(events).filteredOn(e -> e instanceof ReliabilityEvent.BreakerTransitioned t
+                && t.endpoint().equals("a")).extracting(e -> ((ReliabilityEvent.BreakerTransitioned) e).cause())
+                .containsExactly(TransitionCause.CONSECUTIVE_FAILURES, TransitionCause.WAIT_ELAPSED,
+                        TransitionCause.PROBES_FAILED);
     }
 
     @Test
@@ -354,9 +410,9 @@ class DecisionEngineTest {
                     : CallReport.success(task, endpoints[i], 5), at);
         }
         long halfOpenA = T0 + 4_000 + BREAKER_WAIT + 1;
-        assertThat(engine.decide(task("trial"), queue, halfOpenA)).isEqualTo(new Decision.Dispatch("trial", "a", false));
+        assertThat(engine.probesDue(halfOpenA)).containsExactly(new ProbeRequest("ex", "a", null));
 
-        // When a task comes while a's trial call is out and b stays open until T0 + 17 s, past the task's deadline
+        // When a task comes while a's trial probe is out and b stays open until T0 + 17 s, past the task's deadline
         Decision decision = engine.decide(task("late").withDeadline(T0 + 16_000), queue, halfOpenA);
 
         // Then it waits the balancer's retry interval (the trial may close a any moment) instead of expiring

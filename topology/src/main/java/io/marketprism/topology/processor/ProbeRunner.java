@@ -10,7 +10,8 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
- * Active health checks of ejected endpoints: starts the probes the engine says are due, each on the egress route the
+ * Active health checks of ejected endpoints and the trial calls of half-open breakers (which are probes, never
+ * tasks): starts the probes the engine says are due, each on the egress route the
  * engine chose (one the exchange does not ban), on the executor's threads and reports each finished one back, on the
  * stream thread. Probes are not tasks: no ledger entry, no output record, no
  * call slot. One probe per endpoint runs at a time: the engine hands a probe out again only once its outcome is
