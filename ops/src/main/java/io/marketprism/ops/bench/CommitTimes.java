@@ -17,10 +17,10 @@ import org.apache.kafka.streams.StreamsConfig;
  * When the stream threads' transactions were committed: the service's Kafka Streams is given this class as its
  * {@code default.client.supplier} ({@link #STREAMS_SETTING}), whose producers note the wall-clock time each
  * {@code commitTransaction} returned, and how long it took (flushing the producer, then ending the transaction), on
- * the stream thread itself. Under exactly_once_v2 a stream thread's producer
- * commits one transaction for all its tasks, and the thread produces nothing while it commits, so the first commit
- * noted at or after a record was produced is the commit of that record's transaction. The transaction markers that
- * make its records visible to read_committed consumers are written after it.
+ * the stream thread itself. Under exactly_once_v2 a stream thread's producer commits one transaction for all its
+ * tasks, and the thread produces nothing while it commits, so the first commit noted at or after a record was
+ * produced is the commit of that record's transaction. The transaction markers that make its records visible to
+ * read_committed consumers are written after it.
  *
  * <p>Kafka Streams makes the supplier itself, by its class name, so the times go to one recording per JVM, which
  * the benchmark starts and stops around its window; one service at a time.
