@@ -39,7 +39,9 @@ import picocli.CommandLine.Spec;
                     + "read_committed from the first look after the warm-up to the last record.",
             "latency: tasks at --latency-rate against the simulated exchange answering after "
                     + "--exchange-latency-ms: produce -> committed result p50/p99/p99.9 (HdrHistogram) and the part "
-                    + "the service adds beyond the calls.",
+                    + "the service adds beyond the calls, stage by stage (take-up, hand-back, waiting for the "
+                    + "transaction's commit, becoming visible), with the stages of the slowest 1 % and the GC pauses "
+                    + "they spanned.",
             "cost: the same at --cost-rate: CPU share of one core of the service's threads and bytes they allocate "
                     + "per task.",
             "backlog: --backlog-tasks produced at once behind --backlog-budget calls/s per exchange: time to take "

@@ -7,7 +7,9 @@ import io.marketprism.ops.tools.TaskGenerator;
 import io.marketprism.schemas.CollectorTask;
 import io.marketprism.topology.exchange.ExchangeRoutes;
 import java.time.Clock;
+import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -20,7 +22,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 /**
  * Produces new tasks at a steady rate on a thread of its own, each created (its {@code createdAt}) just before it is
  * sent, with {@code linger.ms=0} so that a task waits in no batch: the {@code produce} command's mix, JSON, keyed as
- * asked.
+ * asked. Notes when the broker's acknowledgement of each task arrived, until asked for it.
  */
 final class PacedProducer implements AutoCloseable {
 
@@ -30,6 +32,7 @@ final class PacedProducer implements AutoCloseable {
     private final InputKeys keys;
     private final ExchangeRoutes routes;
     private final AtomicLong sent = new AtomicLong();
+    private final Map<String, Long> acknowledgedAt = new ConcurrentHashMap<>();
     private final AtomicReference<Exception> firstError = new AtomicReference<>();
     private final Thread thread;
     private volatile boolean running = true;
@@ -59,6 +62,11 @@ final class PacedProducer implements AutoCloseable {
         return sent.get();
     }
 
+    /** When the broker's acknowledgement of {@code taskId} arrived, forgotten with this call; null if it did not. */
+    Long takeAcknowledgedAt(String taskId) {
+        return acknowledgedAt.remove(taskId);
+    }
+
     private void produce() {
         Clock clock = Clock.systemUTC();
         TaskGenerator generator = TaskGenerator.builder()
@@ -78,10 +86,13 @@ final class PacedProducer implements AutoCloseable {
                 continue;
             }
             CollectorTask task = generator.next();
+            String taskId = task.getTaskId();
             producer.send(new ProducerRecord<>(topic, keys.keyOf(task, routes), TaskFormat.JSON.encode(task)),
                     (metadata, error) -> {
                         if (error != null) {
                             firstError.compareAndSet(null, error);
+                        } else {
+                            acknowledgedAt.put(taskId, System.currentTimeMillis());
                         }
                     });
             sent.incrementAndGet();

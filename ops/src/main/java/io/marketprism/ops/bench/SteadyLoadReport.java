@@ -1,7 +1,9 @@
 package io.marketprism.ops.bench;
 
 import io.marketprism.ops.bench.SteadyLoadBenchmark.Percentiles;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The figures of one {@link SteadyLoadBenchmark} run: latency percentiles of the tasks created in the measured
@@ -16,14 +18,55 @@ import java.util.Locale;
  * @param endToEnd            produce → committed result, ms
  * @param serviceAdded        that minus the calls' latency as measured by the service's HTTP client, ms
  * @param beyondExchange      that minus the exchange's fixed latency per attempt, ms
+ * @param stages              what the service adds, stage by stage
  * @param serviceCpuNanos     CPU time of the service's threads in the window
  * @param serviceAllocated    bytes the service's threads allocated in the window
  * @param serviceThreads      how many threads counted as the service's
  */
 public record SteadyLoadReport(SteadyLoadSettings settings, double loadAverageBefore, double loadAverageAfter,
                                long windowNanos, long sent, long results, Percentiles endToEnd,
-                               Percentiles serviceAdded, Percentiles beyondExchange, long serviceCpuNanos,
-                               long serviceAllocated, int serviceThreads) {
+                               Percentiles serviceAdded, Percentiles beyondExchange, StageBreakdown stages,
+                               long serviceCpuNanos, long serviceAllocated, int serviceThreads) {
+
+    /**
+     * What the service adds, stage by stage ({@link LatencyStages}).
+     *
+     * @param percentiles         per stage, ms
+     * @param meanInTail          per stage, the mean over the tasks to which the service added its p99 or more, ms
+     * @param incompleteTimelines tasks whose acknowledgement or commit end was not noted, or whose commit end was noted
+     *                            after the result was read (the stream thread waited for a core): that stage counted 0
+     * @param commits             how long the stream threads' {@code commitTransaction} took in the window, ms
+     * @param gcPauses            the JVM's stop-the-world pauses in the window (broker and benchmark included)
+     * @param pauseOverlap        how many tasks, and how many of the tail, spanned one of them
+     * @param streamsRunQueueMillisPerSecond how long Kafka Streams' threads waited for a core, ms per second of the
+     *                            window (NaN where Linux's scheduler statistics cannot be read)
+     */
+    public record StageBreakdown(Map<LatencyStages.Stage, Percentiles> percentiles,
+                                 Map<LatencyStages.Stage, Double> meanInTail, long incompleteTimelines,
+                                 Percentiles commits, List<GcPauses.Pause> gcPauses,
+                                 LatencyStages.PauseOverlap pauseOverlap, double streamsRunQueueMillisPerSecond) {
+        public StageBreakdown {
+            percentiles = Map.copyOf(percentiles);
+            meanInTail = Map.copyOf(meanInTail);
+            gcPauses = List.copyOf(gcPauses);
+        }
+
+        /** One line on the pauses and the tasks they touched. */
+        String pausesLine() {
+            long total = gcPauses.stream().mapToLong(GcPauses.Pause::millis).sum();
+            long longest = gcPauses.stream().mapToLong(GcPauses.Pause::millis).max().orElse(0);
+            return String.format(Locale.ROOT, "%d stop-the-world GC pauses of the JVM (%d ms in all, %d ms the "
+                            + "longest); %.1f %% of all tasks and %.1f %% of those at the p99 or more spanned one; "
+                            + "the service added p99 %d ms to the tasks that spanned none",
+                    gcPauses.size(), total, longest, percent(pauseOverlap.spanningAPause(), pauseOverlap.tasks()),
+                    percent(pauseOverlap.tailSpanningAPause(), pauseOverlap.tailTasks()),
+                    pauseOverlap.addedP99WithoutPauses());
+        }
+
+        private static double percent(int part, int whole) {
+            return whole == 0 ? 0 : 100.0 * part / whole;
+        }
+    }
 
     /** Results per second in the window. */
     public double resultsPerSecond() {
@@ -58,6 +101,19 @@ public record SteadyLoadReport(SteadyLoadSettings settings, double loadAverageBe
         line(sb, "produce -> committed result", endToEnd);
         line(sb, "  minus the calls (what the service adds)", serviceAdded);
         line(sb, "  minus the exchange's fixed latency", beyondExchange);
+        sb.append(String.format(Locale.ROOT, "%-58s %6s %6s %6s %6s %14s%n", "what the service adds, by stage (ms)",
+                "p50", "p99", "p99.9", "max", "mean in p99+"));
+        for (LatencyStages.Stage stage : LatencyStages.Stage.values()) {
+            Percentiles p = stages.percentiles().get(stage);
+            sb.append(String.format(Locale.ROOT, "  %-56s %6d %6d %6d %6d %14.1f%n", stage.label(), p.p50(), p.p99(),
+                    p.p999(), p.max(), stages.meanInTail().get(stage)));
+        }
+        sb.append(String.format(Locale.ROOT, "commits    %,d in the window (%.1f/s), commitTransaction "
+                        + "p50/p99/p99.9/max %s ms; %d timelines incomplete%n", stages.commits().count(),
+                stages.commits().count() * 1e9 / windowNanos, stages.commits(), stages.incompleteTimelines()));
+        sb.append("gc         ").append(stages.pausesLine()).append(System.lineSeparator());
+        sb.append(String.format(Locale.ROOT, "cores      Kafka Streams' threads waited %.0f ms per second for a core "
+                + "(run queue)%n", stages.streamsRunQueueMillisPerSecond()));
         sb.append(String.format(Locale.ROOT, "cost       %.1f %% of one core (%d service threads), %.1f %% per 200 "
                         + "tasks/s; %,.0f bytes allocated per task%n", 100 * cpuShareOfOneCore(), serviceThreads,
                 100 * cpuSharePer200TasksPerSecond(), allocatedBytesPerTask()));
@@ -71,7 +127,22 @@ public record SteadyLoadReport(SteadyLoadSettings settings, double loadAverageBe
                         + "Allocation per task |%n|---|---|---|---|---|---|---|---|%n"
                         + "| %.0f/s | %d ms | %s ms | %s ms | %s ms | %.1f %% | %.1f %% | %,.0f B |%n",
                 settings.ratePerSecond(), settings.exchangeLatencyMillis(), endToEnd, serviceAdded, beyondExchange,
-                100 * cpuShareOfOneCore(), 100 * cpuSharePer200TasksPerSecond(), allocatedBytesPerTask());
+                100 * cpuShareOfOneCore(), 100 * cpuSharePer200TasksPerSecond(), allocatedBytesPerTask())
+                + stageTable();
+    }
+
+    private String stageTable() {
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%n| What the service adds, by stage | "
+                + "p50/p99/p99.9/max | Mean in the tasks at its p99 or more |%n|---|---|---|%n"));
+        for (LatencyStages.Stage stage : LatencyStages.Stage.values()) {
+            sb.append(String.format(Locale.ROOT, "| %s | %s ms | %.1f ms |%n", stage.label(),
+                    stages.percentiles().get(stage), stages.meanInTail().get(stage)));
+        }
+        sb.append(String.format(Locale.ROOT, "%nCommits: %.1f/s, `commitTransaction` p50/p99/p99.9/max %s ms.%n",
+                stages.commits().count() * 1e9 / windowNanos, stages.commits()));
+        sb.append(String.format(Locale.ROOT, "%nGC: %s. Kafka Streams' threads waited %.0f ms per second for a core.%n",
+                stages.pausesLine(), stages.streamsRunQueueMillisPerSecond()));
+        return sb.toString();
     }
 
     private static void line(StringBuilder sb, String label, Percentiles p) {
