@@ -793,5 +793,10 @@ class DecisionEngineTest {
             saved.add(key.kind() + " " + key.id());
             inner.save(key, value);
         }
+
+        @Override
+        public void remove(StateKey key) {
+            inner.remove(key);
+        }
     }
 }
