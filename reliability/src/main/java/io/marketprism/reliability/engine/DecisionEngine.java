@@ -197,7 +197,8 @@ public final class DecisionEngine {
 
     /**
      * The exchange a domain's saved entry names; null when there is none. For an entry that cannot be read, the
-     * exchange of the same name when one is configured (loading the domain then replaces the entry), else null.
+     * exchange of the same name when one is configured, or the one the configuration gives the domain's group domain
+     * ({@link ReliabilityConfig#domains()}), so that loading the domain replaces the entry; else null.
      */
     private String exchangeOfSaved(String domainName) {
         byte[] saved = storage.load(StateKey.limiter(new DomainId(domainName)));
@@ -207,7 +208,8 @@ public final class DecisionEngine {
         try {
             return DomainEntryCodec.INSTANCE.decode(saved).exchange();
         } catch (IllegalArgumentException unreadable) {
-            return config.exchangeNames().contains(domainName) ? domainName : null;
+            return config.exchangeNames().contains(domainName) ? domainName
+                    : config.domains().get(new DomainId(domainName).groupDomain().name());
         }
     }
 
