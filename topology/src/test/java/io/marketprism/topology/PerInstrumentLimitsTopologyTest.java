@@ -129,6 +129,28 @@ class PerInstrumentLimitsTopologyTest {
         assertThat(harness.outcomes(Outcome.DeadLettered.class)).isEmpty();
     }
 
+    @Test
+    void shouldRestoreAnInstrumentsSpentBudgetAndItsWaitingTasksAfterACrash() {
+        // Given an instrument whose limit is spent, with 5 tasks waiting in its queue
+        ServiceConfig restarted = TestConfigs.twoExchanges().maxInFlightPerEndpoint(100).build();
+        ProcessorHarness harness = new ProcessorHarness(restarted, executor);
+        for (int i = 0; i < LIMIT_PER_INSTRUMENT + 5; i++) {
+            harness.send(fundingRate("a-" + i, INSTRUMENTS.get(0)));
+        }
+        harness.tick(10);
+        assertThat(executor.tasksCalled()).hasSize(LIMIT_PER_INSTRUMENT);
+
+        // When a new processor takes over its stores
+        harness.restart(restarted);
+        harness.tick(100);
+        int withinTheWindow = executor.tasksCalled().size();
+        harness.tick(2_100);
+
+        // Then the restored window holds the waiting tasks back until it frees, and then they are called
+        assertThat(withinTheWindow).isEqualTo(LIMIT_PER_INSTRUMENT);
+        assertThat(executor.tasksCalled()).hasSize(LIMIT_PER_INSTRUMENT + 5);
+    }
+
     private static CollectorTask fundingRate(String id, String instrument) {
         return CollectorTask.newBuilder().setTaskId(id).setExchange("okx").setMarket("perp")
                 .setDataType(DataType.FUNDING_RATE).setSymbol(instrument).setPriority(Priority.CRITICAL)
