@@ -215,7 +215,8 @@ public final class DecisionEngine {
 
     /**
      * Applies an operator's command at {@code now} and returns a one-line summary of the result: forces a breaker
-     * open, closes or resets it (a BreakerTransitioned event), or lifts a domain's ban (a BanEnded event). The change
+     * open, closes or resets it (a BreakerTransitioned event), or lifts a domain's ban (a BanEnded event; lifting a
+     * group's domain also lifts the bans its instruments' domains in memory took from it). The change
      * is saved by the next {@link #saveChanges}, as any other; the engine goes on from it, so no new engine is
      * needed. Throws IllegalArgumentException, changing nothing, for an exchange or endpoint that is not configured,
      * or a domain that is not banned.
@@ -229,6 +230,12 @@ public final class DecisionEngine {
                 throw new IllegalArgumentException("domain '" + lift.domain() + "' is not banned");
             }
             noteChanges(domain);
+            for (DomainRuntime other : domains.values()) {
+                DomainId id = new DomainId(other.domain);
+                if (id.instrument() != null && id.groupDomain().equals(lift.domain()) && other.limiter.liftBan(now)) {
+                    noteChanges(other);
+                }
+            }
             return "ban of " + lift.domain() + " lifted (was until " + until + ")";
         }
         EndpointId endpoint = ((OperatorCommand.BreakerCommand) command).endpoint();

@@ -139,6 +139,19 @@ class PerInstrumentDomainsTest {
     }
 
     @Test
+    void shouldLiftTheBansOfTheGroupsInstrumentsWithTheGroupsBan() {
+        TaskView onA = task("a1", "A");
+        Decision.Dispatch dispatch = (Decision.Dispatch) engine.decide(onA, new InMemoryWaitQueue(), T0);
+        engine.record(CallReport.status(onA, dispatch.endpoint(), 418, null, 60_000L, 5), T0 + 5);
+
+        engine.apply(new OperatorCommand.LiftBan(new DomainId(GROUP)), T0 + 10);
+
+        assertThat(engine.bannedUntil(domainOf("A"))).isLessThanOrEqualTo(T0 + 10);
+        assertThat(engine.decide(task("a2", "A"), new InMemoryWaitQueue(), T0 + 20))
+                .isInstanceOf(Decision.Dispatch.class);
+    }
+
+    @Test
     void shouldContinueAfterARestartWithTheSavedBudgetOfEachInstrument() {
         for (int i = 0; i < LIMIT; i++) {
             engine.decide(task("a" + i, "A"), new InMemoryWaitQueue(), T0);
