@@ -18,7 +18,8 @@ import java.util.Map;
 /**
  * Demand that exceeds every limit group of the exchange definitions by a factor: every (exchange, market, data type)
  * a definition offers, one instrument each, asked for at {@code factor} times the share of its group's budget it
- * would get if the group's requests shared it evenly. Of every ten tasks of a line one is CRITICAL, two HIGH, five
+ * would get if the group's requests shared it evenly (of its instrument's budget, in a group limited per instrument:
+ * each instrument has the whole limits). Of every ten tasks of a line one is CRITICAL, two HIGH, five
  * NORMAL and two LOW, so that the budget the limiter keeps for CRITICAL tasks is asked for too. For floods and
  * budget-use benchmarks against the strict simulator. Not thread-safe.
  */
@@ -46,11 +47,13 @@ public final class BudgetDemand {
 
     /**
      * The demand of every request of {@code exchanges} that {@link TaskGenerator#DEFAULT_SYMBOLS} has an instrument
-     * for, at {@code factor} times its share of its group's budget; weights from the engine's profiles.
+     * for, at {@code factor} times its share of its group's budget (or its instrument's); weights from the engine's
+     * profiles.
      */
     public static BudgetDemand of(ExchangeDefinitions definitions, ReliabilityConfig profiles, List<String> exchanges,
                                   double factor) {
-        Map<String, List<Line>> byGroup = new LinkedHashMap<>();
+        // The lines that share one budget: a group's, or an instrument's of a group limited per instrument.
+        Map<String, List<Line>> byBudget = new LinkedHashMap<>();
         for (String name : exchanges) {
             ExchangeDefinition definition = definitions.get(name);
             Map<String, List<String>> symbols = TaskGenerator.DEFAULT_SYMBOLS.getOrDefault(name, Map.of());
@@ -73,14 +76,16 @@ public final class BudgetDemand {
                         capacity = Math.min(capacity, rule.limit() * 1000.0 / rule.windowMillis() / units);
                     }
                     String group = name + "." + request.limitGroup();
-                    byGroup.computeIfAbsent(group, g -> new ArrayList<>()).add(new Line(name, market,
+                    String budget = definition.limitGroups().get(request.limitGroup()).perInstrument()
+                            ? group + "/" + instruments.get(0) : group;
+                    byBudget.computeIfAbsent(budget, b -> new ArrayList<>()).add(new Line(name, market,
                             DataType.valueOf(type), instruments.get(0), group, capacity));
                 });
             });
         }
         List<Line> lines = new ArrayList<>();
-        byGroup.values().forEach(group -> group.forEach(line -> lines.add(new Line(line.exchange(), line.market(),
-                line.dataType(), line.symbol(), line.limitGroup(), factor * line.perSecond() / group.size()))));
+        byBudget.values().forEach(sharing -> sharing.forEach(line -> lines.add(new Line(line.exchange(), line.market(),
+                line.dataType(), line.symbol(), line.limitGroup(), factor * line.perSecond() / sharing.size()))));
         return new BudgetDemand(lines);
     }
 

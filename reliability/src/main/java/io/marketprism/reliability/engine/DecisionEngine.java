@@ -43,6 +43,12 @@ import java.util.Set;
  * exception, so memory and storage agree again after the next save. Operator commands are calls too
  * ({@link #apply}).
  *
+ * <p><b>Per-instrument domains.</b> A domain of a per-instrument limit group ({@link DomainId#ofInstrument}) is
+ * created when a task of its instrument arrives, starting with any ban its group's domain on the route holds (a 418
+ * bans the address, whatever the instrument), and is forgotten, in memory and in the storage, by
+ * {@link #forgetIfIdle} once nothing distinguishes it from a fresh one: so the engine holds the instruments of the
+ * last window, not every instrument it ever saw.
+ *
  * <p><b>Clocks.</b> Saved clocks more than {@link ReliabilityConfig#clockSkewToleranceMillis()} ahead of {@code now}
  * (an instance whose clock ran fast saved them) are moved back to {@code now} when loaded, and so are loaded
  * components when {@code now} steps back by more than that; bans and ejections keep the time they had left. Each
@@ -195,7 +201,8 @@ public final class DecisionEngine {
 
     /**
      * The exchange a domain's saved entry names; null when there is none. For an entry that cannot be read, the
-     * exchange of the same name when one is configured (loading the domain then replaces the entry), else null.
+     * exchange of the same name when one is configured, or the one the configuration gives the domain's group domain
+     * ({@link ReliabilityConfig#domains()}), so that loading the domain replaces the entry; else null.
      */
     private String exchangeOfSaved(String domainName) {
         byte[] saved = storage.load(StateKey.limiter(new DomainId(domainName)));
@@ -205,13 +212,15 @@ public final class DecisionEngine {
         try {
             return DomainEntryCodec.INSTANCE.decode(saved).exchange();
         } catch (IllegalArgumentException unreadable) {
-            return config.exchangeNames().contains(domainName) ? domainName : null;
+            return config.exchangeNames().contains(domainName) ? domainName
+                    : config.domains().get(new DomainId(domainName).groupDomain().name());
         }
     }
 
     /**
      * Applies an operator's command at {@code now} and returns a one-line summary of the result: forces a breaker
-     * open, closes or resets it (a BreakerTransitioned event), or lifts a domain's ban (a BanEnded event). The change
+     * open, closes or resets it (a BreakerTransitioned event), or lifts a domain's ban (a BanEnded event; lifting a
+     * group's domain also lifts the bans its instruments' domains in memory took from it). The change
      * is saved by the next {@link #saveChanges}, as any other; the engine goes on from it, so no new engine is
      * needed. Throws IllegalArgumentException, changing nothing, for an exchange or endpoint that is not configured,
      * or a domain that is not banned.
@@ -225,6 +234,12 @@ public final class DecisionEngine {
                 throw new IllegalArgumentException("domain '" + lift.domain() + "' is not banned");
             }
             noteChanges(domain);
+            for (DomainRuntime other : domains.values()) {
+                DomainId id = new DomainId(other.domain);
+                if (id.instrument() != null && id.groupDomain().equals(lift.domain()) && other.limiter.liftBan(now)) {
+                    noteChanges(other);
+                }
+            }
             return "ban of " + lift.domain() + " lifted (was until " + until + ")";
         }
         EndpointId endpoint = ((OperatorCommand.BreakerCommand) command).endpoint();
@@ -254,6 +269,7 @@ public final class DecisionEngine {
             return null;
         }
         Waiting next = admitted.get(0);
+        domain.callAdmitted();
         return dispatch(exchange, next.taskId(), avoiding(next.avoidEndpoint()), now);
     }
 
@@ -265,6 +281,38 @@ public final class DecisionEngine {
     public long bannedUntil(String domainName) {
         DomainRuntime domain = domains.get(domainName);
         return domain == null ? 0 : domain.limiter.bannedUntil();
+    }
+
+    /**
+     * Forgets the per-instrument limit domain {@code domainName} when it is idle at {@code now}: no call of it in
+     * flight, no ban, its windows and retry budget empty, its token bucket full. It is then dropped from memory and
+     * its saved entries are removed from the storage at once, and a later task of the instrument creates it afresh,
+     * deciding as the forgotten one would have (but for a rate cut, which its calls no longer justify). The caller
+     * calls it only while no task waits in the domain's queue. Returns whether it was forgotten; false, changing
+     * nothing, for a domain that is not per instrument (configured domains are kept), busy, or unknown.
+     */
+    public boolean forgetIfIdle(String domainName, long now) {
+        if (new DomainId(domainName).instrument() == null) {
+            return false;
+        }
+        observe(now);
+        DomainRuntime domain = knownDomain(domainName, now);
+        if (domain == null) {
+            return false;
+        }
+        if (!domain.isIdle(now)) {
+            noteChanges(domain);
+            return false;
+        }
+        domains.remove(domainName);
+        changed.remove(domain);
+        domain.removeFrom(storage);
+        return true;
+    }
+
+    /** The limit domains held in memory, per-instrument ones included; for tests of what is forgotten. */
+    Set<String> loadedDomains() {
+        return Set.copyOf(domains.keySet());
     }
 
     /**
@@ -298,6 +346,7 @@ public final class DecisionEngine {
         DomainRuntime domain = domain(task.domain(), exchange.profile, now);
         try {
             domain.limiter.refund(weightOf(task, exchange), now);
+            domain.callEnded();
         } finally {
             noteChanges(exchange, domain);
         }
@@ -314,6 +363,9 @@ public final class DecisionEngine {
         DomainRuntime domain = domain(task.domain(), exchange.profile, now);
         try {
             domain.limiter.onAnswered(weightOf(task, exchange), countedAt, answeredAt, now);
+            if (countedAt != Long.MIN_VALUE) {
+                domain.callEnded();
+            }
         } finally {
             noteChanges(exchange, domain);
         }
@@ -521,6 +573,7 @@ public final class DecisionEngine {
         if (admission instanceof Admission.Shed shed) {
             return new Decision.Shed(task.taskId(), shed.reason());
         }
+        domain.callAdmitted();
         return dispatch(exchange, task.taskId(), avoiding(avoidEndpoint), now);
     }
 
@@ -629,11 +682,32 @@ public final class DecisionEngine {
         config.domains().forEach((name, exchangeName) -> {
             if (!name.equals(banned.domain) && exchangeName.equals(exchange.name)
                     && route.equals(new DomainId(name).route())) {
-                DomainRuntime other = domain(name, exchange.profile, now);
-                other.limiter.banAlong(until, 418, now);
-                noteChanges(other);
+                banAlong(domain(name, exchange.profile, now), until, now);
             }
         });
+        for (DomainRuntime other : List.copyOf(domains.values())) {
+            DomainId id = new DomainId(other.domain);
+            if (other != banned && id.instrument() != null && other.exchange.equals(exchange.name)
+                    && route.equals(id.route())) {
+                banAlong(other, until, now);
+            }
+        }
+    }
+
+    private void banAlong(DomainRuntime domain, long until, long now) {
+        domain.limiter.banAlong(until, 418, now);
+        noteChanges(domain);
+    }
+
+    /**
+     * A per-instrument domain, on load, is banned as long as its group's domain on the route still is: that one
+     * holds the bans a 418 elsewhere on the address imposed while the instrument's domain was not in memory.
+     */
+    private void inheritBan(DomainRuntime instrument, DomainRuntime group, long now) {
+        long until = group.limiter.bannedUntil();
+        if (until > now && until > instrument.limiter.bannedUntil()) {
+            banAlong(instrument, until, now);
+        }
     }
 
     /** The runtime of exchange {@code name}; IllegalArgumentException when it is not configured. */
@@ -671,6 +745,10 @@ public final class DecisionEngine {
             domain = DomainRuntime.load(name, profile, saved == null ? null : saved.limiter(), storage, listener, guard,
                     now);
             domains.put(name, domain);
+            DomainId id = new DomainId(name);
+            if (id.instrument() != null) {
+                inheritBan(domain, domain(id.groupDomain().name(), profile, now), now);
+            }
         } else if (!domain.exchange.equals(profile.name())) {
             throw new IllegalArgumentException("limit domain " + name + " belongs to exchange " + domain.exchange
                     + ", not " + profile.name());

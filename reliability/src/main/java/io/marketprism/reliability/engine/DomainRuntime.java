@@ -31,6 +31,11 @@ final class DomainRuntime extends SavedRuntime {
     private final StateKey budgetKey;
     /** The budgets of the domain's limit group (the profile's limiter for a domain without one). */
     private final LimiterConfig limiterConfig;
+    /**
+     * Calls this engine admitted in the domain and has not seen answered or refunded yet; in memory only (a call
+     * carried on after a restart is not among them: its answer counts it in the windows once more).
+     */
+    private int callsInFlight;
     /** The components' change counts when they were last saved; -1 for state not saved yet. */
     private long limiterSavedAt;
     private long budgetSavedAt;
@@ -114,6 +119,30 @@ final class DomainRuntime extends SavedRuntime {
 
     private RetryBudget budgetFrom(RetryBudgetSnapshot state) {
         return RetryBudget.restore(state, profile.retryBudget());
+    }
+
+    /** Notes a call admitted in the domain. */
+    void callAdmitted() {
+        callsInFlight++;
+    }
+
+    /** Notes an admitted call answered or refunded. */
+    void callEnded() {
+        callsInFlight = Math.max(0, callsInFlight - 1);
+    }
+
+    /**
+     * Whether the domain holds nothing a fresh one would not at {@code now}: no call in flight, an idle limiter and
+     * an idle retry budget ({@link PriorityRateLimiter#isIdle}), so it can be forgotten and created again when needed.
+     */
+    boolean isIdle(long now) {
+        return callsInFlight == 0 && limiter.isIdle(now) && budget.isIdle(now);
+    }
+
+    /** Forgets the domain's saved state: its limiter and retry budget entries are removed from {@code storage}. */
+    void removeFrom(StateStorage storage) {
+        storage.remove(limiterKey);
+        storage.remove(budgetKey);
     }
 
     @Override

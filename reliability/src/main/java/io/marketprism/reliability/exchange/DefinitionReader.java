@@ -96,6 +96,13 @@ final class DefinitionReader {
         for (int i = 0; i < rulesNode.size(); i++) {
             rules.add(rule(at + ".rules[" + i + "]", rulesNode.get(i)));
         }
+        for (int i = 1; i < rules.size(); i++) {
+            if (rules.get(i).perInstrument() != rules.get(0).perInstrument()) {
+                throw error(at + ".rules[" + i + "].scope", rules.get(i).perInstrument() ? "ip+instrument" : "ip",
+                        "the scope of the group's other rules, " + (rules.get(0).perInstrument() ? "ip+instrument"
+                        : "ip") + " (a request consumes one group, whose rules share one scope)");
+            }
+        }
         String header = node.has("usedWeightHeader") ? text(node, "usedWeightHeader", at) : null;
         if (header != null && rules.stream().noneMatch(r -> r.measure() == WindowMeasure.WEIGHT)) {
             throw error(at + ".usedWeightHeader", header, "a group with a weight rule, whose usage the header tells");

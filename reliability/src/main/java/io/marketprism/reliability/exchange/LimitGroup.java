@@ -7,11 +7,12 @@ import java.util.List;
 
 /**
  * A set of limits every request of the group is charged against at once (Binance spot: request weight and raw
- * requests), counted per egress route. With a route, a group is one limit domain of the service.
+ * requests), counted per egress route. With a route, a group is one limit domain of the service; a group whose rules
+ * the exchange counts per instrument ({@link #perInstrument()}) is one limit domain per route and instrument.
  *
  * @param name             unique within the exchange
  * @param hostSet          the host set whose requests consume it
- * @param rules            one to eight limits
+ * @param rules            one to eight limits, all counted per IP or all per IP and instrument
  * @param usedWeightHeader the response header in which the exchange reports the weight used in the group's weight
  *                         rule (e.g. {@code X-MBX-USED-WEIGHT-1M}), or null
  */
@@ -22,6 +23,15 @@ public record LimitGroup(String name, String hostSet, List<LimitRule> rules, Str
 
     public LimitGroup {
         rules = List.copyOf(rules);
+    }
+
+    /**
+     * Whether the exchange counts the group's rules per IP and instrument, so that each instrument has the whole
+     * limits. A group with a rule per IP alone is budgeted as a whole (a definition cannot mix the two scopes in one
+     * group: {@code DefinitionReader} refuses it).
+     */
+    public boolean perInstrument() {
+        return rules.stream().allMatch(LimitRule::perInstrument);
     }
 
     /**

@@ -11,9 +11,11 @@ import io.marketprism.reliability.limiter.WindowMeasure;
  * of the exchange's length, a clock window included, then stays within the limit whatever the offset between the
  * service's clock and the exchange's. A call is counted from its admission until a window after its answer (the
  * limiter's {@code onAnswered}), so however late it reaches the exchange, the exchange counts it while the service
- * does, unless it stays unanswered for longer than a whole window. A per-instrument rule is budgeted for its whole
- * group (the stricter reading: it never overruns the instrument's limit, but several instruments share one
- * instrument's budget).
+ * does, unless it stays unanswered for longer than a whole window. A per-instrument rule (OKX's funding rate: 10
+ * requests per 2 s per IP and instrument) is budgeted per instrument: its group has a limit domain per route and
+ * instrument ({@code DomainId.ofInstrument}), created when a task of the instrument arrives and forgotten once it is
+ * idle ({@code DecisionEngine.forgetIfIdle}), so that only the instruments of the last window are held in memory.
+ * The rules of one group share one scope.
  *
  * @param doc where the exchange documents the rule
  */

@@ -295,6 +295,24 @@ public final class PriorityRateLimiter {
         return true;
     }
 
+    /**
+     * Whether the limiter is, at {@code now}, as a fresh one would be but for its rate: no ban, every window empty
+     * and the bucket full. A caller may then drop it and create it afresh when it is needed again: the decisions are
+     * the same, except that a rate cut by a 429 is forgotten (every call it was learnt from has left the windows).
+     */
+    public boolean isIdle(long now) {
+        long at = advanceTo(now);
+        if (isBanned(at) || banActive || !bucket.holds(bucket.capacityMicros())) {
+            return false;
+        }
+        for (SlidingWindow window : windows) {
+            if (window.total() != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     public String domain() {
         return domain;
     }

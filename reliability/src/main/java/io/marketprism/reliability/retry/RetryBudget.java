@@ -84,6 +84,12 @@ public final class RetryBudget {
         return Math.max(0, allowance() - retriesInWindow);
     }
 
+    /** Whether nothing is counted in the window at {@code now}: the budget then decides as a fresh one. */
+    public boolean isIdle(long now) {
+        advanceTo(now);
+        return requestsInWindow == 0 && retriesInWindow == 0;
+    }
+
     /**
      * A number that grows whenever a request or a granted retry is counted, not when the window merely moves on: a
      * caller saves the budget when it moved since its last save.

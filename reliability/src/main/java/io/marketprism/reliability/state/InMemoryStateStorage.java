@@ -29,6 +29,11 @@ public final class InMemoryStateStorage implements StateStorage {
         entries.put(key, value);
     }
 
+    @Override
+    public void remove(StateKey key) {
+        entries.remove(key);
+    }
+
     /** Every entry saved, in the order first saved; a read-only view. */
     public Map<StateKey, byte[]> entries() {
         return Collections.unmodifiableMap(entries);

@@ -11,4 +11,7 @@ public interface StateStorage {
 
     /** Replaces what is stored under {@code key}; the engine does not keep {@code value}. */
     void save(StateKey key, byte[] value);
+
+    /** Forgets what is stored under {@code key} (a changelogged store writes a tombstone); nothing when none is. */
+    void remove(StateKey key);
 }

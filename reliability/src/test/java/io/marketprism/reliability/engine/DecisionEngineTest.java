@@ -849,5 +849,10 @@ class DecisionEngineTest {
             saved.add(key.kind() + " " + key.id());
             inner.save(key, value);
         }
+
+        @Override
+        public void remove(StateKey key) {
+            inner.remove(key);
+        }
     }
 }

@@ -82,4 +82,21 @@ class DecisionEngineUnreadableStateTest {
         assertThat(discarded()).extracting(ReliabilityEvent.StateDiscarded::component)
                 .containsExactly(StateKind.LIMITER);
     }
+
+    @Test
+    void shouldForgetAPerInstrumentDomainWhoseSavedLimiterItCannotRead() {
+        String instrument = PerInstrumentDomainsTest.domainOf("A");
+        StateKey limiter = StateKey.limiter(new DomainId(instrument));
+        storage.save(limiter, PREVIOUS_RELEASE);
+        DecisionEngine engine = new DecisionEngine(PerInstrumentDomainsTest.config(), storage, events::add);
+
+        boolean forgotten = engine.forgetIfIdle(instrument, T0);
+
+        assertThat(forgotten).isTrue();
+        assertThat(storage.load(limiter)).isNull();
+        assertThat(discarded()).singleElement().satisfies(e -> {
+            assertThat(e.component()).isEqualTo(StateKind.LIMITER);
+            assertThat(e.subject()).isEqualTo(instrument);
+        });
+    }
 }

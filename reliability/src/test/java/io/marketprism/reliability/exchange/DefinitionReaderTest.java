@@ -103,6 +103,9 @@ class DefinitionReaderTest {
                 bad("limitGroups.spot.rules[0].clock", null, "limitGroups.spot.rules[0].clock: required"),
                 bad("limitGroups.spot.rules[0].scope", "\"instrument\"", "limitGroups.spot.rules[0].scope ="
                         + " instrument: one of [ip, ip+instrument]"),
+                bad("limitGroups.spot.rules[1].scope", "\"ip+instrument\"", "limitGroups.spot.rules[1].scope ="
+                        + " ip+instrument: the scope of the group's other rules, ip (a request consumes one group,"
+                        + " whose rules share one scope)"),
                 bad("limitGroups.spot.rules", "[]", "limitGroups.spot.rules = []: an array of 1 to 8 rules"),
                 bad("limitGroups.spot.hostSet", "\"acme-swap\"", "limitGroups.spot.hostSet = acme-swap: one of"
                         + " [acme-perp, acme-spot]"),

@@ -16,6 +16,24 @@ class DomainIdPropertiesTest {
         assertThat(DomainId.of(exchange, group, route).group()).isEqualTo(group);
     }
 
+    @Property
+    void shouldGiveBackEveryPartOfAPerInstrumentNameWhateverTheInstrument(@ForAll("names") String exchange,
+            @ForAll("names") String group, @ForAll("names") String route, @ForAll("instruments") String instrument) {
+        DomainId domain = DomainId.ofInstrument(exchange, group, route, instrument);
+
+        assertThat(domain.instrument()).isEqualTo(instrument);
+        assertThat(domain.groupDomain()).isEqualTo(DomainId.of(exchange, group, route));
+        assertThat(domain.group()).isEqualTo(group);
+        assertThat(domain.route()).isEqualTo(route);
+    }
+
+    /** Symbols as exchanges write them, with dots and slashes too. */
+    @Provide
+    Arbitrary<String> instruments() {
+        return Arbitraries.strings().withCharRange('A', 'Z').withCharRange('0', '9').withChars('-', '.', '/', '_')
+                .ofMinLength(1).ofMaxLength(20);
+    }
+
     /** Names as definitions allow them for exchanges, limit groups and routes. */
     @Provide
     Arbitrary<String> names() {

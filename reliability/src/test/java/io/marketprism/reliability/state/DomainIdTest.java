@@ -18,6 +18,19 @@ class DomainIdTest {
         assertThat(DomainId.of("okx", "funding-rate", "proxy-eu_1").group()).isEqualTo("funding-rate");
     }
 
+    @Test
+    void shouldNameAPerInstrumentDomainAfterItsGroupsDomain() {
+        DomainId domain = DomainId.ofInstrument("okx", "funding-rate", "direct", "BTC-USD-SWAP");
+
+        assertThat(domain.name()).isEqualTo("okx.funding-rate.direct/BTC-USD-SWAP");
+        assertThat(domain.instrument()).isEqualTo("BTC-USD-SWAP");
+        assertThat(domain.groupDomain()).isEqualTo(DomainId.of("okx", "funding-rate", "direct"));
+        assertThat(domain.route()).isEqualTo("direct");
+        assertThat(DomainId.of("okx", "funding-rate", "direct").instrument()).isNull();
+        assertThatThrownBy(() -> DomainId.ofInstrument("okx", "funding-rate", "direct", ""))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"binance", "binance.spot", "binance..direct", ".spot.direct", "binance.spot.", "..",
             "a.."})

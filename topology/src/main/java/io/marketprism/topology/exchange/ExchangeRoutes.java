@@ -18,8 +18,10 @@ import java.util.Map;
 
 /**
  * Where each task goes, by its exchange's definition: the request (host set, path and query), the limit group it is
- * charged to and the egress route it takes, which together name its limit domain ({@code exchange.group.route}).
- * Routes are chosen by symbol, so one instrument always takes the same route and the routes share the symbols evenly.
+ * charged to and the egress route it takes, which together name its limit domain ({@code exchange.group.route}); in a
+ * group the exchange limits per instrument, the task's symbol too ({@code exchange.group.route/symbol}), so that each
+ * instrument has the group's whole budgets. Routes are chosen by symbol, so one instrument always takes the same
+ * route and the routes share the symbols evenly.
  *
  * <p>Tasks are partitioned by host set ({@link #partitionKeyOf}): every domain of a host set, on every route, is
  * decided by one engine, which holds the host set's one breaker per endpoint and its balancer, and bans every domain
@@ -84,8 +86,12 @@ public final class ExchangeRoutes {
         ExchangeRequest request = definition.request(task.getMarket(), task.getDataType().name(), task.getSymbol(),
                 task.getParams());
         String route = routeOf(task.getSymbol()).name();
-        return new Resolved(request, route, DomainId.of(definition.name(), request.limitGroup(), route).name(),
-                definition.limitGroups().get(request.limitGroup()).usedWeightHeader());
+        LimitGroup group = definition.limitGroups().get(request.limitGroup());
+        // A request that resolves has a symbol: the definition refuses a task without one.
+        DomainId domain = group.perInstrument()
+                ? DomainId.ofInstrument(definition.name(), group.name(), route, task.getSymbol())
+                : DomainId.of(definition.name(), group.name(), route);
+        return new Resolved(request, route, domain.name(), group.usedWeightHeader());
     }
 
     /**
@@ -99,6 +105,14 @@ public final class ExchangeRoutes {
         } catch (IllegalArgumentException unroutable) {
             return DomainId.of(task.getExchange(), UNROUTABLE, routeOf(task.getSymbol()).name()).name();
         }
+    }
+
+    /**
+     * The domain of {@code task}'s limit group on its route ({@link DomainId#groupDomain()} of {@link #domainOf}): the
+     * one its metrics and gauges count it under, so that a per-instrument group has one set of meters.
+     */
+    public String groupDomainOf(CollectorTask task) {
+        return new DomainId(domainOf(task)).groupDomain().name();
     }
 
     /**

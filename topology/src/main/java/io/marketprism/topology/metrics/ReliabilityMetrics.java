@@ -158,7 +158,7 @@ public final class ReliabilityMetrics {
 
     /** A task of {@code domain} waited {@code waitMillis} in the queue before it was dispatched. */
     public void onQueueWait(String domain, Priority priority, long waitMillis) {
-        DomainMeters meters = domains.get(domain);
+        DomainMeters meters = metersOfGroup(domain);
         if (meters != null) {
             meters.queueWait[priority.ordinal()].record(Math.max(0, waitMillis), TimeUnit.MILLISECONDS);
         }
@@ -253,26 +253,26 @@ public final class ReliabilityMetrics {
                 meters.ejectedSince = recordSince(meters.endpointRecovery, meters.ejectedSince, r.at());
             }
         } else if (event instanceof ReliabilityEvent.BanStarted b) {
-            DomainMeters meters = domains.get(b.domain());
+            DomainMeters meters = metersOfGroup(b.domain());
             if (meters != null) {
                 meters.bans.increment();
                 meters.bannedUntil.value = b.until() / 1000.0;
                 meters.bannedSince = meters.bannedSince < 0 ? b.at() : meters.bannedSince;
             }
         } else if (event instanceof ReliabilityEvent.BanEnded b) {
-            DomainMeters meters = domains.get(b.domain());
+            DomainMeters meters = metersOfGroup(b.domain());
             if (meters != null) {
                 meters.bannedUntil.value = 0;
                 meters.bannedSince = recordSince(meters.banDuration, meters.bannedSince, b.at());
             }
         } else if (event instanceof ReliabilityEvent.RateCut cut) {
-            DomainMeters meters = domains.get(cut.domain());
+            DomainMeters meters = metersOfGroup(cut.domain());
             if (meters != null) {
                 meters.rateCuts.increment();
                 meters.rateFactor.value = cut.rateFactor();
             }
         } else if (event instanceof ReliabilityEvent.TaskShed shed) {
-            DomainMeters meters = domains.get(shed.domain());
+            DomainMeters meters = metersOfGroup(shed.domain());
             if (meters != null) {
                 meters.sheds[shed.reason().ordinal()].increment();
             }
@@ -283,6 +283,15 @@ public final class ReliabilityMetrics {
             rareCounter(STATE_DISCARDED, Tags.of(TAG_EXCHANGE, discarded.exchange(), "component",
                     discarded.component().name())).increment();
         }
+    }
+
+    /**
+     * The meters of {@code domain}'s group on its route ({@link DomainId#groupDomain()}): a per-instrument domain's
+     * events count in its group's meters, so that the meters do not grow with the instruments. Null for a domain of
+     * no served group.
+     */
+    private DomainMeters metersOfGroup(String domain) {
+        return domains.get(new DomainId(domain).groupDomain().name());
     }
 
     // ---- gauges, published by the processor that owns the domain

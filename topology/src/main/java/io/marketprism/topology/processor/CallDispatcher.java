@@ -24,8 +24,9 @@ import java.util.function.Function;
 final class CallDispatcher {
 
     /**
-     * A started call: the dispatched task, the endpoint id ({@code hostSet/endpoint}) it was sent to, the limit
-     * domain it was budgeted in and when its budget counted it ({@link #NOT_COUNTED} for a call carried on).
+     * A started call: the dispatched task, the endpoint id ({@code hostSet/endpoint}) it was sent to, the domain of
+     * the limit group it was budgeted in (on its route) and when its budget counted it ({@link #NOT_COUNTED} for a
+     * call carried on).
      */
     record Call(long id, String endpointId, String domain, CollectorTask task, long countedAt) {
     }
@@ -47,7 +48,7 @@ final class CallDispatcher {
     private long nextId;
     private volatile boolean closed;
 
-    /** @param domainOf the limit domain a task is budgeted in, by which running calls are also counted */
+    /** @param domainOf the domain of a task's limit group on its route, by which running calls are counted */
     CallDispatcher(TaskExecutor executor, Map<String, Endpoint> endpointsById,
                    Function<CollectorTask, String> domainOf) {
         this.domainOf = domainOf;

@@ -6,7 +6,6 @@ import io.marketprism.topology.admin.LocalState;
 import io.marketprism.topology.config.Endpoint;
 import io.marketprism.topology.metrics.ReliabilityMetrics;
 import io.marketprism.topology.state.RetryTimers;
-import io.marketprism.topology.state.StoreWaitQueue;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -14,8 +13,9 @@ import java.util.Set;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Publishes the gauges of the limit domains this partition owns (those it had a task of, or saved state of): queue
- * depths, held and dispatched tasks and calls in flight at every tick, and the saved breaker, balancer and limiter state every
+ * Publishes the gauges of the limit domains this partition owns (those it had a task of, or saved state of; a
+ * per-instrument group's domain on a route counts its instruments' tasks): queue depths, held and dispatched tasks
+ * and calls in flight at every tick, and the saved breaker, balancer and limiter state every
  * {@link #STATE_PUBLISH_INTERVAL_MS}. Only owned domains are published, so instances never report each other's.
  */
 final class GaugePublisher {
@@ -49,10 +49,11 @@ final class GaugePublisher {
     }
 
     void publish(DomainQueues queues, RetryTimers held, CallDispatcher dispatcher, long now) {
+        Map<String, int[]> depths = queues.depthsByGroupDomain();
         for (String domain : ownedDomains) {
-            StoreWaitQueue queue = queues.of(domain);
+            int[] depth = depths.get(domain);
             for (Priority priority : Priority.values()) {
-                metrics.publishQueueDepth(domain, priority, queue.depth(priority));
+                metrics.publishQueueDepth(domain, priority, depth == null ? 0 : depth[priority.ordinal()]);
             }
             for (Endpoint endpoint : endpointsOfDomain.getOrDefault(domain, List.of())) {
                 metrics.publishInFlight(endpoint.id(), dispatcher.running(endpoint.id()));

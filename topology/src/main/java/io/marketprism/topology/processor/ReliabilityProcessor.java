@@ -2,6 +2,7 @@ package io.marketprism.topology.processor;
 
 import io.marketprism.reliability.engine.DecisionEngine;
 import io.marketprism.reliability.engine.ReliabilityEvent;
+import io.marketprism.reliability.state.DomainId;
 import io.marketprism.schemas.CollectorTask;
 import io.marketprism.schemas.DeadLetterReason;
 import io.marketprism.topology.exchange.ExchangeRoutes;
@@ -75,9 +76,9 @@ public final class ReliabilityProcessor implements Processor<String, byte[], Str
         sink = new OutcomeSink(context, taskIds, routes);
         isolation = new TaskIsolation(sink, settings.metrics());
         ledger = new InFlightLedger(context.getStateStore(ProcessorSettings.LEDGER_STORE), isolation);
-        held = new RetryTimers(context.getStateStore(ProcessorSettings.HELD_STORE), isolation, routes::domainOf);
+        held = new RetryTimers(context.getStateStore(ProcessorSettings.HELD_STORE), isolation, routes::groupDomainOf);
         queues = new DomainQueues(context.getStateStore(ProcessorSettings.QUEUE_STORE), isolation);
-        dispatcher = new CallDispatcher(settings.executor(), settings.endpointsById(), routes::domainOf);
+        dispatcher = new CallDispatcher(settings.executor(), settings.endpointsById(), routes::groupDomainOf);
         clock = new InvocationClock(settings.wallClock());
         admitter = new TaskAdmitter(queues, held, ledger, dispatcher, isolation, sink, settings.metrics(),
                 settings.clockSkewToleranceMillis(), routes, clock);
@@ -85,7 +86,8 @@ public final class ReliabilityProcessor implements Processor<String, byte[], Str
         probes = new ProbeRunner(settings.executor(), settings.endpointsById(), settings.metrics());
         gauges = new GaugePublisher(settings.metrics(), settings.reliability(), settings.endpointsOfDomain(),
                 engineStore);
-        engine = settings.newEngine(new EngineStateStorage(engineStore), events::add);
+        EngineStateStorage engineStorage = new EngineStateStorage(engineStore);
+        engine = settings.newEngine(engineStorage, events::add);
         commands = new OperatorCommands(settings, context.taskId().partition(), context.metrics());
         decoder = new TaskDecoder(sink, context.taskId().partition());
         // Stores are restored before init; forwarding is allowed from the first tick on.
@@ -93,9 +95,11 @@ public final class ReliabilityProcessor implements Processor<String, byte[], Str
         tickMillis = settings.tick().toMillis();
         lastHandBack = 0;
         for (String domain : queues.withWaitingTasks()) {
-            gauges.own(domain);
+            gauges.own(new DomainId(domain).groupDomain().name());
             queues.of(domain);
         }
+        // Each tick looks at the opened queues' domains, and forgets the per-instrument ones that went idle.
+        engineStorage.perInstrumentDomains().forEach(queues::of);
         context.schedule(settings.tick(), PunctuationType.WALL_CLOCK_TIME, this::onTick);
     }
 
@@ -133,7 +137,7 @@ public final class ReliabilityProcessor implements Processor<String, byte[], Str
             }
             case TAKE -> {
                 taskIds.taken(task, now);
-                gauges.own(settings.config().routes().domainOf(task));
+                gauges.own(settings.config().routes().groupDomainOf(task));
                 admitter.admit(engine, task, encoded, now);
             }
         }

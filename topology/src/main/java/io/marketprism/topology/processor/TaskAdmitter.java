@@ -4,6 +4,7 @@ import io.marketprism.reliability.Priority;
 import io.marketprism.reliability.engine.Decision;
 import io.marketprism.reliability.engine.DecisionEngine;
 import io.marketprism.reliability.engine.TaskView;
+import io.marketprism.reliability.state.DomainId;
 import io.marketprism.schemas.CollectorTask;
 import io.marketprism.schemas.DeadLetterReason;
 import io.marketprism.topology.exchange.ExchangeRoutes;
@@ -12,7 +13,7 @@ import io.marketprism.topology.state.InFlightLedger;
 import io.marketprism.topology.state.RetryTimers;
 import io.marketprism.topology.state.StoreWaitQueue;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.apache.kafka.streams.KeyValue;
@@ -48,8 +49,11 @@ final class TaskAdmitter {
     private final long clockSkewToleranceMillis;
     private final ExchangeRoutes routes;
     private final TaskViews views;
-    /** The limit domains of the served definitions on the configured routes. */
-    private final Set<String> budgetedDomains;
+    /**
+     * Whether each limit group of the served definitions, by its domain on each configured route, is budgeted per
+     * instrument ({@link ExchangeRoutes.Domain}).
+     */
+    private final Map<String, Boolean> perInstrumentByGroupDomain;
     /** The time a call is admitted and started at, which its budget counts it at. */
     private final InvocationClock clock;
 
@@ -59,8 +63,8 @@ final class TaskAdmitter {
         this.routes = routes;
         this.clock = clock;
         this.views = new TaskViews(routes);
-        this.budgetedDomains = routes.domains().stream().map(ExchangeRoutes.Domain::name)
-                .collect(Collectors.toUnmodifiableSet());
+        this.perInstrumentByGroupDomain = routes.domains().stream().collect(Collectors.toUnmodifiableMap(
+                ExchangeRoutes.Domain::name, domain -> domain.group().perInstrument()));
         this.clockSkewToleranceMillis = clockSkewToleranceMillis;
         this.queues = queues;
         this.held = held;
@@ -122,15 +126,24 @@ final class TaskAdmitter {
      * routes while it waited) is admitted afresh, which dead-letters it INVALID when it no longer resolves at all:
      * all of them at once when the domain itself is no longer budgeted, else each as it is dispatched, its dispatch
      * released and refunded. Each task is drawn at the {@link InvocationClock clock's} time, at which its call starts.
+     * A per-instrument domain whose queue is then empty is forgotten once it is idle
+     * ({@link DecisionEngine#forgetIfIdle}), and its queue closed.
      */
     void drain(DecisionEngine engine, String domain, long now) {
         StoreWaitQueue queue = queues.of(domain);
+        drain(engine, domain, queue, now);
+        if (queue.totalDepth() == 0 && engine.forgetIfIdle(domain, clock.millis())) {
+            queues.close(domain);
+        }
+    }
+
+    private void drain(DecisionEngine engine, String domain, StoreWaitQueue queue, long now) {
         String exchange = queue.totalDepth() == 0 ? null : engine.exchangeOfDomain(domain);
         if (exchange != null && !engine.hasExchange(exchange)) {
             evictStranded(queue, task -> exchangeRemoved(task, now));
             return;
         }
-        if (exchange != null && !budgetedDomains.contains(domain)) {
+        if (exchange != null && !budgeted(domain)) {
             evictStranded(queue, task -> isolation.run(task, "readmit", now,
                     () -> admit(engine, task, null, now)));
             return;
@@ -162,6 +175,18 @@ final class TaskAdmitter {
                 }
             });
         }
+    }
+
+    /**
+     * Whether the served definitions budget {@code domain}: a domain of a group on a configured route, per instrument
+     * when the group is limited per instrument, else the group's domain itself. A queue of another domain holds tasks
+     * that a deploy moved: of a removed group or route, or of a group whose scope changed (the group's domain of a
+     * group now per instrument, or an instrument's of one no longer).
+     */
+    private boolean budgeted(String domain) {
+        DomainId id = new DomainId(domain);
+        Boolean perInstrument = perInstrumentByGroupDomain.get(id.groupDomain().name());
+        return perInstrument != null && perInstrument == (id.instrument() != null);
     }
 
     /** Takes up to {@link #MAX_EVICTED_PER_DRAIN} waiting tasks out of {@code queue}, each handed to {@code then}. */

@@ -42,7 +42,7 @@ public final class RetryTimers {
 
     /**
      * @param undo     where every held task registers its removal, in case the task's handling fails
-     * @param domainOf the limit domain of a task, by which held tasks are counted
+     * @param domainOf the domain of a task's limit group on its route, by which held tasks are counted
      */
     public RetryTimers(KeyValueStore<Bytes, byte[]> store, UndoLog undo, Function<CollectorTask, String> domainOf) {
         this.store = store;

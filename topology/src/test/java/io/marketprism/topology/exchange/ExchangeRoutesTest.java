@@ -3,6 +3,7 @@ package io.marketprism.topology.exchange;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.marketprism.reliability.state.DomainId;
 import io.marketprism.schemas.CollectorTask;
 import io.marketprism.schemas.DataType;
 import io.marketprism.topology.config.Endpoint;
@@ -61,9 +62,9 @@ class ExchangeRoutesTest {
         binance | coin-perp | FUNDING_RATE     | BTCUSD_PERP    | binance-coinm | /dapi/v1/premiumIndex?symbol=BTCUSD_PERP                                  | binance.coinm.direct
         okx     | spot      | ORDER_BOOK       | BTC-USDT       | okx           | /api/v5/market/books?instId=BTC-USDT                                      | okx.books.direct
         okx     | spot      | TRADES           | BTC-USDT       | okx           | /api/v5/market/trades?instId=BTC-USDT                                     | okx.trades.direct
-        okx     | perp      | OPEN_INTEREST    | BTC-USDT-SWAP  | okx           | /api/v5/public/open-interest?instId=BTC-USDT-SWAP&instType=SWAP           | okx.open-interest.direct
-        okx     | futures   | OPEN_INTEREST    | BTC-USD-260327 | okx           | /api/v5/public/open-interest?instId=BTC-USD-260327&instType=FUTURES       | okx.open-interest.direct
-        okx     | perp      | FUNDING_RATE     | BTC-USDT-SWAP  | okx           | /api/v5/public/funding-rate?instId=BTC-USDT-SWAP                          | okx.funding-rate.direct
+        okx     | perp      | OPEN_INTEREST    | BTC-USDT-SWAP  | okx           | /api/v5/public/open-interest?instId=BTC-USDT-SWAP&instType=SWAP           | okx.open-interest.direct/BTC-USDT-SWAP
+        okx     | futures   | OPEN_INTEREST    | BTC-USD-260327 | okx           | /api/v5/public/open-interest?instId=BTC-USD-260327&instType=FUTURES       | okx.open-interest.direct/BTC-USD-260327
+        okx     | perp      | FUNDING_RATE     | BTC-USDT-SWAP  | okx           | /api/v5/public/funding-rate?instId=BTC-USDT-SWAP                          | okx.funding-rate.direct/BTC-USDT-SWAP
         deribit | perp      | FUNDING_RATE     | BTC-PERPETUAL  | deribit       | /api/v2/public/ticker?instrument_name=BTC-PERPETUAL                       | deribit.non-matching-engine.direct
         bybit   | perp      | OPEN_INTEREST    | BTCUSDT        | bybit         | /v5/market/open-interest?category=linear&intervalTime=5min&symbol=BTCUSDT | bybit.ip.direct
         bybit   | spot      | KLINES           | BTCUSDT        | bybit         | /v5/market/kline?category=spot&interval=1&symbol=BTCUSDT                  | bybit.ip.direct
@@ -81,6 +82,8 @@ class ExchangeRoutesTest {
         assertThat(resolved.route()).isEqualTo("direct");
         assertThat(resolved.domain()).isEqualTo(domain);
         assertThat(DIRECT.domainOf(task(exchange, market, dataType, symbol, params))).isEqualTo(domain);
+        assertThat(DIRECT.groupDomainOf(task(exchange, market, dataType, symbol, params)))
+                .isEqualTo(new DomainId(domain).groupDomain().name());
         assertThat(DIRECT.hostSetOf(task(exchange, market, dataType, symbol, params))).isEqualTo(hostSet);
     }
 
