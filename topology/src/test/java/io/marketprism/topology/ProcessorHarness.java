@@ -33,11 +33,11 @@ import org.apache.kafka.streams.state.Stores;
 final class ProcessorHarness {
 
     static final long START = 1_000_000;
+    /** The store methods {@link #failWrites} fails. */
+    private static final Set<String> WRITES = Set.of("put", "putIfAbsent", "putAll", "delete");
 
     private final FakeExecutor executor;
     private final LongSupplier wallClock;
-    private static final Set<String> WRITES = Set.of("put", "putIfAbsent", "putAll", "delete");
-
     private final Map<String, StateStore> stores = new HashMap<>();
     private final Map<String, RuntimeException> writeFailures = new HashMap<>();
     private final List<Outcome> outcomes = new ArrayList<>();
