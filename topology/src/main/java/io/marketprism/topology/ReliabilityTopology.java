@@ -126,9 +126,14 @@ public final class ReliabilityTopology {
     }
 
     /**
-     * The reliability step's state: every store is RocksDB with a changelog, so it moves with its task, and cached,
-     * so an entry written and deleted within one commit interval (a call that finishes quickly, a short hold) reaches
-     * the changelog and RocksDB as one tombstone instead of a write and a delete.
+     * The reliability step's state: every store is RocksDB with a changelog, so it moves with its task. The queue,
+     * the held store, the ledger and the engine state are cached, so an entry written and deleted within one commit
+     * interval (a call that finishes quickly, a short hold) reaches the changelog and RocksDB as one tombstone instead
+     * of a write and a delete, and an engine component changed by many invocations as one record. The task-id
+     * registry is not: a finished id stays for the dedupe window, so cached ids fill the thread's cache within
+     * seconds at full speed, and Kafka Streams then makes room in the cache of the store being written
+     * ({@code ThreadCache.maybeEvict}), the ledger's, by evicting and flushing its calls still in flight. Caching
+     * changes neither a store's changelog topic nor its format, so state carries over from a release that cached it.
      */
     private static void addStores(StreamsBuilder builder) {
         builder.addStateStore(Stores.keyValueStoreBuilder(
@@ -145,7 +150,7 @@ public final class ReliabilityTopology {
                 .withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(ProcessorSettings.TASK_ID_STORE), Serdes.Bytes(), Serdes.ByteArray())
-                .withCachingEnabled());
+                .withCachingDisabled());
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.marketprism.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.marketprism.schemas.Attempt;
 import io.marketprism.schemas.AttemptOutcome;
@@ -20,9 +21,11 @@ import io.marketprism.topology.state.UndoLog;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.streams.errors.TaskMigratedException;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -82,6 +85,25 @@ class FaultIsolationTest {
         assertThat(deadLetterIds(harness, DeadLetterReason.PROCESSING_ERROR)).containsExactly("broken");
         assertThat(resultIds(harness)).containsExactlyInAnyOrder("good-1", "good-2");
         assertThat(harness.store(ProcessorSettings.LEDGER_STORE).approximateNumEntries()).isZero();
+    }
+
+    @Test
+    void shouldLetAFencedProducerReachKafkaStreamsInsteadOfIsolatingItAsATasksFailure() {
+        // Given a task that finished, then the thread's producer fenced: every task-id write's changelog send fails
+        executor.answering((task, endpoint) -> FakeExecutor.ok("{}"));
+        ProcessorHarness harness = new ProcessorHarness(config().dedupeWindow(Duration.ofSeconds(60)).build(),
+                executor);
+        harness.send(task("f-1", "binance", "BTCUSDT"));
+        harness.tick(10);
+        harness.failWrites(ProcessorSettings.TASK_ID_STORE, new TaskMigratedException("producer fenced"));
+
+        // When a tick after the dedupe window forgets the id (a step of the tick), and a new task is taken up (one
+        // task's handling), Then both hand the fencing on to Kafka Streams, which closes the task and rejoins the
+        // group, and no dead letter goes into the transaction that cannot commit
+        assertThatThrownBy(() -> harness.tick(61_000)).isInstanceOf(TaskMigratedException.class);
+        assertThatThrownBy(() -> harness.send(task("f-2", "binance", "BTCUSDT")))
+                .isInstanceOf(TaskMigratedException.class);
+        assertThat(harness.outcomes(Outcome.DeadLettered.class)).isEmpty();
     }
 
     @Test

@@ -9,10 +9,13 @@ import io.marketprism.topology.processor.Outcome;
 import io.marketprism.topology.processor.OutputHeaders;
 import io.marketprism.topology.processor.ProcessorSettings;
 import io.marketprism.topology.processor.ReliabilityProcessor;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.LongSupplier;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
@@ -30,10 +33,13 @@ import org.apache.kafka.streams.state.Stores;
 final class ProcessorHarness {
 
     static final long START = 1_000_000;
+    /** The store methods {@link #failWrites} fails. */
+    private static final Set<String> WRITES = Set.of("put", "putIfAbsent", "putAll", "delete");
 
     private final FakeExecutor executor;
     private final LongSupplier wallClock;
     private final Map<String, StateStore> stores = new HashMap<>();
+    private final Map<String, RuntimeException> writeFailures = new HashMap<>();
     private final List<Outcome> outcomes = new ArrayList<>();
     private MockProcessorContext<String, Outcome> context;
     private ReliabilityProcessor processor;
@@ -58,13 +64,37 @@ final class ProcessorHarness {
         context = new MockProcessorContext<>(MarketPrismService.streamsProperties(config));
         context.setCurrentSystemTimeMs(now);
         for (String name : ProcessorSettings.STORES) {
-            StateStore store = stores.computeIfAbsent(name, ProcessorHarness::newStore);
+            StateStore store = stores.computeIfAbsent(name, n -> failingWhenTold(n, newStore(n)));
             store.init(context.getStateStoreContext(), store);
             context.addStateStore(store);
         }
         processor = new ReliabilityProcessor(ProcessorSettings.of(config, executor,
                 ReliabilityMetrics.disabled(config), new AdminMailbox()).withWallClock(wallClock));
         processor.init(context);
+    }
+
+    /**
+     * From now on every write to the store {@code name} throws {@code failure}, as a store's writes do whose
+     * changelog send finds the thread's producer fenced.
+     */
+    void failWrites(String name, RuntimeException failure) {
+        writeFailures.put(name, failure);
+    }
+
+    /** A store that throws the failure set by {@link #failWrites} on every write, and is {@code inner} otherwise. */
+    private StateStore failingWhenTold(String name, StateStore inner) {
+        return (StateStore) Proxy.newProxyInstance(KeyValueStore.class.getClassLoader(),
+                new Class<?>[] {KeyValueStore.class}, (proxy, method, args) -> {
+                    RuntimeException failure = writeFailures.get(name);
+                    if (failure != null && WRITES.contains(method.getName())) {
+                        throw failure;
+                    }
+                    try {
+                        return method.invoke(inner, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
     }
 
     private static StateStore newStore(String name) {
@@ -95,16 +125,22 @@ final class ProcessorHarness {
         if (replay) {
             record.headers().add(OutputHeaders.REPLAY_OF, "dlq-0-1".getBytes());
         }
-        processor.process(record);
-        collect();
+        try {
+            processor.process(record);
+        } finally {
+            collect();
+        }
     }
 
     /** Advances the wall clock by {@code millis} and runs the tick. */
     void tick(long millis) {
         now += millis;
         context.setCurrentSystemTimeMs(now);
-        context.scheduledPunctuators().get(0).getPunctuator().punctuate(now);
-        collect();
+        try {
+            context.scheduledPunctuators().get(0).getPunctuator().punctuate(now);
+        } finally {
+            collect();
+        }
     }
 
     long now() {

@@ -31,8 +31,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -405,6 +407,29 @@ class ReliabilityTopologyTest {
         assertThat(logged.get(0).value()).isNotNull();
         assertThat(logged.get(logged.size() - 1).value()).isNull();
         assertThat(results.readKeyValuesToMap()).containsOnlyKeys("c-1");
+    }
+
+    /**
+     * The registry's store bypasses the record cache: finished ids stay in it for the dedupe window, and cached they
+     * would fill the cache and make room by evicting, and so flushing, the ledger's entries of calls in flight. Each
+     * registry write reaches the changelog as it is made, even two writes of one key in one invocation.
+     */
+    @Test
+    void shouldLogEveryTaskIdWriteAsItIsMadeBypassingTheRecordCache() {
+        executor.answering((task, endpoint) -> FakeExecutor.ok("{}"));
+        startDriver(testConfig());
+        TestOutputTopic<byte[], byte[]> changelog = driver.createOutputTopic(
+                config.applicationId() + "-" + ProcessorSettings.TASK_ID_STORE + "-changelog",
+                new ByteArrayDeserializer(), new ByteArrayDeserializer());
+
+        // Taken up and dead-lettered EXPIRED in the same invocation: its id is written alive, then finished.
+        sendJson("{\"taskId\":\"e-1\",\"exchange\":\"binance\",\"dataType\":\"TICKER\",\"symbol\":\"BTCUSDT\","
+                + "\"createdAt\":900000,\"deadline\":999000}");
+
+        assertThat(deadLetters.readValue().getReason()).isEqualTo(DeadLetterReason.EXPIRED);
+        Map<String, Long> writesPerKey = changelog.readRecordsToList().stream().collect(Collectors.groupingBy(
+                r -> Arrays.toString(r.key()), Collectors.counting()));
+        assertThat(writesPerKey).containsValue(2L);
     }
 
     private String repartitionTopic() {

@@ -23,6 +23,7 @@ import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.KafkaStreams;
 
@@ -86,13 +87,25 @@ public final class KafkaChecks {
      */
     public static void forEach(String bootstrap, String topic, IsolationLevel level,
                                Consumer<ConsumerRecord<String, byte[]>> visitor) {
+        forEach(bootstrap, topic, level, new StringDeserializer(), visitor);
+    }
+
+    /** The {@link CompactedState} of {@code topic}, read from its start under read_committed. */
+    public static CompactedState compactedState(String bootstrap, String topic) {
+        CompactedState state = new CompactedState();
+        forEach(bootstrap, topic, IsolationLevel.READ_COMMITTED, new ByteArrayDeserializer(),
+                r -> state.add(r.partition(), r.key(), r.value()));
+        return state;
+    }
+
+    private static <K> void forEach(String bootstrap, String topic, IsolationLevel level, Deserializer<K> keys,
+                                    Consumer<ConsumerRecord<K, byte[]>> visitor) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, level.toString());
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 4 * 1024 * 1024);
-        try (KafkaConsumer<String, byte[]> consumer =
-                     new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<K, byte[]> consumer = new KafkaConsumer<>(props, keys, new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
                     .map(p -> new TopicPartition(topic, p.partition())).collect(Collectors.toList());
             consumer.assign(partitions);

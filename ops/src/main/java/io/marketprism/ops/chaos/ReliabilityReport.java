@@ -34,8 +34,10 @@ public final class ReliabilityReport {
             - **Results flowing again** (broker-restart, broker-failover): the same measure from the broker's stop \
             or kill; after the restart, less the time the broker was down.
             - **Flat** (soak): the least-squares line through the second half's samples grows across that half by \
-            at most 10 % of their mean (heap after a full GC, changelog bytes on disk) or 25 % (task latency p50 and \
-            p99 of each interval); falling is flat.
+            at most 10 % of their mean (heap after a full GC; changelog state, the latest record of every live key \
+            read back from the changelogs) or 25 % (task latency p50 and p99 of each interval); falling is flat.
+            - **Changelog topics on disk** (soak): the state plus what the broker's log cleaner has not compacted \
+            yet; reported with its trend, not judged, since the cleaner's cadence sets the difference.
             - **Traffic left after**: from the outage's start to the last market-data call the endpoint received \
             before a pause of two seconds (health checks do not count).
             - **Traffic back after**: from the recovery to the end of the first one-second window with at least \

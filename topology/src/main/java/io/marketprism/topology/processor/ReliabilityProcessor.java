@@ -212,6 +212,7 @@ public final class ReliabilityProcessor implements Processor<String, byte[], Str
         try {
             work.run();
         } catch (RuntimeException failure) {
+            TaskOwnership.rethrowIfLost(failure);
             settings.metrics().onProcessingFailure(step);
             LOG.error("{} failed in partition {}; the tick goes on", step, context.taskId().partition(), failure);
         }

@@ -154,6 +154,7 @@ final class TaskAdmitter {
             try {
                 dispatch = engine.drainNext(domain, queue, at);
             } catch (RuntimeException failure) {
+                TaskOwnership.rethrowIfLost(failure);
                 for (StoreWaitQueue.Taken left : queue.takeAllRemoved()) {
                     isolation.giveUp(left.task(), "drain", failure, at);
                 }

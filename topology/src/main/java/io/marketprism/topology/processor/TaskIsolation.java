@@ -44,6 +44,7 @@ final class TaskIsolation implements UndoLog {
             work.run();
             return true;
         } catch (RuntimeException failure) {
+            TaskOwnership.rethrowIfLost(failure);
             undoAll();
             if (sink.outcomesForwarded() == outcomesBefore) {
                 giveUp(task, step, failure, now);

@@ -1,6 +1,7 @@
 package io.marketprism.topology.processor;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.marketprism.schemas.CollectorTask;
 import io.marketprism.schemas.DataType;
@@ -11,8 +12,11 @@ import io.marketprism.topology.state.InFlightLedger;
 import io.marketprism.topology.state.TaskIdRegistry;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.errors.TaskCorruptedException;
+import org.apache.kafka.streams.errors.TaskMigratedException;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
@@ -96,5 +100,21 @@ class TaskIsolationTest {
         })).isFalse();
 
         assertThat(ledgerStore.get("t-3")).isNotNull();
+    }
+
+    @Test
+    void shouldHandTheLossOfTheTaskOnToKafkaStreamsWithoutADeadLetter() {
+        // Given the handling of a task whose changelog write finds the thread's producer fenced
+        CollectorTask task = task("t-5");
+
+        // When it runs isolated, Then the fencing goes on to Kafka Streams and no dead letter is forwarded into the
+        // transaction that cannot commit
+        assertThatThrownBy(() -> isolation.run(task, "admission", 5_000, () -> {
+            throw new TaskMigratedException("producer fenced");
+        })).isInstanceOf(TaskMigratedException.class);
+        assertThatThrownBy(() -> isolation.run(task, "admission", 5_000, () -> {
+            throw new TaskCorruptedException(Set.of());
+        })).isInstanceOf(TaskCorruptedException.class);
+        assertThat(forwarded()).isEmpty();
     }
 }
