@@ -10,7 +10,9 @@ import io.marketprism.topology.state.InFlightLedger;
 import io.marketprism.topology.state.RetryTimers;
 import io.marketprism.topology.state.TaskIdRegistry;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -57,6 +59,7 @@ public final class ReliabilityProcessor implements Processor<String, byte[], Str
     private GaugePublisher gauges;
     private TaskDecoder decoder;
     private InvocationClock clock;
+    private PartitionLayout layout;
     private List<KeyValue<String, byte[]>> restoredCalls;
     private long tickMillis;
     private long lastHandBack;
@@ -85,7 +88,8 @@ public final class ReliabilityProcessor implements Processor<String, byte[], Str
         probes = new ProbeRunner(settings.executor(), settings.endpointsById(), settings.metrics());
         gauges = new GaugePublisher(settings.metrics(), settings.reliability(), settings.endpointsOfDomain(),
                 engineStore);
-        engine = settings.newEngine(new EngineStateStorage(engineStore), events::add);
+        layout = settings.layoutOf(context.taskId().partition());
+        engine = settings.newEngine(new EngineStateStorage(engineStore), events::add, layout);
         commands = new OperatorCommands(settings, context.taskId().partition(), context.metrics());
         decoder = new TaskDecoder(sink, context.taskId().partition());
         // Stores are restored before init; forwarding is allowed from the first tick on.
@@ -151,6 +155,7 @@ public final class ReliabilityProcessor implements Processor<String, byte[], Str
                 admitter.resume(engine, restoredCalls, decoder, now);
                 releaseHeldAhead(now);
                 restoredCalls = null;
+                guarded("state decided elsewhere", this::dropStateDecidedElsewhere);
             }
             handBackFinishedCalls();
             guarded("health checks", () -> probes.run(engine, now));
@@ -200,6 +205,18 @@ public final class ReliabilityProcessor implements Processor<String, byte[], Str
                 ledger.remove(done.call().task().getTaskId());
                 outcomes.handBack(engine, done, at);
             });
+        }
+    }
+
+    /**
+     * Once, at the first tick, after the restored calls started again: engine state saved under the previous
+     * partitioning for domains another partition decides now is dropped, unless tasks of them are still here.
+     */
+    private void dropStateDecidedElsewhere() {
+        Set<String> waiting = new HashSet<>(queues.withWaitingTasks());
+        if (layout.dropStateDecidedElsewhere(context.getStateStore(ProcessorSettings.ENGINE_STORE),
+                domain -> waiting.contains(domain) || held.held(domain) > 0 || dispatcher.runningIn(domain) > 0) > 0) {
+            gauges.stateChanged();
         }
     }
 

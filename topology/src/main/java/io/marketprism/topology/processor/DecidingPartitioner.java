@@ -1,0 +1,69 @@
+package io.marketprism.topology.processor;
+
+import io.marketprism.topology.exchange.EgressRoute;
+import io.marketprism.topology.exchange.ExchangeRoutes;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.kafka.common.utils.Utils;
+import org.apache.kafka.streams.processor.StreamPartitioner;
+
+/**
+ * Which partition decides a host set on an egress route, by the task's deciding key
+ * ({@link ExchangeRoutes#partitionKeyOf}: {@code binance-spot} on the first route, {@code binance-spot@proxy1} on
+ * another). The host set's first route takes the partition its name takes under the producer's default partitioner
+ * for a keyed record (murmur2 of the key's UTF-8 bytes, made positive, modulo the partition count), so a record keyed
+ * by its host set on a topic of that many partitions already sits on its deciding partition and skips the repartition
+ * topic. The route at position {@code i} of {@code routes} takes the partition {@code i} further on (modulo the
+ * count): the routes of one host set are decided on distinct partitions, as many as there are routes up to the
+ * partition count, so a host set with several routes keeps several partitions, and instances, busy. A key naming
+ * no configured route is decided where its host set's first route is. Host set and route names are
+ * {@code [a-z0-9][a-z0-9_-]*}, so the {@code '@'} of a key is unambiguous.
+ *
+ * <p>The count is fixed here, not taken from the caller: interactive queries of the reliability stores pass the
+ * largest partition count of the step's source topics, which is larger when the tasks topic has more partitions.
+ */
+public final class DecidingPartitioner {
+
+    private final int partitions;
+    private final Map<String, Integer> positionOfRoute = new HashMap<>();
+
+    /**
+     * @param partitions the by-host-set topic's partition count, {@code topic.partitions}
+     * @param routes     the egress routes in their configured order ({@code routes})
+     */
+    public DecidingPartitioner(int partitions, List<EgressRoute> routes) {
+        if (partitions < 1) {
+            throw new IllegalArgumentException("partitions must be at least 1, not " + partitions);
+        }
+        this.partitions = partitions;
+        for (int i = 0; i < routes.size(); i++) {
+            positionOfRoute.put(routes.get(i).name(), i);
+        }
+    }
+
+    /** The partitioner of {@code routes} at {@code partitions}. */
+    public static DecidingPartitioner of(int partitions, ExchangeRoutes routes) {
+        return new DecidingPartitioner(partitions, routes.routes());
+    }
+
+    /** The partition whose reliability step decides the tasks keyed {@code decidingKey}. */
+    public int partitionOf(String decidingKey) {
+        int at = decidingKey.lastIndexOf(ExchangeRoutes.ROUTE_SEPARATOR);
+        String hostSet = at < 0 ? decidingKey : decidingKey.substring(0, at);
+        int route = at < 0 ? 0 : positionOfRoute.getOrDefault(decidingKey.substring(at + 1), 0);
+        int first = Utils.toPositive(Utils.murmur2(hostSet.getBytes(StandardCharsets.UTF_8))) % partitions;
+        return (first + route) % partitions;
+    }
+
+    /**
+     * This partitioner for records of any value keyed by their deciding key: the repartition topic, the retry topic
+     * and interactive queries of the reliability stores.
+     */
+    public <V> StreamPartitioner<String, V> forRecords() {
+        return (topic, decidingKey, value, numPartitions) -> Optional.of(Set.of(partitionOf(decidingKey)));
+    }
+}
