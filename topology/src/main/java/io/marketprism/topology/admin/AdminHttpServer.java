@@ -160,7 +160,7 @@ public final class AdminHttpServer implements AutoCloseable {
                         : queries.cluster(request.listing());
                 send(exchange, 200, JSON, body);
             } else {
-                command(exchange, request, path, localOnly ? forwardedPartition(query) : null);
+                command(exchange, request, path, localOnly, localOnly ? forwardedPartition(query) : null);
             }
         } catch (InvalidStateStoreException e) {
             send(exchange, 503, JSON, AdminJson.message("error", "state stores not queryable now (" + e.getMessage()
@@ -172,12 +172,15 @@ public final class AdminHttpServer implements AutoCloseable {
     }
 
     /**
-     * The partition a forwarded command names ({@code ?local=true&partition=p}); an instance that forwarded one
-     * names the partition it looked up, so this one applies it there or answers that it moved.
+     * The partition a forwarded command names ({@code ?local=true&partition=p}): the one the forwarding instance
+     * looked up, so this one applies it there or answers that it moved; null when it names none.
      */
     private static Integer forwardedPartition(Map<String, String> query) {
+        if (!query.containsKey("partition")) {
+            return null;
+        }
         try {
-            return Integer.valueOf(query.getOrDefault("partition", ""));
+            return Integer.valueOf(query.get("partition"));
         } catch (NumberFormatException notAPartition) {
             throw new IllegalArgumentException("a forwarded admin command names its partition (partition=<number>), "
                     + "not '" + query.get("partition") + "'");
@@ -195,8 +198,8 @@ public final class AdminHttpServer implements AutoCloseable {
         return query;
     }
 
-    private void command(HttpExchange exchange, AdminRequest request, String path, Integer forwardedPartition)
-            throws IOException {
+    private void command(HttpExchange exchange, AdminRequest request, String path, boolean forwarded,
+                         Integer forwardedPartition) throws IOException {
         String authorization = exchange.getRequestHeaders().getFirst("Authorization");
         BearerAuth.Verdict verdict = auth.check(authorization);
         if (verdict != BearerAuth.Verdict.ALLOWED) {
@@ -217,7 +220,8 @@ public final class AdminHttpServer implements AutoCloseable {
             send(exchange, 404, JSON, AdminJson.message("error", unknown));
             return;
         }
-        ClusterQueries.Answer answer = queries.execute(request.command(), path, authorization, forwardedPartition);
+        ClusterQueries.Answer answer = queries.execute(request.command(), path, authorization, forwarded,
+                forwardedPartition);
         LOG.info("admin {} {}: HTTP {}", exchange.getRequestMethod(), path, answer.status());
         send(exchange, answer.status(), JSON, answer.body());
     }

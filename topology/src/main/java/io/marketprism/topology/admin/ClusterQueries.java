@@ -139,11 +139,13 @@ final class ClusterQueries {
      * deciding the domain; a breaker command on each partition deciding one of the host set's routes, since each
      * holds the breakers and balancer for the calls it makes. On a partition this instance holds it goes through the
      * mailbox; any other is forwarded as {@code path?local=true&partition=p}, with the caller's
-     * {@code authorization}, to the partition's owner, which applies it to that partition alone and never forwards
-     * it again ({@code onlyPartition}). One partition's answer is returned as it is; several are combined, with the
-     * worst status of theirs and each partition's answer.
+     * {@code authorization}, to the partition's owner. A {@code forwarded} command is never forwarded again: it is
+     * applied on {@code onlyPartition}, or, when the forwarding instance named none (a release that did not decide
+     * routes apart), on the target partitions held here. One partition's answer is returned as it is; several are
+     * combined, with the worst status of theirs and each partition's answer.
      */
-    Answer execute(AdminCommand command, String path, String authorization, Integer onlyPartition) {
+    Answer execute(AdminCommand command, String path, String authorization, boolean forwarded,
+                   Integer onlyPartition) {
         DecidingPartitioner partitioner = DecidingPartitioner.of(config.topicPartitions(), config.routes());
         Map<Integer, String> keyOfPartition = partitionsHoldingStateOf(command, config);
         if (onlyPartition != null) {
@@ -151,16 +153,16 @@ final class ClusterQueries {
             return key == null
                     ? new Answer(404, AdminJson.message("error", "partition " + onlyPartition + " holds no state of '"
                     + command.domain() + "'"))
-                    : executeOn(command, key, partitioner, path, authorization, true);
+                    : executeOn(command, key, partitioner, path, authorization, forwarded);
         }
         if (keyOfPartition.size() == 1) {
             return executeOn(command, keyOfPartition.values().iterator().next(), partitioner, path, authorization,
-                    false);
+                    forwarded);
         }
         Map<Integer, Answer> answers = new TreeMap<>();
         keyOfPartition.forEach((partition, key) -> answers.put(partition, executeOn(
                 AdminCommand.of(command.action(), command.domain(), command.endpoint()), key, partitioner, path,
-                authorization, false)));
+                authorization, forwarded)));
         return new Answer(answers.values().stream().mapToInt(Answer::status).max().orElseThrow(),
                 AdminJson.perPartition(answers));
     }
