@@ -5,6 +5,7 @@ import io.marketprism.ops.chaos.KafkaChecks;
 import io.marketprism.ops.chaos.ServiceInstance;
 import io.marketprism.ops.chaos.TaskFeed;
 import io.marketprism.ops.exchange.FaultProfile;
+import io.marketprism.ops.kafka.FailoverSettings;
 import io.marketprism.ops.local.SimulatedEndpoints;
 import io.marketprism.ops.tools.TaskGenerator;
 import io.marketprism.schemas.TaskResult;
@@ -70,7 +71,11 @@ public final class ScaleOutBenchmark {
             stack.exchange().setFaults(FaultProfile.builder().fixedLatency(workload.exchangeLatency()).build());
             String applicationId = "bench-scale-out-" + instances;
             Map<String, String> settings = stack.serviceSettings(applicationId, workload.serviceSettings());
+            // Kafka Streams' own commit interval and timeouts, not the chaos stack's: its 1 s commits are for kills,
+            // and its failover timeouts (3 s transaction timeout) fence a producer whenever the shared machine
+            // stalls a stream thread that long, which measures the machine instead of the service.
             settings.remove(ChaosStack.COMMIT_INTERVAL);
+            FailoverSettings.service().keySet().forEach(settings::remove);
             List<ServiceInstance> started = new ArrayList<>();
             for (int i = 0; i < instances; i++) {
                 started.add(stack.instance("i" + i, settings).start());

@@ -19,9 +19,12 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.apache.kafka.common.TopicPartition;
@@ -81,15 +84,36 @@ final class ClusterQueries {
     ArrayNode local(Listing listing) {
         String instance = self.host() + ":" + self.port();
         long now = clock.millis();
-        ReadOnlyKeyValueStore<String, byte[]> engine = store(ProcessorSettings.ENGINE_STORE);
         return switch (listing) {
-            case BREAKERS -> AdminJson.rows(LocalState.breakers(engine, instance));
-            case ENDPOINTS -> AdminJson.rows(LocalState.endpoints(engine, instance));
-            case BANS -> AdminJson.rows(LocalState.domains(engine, config.reliability(), instance, now).stream()
-                    .filter(DomainView::banned).toList());
+            case BREAKERS -> AdminJson.rows(perLocalPartition((store, routesOf) ->
+                    LocalState.breakers(store, instance, routesOf)));
+            case ENDPOINTS -> AdminJson.rows(perLocalPartition((store, routesOf) ->
+                    LocalState.endpoints(store, instance, routesOf)));
+            case BANS -> AdminJson.rows(LocalState.domains(store(ProcessorSettings.ENGINE_STORE),
+                    config.reliability(), instance, now).stream().filter(DomainView::banned).toList());
             case QUEUES -> AdminJson.rows(LocalState.queues(this.<Bytes>store(ProcessorSettings.QUEUE_STORE),
                     instance));
         };
+    }
+
+    /**
+     * The rows {@code read} makes of the engine store of each partition this instance holds, told the routes of each
+     * host set that partition decides: one partition's breakers and balancers judge the calls on its routes only.
+     */
+    private <V> List<V> perLocalPartition(
+            BiFunction<ReadOnlyKeyValueStore<String, byte[]>, Function<String, List<String>>, List<V>> read) {
+        DecidingPartitioner partitioner = DecidingPartitioner.of(config.topicPartitions(), config.routes());
+        Set<Integer> partitions = new TreeSet<>();
+        streams.get().metadataForLocalThreads().forEach(thread -> thread.activeTasks()
+                .forEach(task -> partitions.add(task.taskId().partition())));
+        List<V> rows = new ArrayList<>();
+        for (int partition : partitions) {
+            ReadOnlyKeyValueStore<String, byte[]> store = streams.get().store(StoreQueryParameters
+                    .fromNameAndType(ProcessorSettings.ENGINE_STORE, QueryableStoreTypes.<String, byte[]>keyValueStore())
+                    .withPartition(partition));
+            rows.addAll(read.apply(store, hostSet -> partitioner.routesOn(partition, hostSet)));
+        }
+        return rows;
     }
 
     /**

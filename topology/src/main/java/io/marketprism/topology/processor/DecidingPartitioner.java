@@ -53,10 +53,24 @@ public final class DecidingPartitioner {
     /** The partition whose reliability step decides the tasks keyed {@code decidingKey}. */
     public int partitionOf(String decidingKey) {
         int at = decidingKey.lastIndexOf(ExchangeRoutes.ROUTE_SEPARATOR);
-        String hostSet = at < 0 ? decidingKey : decidingKey.substring(0, at);
-        int route = at < 0 ? 0 : positionOfRoute.getOrDefault(decidingKey.substring(at + 1), 0);
+        return at < 0 ? partitionAt(decidingKey, 0) : partitionOf(decidingKey.substring(0, at),
+                decidingKey.substring(at + 1));
+    }
+
+    /** The partition deciding {@code hostSet} on the route named {@code route}. */
+    public int partitionOf(String hostSet, String route) {
+        return partitionAt(hostSet, positionOfRoute.getOrDefault(route, 0));
+    }
+
+    /** The routes of {@code hostSet} decided on {@code partition}, in route order. */
+    public List<String> routesOn(int partition, String hostSet) {
+        return positionOfRoute.entrySet().stream().filter(route -> partitionAt(hostSet, route.getValue()) == partition)
+                .sorted(Map.Entry.comparingByValue()).map(Map.Entry::getKey).toList();
+    }
+
+    private int partitionAt(String hostSet, int routePosition) {
         int first = Utils.toPositive(Utils.murmur2(hostSet.getBytes(StandardCharsets.UTF_8))) % partitions;
-        return (first + route) % partitions;
+        return (first + routePosition) % partitions;
     }
 
     /**

@@ -32,15 +32,17 @@ final class PartitionLayout {
     private static final Logger LOG = LoggerFactory.getLogger(PartitionLayout.class);
 
     private final int partition;
+    private final DecidingPartitioner partitioner;
     private final Map<String, String> hostSetOfDomainHere = new LinkedHashMap<>();
     private final Map<String, String> hostSetOfEveryDomain = new HashMap<>();
     private final Set<String> hostSetsHere = new HashSet<>();
 
     PartitionLayout(ExchangeRoutes routes, DecidingPartitioner partitioner, int partition) {
         this.partition = partition;
+        this.partitioner = partitioner;
         for (ExchangeRoutes.Domain domain : routes.domains()) {
             hostSetOfEveryDomain.put(domain.name(), domain.hostSet());
-            if (partitioner.partitionOf(routes.decidingKeyOf(domain.hostSet(), domain.route())) == partition) {
+            if (partitioner.partitionOf(domain.hostSet(), domain.route()) == partition) {
                 hostSetOfDomainHere.put(domain.name(), domain.hostSet());
                 hostSetsHere.add(domain.hostSet());
             }
@@ -50,6 +52,11 @@ final class PartitionLayout {
     /** The limit domains this partition decides, with the host set of each, in configuration order. */
     Map<String, String> domains() {
         return hostSetOfDomainHere;
+    }
+
+    /** The routes of {@code hostSet} this partition decides, in route order. */
+    List<String> routesOf(String hostSet) {
+        return partitioner.routesOn(partition, hostSet);
     }
 
     /**

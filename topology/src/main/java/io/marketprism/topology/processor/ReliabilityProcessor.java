@@ -86,9 +86,9 @@ public final class ReliabilityProcessor implements Processor<String, byte[], Str
                 settings.clockSkewToleranceMillis(), routes, clock);
         outcomes = new CallOutcomes(sink, settings.metrics(), settings.maxBodyBytes(), routes);
         probes = new ProbeRunner(settings.executor(), settings.endpointsById(), settings.metrics());
-        gauges = new GaugePublisher(settings.metrics(), settings.reliability(), settings.endpointsOfDomain(),
-                engineStore);
         layout = settings.layoutOf(context.taskId().partition());
+        gauges = new GaugePublisher(settings.metrics(), settings.reliability(), settings.endpointsOfDomain(),
+                engineStore, layout);
         engine = settings.newEngine(new EngineStateStorage(engineStore), events::add, layout);
         commands = new OperatorCommands(settings, context.taskId().partition(), context.metrics());
         decoder = new TaskDecoder(sink, context.taskId().partition());
