@@ -75,9 +75,15 @@ public final class DecidingPartitioner {
 
     /**
      * This partitioner for records of any value keyed by their deciding key: the repartition topic, the retry topic
-     * and interactive queries of the reliability stores.
+     * and interactive queries of the reliability stores. A topic with fewer partitions than the deciding one's number
+     * (a retry topic created by hand with fewer than {@code topic.partitions}) gets no partition from it: Kafka Streams
+     * then leaves the record to the producer's default partitioning (an empty {@code Optional}, see
+     * {@link StreamPartitioner#partitions}), and decode sends it on to its deciding partition.
      */
     public <V> StreamPartitioner<String, V> forRecords() {
-        return (topic, decidingKey, value, numPartitions) -> Optional.of(Set.of(partitionOf(decidingKey)));
+        return (topic, decidingKey, value, numPartitions) -> {
+            int partition = partitionOf(decidingKey);
+            return partition < numPartitions ? Optional.of(Set.of(partition)) : Optional.empty();
+        };
     }
 }

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.IntStream;
 import net.jqwik.api.Arbitraries;
@@ -95,13 +96,25 @@ class DecidingPartitionerTest {
         assertThat(partitioner.partitionOf(hostSet + "@removed")).isEqualTo(partitioner.partitionOf(hostSet));
     }
 
+    /** Interactive queries pass the largest partition count of the step's source topics, at least its own. */
     @Property
-    void shouldIgnoreThePartitionCountOfTheCallerWhichIsTheLargestSourceTopicsForInteractiveQueries(
-            @ForAll("names") String key, @ForAll @IntRange(min = 1, max = 1_000) int callersCount) {
+    void shouldDecideByItsOwnPartitionCountWhateverLargerCountTheCallerPasses(
+            @ForAll("names") String key, @ForAll @IntRange(min = 6, max = 1_000) int callersCount) {
         DecidingPartitioner partitioner = new DecidingPartitioner(6, routes(2));
 
         assertThat(partitioner.<byte[]>forRecords().partitions("any", key, null, callersCount))
                 .contains(Set.of(partitioner.partitionOf(key)));
+    }
+
+    /** A retry topic made by hand with fewer partitions must not get a partition it lacks: the record would fail. */
+    @Property
+    void shouldLeaveARecordToTheDefaultPartitioningOnATopicWithoutItsDecidingPartition(
+            @ForAll("names") String key, @ForAll @IntRange(min = 1, max = 5) int topicPartitions) {
+        DecidingPartitioner partitioner = new DecidingPartitioner(6, routes(4));
+        int deciding = partitioner.partitionOf(key + "@proxy3");
+
+        assertThat(partitioner.<byte[]>forRecords().partitions("retry", key + "@proxy3", null, topicPartitions))
+                .isEqualTo(deciding < topicPartitions ? Optional.of(Set.of(deciding)) : Optional.empty());
     }
 
     @Test
