@@ -12,7 +12,7 @@ import io.marketprism.topology.config.ServiceConfig;
 import io.marketprism.topology.exec.TaskExecutor;
 import io.marketprism.topology.processor.DecodeProcessor;
 import io.marketprism.topology.processor.EventJson;
-import io.marketprism.topology.processor.HostSetPartitioner;
+import io.marketprism.topology.processor.DecidingPartitioner;
 import io.marketprism.topology.processor.ProcessorSettings;
 import io.marketprism.topology.processor.ReliabilityProcessor;
 import io.marketprism.topology.processor.Outcome;
@@ -40,11 +40,11 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <pre>
  * tasks, retry ─▶ decode ─┬─▶ dead letters
- *                         ├─▶ repartition by host set (tasks read elsewhere) ─┐
- *                         └─▶ (tasks on their host set's partition) ──────────┴─▶ reliability ─┬─▶ results
- *                                                                                              ├─▶ retry
- *                                                                                              ├─▶ dead letters
- *                                                                                              └─▶ reliability events
+ *                         ├─▶ repartition by host set and route (tasks read elsewhere) ─┐
+ *                         └─▶ (tasks on their deciding partition) ──────────────────────┴─▶ reliability ─┬─▶ results
+ *                                                                                                        ├─▶ retry
+ *                                                                                                        ├─▶ dead letters
+ *                                                                                                        └─▶ reliability events
  * </pre>
  */
 public final class ReliabilityTopology {
@@ -90,7 +90,7 @@ public final class ReliabilityTopology {
         StreamsBuilder builder = new StreamsBuilder(
                 new TopologyConfig(new StreamsConfig(MarketPrismService.streamsProperties(config))));
 
-        HostSetPartitioner partitioner = new HostSetPartitioner(config.topicPartitions());
+        DecidingPartitioner partitioner = DecidingPartitioner.of(config.topicPartitions(), config.routes());
         KStream<String, Outcome> decoded = builder
                 .stream(java.util.List.of(topics.tasks(), topics.retry()),
                         Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("tasks-source"))
@@ -101,15 +101,15 @@ public final class ReliabilityTopology {
                         && accepted.onDecidingPartition(), Branched.as("on-deciding-partition"))
                 .branch((key, outcome) -> outcome instanceof Outcome.Accepted, Branched.as("accepted"))
                 .defaultBranch(Branched.as("rejected"));
-        routeTerminal(decodedBranches.get("decoded-rejected"), config, metrics, "decode");
+        routeTerminal(decodedBranches.get("decoded-rejected"), config, metrics, partitioner, "decode");
 
         addStores(builder);
         // Both ways carry the task's single-object encoding; the reliability processor decodes it and keeps the bytes
         // for its ledger, so a dispatched task is encoded once on its way through. A task read from the partition
-        // that decides its host set goes to the reliability processor of the same task, in the same transaction;
-        // any other crosses the repartition topic to that partition. Partition p of the tasks, retry and repartition
-        // topics are one Kafka Streams task (one sub-topology, grouped by partition number), so either way every
-        // decision about a host set is made by the one task of its partition.
+        // that decides its host set on its route goes to the reliability processor of the same task, in the same
+        // transaction; any other crosses the repartition topic to that partition. Partition p of the tasks, retry and
+        // repartition topics are one Kafka Streams task (one sub-topology, grouped by partition number), so either way
+        // every decision about a host set on a route is made by the one task of its partition.
         KStream<String, byte[]> direct = decodedBranches.get("decoded-on-deciding-partition")
                 .mapValues(outcome -> taskCodec.encode(((Outcome.Accepted) outcome).task()), Named.as("direct-task"));
         KStream<String, byte[]> repartitioned = decodedBranches.get("decoded-accepted")
@@ -117,11 +117,11 @@ public final class ReliabilityTopology {
                 .repartition(Repartitioned.with(Serdes.String(), Serdes.ByteArray())
                         .withName(DOMAIN_REPARTITION)
                         .withNumberOfPartitions(config.topicPartitions())
-                        .withStreamPartitioner(partitioner));
+                        .withStreamPartitioner(partitioner.forRecords()));
         KStream<String, Outcome> executed = direct.merge(repartitioned, Named.as("tasks-by-host-set"))
                 .process(() -> new ReliabilityProcessor(settings), Named.as("reliability"),
                         ProcessorSettings.STORES.toArray(new String[0]));
-        routeTerminal(executed, config, metrics, "reliability");
+        routeTerminal(executed, config, metrics, partitioner, "reliability");
         return builder.build();
     }
 
@@ -182,10 +182,11 @@ public final class ReliabilityTopology {
 
     /**
      * Sends results, retries, dead letters and reliability events of one step to their topics, the first three in the
-     * configured output format (decode reads a retry back in either).
+     * configured output format (decode reads a retry back in either). Retries go to the partition that decides them,
+     * so they never cross the repartition topic.
      */
     private static void routeTerminal(KStream<String, Outcome> outcomes, ServiceConfig config,
-                                      ReliabilityMetrics metrics, String step) {
+                                      ReliabilityMetrics metrics, DecidingPartitioner partitioner, String step) {
         var topics = config.topics();
         var format = config.outputFormat();
         Map<String, KStream<String, Outcome>> byKind = outcomes
@@ -205,6 +206,7 @@ public final class ReliabilityTopology {
         byKind.get(step + "-retry")
                 .mapValues(o -> ((Outcome.RetryLater) o).task(), Named.as(step + "-retry-task"))
                 .to(topics.retry(), Produced.<String, CollectorTask>with(Serdes.String(), RecordSerde.tasks(format))
+                        .withStreamPartitioner(partitioner.forRecords())
                         .withName(step + "-retry-sink"));
         byKind.get(step + "-dead")
                 .mapValues(o -> ((Outcome.DeadLettered) o).deadLetter(), Named.as(step + "-dead-letter"))

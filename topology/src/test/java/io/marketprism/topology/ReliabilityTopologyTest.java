@@ -18,7 +18,7 @@ import io.marketprism.schemas.codec.AvroCodec;
 import io.marketprism.schemas.codec.OutputFormat;
 import io.marketprism.topology.config.ServiceConfig;
 import io.marketprism.topology.exec.CallResult;
-import io.marketprism.topology.processor.HostSetPartitioner;
+import io.marketprism.topology.processor.DecidingPartitioner;
 import io.marketprism.topology.processor.OutputHeaders;
 import io.marketprism.topology.processor.ProcessorSettings;
 import io.marketprism.topology.serde.RecordSerde;
@@ -356,7 +356,7 @@ class ReliabilityTopologyTest {
         TestOutputTopic<String, byte[]> repartition = driver.createOutputTopic(repartitionTopic(),
                 new StringDeserializer(), new ByteArrayDeserializer());
         // TopologyTestDriver reads every topic as partition 0: binance-spot is decided there, okx elsewhere
-        HostSetPartitioner partitioner = new HostSetPartitioner(config.topicPartitions());
+        DecidingPartitioner partitioner = DecidingPartitioner.of(config.topicPartitions(), config.routes());
         assertThat(partitioner.partitionOf("binance-spot")).isZero();
         assertThat(partitioner.partitionOf("okx")).isNotZero();
 

@@ -51,7 +51,7 @@ import picocli.CommandLine.Spec;
                     + "without and with a standby, on the documented failover settings: the longest stall any task "
                     + "suffered from the kill (the chaos suite's failover scenario with two instances).",
             "scale-out: --scale-out-tasks produced at once and worked off by 1, 2 and 4 instances as child JVMs "
-                    + "against the simulator answering after --exchange-latency-ms, "
+                    + "against the simulator answering after --scale-out-latency-ms, "
                     + "--scale-out-slots calls in flight per endpoint, tasks spread over --scale-out-routes egress "
                     + "routes: results completed per second after a warm-up, and the speed-up over one instance.",
             "budget: every exchange x market x data type of the shipped definitions at --budget-factor times its "
@@ -117,7 +117,7 @@ public final class BenchCommand implements Callable<Integer> {
     double costRate;
 
     @Option(names = "--exchange-latency-ms", defaultValue = "50",
-            description = "latency, cost, scale-out: the simulated exchange's fixed latency (default: ${DEFAULT-VALUE}).")
+            description = "latency, cost: the simulated exchange's fixed latency (default: ${DEFAULT-VALUE}).")
     int exchangeLatencyMillis;
 
     @Option(names = "--steady-warmup-seconds", defaultValue = "20",
@@ -149,6 +149,12 @@ public final class BenchCommand implements Callable<Integer> {
             description = "scale-out: calls in flight per endpoint, as execution.max.in.flight.per.endpoint "
                     + "(default: ${DEFAULT-VALUE}).")
     int scaleOutSlots;
+
+    @Option(names = "--scale-out-latency-ms", defaultValue = "200",
+            description = "scale-out: the simulated exchange's fixed latency; with the slots and routes it sets the "
+                    + "throughput the call slots allow, which should lie below what the machine can run "
+                    + "(default: ${DEFAULT-VALUE}).")
+    int scaleOutLatencyMillis;
 
     @Option(names = "--scale-out-routes", defaultValue = "4",
             description = "scale-out: egress routes the tasks spread over (default: ${DEFAULT-VALUE}).")
@@ -253,7 +259,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     /** The scale-out suite's workload: a backlog well past what the instances finish in the 10 s warm-up and 30 s. */
     ScaleOutBenchmark.ScaleOutWorkload scaleOutWorkload() {
-        return new ScaleOutBenchmark.ScaleOutWorkload(scaleOutTasks, Duration.ofMillis(exchangeLatencyMillis),
+        return new ScaleOutBenchmark.ScaleOutWorkload(scaleOutTasks, Duration.ofMillis(scaleOutLatencyMillis),
                 scaleOutSlots, scaleOutRoutes, partitions, Duration.ofSeconds(10), Duration.ofSeconds(30));
     }
 

@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -45,9 +46,15 @@ public final class TaskFeed implements AutoCloseable {
      * @param log where the generator's log goes (overwritten)
      */
     public TaskFeed(String bootstrap, String topic, String runId, long seed, Path log) throws IOException {
+        this(bootstrap, topic, runId, seed, log, UnaryOperator.identity());
+    }
+
+    /** As the other constructor, with {@code generator} changing the task generator's settings (e.g. symbols). */
+    public TaskFeed(String bootstrap, String topic, String runId, long seed, Path log,
+                    UnaryOperator<TaskGenerator.Builder> generator) throws IOException {
         this.topic = topic;
-        this.generator = TaskGenerator.builder().idPrefix("chaos").runId(runId).seed(seed)
-                .exchanges(SimulatedEndpoints.LENIENT_EXCHANGES).build();
+        this.generator = generator.apply(TaskGenerator.builder().idPrefix("chaos").runId(runId).seed(seed)
+                .exchanges(SimulatedEndpoints.LENIENT_EXCHANGES)).build();
         this.producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,

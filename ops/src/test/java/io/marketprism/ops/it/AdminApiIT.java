@@ -103,6 +103,61 @@ class AdminApiIT {
         }
     }
 
+    /**
+     * Each route of a host set is decided on a partition of its own, with breakers of its own: four routes of
+     * binance-spot on four of the six partitions, which two instances holding three each share between them.
+     */
+    @Test
+    void shouldApplyABreakerCommandToTheBreakerOfEveryRouteOnWhicheverInstanceHoldsIt() throws Exception {
+        List<String> routes = List.of("direct", "second", "third", "fourth");
+        try (EmbeddedKafka kafka = EmbeddedKafka.builder().port(0).build().start();
+             SimulatedExchange exchange = SimulatedExchange.builder().mode(LENIENT).port(0).seed(9).build().start();
+             MarketPrismService a = MarketPrismService.withHttp(withRoutes(kafka, exchange, dir.resolve("a"), routes));
+             MarketPrismService b = MarketPrismService.withHttp(withRoutes(kafka, exchange, dir.resolve("b"), routes))) {
+            a.start();
+            b.start();
+            await().atMost(Duration.ofMinutes(2)).until(() -> ready(a) && ready(b)
+                    && a.streams().metadataForAllStreamsClients().size() == 2);
+            String forceOpen = url(a) + "/admin/breakers/binance-spot/api/force-open";
+
+            // When one instance is asked to force the breaker of binance-spot/api open
+            HttpResponse<String> opened = await().atMost(Duration.ofMinutes(1)).until(() -> post(forceOpen, TOKEN),
+                    response -> response.statusCode() != 503);
+
+            // Then every route's partition applied it, and each route's breaker is listed open by the instance holding it
+            assertThat(opened.statusCode()).as(opened.body()).isEqualTo(200);
+            JsonNode partitions = JSON.readTree(opened.body()).get("partitions");
+            assertThat(partitions).hasSize(routes.size()).allSatisfy(p -> {
+                assertThat(p.get("status").asInt()).isEqualTo(200);
+                assertThat(p.get("result").asText()).contains("FORCED_OPEN");
+            });
+            List<JsonNode> breakers = rows(url(b) + "/admin/breakers").stream()
+                    .filter(r -> r.get("exchange").asText().equals("binance-spot")
+                            && r.get("endpoint").asText().equals("api")).toList();
+            assertThat(breakers).hasSize(routes.size())
+                    .allSatisfy(r -> assertThat(r.get("state").asText()).isEqualTo("FORCED_OPEN"));
+            assertThat(breakers).flatExtracting(r -> StreamSupport.stream(r.get("routes").spliterator(), false)
+                    .map(JsonNode::asText).toList()).containsExactlyInAnyOrderElementsOf(routes);
+            // four of six partitions, three on each instance: both hold some
+            assertThat(breakers.stream().map(r -> r.get("instance").asText()).distinct()).containsExactlyInAnyOrder(
+                    "127.0.0.1:" + a.httpAddress().getPort(), "127.0.0.1:" + b.httpAddress().getPort());
+
+            // And a reset through the other instance closes every one of them
+            HttpResponse<String> reset = post(url(b) + "/admin/breakers/binance-spot/api/reset", TOKEN);
+            assertThat(reset.statusCode()).as(reset.body()).isEqualTo(200);
+            assertThat(rows(url(a) + "/admin/breakers")).filteredOn(r -> r.get("exchange").asText()
+                    .equals("binance-spot") && r.get("endpoint").asText().equals("api"))
+                    .hasSize(routes.size()).allSatisfy(r -> assertThat(r.get("state").asText()).isEqualTo("CLOSED"));
+        }
+    }
+
+    private static ServiceConfig withRoutes(EmbeddedKafka kafka, SimulatedExchange exchange, Path stateDir,
+                                            List<String> routes) {
+        Properties props = properties(kafka, exchange, stateDir);
+        props.put("routes", String.join(",", routes));
+        return ServiceConfig.fromProperties(props);
+    }
+
     @Test
     void shouldSayWhatItsListingsLackWhenTwoInstancesAdvertiseOneAddress() throws Exception {
         try (EmbeddedKafka kafka = EmbeddedKafka.builder().port(0).build().start();

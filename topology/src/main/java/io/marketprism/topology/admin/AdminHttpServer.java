@@ -11,7 +11,9 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.apache.kafka.streams.KafkaStreams;
@@ -31,7 +33,8 @@ import org.slf4j.LoggerFactory;
  *       cluster's state, {@code ?local=true} for this instance's only;</li>
  *   <li>{@code POST /admin/breakers/{exchange}/{endpoint}/force-open|close|reset} and
  *       {@code POST /admin/bans/{domain}/lift}: need {@code Authorization: Bearer <admin.token>} (401 without, 403
- *       with a wrong one or when no token is configured).</li>
+ *       with a wrong one or when no token is configured). A breaker command is applied on every partition deciding
+ *       one of the host set's egress routes, each holding its own breakers.</li>
  * </ul>
  */
 public final class AdminHttpServer implements AutoCloseable {
@@ -141,7 +144,8 @@ public final class AdminHttpServer implements AutoCloseable {
 
     private void admin(HttpExchange exchange) throws IOException {
         String path = exchange.getRequestURI().getPath();
-        boolean localOnly = "local=true".equals(exchange.getRequestURI().getRawQuery());
+        Map<String, String> query = queryOf(exchange.getRequestURI().getRawQuery());
+        boolean localOnly = "true".equals(query.get("local"));
         try {
             if (streams == null) {
                 send(exchange, 503, JSON, AdminJson.message("error", "Kafka Streams is not started"));
@@ -156,7 +160,7 @@ public final class AdminHttpServer implements AutoCloseable {
                         : queries.cluster(request.listing());
                 send(exchange, 200, JSON, body);
             } else {
-                command(exchange, request, path, localOnly);
+                command(exchange, request, path, localOnly, localOnly ? forwardedPartition(query) : null);
             }
         } catch (InvalidStateStoreException e) {
             send(exchange, 503, JSON, AdminJson.message("error", "state stores not queryable now (" + e.getMessage()
@@ -167,8 +171,35 @@ public final class AdminHttpServer implements AutoCloseable {
         }
     }
 
-    private void command(HttpExchange exchange, AdminRequest request, String path, boolean localOnly)
-            throws IOException {
+    /**
+     * The partition a forwarded command names ({@code ?local=true&partition=p}): the one the forwarding instance
+     * looked up, so this one applies it there or answers that it moved; null when it names none.
+     */
+    private static Integer forwardedPartition(Map<String, String> query) {
+        if (!query.containsKey("partition")) {
+            return null;
+        }
+        try {
+            return Integer.valueOf(query.get("partition"));
+        } catch (NumberFormatException notAPartition) {
+            throw new IllegalArgumentException("a forwarded admin command names its partition (partition=<number>), "
+                    + "not '" + query.get("partition") + "'");
+        }
+    }
+
+    private static Map<String, String> queryOf(String rawQuery) {
+        Map<String, String> query = new HashMap<>();
+        if (rawQuery != null) {
+            for (String pair : rawQuery.split("&")) {
+                int eq = pair.indexOf('=');
+                query.put(eq < 0 ? pair : pair.substring(0, eq), eq < 0 ? "" : pair.substring(eq + 1));
+            }
+        }
+        return query;
+    }
+
+    private void command(HttpExchange exchange, AdminRequest request, String path, boolean forwarded,
+                         Integer forwardedPartition) throws IOException {
         String authorization = exchange.getRequestHeaders().getFirst("Authorization");
         BearerAuth.Verdict verdict = auth.check(authorization);
         if (verdict != BearerAuth.Verdict.ALLOWED) {
@@ -189,7 +220,8 @@ public final class AdminHttpServer implements AutoCloseable {
             send(exchange, 404, JSON, AdminJson.message("error", unknown));
             return;
         }
-        ClusterQueries.Answer answer = queries.execute(request.command(), path, authorization, localOnly);
+        ClusterQueries.Answer answer = queries.execute(request.command(), path, authorization, forwarded,
+                forwardedPartition);
         LOG.info("admin {} {}: HTTP {}", exchange.getRequestMethod(), path, answer.status());
         send(exchange, answer.status(), JSON, answer.body());
     }

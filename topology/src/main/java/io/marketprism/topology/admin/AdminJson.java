@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The admin API's JSON: a listing is {@code {"items": [...], "unreachable": ["host:port", ...], "problems": [...]}},
@@ -44,6 +45,27 @@ final class AdminJson {
             throw new IOException("not an admin listing: no items array");
         }
         return (ArrayNode) items;
+    }
+
+    /**
+     * The answers of a command applied on several partitions: {@code partitions}, one object per partition with its
+     * {@code partition}, {@code status} and the fields of its own answer.
+     */
+    static byte[] perPartition(Map<Integer, ClusterQueries.Answer> answers) {
+        ObjectNode root = MAPPER.createObjectNode();
+        ArrayNode partitions = root.putArray("partitions");
+        answers.forEach((partition, answer) -> {
+            ObjectNode row = partitions.addObject().put("partition", partition).put("status", answer.status());
+            try {
+                JsonNode body = MAPPER.readTree(answer.body());
+                if (body != null && body.isObject()) {
+                    row.setAll((ObjectNode) body);
+                }
+            } catch (IOException unreadable) {
+                row.put("error", "unreadable answer: " + unreadable.getMessage());
+            }
+        });
+        return bytes(root);
     }
 
     static byte[] message(String field, String text) {

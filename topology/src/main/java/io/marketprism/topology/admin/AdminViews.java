@@ -1,5 +1,6 @@
 package io.marketprism.topology.admin;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -12,8 +13,10 @@ public final class AdminViews {
     }
 
     /**
-     * One endpoint's circuit breaker.
+     * One endpoint's circuit breaker on the egress routes of one partition.
      *
+     * @param routes         the egress routes whose calls this breaker judges: those of its host set decided on the
+     *                       partition that holds it (one while there are no more routes than partitions)
      * @param state          CLOSED, OPEN, HALF_OPEN, FORCED_OPEN or DISABLED
      * @param failureRate    percent of failed calls in the window, -1 while the window is empty
      * @param slowCallRate   percent of slow calls in the window, -1 while the window is empty
@@ -21,18 +24,20 @@ public final class AdminViews {
      * @param openingsInARow times it opened without closing in between
      * @param since          when it entered {@code state}
      */
-    public record BreakerView(String instance, String exchange, String endpoint, String state, double failureRate,
-                              double slowCallRate, int bufferedCalls, int openingsInARow, long since) {
+    public record BreakerView(String instance, String exchange, String endpoint, List<String> routes, String state,
+                              double failureRate, double slowCallRate, int bufferedCalls, int openingsInARow,
+                              long since) {
     }
 
     /**
-     * One endpoint as the load balancer sees it.
+     * One endpoint as the load balancer of one partition sees it.
      *
+     * @param routes            the egress routes of the calls this balancer makes (see {@link BreakerView})
      * @param health            moving success rate, 1 healthy to 0 failing
      * @param latencyEwmaMillis moving average latency, -1 before the first call
      * @param ejectedUntil      end of the ejection, 0 when not ejected
      */
-    public record EndpointView(String instance, String exchange, String endpoint, double health,
+    public record EndpointView(String instance, String exchange, String endpoint, List<String> routes, double health,
                                double latencyEwmaMillis, int inFlight, boolean ejected, long ejectedUntil) {
     }
 

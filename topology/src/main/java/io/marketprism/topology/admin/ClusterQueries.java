@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.marketprism.topology.ReliabilityTopology;
 import io.marketprism.topology.admin.AdminViews.DomainView;
 import io.marketprism.topology.config.ServiceConfig;
-import io.marketprism.topology.processor.HostSetPartitioner;
+import io.marketprism.topology.processor.DecidingPartitioner;
 import io.marketprism.topology.processor.ProcessorSettings;
 import java.io.IOException;
 import java.net.URI;
@@ -15,11 +15,16 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.apache.kafka.common.TopicPartition;
@@ -34,9 +39,9 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 /**
  * Answers admin calls for the whole cluster. Listings: this instance's active stores by interactive query, plus
  * every other instance's local listing fetched over HTTP ({@code ?local=true}, so they do not fan out again).
- * Commands: routed to the instance whose stream task owns the host set's partition (found with
- * {@link KafkaStreams#queryMetadataForKey}) and there queued in the {@link AdminMailbox} for the processor. An
- * address alone never makes an instance "this one": it must also hold the partitions filed under it
+ * Commands: routed to the instance whose stream task owns each partition holding state of the command's target
+ * (found with {@link KafkaStreams#queryMetadataForKey}) and there queued in the {@link AdminMailbox} for the
+ * processor. An address alone never makes an instance "this one": it must also hold the partitions filed under it
  * ({@link ClusterCoverage}).
  */
 final class ClusterQueries {
@@ -79,15 +84,36 @@ final class ClusterQueries {
     ArrayNode local(Listing listing) {
         String instance = self.host() + ":" + self.port();
         long now = clock.millis();
-        ReadOnlyKeyValueStore<String, byte[]> engine = store(ProcessorSettings.ENGINE_STORE);
         return switch (listing) {
-            case BREAKERS -> AdminJson.rows(LocalState.breakers(engine, instance));
-            case ENDPOINTS -> AdminJson.rows(LocalState.endpoints(engine, instance));
-            case BANS -> AdminJson.rows(LocalState.domains(engine, config.reliability(), instance, now).stream()
-                    .filter(DomainView::banned).toList());
+            case BREAKERS -> AdminJson.rows(perLocalPartition((store, routesOf) ->
+                    LocalState.breakers(store, instance, routesOf)));
+            case ENDPOINTS -> AdminJson.rows(perLocalPartition((store, routesOf) ->
+                    LocalState.endpoints(store, instance, routesOf)));
+            case BANS -> AdminJson.rows(LocalState.domains(store(ProcessorSettings.ENGINE_STORE),
+                    config.reliability(), instance, now).stream().filter(DomainView::banned).toList());
             case QUEUES -> AdminJson.rows(LocalState.queues(this.<Bytes>store(ProcessorSettings.QUEUE_STORE),
                     instance));
         };
+    }
+
+    /**
+     * The rows {@code read} makes of the engine store of each partition this instance holds, told the routes of each
+     * host set that partition decides: one partition's breakers and balancers judge the calls on its routes only.
+     */
+    private <V> List<V> perLocalPartition(
+            BiFunction<ReadOnlyKeyValueStore<String, byte[]>, Function<String, List<String>>, List<V>> read) {
+        DecidingPartitioner partitioner = DecidingPartitioner.of(config.topicPartitions(), config.routes());
+        Set<Integer> partitions = new TreeSet<>();
+        streams.get().metadataForLocalThreads().forEach(thread -> thread.activeTasks()
+                .forEach(task -> partitions.add(task.taskId().partition())));
+        List<V> rows = new ArrayList<>();
+        for (int partition : partitions) {
+            ReadOnlyKeyValueStore<String, byte[]> store = streams.get().store(StoreQueryParameters
+                    .fromNameAndType(ProcessorSettings.ENGINE_STORE, QueryableStoreTypes.<String, byte[]>keyValueStore())
+                    .withPartition(partition));
+            rows.addAll(read.apply(store, hostSet -> partitioner.routesOn(partition, hostSet)));
+        }
+        return rows;
     }
 
     /**
@@ -133,17 +159,59 @@ final class ClusterQueries {
     }
 
     /**
-     * Applies {@code command} on the instance owning its domain: here through the mailbox, or by forwarding
-     * {@code path} with the caller's {@code authorization} to the owner. A forwarded call ({@code localOnly}) is
-     * never forwarded again.
+     * Applies {@code command} on every partition that holds state of its target: a lifted ban on the one partition
+     * deciding the domain; a breaker command on each partition deciding one of the host set's routes, since each
+     * holds the breakers and balancer for the calls it makes. On a partition this instance holds it goes through the
+     * mailbox; any other is forwarded as {@code path?local=true&partition=p}, with the caller's
+     * {@code authorization}, to the partition's owner. A {@code forwarded} command is never forwarded again: it is
+     * applied on {@code onlyPartition}, or, when the forwarding instance named none (a release that did not decide
+     * routes apart), on the target partitions held here. One partition's answer is returned as it is; several are
+     * combined, with the worst status of theirs and each partition's answer.
      */
-    Answer execute(AdminCommand command, String path, String authorization, boolean localOnly) {
-        // Tasks are partitioned by host set: a breaker command names it, a ban names a domain of one
-        String key = command.action() == AdminCommand.Action.LIFT_BAN
-                ? Objects.requireNonNullElse(config.routes().hostSetOfDomain(command.domain()), command.domain())
-                : command.domain();
+    Answer execute(AdminCommand command, String path, String authorization, boolean forwarded,
+                   Integer onlyPartition) {
+        DecidingPartitioner partitioner = DecidingPartitioner.of(config.topicPartitions(), config.routes());
+        Map<Integer, String> keyOfPartition = partitionsHoldingStateOf(command, config);
+        if (onlyPartition != null) {
+            String key = keyOfPartition.get(onlyPartition);
+            return key == null
+                    ? new Answer(404, AdminJson.message("error", "partition " + onlyPartition + " holds no state of '"
+                    + command.domain() + "'"))
+                    : executeOn(command, key, partitioner, path, authorization, forwarded);
+        }
+        if (keyOfPartition.size() == 1) {
+            return executeOn(command, keyOfPartition.values().iterator().next(), partitioner, path, authorization,
+                    forwarded);
+        }
+        Map<Integer, Answer> answers = new TreeMap<>();
+        keyOfPartition.forEach((partition, key) -> answers.put(partition, executeOn(
+                AdminCommand.of(command.action(), command.domain(), command.endpoint()), key, partitioner, path,
+                authorization, forwarded)));
+        return new Answer(answers.values().stream().mapToInt(Answer::status).max().orElseThrow(),
+                AdminJson.perPartition(answers));
+    }
+
+    /**
+     * The partitions holding state of the command's target, each with a deciding key that maps to it, in partition
+     * order: the domain's for a lifted ban; one per route of the host set for a breaker command (fewer when routes
+     * outnumber partitions).
+     */
+    static Map<Integer, String> partitionsHoldingStateOf(AdminCommand command, ServiceConfig config) {
+        List<String> keys = command.action() == AdminCommand.Action.LIFT_BAN
+                ? List.of(Objects.requireNonNullElse(config.routes().decidingKeyOfDomain(command.domain()),
+                command.domain()))
+                : config.routes().decidingKeysOf(command.domain());
+        DecidingPartitioner partitioner = DecidingPartitioner.of(config.topicPartitions(), config.routes());
+        Map<Integer, String> keyOfPartition = new TreeMap<>();
+        keys.forEach(key -> keyOfPartition.putIfAbsent(partitioner.partitionOf(key), key));
+        return keyOfPartition;
+    }
+
+    /** Applies {@code command} on the partition deciding {@code key}: here, or forwarded to its owner. */
+    private Answer executeOn(AdminCommand command, String key, DecidingPartitioner partitioner, String path,
+                             String authorization, boolean forwarded) {
         KeyQueryMetadata owner = streams.get().queryMetadataForKey(ProcessorSettings.ENGINE_STORE, key,
-                new HostSetPartitioner(config.topicPartitions()));
+                partitioner.forRecords());
         if (owner == null || owner.equals(KeyQueryMetadata.NOT_AVAILABLE)) {
             return new Answer(503, AdminJson.message("error", "no instance owns domain '" + command.domain()
                     + "' right now (rebalancing?); try again"));
@@ -158,11 +226,11 @@ final class ClusterQueries {
             }
             return applyHere(command, owner.partition());
         }
-        if (localOnly) {
+        if (forwarded) {
             return new Answer(503, AdminJson.message("error", "domain '" + command.domain()
                     + "' moved to another instance; try again"));
         }
-        return forward(owner.activeHost(), path, authorization);
+        return forward(owner.activeHost(), path + "?local=true&partition=" + owner.partition(), authorization);
     }
 
     /**
@@ -201,9 +269,9 @@ final class ClusterQueries {
         }
     }
 
-    private Answer forward(HostInfo owner, String path, String authorization) {
+    private Answer forward(HostInfo owner, String pathAndQuery, String authorization) {
         try {
-            HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(uri(owner, path + "?local=true"))
+            HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(uri(owner, pathAndQuery))
                             .timeout(COMMAND_TIMEOUT.plus(REMOTE_TIMEOUT))
                             .header("Authorization", authorization)
                             .POST(HttpRequest.BodyPublishers.noBody()).build(),

@@ -23,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
+import java.util.function.Function;
 import org.apache.kafka.common.serialization.BytesSerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.utils.Bytes;
@@ -41,13 +42,19 @@ public final class LocalState {
     private LocalState() {
     }
 
-    public static List<BreakerView> breakers(ReadOnlyKeyValueStore<String, byte[]> engineStore, String instance) {
+    /**
+     * The breakers saved in {@code engineStore}, the store of one partition (or several, with {@code routesOf}
+     * answering for all of them), each with the routes {@code routesOf} gives for its host set.
+     */
+    public static List<BreakerView> breakers(ReadOnlyKeyValueStore<String, byte[]> engineStore, String instance,
+                                             Function<String, List<String>> routesOf) {
         List<BreakerView> views = new ArrayList<>();
         scan(engineStore, StateKind.BREAKER, (key, value) -> SavedStateView.breaker(value).ifPresent(snapshot -> {
             List<RecordedCall> window = snapshot.window();
             long failed = window.stream().filter(RecordedCall::failure).count();
             long slow = window.stream().filter(RecordedCall::slow).count();
-            views.add(new BreakerView(instance, EndpointId.parse(key).exchange(), snapshot.endpoint(),
+            String hostSet = EndpointId.parse(key).exchange();
+            views.add(new BreakerView(instance, hostSet, snapshot.endpoint(), routesOf.apply(hostSet),
                     snapshot.state().name(),
                     percent(failed, window.size()), percent(slow, window.size()), window.size(),
                     snapshot.openingsInARow(), snapshot.lastTransitionAt()));
@@ -55,11 +62,13 @@ public final class LocalState {
         return views;
     }
 
-    public static List<EndpointView> endpoints(ReadOnlyKeyValueStore<String, byte[]> engineStore, String instance) {
+    /** The endpoints of the balancers saved in {@code engineStore}, as {@link #breakers}. */
+    public static List<EndpointView> endpoints(ReadOnlyKeyValueStore<String, byte[]> engineStore, String instance,
+                                               Function<String, List<String>> routesOf) {
         List<EndpointView> views = new ArrayList<>();
         scan(engineStore, StateKind.BALANCER, (exchange, value) -> SavedStateView.balancer(value).ifPresent(b -> {
             for (BalancerSnapshot.EndpointStatus e : b.endpointStatuses()) {
-                views.add(new EndpointView(instance, exchange, e.endpoint(), e.successRate(),
+                views.add(new EndpointView(instance, exchange, e.endpoint(), routesOf.apply(exchange), e.successRate(),
                         Double.isNaN(e.latencyEwmaMillis()) ? -1 : e.latencyEwmaMillis(), e.inFlight(), e.ejected(),
                         e.ejectedUntil()));
             }

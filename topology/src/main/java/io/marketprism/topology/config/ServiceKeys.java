@@ -89,8 +89,8 @@ public final class ServiceKeys {
             longInteger(1, 120_000), 5_000L, "per-call timeout (connect and response)");
     public static final ConfigKey<Integer> EXECUTION_MAX_IN_FLIGHT = DECLARE.define(
             ServiceConfig.EXECUTION_MAX_IN_FLIGHT, integer(1, 10_000), 32,
-            "call slots per endpoint: a task is dispatched only to an endpoint with a free slot; beyond them tasks"
-                    + " wait in the durable priority queue");
+            "call slots per endpoint on each egress route: a task is dispatched only to an endpoint with a free"
+                    + " slot; beyond them tasks wait in the durable priority queue");
     public static final ConfigKey<Long> EXECUTION_TICK_MS = DECLARE.define(ServiceConfig.EXECUTION_TICK_MS,
             longInteger(1, 1_000), 10L,
             "how often finished calls are handed back, held tasks released and queues drained");

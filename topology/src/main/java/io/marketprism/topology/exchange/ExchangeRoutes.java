@@ -23,11 +23,16 @@ import java.util.Map;
  * instrument has the group's whole budgets. Routes are chosen by symbol, so one instrument always takes the same
  * route and the routes share the symbols evenly.
  *
- * <p>Tasks are partitioned by host set ({@link #partitionKeyOf}): every domain of a host set, on every route, is
- * decided by one engine, which holds the host set's one breaker per endpoint and its balancer, and bans every domain
- * of a route when the exchange bans that route's address. Immutable and shared by every stream thread.
+ * <p>Tasks are partitioned by host set and route ({@link #partitionKeyOf}): every domain of a host set on one route is
+ * decided by one engine, which holds the host set's breakers and balancer for the calls it makes on its routes, and
+ * bans every domain of a route when the exchange bans that route's address; the routes of one host set are decided on
+ * different partitions where there are enough ({@code DecidingPartitioner}). Immutable and shared by every stream
+ * thread.
  */
 public final class ExchangeRoutes {
+
+    /** Separates host set and route in a deciding key: {@code binance-spot@proxy1}. */
+    public static final char ROUTE_SEPARATOR = '@';
 
     /** The limit group of a domain whose task no longer resolves (its market or data type was removed). */
     static final String UNROUTABLE = "unroutable";
@@ -45,6 +50,10 @@ public final class ExchangeRoutes {
 
     /** One limit domain the service may meet: its host set (engine exchange), name and limit group. */
     public record Domain(String hostSet, String name, LimitGroup group) {
+        /** The egress route the domain's calls take. */
+        public String route() {
+            return new DomainId(name).route();
+        }
     }
 
     private final ExchangeDefinitions definitions;
@@ -116,19 +125,42 @@ public final class ExchangeRoutes {
     }
 
     /**
-     * The key a task is partitioned by: the host set it is sent to (its exchange's name when it does not resolve, so
-     * that it still reaches a processor that dead-letters it).
+     * The key a task is partitioned by, its deciding key: the host set it is sent to and the route it takes
+     * ({@link #decidingKeyOf}); its exchange's name when it does not resolve, so that it still reaches a processor
+     * that dead-letters it.
      */
     public String partitionKeyOf(CollectorTask task) {
-        String hostSet = hostSetOf(task);
-        return hostSet != null ? hostSet : task.getExchange();
+        try {
+            return decidingKeyOf(resolve(task));
+        } catch (IllegalArgumentException unroutable) {
+            return task.getExchange();
+        }
     }
 
-    /** The host set whose partition decides {@code domain}, or null for a domain no served host set has. */
-    public String hostSetOfDomain(String domain) {
+    /** The deciding key of a resolved task. */
+    public String decidingKeyOf(Resolved resolved) {
+        return decidingKeyOf(resolved.hostSet(), resolved.route());
+    }
+
+    /**
+     * The deciding key of {@code hostSet} on {@code route}: the host set's name on the first route, so that producers
+     * keying by host set, as before routes were partitioned apart, still find the deciding partition of a one-route
+     * service; {@code hostSet@route} on any other.
+     */
+    public String decidingKeyOf(String hostSet, String route) {
+        return routes.get(0).name().equals(route) ? hostSet : hostSet + ROUTE_SEPARATOR + route;
+    }
+
+    /** The deciding keys of {@code hostSet}, one per route, in route order: where its breakers and balancer live. */
+    public List<String> decidingKeysOf(String hostSet) {
+        return routes.stream().map(route -> decidingKeyOf(hostSet, route.name())).toList();
+    }
+
+    /** The deciding key of a configured {@code domain}, or null for a domain no served host set has. */
+    public String decidingKeyOfDomain(String domain) {
         for (Domain known : domains()) {
             if (known.name().equals(domain)) {
-                return known.hostSet();
+                return decidingKeyOf(known.hostSet(), known.route());
             }
         }
         return null;

@@ -14,9 +14,9 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 
 /**
- * First step: turns an input record (Avro single-object or JSON) into a task keyed by its host set, or into a dead
+ * First step: turns an input record (Avro single-object or JSON) into a task keyed by its host set and route, or into a dead
  * letter carrying the raw bytes and the reason. Never throws on bad input. Tells whether an accepted task was read
- * from the partition that decides its host set ({@link Outcome.Accepted#onDecidingPartition}). Counts the tasks it
+ * from the partition that decides its host set and route ({@link Outcome.Accepted#onDecidingPartition}). Counts the tasks it
  * reads: a task of the tasks topic is accepted (the start of its accounting), one of the retry topic is a retry read
  * back.
  */
@@ -24,12 +24,12 @@ public final class DecodeProcessor implements Processor<byte[], byte[], String, 
 
     private final TaskReader reader;
     private final ExchangeRoutes routes;
-    private final HostSetPartitioner partitioner;
+    private final DecidingPartitioner partitioner;
     private final String retryTopic;
     private final ReliabilityMetrics metrics;
     private ProcessorContext<String, Outcome> context;
 
-    public DecodeProcessor(TaskReader reader, ExchangeRoutes routes, HostSetPartitioner partitioner, String retryTopic,
+    public DecodeProcessor(TaskReader reader, ExchangeRoutes routes, DecidingPartitioner partitioner, String retryTopic,
                            ReliabilityMetrics metrics) {
         this.reader = reader;
         this.routes = routes;
@@ -84,14 +84,14 @@ public final class DecodeProcessor implements Processor<byte[], byte[], String, 
         if (task.getOrigin() == null) {
             task.setOrigin(origin);
         }
-        String hostSetKey;
+        String decidingKey;
         try {
-            hostSetKey = routes.resolve(task).hostSet();   // the partition key of a task that resolves
+            decidingKey = routes.decidingKeyOf(routes.resolve(task));
         } catch (IllegalArgumentException unroutable) {
             return new Outcome.DeadLettered(DeadLetters.forTask(task, DeadLetterReason.INVALID,
                     unroutable.getMessage(), null, now));
         }
-        return new Outcome.Accepted(task, hostSetKey, partitioner.partitionOf(hostSetKey) == origin.getPartition());
+        return new Outcome.Accepted(task, decidingKey, partitioner.partitionOf(decidingKey) == origin.getPartition());
     }
 
     /** The id of a record that could not be read as a task: its coordinates. */

@@ -27,16 +27,19 @@ final class GaugePublisher {
     private final ReliabilityConfig reliability;
     private final Map<String, List<Endpoint>> endpointsOfDomain;
     private final KeyValueStore<String, byte[]> engineStore;
+    private final PartitionLayout layout;
     private final Set<String> ownedDomains = new LinkedHashSet<>();
 
     private long lastStatePublish = Long.MIN_VALUE;
 
     GaugePublisher(ReliabilityMetrics metrics, ReliabilityConfig reliability,
-                   Map<String, List<Endpoint>> endpointsOfDomain, KeyValueStore<String, byte[]> engineStore) {
+                   Map<String, List<Endpoint>> endpointsOfDomain, KeyValueStore<String, byte[]> engineStore,
+                   PartitionLayout layout) {
         this.metrics = metrics;
         this.reliability = reliability;
         this.endpointsOfDomain = endpointsOfDomain;
         this.engineStore = engineStore;
+        this.layout = layout;
     }
 
     void own(String domain) {
@@ -64,7 +67,8 @@ final class GaugePublisher {
             return;
         }
         lastStatePublish = now;
-        metrics.publishState(LocalState.breakers(engineStore, ""), LocalState.endpoints(engineStore, ""),
+        metrics.publishState(LocalState.breakers(engineStore, "", layout::routesOf),
+                LocalState.endpoints(engineStore, "", layout::routesOf),
                 LocalState.domains(engineStore, reliability, "", now));
     }
 

@@ -9,11 +9,12 @@ import java.time.Instant;
 public sealed interface Outcome {
 
     /**
-     * A decoded, valid task on its way to admission, with the key of its host set. {@code onDecidingPartition}: the
-     * record was read from the partition that decides its host set ({@link HostSetPartitioner}), so the reliability
+     * A decoded, valid task on its way to admission, with its deciding key (host set and route).
+     * {@code onDecidingPartition}: the record was read from the partition that decides it
+     * ({@link DecidingPartitioner}), so the reliability
      * step of the same task takes it directly; otherwise it crosses the repartition topic to that partition.
      */
-    record Accepted(CollectorTask task, String hostSetKey, boolean onDecidingPartition) implements Outcome {
+    record Accepted(CollectorTask task, String decidingKey, boolean onDecidingPartition) implements Outcome {
     }
 
     /**

@@ -84,8 +84,18 @@ public record ProcessorSettings(ServiceConfig config, TaskExecutor executor, Rel
         return config.reliability().clockSkewToleranceMillis();
     }
 
-    /** An engine over {@code storage} with the configured call slots per endpoint. */
-    DecisionEngine newEngine(StateStorage storage, EventListener listener) {
-        return new DecisionEngine(config.reliability(), storage, listener, config.maxInFlightPerEndpoint());
+    /** What partition {@code partition} decides under the configured routes and partition count. */
+    PartitionLayout layoutOf(int partition) {
+        return new PartitionLayout(config.routes(), DecidingPartitioner.of(config.topicPartitions(), config.routes()),
+                partition);
+    }
+
+    /**
+     * An engine over {@code storage} with the configured call slots per endpoint, knowing the limit domains
+     * {@code layout} decides.
+     */
+    DecisionEngine newEngine(StateStorage storage, EventListener listener, PartitionLayout layout) {
+        return new DecisionEngine(config.reliability().withDomains(layout.domains()), storage, listener,
+                config.maxInFlightPerEndpoint());
     }
 }

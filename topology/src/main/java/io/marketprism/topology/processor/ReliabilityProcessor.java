@@ -11,7 +11,9 @@ import io.marketprism.topology.state.InFlightLedger;
 import io.marketprism.topology.state.RetryTimers;
 import io.marketprism.topology.state.TaskIdRegistry;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -58,6 +60,7 @@ public final class ReliabilityProcessor implements Processor<String, byte[], Str
     private GaugePublisher gauges;
     private TaskDecoder decoder;
     private InvocationClock clock;
+    private PartitionLayout layout;
     private List<KeyValue<String, byte[]>> restoredCalls;
     private long tickMillis;
     private long lastHandBack;
@@ -84,10 +87,11 @@ public final class ReliabilityProcessor implements Processor<String, byte[], Str
                 settings.clockSkewToleranceMillis(), routes, clock);
         outcomes = new CallOutcomes(sink, settings.metrics(), settings.maxBodyBytes(), routes);
         probes = new ProbeRunner(settings.executor(), settings.endpointsById(), settings.metrics());
+        layout = settings.layoutOf(context.taskId().partition());
         gauges = new GaugePublisher(settings.metrics(), settings.reliability(), settings.endpointsOfDomain(),
-                engineStore);
+                engineStore, layout);
         EngineStateStorage engineStorage = new EngineStateStorage(engineStore);
-        engine = settings.newEngine(engineStorage, events::add);
+        engine = settings.newEngine(engineStorage, events::add, layout);
         commands = new OperatorCommands(settings, context.taskId().partition(), context.metrics());
         decoder = new TaskDecoder(sink, context.taskId().partition());
         // Stores are restored before init; forwarding is allowed from the first tick on.
@@ -155,6 +159,7 @@ public final class ReliabilityProcessor implements Processor<String, byte[], Str
                 admitter.resume(engine, restoredCalls, decoder, now);
                 releaseHeldAhead(now);
                 restoredCalls = null;
+                guarded("state decided elsewhere", this::dropStateDecidedElsewhere);
             }
             handBackFinishedCalls();
             guarded("health checks", () -> probes.run(engine, now));
@@ -204,6 +209,18 @@ public final class ReliabilityProcessor implements Processor<String, byte[], Str
                 ledger.remove(done.call().task().getTaskId());
                 outcomes.handBack(engine, done, at);
             });
+        }
+    }
+
+    /**
+     * Once, at the first tick, after the restored calls started again: engine state saved under the previous
+     * partitioning for domains another partition decides now is dropped, unless tasks of them are still here.
+     */
+    private void dropStateDecidedElsewhere() {
+        Set<String> waiting = new HashSet<>(queues.withWaitingTasks());
+        if (layout.dropStateDecidedElsewhere(context.getStateStore(ProcessorSettings.ENGINE_STORE),
+                domain -> waiting.contains(domain) || held.held(domain) > 0 || dispatcher.runningIn(domain) > 0) > 0) {
+            gauges.stateChanged();
         }
     }
 

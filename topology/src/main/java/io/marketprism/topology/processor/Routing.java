@@ -15,11 +15,11 @@ public final class Routing {
     private Routing() {
     }
 
-    /** {@code outcome} as a record, a task keyed by its host set ({@link ExchangeRoutes#partitionKeyOf}). */
+    /** {@code outcome} as a record, a task keyed by its host set and route ({@link ExchangeRoutes#partitionKeyOf}). */
     static Record<String, Outcome> toRecord(Outcome outcome, ExchangeRoutes routes, long timestamp) {
         if (outcome instanceof Outcome.Accepted accepted) {
             CollectorTask task = accepted.task();
-            return new Record<>(accepted.hostSetKey(), outcome, timestamp,
+            return new Record<>(accepted.decidingKey(), outcome, timestamp,
                     OutputHeaders.of(task.getTaskId(), task.getExchange(), null, null));
         }
         if (outcome instanceof Outcome.RetryLater retry) {

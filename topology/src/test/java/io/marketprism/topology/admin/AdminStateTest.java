@@ -64,7 +64,7 @@ class AdminStateTest {
         engine.saveChanges();
 
         // When the breakers are listed
-        List<AdminViews.BreakerView> breakers = LocalState.breakers(store, "host-a:8080");
+        List<AdminViews.BreakerView> breakers = LocalState.breakers(store, "host-a:8080", hostSet -> List.of("direct"));
 
         // Then every configured endpoint appears, closed, and the called one has the failure in its window
         assertThat(breakers).extracting(AdminViews.BreakerView::endpoint)
@@ -72,6 +72,7 @@ class AdminStateTest {
         assertThat(breakers).allSatisfy(b -> {
             assertThat(b.state()).isEqualTo("CLOSED");
             assertThat(b.instance()).isEqualTo("host-a:8080");
+            assertThat(b.routes()).containsExactly("direct");
         });
         AdminViews.BreakerView called = breakers.stream().filter(b -> b.endpoint().equals(dispatch.endpoint()))
                 .findFirst().orElseThrow();
@@ -84,7 +85,7 @@ class AdminStateTest {
         engine.decide(task("t1"), new InMemoryWaitQueue(), NOW);
         engine.saveChanges();
 
-        byte[] json = AdminJson.listing(AdminJson.rows(LocalState.endpoints(store, "host-a:8080")), List.of("host-b:8080"),
+        byte[] json = AdminJson.listing(AdminJson.rows(LocalState.endpoints(store, "host-a:8080", hostSet -> List.of("direct"))), List.of("host-b:8080"),
                 List.of("no answer covers partitions [1] of t"));
 
         JsonNode root = AdminJson.MAPPER.readTree(json);
@@ -110,7 +111,7 @@ class AdminStateTest {
 
         assertThat(applied).isTrue();
         assertThat(command.done()).isCompletedWithValue("breaker binance-spot/api1 is FORCED_OPEN");
-        assertThat(LocalState.breakers(store, "").stream().filter(b -> b.endpoint().equals("api1")))
+        assertThat(LocalState.breakers(store, "", hostSet -> List.of("direct")).stream().filter(b -> b.endpoint().equals("api1")))
                 .extracting(AdminViews.BreakerView::state).containsExactly(BreakerState.FORCED_OPEN.name());
         assertThat(events).singleElement().isInstanceOfSatisfying(ReliabilityEvent.BreakerTransitioned.class,
                 t -> assertThat(t.to()).isEqualTo(BreakerState.FORCED_OPEN));

@@ -144,6 +144,26 @@ class ExchangeRoutesTest {
         assertThat(DIRECT.domains()).hasSize(4 + 7 + 1 + 1);
     }
 
+    /**
+     * The deciding key: the host set alone on the first route, so that producers keying by host set still find a
+     * one-route service's deciding partition, and host set and route on any other, which decides it apart.
+     */
+    @Test
+    void shouldKeyATaskByItsHostSetOnTheFirstRouteAndByHostSetAndRouteOnAnother() {
+        ExchangeRoutes routes = TWO_ROUTES.routes();
+        CollectorTask onDirect = taskOnRoute(routes, "direct");
+        CollectorTask onProxy = taskOnRoute(routes, "proxy-a");
+
+        assertThat(routes.partitionKeyOf(onDirect)).isEqualTo("binance-spot");
+        assertThat(routes.partitionKeyOf(onProxy)).isEqualTo("binance-spot@proxy-a");
+        assertThat(routes.partitionKeyOf(task("binance", "spot", "FUNDING_RATE", "BTCUSDT")))
+                .as("a task that does not resolve goes where its exchange's name is decided").isEqualTo("binance");
+        assertThat(routes.decidingKeysOf("binance-usdm")).containsExactly("binance-usdm", "binance-usdm@proxy-a");
+        assertThat(routes.decidingKeyOfDomain("binance.usdm-futures-data.proxy-a")).isEqualTo("binance-usdm@proxy-a");
+        assertThat(routes.decidingKeyOfDomain("binance.spot.direct")).isEqualTo("binance-spot");
+        assertThat(routes.decidingKeyOfDomain("okx.trades.direct")).isNull();
+    }
+
     @Test
     void shouldBuildTheUrlFromTheRoutesBaseUrlOfTheEndpoint() {
         ExchangeRoutes routes = TWO_ROUTES.routes();
