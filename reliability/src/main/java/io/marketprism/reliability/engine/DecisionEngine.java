@@ -506,8 +506,8 @@ public final class DecisionEngine {
         if (availableAt > now) {
             return holdOrExpire(task, availableAt, Decision.HoldReason.NO_ENDPOINT, now);
         }
-        if (task.attempt() > 1 && !domain.budget.tryAcquireRetry(now)) {
-            return waitForRetryBudget(task, exchange, now);
+        if (task.attempt() > 1 && !domain.tryAcquireRetry(task.deadline(), now)) {
+            return waitForRetryBudget(task, domain.retriesWaitUntil(), now);
         }
         int weight = weightOf(task, exchange);
         String avoidEndpoint = task.avoidEndpoint();
@@ -525,13 +525,13 @@ public final class DecisionEngine {
     }
 
     /**
-     * A retry the domain's retry budget refuses now waits for the budget's next bucket, when retries age out of its
-     * window, unless that is after its deadline: then it is given up BUDGET_EXHAUSTED. A task without a deadline is
-     * given up at once: nothing bounds its wait, and once first attempts stop the budget grants only its minimum, so
-     * a backlog of such retries would wait for hours.
+     * A retry the domain's retry budget refuses now waits {@code until} the budget's next bucket, when retries age out
+     * of its window and the retries waiting are decided again, longest waiting first
+     * ({@link DomainRuntime#tryAcquireRetry}), unless that is after its deadline: then it is given up
+     * BUDGET_EXHAUSTED. A task without a deadline is given up at once: nothing bounds its wait, and once first
+     * attempts stop the budget grants only its minimum, so a backlog of such retries would wait for hours.
      */
-    private Decision waitForRetryBudget(TaskView task, ExchangeRuntime exchange, long now) {
-        long until = now + exchange.profile.retryBudget().bucketMillis();
+    private Decision waitForRetryBudget(TaskView task, long until, long now) {
         if (task.deadline() == null || until > task.deadline()) {
             String why = task.deadline() == null
                     ? "retry budget of the limit domain is used up, and the task has no deadline to wait within"
