@@ -37,8 +37,10 @@ import java.util.Set;
  * calls only list the components whose count moved, and {@link #saveChanges} writes each of them once, however many
  * calls changed it. A new engine over the storage continues with exactly the decisions this one would make after its
  * last {@code saveChanges}, so the caller saves wherever the storage must catch up with the calls made so far: the
- * topology saves at the end of every Kafka Streams invocation, before Streams may commit. Merely moving a component's
- * clock forward is not saved: it replays identically as long as {@code now} never goes backwards. Saved state that
+ * topology saves at the end of every Kafka Streams invocation, before Streams may commit. The one exception is the
+ * order in which a domain's retry budget serves waiting retries right after a restart
+ * ({@code DomainRuntime.tryAcquireRetry}); never the number it grants. Merely moving a component's clock forward is
+ * not saved: it replays identically as long as {@code now} never goes backwards. Saved state that
  * cannot be read (another release's format, damaged) or no longer fits the configuration is replaced by fresh state,
  * with a {@link ReliabilityEvent.StateDiscarded} event. A call that throws still lists what it changed before the
  * exception, so memory and storage agree again after the next save. Operator commands are calls too
