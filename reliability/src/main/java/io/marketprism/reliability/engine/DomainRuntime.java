@@ -122,8 +122,12 @@ final class DomainRuntime extends SavedRuntime {
         budgetSavedAt = skewed ? -1 : budget.changeCount();
     }
 
-    /** After the engine's clock stepped back: moves each component whose clock is too far ahead back to {@code now}. */
+    /**
+     * After the engine's clock stepped back: moves each component whose clock is too far ahead back to {@code now},
+     * and ends the retries' wait for the budget's next bucket, which the old clock timed.
+     */
     void rebaseTo(long now) {
+        retriesWaitUntil = Long.MIN_VALUE;
         LimiterSnapshot limiterState = limiter.snapshot();
         if (guard.ahead(limiterState.clock(), now, exchange, domain, StateKind.LIMITER)) {
             limiter = limiterFrom(limiterState.rebasedTo(now));

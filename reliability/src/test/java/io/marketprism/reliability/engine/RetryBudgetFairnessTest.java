@@ -113,6 +113,23 @@ class RetryBudgetFairnessTest {
         assertThat(urgent).isInstanceOf(Decision.Dispatch.class);
     }
 
+    @Test
+    void shouldEndTheWaitForTheNextBucketWhenTheClockStepsBack() {
+        // Given a retry refused at a time an hour ahead, by a clock that then steps back
+        long ahead = T0 + 3_600_000;
+        DecisionEngine engine = new DecisionEngine(config(1.0, 0).withClockSkewToleranceMillis(5_000),
+                new InMemoryStateStorage(), event -> { });
+        engine.decide(retryOf(new Retry(ahead, "ahead"), ahead + 7_200_000), new InMemoryWaitQueue(), ahead);
+
+        // When a first attempt raises the budget at the earlier time, and a retry with a late deadline becomes due
+        firstAttempt(engine, "first", T0);
+        Decision later = engine.decide(retryOf(new Retry(T0 + 100, "later"), T0 + 7_200_000), new InMemoryWaitQueue(),
+                T0 + 100);
+
+        // Then it is granted: the wait the old clock timed is over
+        assertThat(later).isInstanceOf(Decision.Dispatch.class);
+    }
+
     /**
      * Retries become due at every tick, some first attempts are answered (each raises the budget), and the budget
      * admits fewer retries than are due. Whatever the load, retries are granted in the order they first became due,
