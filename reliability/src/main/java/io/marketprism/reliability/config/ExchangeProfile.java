@@ -36,9 +36,13 @@ public final class ExchangeProfile {
     private final RetryPolicyConfig retry;
     private final RetryBudgetConfig retryBudget;
     private final Map<String, LimitGroup> limitGroups;
+    private final String healthGroup;
+    private final int healthWeight;
 
     private ExchangeProfile(Builder b) {
         this.limitGroups = Map.copyOf(b.limitGroups);
+        this.healthGroup = b.healthGroup;
+        this.healthWeight = b.healthWeight;
         this.name = b.name;
         this.balancer = b.balancer;
         this.limiter = b.limiter;
@@ -63,7 +67,7 @@ public final class ExchangeProfile {
                 .weights(RequestWeights.of(definition.weightsOf(hostSet)))
                 .classification(definition.errors().classification(hostSet));
         definition.limitGroupsOf(hostSet).forEach(group -> b.limitGroups.put(group.name(), group));
-        return b.build();
+        return b.health(hosts.healthGroup(), hosts.healthWeight()).build();
     }
 
     /**
@@ -139,6 +143,19 @@ public final class ExchangeProfile {
         return weights;
     }
 
+    /**
+     * The limit group the exchange charges a health probe of this host set to, whose budget the probe takes; null
+     * when probes are charged to no group of the profile.
+     */
+    public String healthGroup() {
+        return healthGroup;
+    }
+
+    /** The weight of one health probe in {@link #healthGroup()}. */
+    public int healthWeight() {
+        return healthWeight;
+    }
+
     public ClassificationRules classification() {
         return classification;
     }
@@ -184,6 +201,8 @@ public final class ExchangeProfile {
         private RetryPolicyConfig retry = RetryPolicyConfig.ofDefaults();
         private RetryBudgetConfig retryBudget = RetryBudgetConfig.ofDefaults();
         private final Map<String, LimitGroup> limitGroups = new java.util.LinkedHashMap<>();
+        private String healthGroup;
+        private int healthWeight = 1;
 
         private Builder(String name, List<EndpointSpec> endpoints) {
             if (name == null || !NAME.matcher(name).matches()) {
@@ -206,6 +225,21 @@ public final class ExchangeProfile {
             this.retry = p.retry;
             this.retryBudget = p.retryBudget;
             this.limitGroups.putAll(p.limitGroups);
+            this.healthGroup = p.healthGroup;
+            this.healthWeight = p.healthWeight;
+        }
+
+        /**
+         * The limit group health probes are charged to, with the weight of one; a null group charges them to none.
+         * In a profile with limit groups it must be one of them when {@link #build} is called.
+         */
+        public Builder health(String group, int weight) {
+            if (weight < 1) {
+                throw new IllegalArgumentException("health probe weight must be at least 1, not " + weight);
+            }
+            this.healthGroup = group;
+            this.healthWeight = weight;
+            return this;
         }
 
         /** Balancer settings including the endpoints. */
@@ -252,6 +286,10 @@ public final class ExchangeProfile {
                     throw new IllegalArgumentException("exchange." + name + ".endpoints: endpoint '" + endpoint
                             + "' must not contain '/'");
                 }
+            }
+            if (healthGroup != null && !limitGroups.isEmpty() && !limitGroups.containsKey(healthGroup)) {
+                throw new IllegalArgumentException("exchange " + name + ": health probes are charged to limit group '"
+                        + healthGroup + "', which it does not have; groups: " + limitGroups.keySet());
             }
             return new ExchangeProfile(this);
         }

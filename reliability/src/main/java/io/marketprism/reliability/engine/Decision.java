@@ -38,7 +38,11 @@ public sealed interface Decision {
         }
     }
 
-    /** Nothing was spent; offer the task again at {@code until}. */
+    /**
+     * Nothing was spent; offer the task again at {@code until}. Tasks held until the same time are offered again in
+     * the order they first became due (a retry's {@link TaskView#notBefore()}, else {@code until}): the retries a
+     * refused retry budget holds wake together and are granted longest waiting first.
+     */
     record Hold(String taskId, long until, HoldReason reason) implements Decision {
         public Hold {
             Objects.requireNonNull(taskId, "taskId");
@@ -63,7 +67,7 @@ public sealed interface Decision {
         BANNED,
         /** Every endpoint's breaker refuses calls, or every usable endpoint is ejected. */
         NO_ENDPOINT,
-        /** The limit domain's retry budget grants no retry now. */
+        /** The limit domain's retry budget grants no retry now, or retries refused earlier wait for it. */
         RETRY_BUDGET
     }
 }

@@ -1,6 +1,7 @@
 package io.marketprism.reliability.engine;
 
 import io.marketprism.reliability.ErrorClass;
+import io.marketprism.reliability.Priority;
 import io.marketprism.reliability.balancer.Pick;
 import io.marketprism.reliability.config.ExchangeProfile;
 import io.marketprism.reliability.config.ReliabilityConfig;
@@ -36,8 +37,10 @@ import java.util.Set;
  * calls only list the components whose count moved, and {@link #saveChanges} writes each of them once, however many
  * calls changed it. A new engine over the storage continues with exactly the decisions this one would make after its
  * last {@code saveChanges}, so the caller saves wherever the storage must catch up with the calls made so far: the
- * topology saves at the end of every Kafka Streams invocation, before Streams may commit. Merely moving a component's
- * clock forward is not saved: it replays identically as long as {@code now} never goes backwards. Saved state that
+ * topology saves at the end of every Kafka Streams invocation, before Streams may commit. The one exception is the
+ * order in which a domain's retry budget serves waiting retries right after a restart
+ * ({@code DomainRuntime.tryAcquireRetry}); never the number it grants. Merely moving a component's clock forward is
+ * not saved: it replays identically as long as {@code now} never goes backwards. Saved state that
  * cannot be read (another release's format, damaged) or no longer fits the configuration is replaced by fresh state,
  * with a {@link ReliabilityEvent.StateDiscarded} event. A call that throws still lists what it changed before the
  * exception, so memory and storage agree again after the next save. Operator commands are calls too
@@ -423,6 +426,14 @@ public final class DecisionEngine {
      * route is banned, or a domain without a route ({@link DomainId#route()} null: it stands for every route) is, no
      * probe of the exchange is due. An exchange whose domains name no route gets probes with a null route. Ordered by
      * exchange name, then by endpoint as configured; empty when none is due.
+     *
+     * <p>A probe costs budget on the exchange like any call: the health request is charged to the profile's
+     * {@link io.marketprism.reliability.config.ExchangeProfile#healthGroup() health group}, whose domain on the probe's
+     * route every endpoint of the host set shares. A probe is handed out only when that domain's limiter admits its
+     * weight, which it then takes ({@link ProbeRequest#domain()}); one that finds no budget stays due for the next
+     * call, so probes never overrun a window that tasks use up. Probes take budget at CRITICAL priority, reserve
+     * included, and ahead of waiting tasks: they are how a dead endpoint comes back into rotation for every task, and
+     * they are few, one in flight per endpoint.
      */
     public List<ProbeRequest> probesDue(long now) {
         observe(now);
@@ -441,18 +452,77 @@ public final class DecisionEngine {
                     continue;
                 }
             }
-            List<String> taken = exchange.takeDueProbes(now);
-            for (int i = 0; i < taken.size(); i++) {
-                if (due.isEmpty()) {
-                    due = new ArrayList<>();
+            List<String> dueProbes = exchange.dueProbes(now);
+            if (dueProbes.isEmpty()) {
+                continue;
+            }
+            DomainRuntime charged = healthDomain(exchange, route, now);
+            int weight = charged == null ? 0 : exchange.profile.healthWeight();
+            try {
+                for (int i = 0; i < dueProbes.size(); i++) {
+                    if (charged != null && !charged.limiter.tryTake(Priority.CRITICAL, weight, now)) {
+                        break;
+                    }
+                    if (!exchange.takeProbe(dueProbes.get(i), now)) {
+                        if (charged != null) {
+                            charged.limiter.refund(weight, now);
+                        }
+                        continue;
+                    }
+                    if (due.isEmpty()) {
+                        due = new ArrayList<>();
+                    }
+                    due.add(new ProbeRequest(exchange.name, dueProbes.get(i), route,
+                            charged == null ? null : charged.domain, weight));
                 }
-                due.add(new ProbeRequest(exchange.name, taken.get(i), route));
+            } finally {
+                if (charged != null) {
+                    noteChanges(charged);
+                }
             }
         }
         if (due.size() > 1) {
             due.sort(Comparator.comparing(ProbeRequest::exchange));
         }
         return due;
+    }
+
+    /**
+     * The limit domain a probe of {@code exchange} on {@code route} is charged to: the one of
+     * {@link ReliabilityConfig#domains()} of the exchange's health group on that route; null when the profile names
+     * no health group or the configuration routes to no such domain.
+     */
+    private DomainRuntime healthDomain(ExchangeRuntime exchange, String route, long now) {
+        String group = exchange.profile.healthGroup();
+        if (group == null || route == null) {
+            return null;
+        }
+        for (Map.Entry<String, String> domain : config.domains().entrySet()) {
+            DomainId id = new DomainId(domain.getKey());
+            if (domain.getValue().equals(exchange.name) && group.equals(id.group()) && route.equals(id.route())) {
+                return domain(domain.getKey(), exchange.profile, now);
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Counts the answered call of a probe that took budget ({@link ProbeRequest#domain()} not null) at
+     * {@code answeredAt} instead of at {@code countedAt}, when {@link #probesDue} handed it out, as
+     * {@link #countAnswered} does for a task's call; a probe charged to no domain counts nowhere.
+     */
+    public void countProbeAnswered(ProbeRequest probe, long countedAt, long answeredAt, long now) {
+        observe(now);
+        if (probe.domain() == null) {
+            return;
+        }
+        ExchangeRuntime exchange = exchange(probe.exchange(), now);
+        DomainRuntime domain = domain(probe.domain(), exchange.profile, now);
+        try {
+            domain.limiter.onAnswered(probe.weight(), countedAt, answeredAt, now);
+        } finally {
+            noteChanges(domain);
+        }
     }
 
     /**
@@ -558,8 +628,8 @@ public final class DecisionEngine {
         if (availableAt > now) {
             return holdOrExpire(task, availableAt, Decision.HoldReason.NO_ENDPOINT, now);
         }
-        if (task.attempt() > 1 && !domain.budget.tryAcquireRetry(now)) {
-            return waitForRetryBudget(task, exchange, now);
+        if (task.attempt() > 1 && !domain.tryAcquireRetry(task.deadline(), now)) {
+            return waitForRetryBudget(task, domain.retriesWaitUntil(), now);
         }
         int weight = weightOf(task, exchange);
         String avoidEndpoint = task.avoidEndpoint();
@@ -578,13 +648,13 @@ public final class DecisionEngine {
     }
 
     /**
-     * A retry the domain's retry budget refuses now waits for the budget's next bucket, when retries age out of its
-     * window, unless that is after its deadline: then it is given up BUDGET_EXHAUSTED. A task without a deadline is
-     * given up at once: nothing bounds its wait, and once first attempts stop the budget grants only its minimum, so
-     * a backlog of such retries would wait for hours.
+     * A retry the domain's retry budget refuses now waits {@code until} the budget's next bucket, when retries age out
+     * of its window and the retries waiting are decided again, longest waiting first
+     * ({@link DomainRuntime#tryAcquireRetry}), unless that is after its deadline: then it is given up
+     * BUDGET_EXHAUSTED. A task without a deadline is given up at once: nothing bounds its wait, and once first
+     * attempts stop the budget grants only its minimum, so a backlog of such retries would wait for hours.
      */
-    private Decision waitForRetryBudget(TaskView task, ExchangeRuntime exchange, long now) {
-        long until = now + exchange.profile.retryBudget().bucketMillis();
+    private Decision waitForRetryBudget(TaskView task, long until, long now) {
         if (task.deadline() == null || until > task.deadline()) {
             String why = task.deadline() == null
                     ? "retry budget of the limit domain is used up, and the task has no deadline to wait within"

@@ -39,6 +39,8 @@ final class DomainRuntime extends SavedRuntime {
     /** The components' change counts when they were last saved; -1 for state not saved yet. */
     private long limiterSavedAt;
     private long budgetSavedAt;
+    /** Until when retries the budget refused wait: its next bucket; in memory only (see {@link #tryAcquireRetry}). */
+    private long retriesWaitUntil = Long.MIN_VALUE;
 
     private DomainRuntime(String domain, ExchangeProfile profile, LimiterSnapshot limiterState, StateStorage storage,
                           EventListener listener, RestoreGuard guard, long now) {
@@ -84,6 +86,33 @@ final class DomainRuntime extends SavedRuntime {
         return new DomainRuntime(domain, profile, limiterState, storage, listener, guard, now);
     }
 
+    /**
+     * Grants a retry from the retry budget, or returns false when the retry is to wait until
+     * {@link #retriesWaitUntil()}. Once the budget refuses a retry, the retries refused wait for its next bucket, when
+     * they are decided again together, longest waiting first (the caller releases retries due at the same time in the
+     * order they first became due). Until then a retry decided later joins them rather than taking budget that grew
+     * meanwhile (a first attempt counted raises it): else a steady stream of fresh retries takes every grant between
+     * buckets and the waiting ones reach their deadlines. A retry that cannot wait so long (no deadline, or one
+     * before the next bucket) asks the budget at once. Oldest first, not earliest deadline first: under deadline
+     * order a stream of retries with short deadlines would starve those with long ones until their deadlines; in
+     * arrival order each waits only for the retries ahead of it. The wait lives in memory: after a restart the first
+     * refusal starts it again, so for that bucket a later retry may be granted before an earlier one (the budget's
+     * count is saved and never overrun).
+     */
+    boolean tryAcquireRetry(Long deadline, long now) {
+        boolean behindWaiting = now < retriesWaitUntil && deadline != null && deadline >= retriesWaitUntil;
+        if (!behindWaiting && budget.tryAcquireRetry(now)) {
+            return true;
+        }
+        retriesWaitUntil = Math.max(retriesWaitUntil, budget.nextBucketStart(now));
+        return false;
+    }
+
+    /** When retries refused by {@link #tryAcquireRetry} are decided again. */
+    long retriesWaitUntil() {
+        return retriesWaitUntil;
+    }
+
     /** Restores the limiter from saved {@code state}, moved back to {@code now} when its clock is too far ahead. */
     private void restoreLimiter(LimiterSnapshot state, long now) {
         boolean skewed = guard.ahead(state.clock(), now, exchange, domain, StateKind.LIMITER);
@@ -98,8 +127,12 @@ final class DomainRuntime extends SavedRuntime {
         budgetSavedAt = skewed ? -1 : budget.changeCount();
     }
 
-    /** After the engine's clock stepped back: moves each component whose clock is too far ahead back to {@code now}. */
+    /**
+     * After the engine's clock stepped back: moves each component whose clock is too far ahead back to {@code now},
+     * and ends the retries' wait for the budget's next bucket, which the old clock timed.
+     */
     void rebaseTo(long now) {
+        retriesWaitUntil = Long.MIN_VALUE;
         LimiterSnapshot limiterState = limiter.snapshot();
         if (guard.ahead(limiterState.clock(), now, exchange, domain, StateKind.LIMITER)) {
             limiter = limiterFrom(limiterState.rebasedTo(now));

@@ -29,7 +29,7 @@ import java.util.Set;
  *
  * <p><b>Trial calls are health probes, never tasks.</b> Tasks go only to endpoints whose breaker is closed (or
  * disabled). When an open breaker's wait is over, its half-open trial calls are probes of the host set's health path
- * ({@link #takeDueProbes}), one at a time, and their outcomes decide whether it closes or opens again. A trial's
+ * ({@link #takeProbe}), one at a time, and their outcomes decide whether it closes or opens again. A trial's
  * failure says the endpoint is still down, nothing about the task that would have carried it; sent with tasks, the
  * trials of a long outage went to the same few tasks (the first due of those held for the endpoint), each spending one
  * of their attempts, until the retry policy gave them up while their deadlines would have let them wait. Counting such
@@ -56,7 +56,7 @@ final class ExchangeRuntime extends SavedRuntime {
     /** The components' change counts when they were last saved; -1 for state not saved yet. */
     private final long[] breakerSavedAt;
     private long balancerSavedAt;
-    /** Per endpoint: a probe was handed out by {@link #takeDueProbes} and its outcome is not recorded yet. */
+    /** Per endpoint: a probe was handed out by {@link #takeProbe} and its outcome is not recorded yet. */
     private final boolean[] probeOutstanding;
     private final EventListener listener;
     private final RestoreGuard guard;
@@ -143,27 +143,38 @@ final class ExchangeRuntime extends SavedRuntime {
 
     /**
      * Endpoints due a probe whose probe is not outstanding, in endpoint order: ejected ones whose ejection time is
-     * over, and those whose breaker awaits a trial call. A trial takes the breaker's permit now (an open breaker turns
-     * half-open); one whose permit is out already, from before a restart, is probed again for that permit. Each counts
-     * as outstanding from now until {@link #recordProbe}.
+     * over, and those whose breaker awaits a trial call or is due one. Changes nothing; {@link #takeProbe} hands one
+     * out.
      */
-    List<String> takeDueProbes(long now) {
+    List<String> dueProbes(long now) {
         List<String> ejected = balancer.probesDue(now);
-        List<String> taken = List.of();
+        List<String> due = List.of();
         for (int i = 0; i < endpoints.length; i++) {
-            if (probeOutstanding[i]) {
-                continue;
-            }
-            boolean trial = breakers[i].awaitsTrialOutcome() || takeTrialPermit(i, now);
-            if (trial || ejected.contains(endpoints[i])) {
-                probeOutstanding[i] = true;
-                if (taken.isEmpty()) {
-                    taken = new ArrayList<>();
+            if (!probeOutstanding[i] && (breakers[i].awaitsTrialOutcome() || breakers[i].trialDue(now)
+                    || ejected.contains(endpoints[i]))) {
+                if (due.isEmpty()) {
+                    due = new ArrayList<>();
                 }
-                taken.add(endpoints[i]);
+                due.add(endpoints[i]);
             }
         }
-        return taken;
+        return due;
+    }
+
+    /**
+     * Hands out the probe of an endpoint {@link #dueProbes} named: a trial takes the breaker's permit now (an open
+     * breaker turns half-open); one whose permit is out already, from before a restart, is probed again for that
+     * permit. It counts as outstanding from now until {@link #recordProbe}. False, changing nothing, when the breaker
+     * gives no permit after all and the endpoint awaits no probe of the balancer.
+     */
+    boolean takeProbe(String endpoint, long now) {
+        int i = index(endpoint);
+        boolean trial = breakers[i].awaitsTrialOutcome() || takeTrialPermit(i, now);
+        if (trial || balancer.probesDue(now).contains(endpoint)) {
+            probeOutstanding[i] = true;
+            return true;
+        }
+        return false;
     }
 
     /** Takes a trial permit of endpoint {@code i}'s breaker when one is due (an open breaker turns half-open). */

@@ -29,7 +29,8 @@ final class DefinitionReader {
     static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]*");
     private static final Pattern DATA_TYPE = Pattern.compile("[A-Z][A-Z_]*");
     private static final Set<String> TOP = Set.of("exchange", "doc", "hostSets", "limitGroups", "markets", "errors");
-    private static final Set<String> HOST_SET = Set.of("endpoints", "health", "doc");
+    private static final Set<String> HOST_SET = Set.of("endpoints", "health", "healthGroup", "healthWeight",
+            "doc");
     private static final Set<String> GROUP = Set.of("hostSet", "rules", "usedWeightHeader", "doc");
     private static final Set<String> RULE = Set.of("measure", "limit", "window", "clock", "scope", "doc");
     private static final Set<String> MARKET = Set.of("hostSet", "like", "symbolParam", "limitGroup", "requests");
@@ -57,6 +58,7 @@ final class DefinitionReader {
         Map<String, LimitGroup> groups = new LinkedHashMap<>();
         members(required(root, "limitGroups", ""), "limitGroups",
                 (key, node) -> groups.put(key, limitGroup(key, node, hostSets.keySet())));
+        checkHealthGroups(hostSets, groups);
         JsonNode marketsNode = required(root, "markets", "");
         Map<String, Market> markets = new LinkedHashMap<>();
         members(marketsNode, "markets", (key, node) -> markets.put(key, market(key, node, marketsNode, hostSets,
@@ -80,7 +82,26 @@ final class DefinitionReader {
             throw error(at + ".endpoints", "{}", "at least one endpoint, name: URL");
         }
         String health = path(node, "health", at);
-        return new HostSet(name, endpoints, health, optionalText(node, "doc", ""));
+        String healthGroup = node.has("healthGroup") ? text(node, "healthGroup", at) : null;
+        JsonNode weight = node.get("healthWeight");
+        if (weight != null && (healthGroup == null || !weight.isIntegralNumber() || !weight.canConvertToInt()
+                || weight.asInt() < 1)) {
+            throw error(at + ".healthWeight", weight.toString(), healthGroup == null
+                    ? "nothing without a healthGroup the weight is charged to" : "a whole number from 1");
+        }
+        return new HostSet(name, endpoints, health, healthGroup, weight == null ? 1 : weight.asInt(),
+                optionalText(node, "doc", ""));
+    }
+
+    /** A host set's health request is charged to a limit group of that host set. */
+    private void checkHealthGroups(Map<String, HostSet> hostSets, Map<String, LimitGroup> groups) {
+        for (HostSet hosts : hostSets.values()) {
+            String group = hosts.healthGroup();
+            if (group != null && (!groups.containsKey(group) || !groups.get(group).hostSet().equals(hosts.name()))) {
+                throw error("hostSets." + hosts.name() + ".healthGroup", group, "a limit group of host set "
+                        + hosts.name());
+            }
+        }
     }
 
     private LimitGroup limitGroup(String name, JsonNode node, Set<String> hostSets) {

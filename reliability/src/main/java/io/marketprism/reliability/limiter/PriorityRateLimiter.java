@@ -146,6 +146,21 @@ public final class PriorityRateLimiter {
     }
 
     /**
+     * Takes {@code weight} from every budget when the domain is not banned and they allow it for {@code priority}
+     * now, regardless of the tasks waiting; false, taking nothing, otherwise. For calls that never wait in the queue:
+     * a health probe refused tries again at its next round. Counted like an admitted task, so {@link #onAnswered} and
+     * {@link #refund} apply to it alike.
+     */
+    public boolean tryTake(Priority priority, int weight, long now) {
+        long at = advanceTo(now);
+        if (isBanned(at) || weight > maxWeight[priority.ordinal()] || !fits(priority, weight)) {
+            return false;
+        }
+        consume(weight);
+        return true;
+    }
+
+    /**
      * Queues a newcomer without trying to admit it, spending nothing: for a task whose budget may allow it but that
      * cannot be started now (no endpoint has a free call slot). Sheds as {@link #offer} does when the queue is full.
      */

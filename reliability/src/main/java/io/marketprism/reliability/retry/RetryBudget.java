@@ -91,6 +91,14 @@ public final class RetryBudget {
     }
 
     /**
+     * When the window next moves on after {@code now}: the start of the next bucket, when the oldest bucket's retries
+     * stop counting. Retries refused at any time within one bucket are first granted again then, all at once.
+     */
+    public long nextBucketStart(long now) {
+        return (Math.floorDiv(now, bucketMillis) + 1) * bucketMillis;
+    }
+
+    /**
      * A number that grows whenever a request or a granted retry is counted, not when the window merely moves on: a
      * caller saves the budget when it moved since its last save.
      */

@@ -91,6 +91,10 @@ class DefinitionReaderTest {
                 bad("hostSets.acme-spot.health", null, "hostSets.acme-spot.health: required"),
                 bad("hostSets.acme-spot.health", "\"ping\"", "hostSets.acme-spot.health = ping: a path starting"
                         + " with '/', without query or spaces"),
+                bad("hostSets.acme-spot.healthGroup", "\"perp\"", "hostSets.acme-spot.healthGroup = perp: a limit"
+                        + " group of host set acme-spot"),
+                bad("hostSets.acme-spot.healthWeight", "2", "hostSets.acme-spot.healthWeight = 2: nothing without a"
+                        + " healthGroup the weight is charged to"),
                 bad("limitGroups.spot.rules[0].window", "\"1 minute\"", "limitGroups.spot.rules[0].window = 1 minute:"
                         + " a positive number followed by ms, s, m, h or d, e.g. 2s or 1m"),
                 bad("limitGroups.spot.rules[0].window", "\"0s\"", "limitGroups.spot.rules[0].window = 0s: a positive"
@@ -164,6 +168,20 @@ class DefinitionReaderTest {
         assertThatThrownBy(() -> read(tree))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("test.json: " + message);
+    }
+
+    @Test
+    void shouldChargeAHostSetsHealthRequestToTheGroupItNamesWithItsWeight() {
+        ObjectNode tree = tree();
+        set(tree, "hostSets.acme-spot.healthGroup", "\"spot\"");
+        set(tree, "hostSets.acme-spot.healthWeight", "2");
+
+        ExchangeDefinition acme = read(tree);
+
+        assertThat(acme.hostSets().get("acme-spot")).extracting(HostSet::healthGroup, HostSet::healthWeight)
+                .containsExactly("spot", 2);
+        assertThat(acme.hostSets().get("acme-perp")).extracting(HostSet::healthGroup, HostSet::healthWeight)
+                .as("charged to no group").containsExactly(null, 1);
     }
 
     @Test

@@ -290,4 +290,16 @@ class ExchangeDefinitionsTest {
     private Path write(String name, String text) throws IOException {
         return Files.writeString(dir.resolve(name), text);
     }
+
+    @Test
+    void shouldChargeTheShippedHealthRequestsToTheGroupsTheExchangesCountThemIn() {
+        ReliabilityConfig shipped = ReliabilityConfig.ofDefaults();
+
+        for (String hostSet : List.of("binance-spot", "binance-usdm", "binance-coinm", "deribit", "bybit")) {
+            assertThat(shipped.exchange(hostSet).healthGroup()).as(hostSet).isNotNull();
+            assertThat(shipped.exchange(hostSet).healthWeight()).as(hostSet).isEqualTo(1);
+        }
+        assertThat(shipped.exchange("binance-spot").healthGroup()).isEqualTo("spot");
+        assertThat(shipped.exchange("okx").healthGroup()).as("public/time has a limit of its own").isNull();
+    }
 }

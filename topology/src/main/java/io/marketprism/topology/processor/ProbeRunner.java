@@ -15,11 +15,12 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * engine chose (one the exchange does not ban), on the executor's threads and reports each finished one back, on the
  * stream thread. Probes are not tasks: no ledger entry, no output record, no
  * call slot. One probe per endpoint runs at a time: the engine hands a probe out again only once its outcome is
- * recorded.
+ * recorded. A probe the engine charged to a limit domain is counted there again at its answer, as a task's call is.
  */
 final class ProbeRunner {
 
-    private record FinishedProbe(ProbeRequest probe, boolean ok) {
+    /** A probe's outcome; {@code answeredAt} {@link Long#MAX_VALUE} when no answer came (counted at the report). */
+    private record FinishedProbe(ProbeRequest probe, boolean ok, long sentAt, long answeredAt) {
     }
 
     private final TaskExecutor executor;
@@ -40,21 +41,25 @@ final class ProbeRunner {
         while ((done = finished.poll()) != null) {
             metrics.onProbe(endpointId(done.probe()), done.ok());
             engine.recordProbe(done.probe().exchange(), done.probe().endpoint(), done.ok(), now);
+            engine.countProbeAnswered(done.probe(), done.sentAt(), done.answeredAt(), now);
         }
         for (ProbeRequest probe : engine.probesDue(now)) {
             Endpoint endpoint = endpointsById.get(endpointId(probe));
             if (endpoint == null) {
-                finished.add(new FinishedProbe(probe, false));
+                finished.add(new FinishedProbe(probe, false, now, Long.MAX_VALUE));
                 continue;
             }
             try {
                 executor.probe(endpoint, probe.route()).whenComplete((result, error) -> {
                     if (!closed) {
-                        finished.add(new FinishedProbe(probe, error == null && result.showsHealthy()));
+                        finished.add(error == null
+                                ? new FinishedProbe(probe, result.showsHealthy(), now,
+                                        result.startedAt() + Math.max(0, result.latencyMillis()))
+                                : new FinishedProbe(probe, false, now, Long.MAX_VALUE));
                     }
                 });
             } catch (RuntimeException executorFailure) {
-                finished.add(new FinishedProbe(probe, false));
+                finished.add(new FinishedProbe(probe, false, now, Long.MAX_VALUE));
             }
         }
     }

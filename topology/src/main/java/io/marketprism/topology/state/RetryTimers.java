@@ -16,8 +16,13 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Tasks held until a time: retries before their due time, tasks of a banned domain, tasks with no endpoint available.
- * Keys are {@code dueAt taskId} with the time big-endian, so the store iterates in due order and finding what is due
+ * Tasks held until a time: retries before their due time, tasks of a banned domain, tasks with no endpoint available,
+ * retries waiting for their domain's retry budget. Keys are {@code dueAt firstDueAt taskId} with the times big-endian,
+ * {@code firstDueAt} the time the task first became due (a retry's notBefore, which holds for the budget keep; else
+ * {@code dueAt}), so the store iterates in due order, and tasks due at the same time, as the retries a retry budget
+ * refused are, in the order they first became due ({@link io.marketprism.reliability.engine.Decision.Hold}). Only the
+ * leading {@code dueAt} is ever read back: keys of the previous release ({@code dueAt taskId}) are read alike, and it
+ * reads these. Finding what is due
  * reads only what is due: from the due time last taken on, since a removed entry stays a tombstone (RocksDB until a
  * compaction, the record cache until a flush) that a scan from the start would step over at every tick. Counts the
  * held tasks of each limit domain in memory, from one scan when opened.
@@ -58,9 +63,9 @@ public final class RetryTimers {
         }
     }
 
-    /** Holds the task until {@code dueAt}. */
+    /** Holds the task until {@code dueAt}, after the tasks held until then that became due before it. */
     public void hold(CollectorTask task, long dueAt) {
-        Bytes key = key(dueAt, task.getTaskId());
+        Bytes key = key(dueAt, firstDueAt(task, dueAt), task.getTaskId());
         String domain = domainOf.apply(task);
         undo.onUndo(() -> {
             store.delete(key);
@@ -79,7 +84,7 @@ public final class RetryTimers {
     /** Removes and returns, in due order, the tasks due at or before {@code now}, at most {@code max} of them. */
     public List<Released> takeDue(long now, int max) {
         List<KeyValue<Bytes, byte[]>> due = new ArrayList<>();
-        try (KeyValueIterator<Bytes, byte[]> it = store.range(key(dueFrom, ""), null)) {
+        try (KeyValueIterator<Bytes, byte[]> it = store.range(from(dueFrom), null)) {
             while (it.hasNext() && due.size() < max) {
                 KeyValue<Bytes, byte[]> next = it.next();
                 long dueAt = ByteBuffer.wrap(next.key.get()).getLong();
@@ -112,7 +117,7 @@ public final class RetryTimers {
     public List<Released> takeLaterIf(long after, Predicate<CollectorTask> release, int maxLooked) {
         List<KeyValue<Bytes, Released>> picked = new ArrayList<>();
         int looked = 0;
-        try (KeyValueIterator<Bytes, byte[]> it = store.range(key(after + 1, ""), null)) {
+        try (KeyValueIterator<Bytes, byte[]> it = store.range(from(after + 1), null)) {
             while (it.hasNext() && looked++ < maxLooked) {
                 KeyValue<Bytes, byte[]> next = it.next();
                 Released held = decode(next.value);
@@ -138,8 +143,19 @@ public final class RetryTimers {
         }
     }
 
-    private static Bytes key(long dueAt, String taskId) {
+    /** When the task first became due: its notBefore when it lies before {@code dueAt}, else {@code dueAt}. */
+    private static long firstDueAt(CollectorTask task, long dueAt) {
+        return task.getNotBefore() == null ? dueAt : Math.min(dueAt, task.getNotBefore().toEpochMilli());
+    }
+
+    private static Bytes key(long dueAt, long firstDueAt, String taskId) {
         byte[] id = taskId.getBytes(StandardCharsets.UTF_8);
-        return Bytes.wrap(ByteBuffer.allocate(8 + id.length).putLong(Math.max(0, dueAt)).put(id).array());
+        return Bytes.wrap(ByteBuffer.allocate(16 + id.length).putLong(Math.max(0, dueAt))
+                .putLong(Math.max(0, firstDueAt)).put(id).array());
+    }
+
+    /** The smallest key of a task due at {@code dueAt} or later. */
+    private static Bytes from(long dueAt) {
+        return Bytes.wrap(ByteBuffer.allocate(8).putLong(Math.max(0, dueAt)).array());
     }
 }

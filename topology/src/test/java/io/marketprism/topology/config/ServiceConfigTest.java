@@ -255,7 +255,7 @@ class ServiceConfigTest {
         assertThatThrownBy(() -> ServiceConfig.builder().definitionFiles(List.of(unknownKey)).build())
                 .hasMessageContaining(unknownKey.toString())
                 .hasMessageContaining("hostSets.okx.endpoint")
-                .hasMessageContaining("not a key here; keys: [doc, endpoints, health]");
+                .hasMessageContaining("not a key here; keys: [doc, endpoints, health, healthGroup, healthWeight]");
         assertThatThrownBy(() -> ServiceConfig.builder().definitionFiles(List.of(noName)).build())
                 .hasMessageContaining(noName.toString()).hasMessageContaining("exchange: required");
         assertThatThrownBy(() -> ServiceConfig.builder().definitionFiles(List.of(dir.resolve("missing.json"))).build())

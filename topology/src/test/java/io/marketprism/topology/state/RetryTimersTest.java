@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.marketprism.schemas.CollectorTask;
 import io.marketprism.schemas.DataType;
+import io.marketprism.schemas.codec.AvroCodec;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import org.apache.kafka.common.serialization.Serdes;
@@ -67,5 +70,40 @@ class RetryTimersTest {
         held.hold(task("due-now"), T0 + 6_000);
 
         assertThat(ids(held.takeDue(T0 + 6_000, 10))).containsExactly("earlier", "due-now");
+    }
+
+    @Test
+    void shouldReleaseTasksHeldUntilTheSameTimeInTheOrderTheyFirstBecameDue() {
+        // Given three retries held until the same time (a refused retry budget's next bucket), the one whose id sorts
+        // first having become due last
+        RetryTimers held = new RetryTimers(store, UndoLog.NONE, task -> "okx.ticker.direct");
+        held.hold(retryDueAt("a-due-last", T0 + 900), T0 + 1_000);
+        held.hold(retryDueAt("z-due-first", T0 + 100), T0 + 1_000);
+        held.hold(retryDueAt("m-due-second", T0 + 500), T0 + 1_000);
+
+        // When they are due, they come longest waiting first
+        assertThat(ids(held.takeDue(T0 + 1_000, 10))).containsExactly("z-due-first", "m-due-second", "a-due-last");
+    }
+
+    @Test
+    void shouldReleaseTasksTheStoreHoldsUnderThePreviousReleasesKeysInDueOrder() {
+        // Given a task the previous release held under a key of its due time and id alone
+        byte[] id = "previous".getBytes(StandardCharsets.UTF_8);
+        store.put(Bytes.wrap(ByteBuffer.allocate(8 + id.length).putLong(T0 + 2_000).put(id).array()),
+                AvroCodec.tasks().encode(task("previous")));
+        RetryTimers held = new RetryTimers(store, UndoLog.NONE, task -> "okx.trades.direct");
+        held.hold(task("current"), T0 + 3_000);
+
+        // When both are due, both come in due order, and the store holds nothing after
+        assertThat(held.held("okx.trades.direct")).isEqualTo(2);
+        assertThat(held.takeDue(T0 + 1_999, 10)).isEmpty();
+        assertThat(ids(held.takeDue(T0 + 3_000, 10))).containsExactly("previous", "current");
+        assertThat(held.held("okx.trades.direct")).isZero();
+    }
+
+    private static CollectorTask retryDueAt(String id, long notBefore) {
+        CollectorTask task = task(id);
+        task.setNotBefore(Instant.ofEpochMilli(notBefore));
+        return task;
     }
 }
