@@ -148,9 +148,17 @@ public final class ChaosRun {
      * thread died.
      */
     public Verdict verify(Duration within) throws IOException {
+        return verify(within, within);
+    }
+
+    /**
+     * As {@link #verify(Duration)}, but gives up waiting for missing tasks once the output has not grown for
+     * {@code settled} (see {@link ExactlyOnceVerifier#verify(List, Duration, Duration)}).
+     */
+    public Verdict verify(Duration within, Duration settled) throws IOException {
         feed().close();
         log("verifying " + feed.produced().size() + " records");
-        Verdict verdict = new ExactlyOnceVerifier(stack.bootstrap()).verify(feed.produced(), within);
+        Verdict verdict = new ExactlyOnceVerifier(stack.bootstrap()).verify(feed.produced(), within, settled);
         log("verdict: " + verdict.summary());
         long died = threadFailures();
         if (died > 0) {
