@@ -40,7 +40,10 @@ public final class KillsWithRestarts implements Scenario {
         return new KillsWithRestarts("kills", "exactly_once_v2", 3, 100_000, 12_000, 5, 2);
     }
 
-    /** Scenario 1, the negative control: the same under at_least_once (30,000 tasks, three kills; fast: 6,000, three: two kills at times left a fast run without a duplicate). */
+    /**
+     * Scenario 1, the negative control: the same under at_least_once (30,000 tasks, three kills; fast: 6,000, three,
+     * as two at times left a fast run without a duplicate).
+     */
     public static KillsWithRestarts atLeastOnceControl() {
         return new KillsWithRestarts("at-least-once-control", "at_least_once", 2, 30_000, 6_000, 3, 3);
     }
